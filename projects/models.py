@@ -1,0 +1,171 @@
+"""Supplier connections, projects and target groups mirrored from the supplier.
+
+Remote fields are written by the pull sync and by webhooks; a PM changes them
+only through the outbox (``sync.RemoteChange``), never by editing these rows.
+"""
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class SupplierKind(models.TextChoices):
+    CINT = "cint", "Cint Exchange"
+    PURESPECTRUM = "purespectrum", "PureSpectrum"
+    AUDIENCE_ALIGN = "audience_align", "Audience-Align"
+
+
+class SupplierConnection(models.Model):
+    """One supplier account the cockpit works on. Credentials stay in the environment."""
+
+    kind = models.CharField(max_length=20, choices=SupplierKind.choices, default=SupplierKind.CINT)
+    account_id = models.CharField(max_length=64, help_text="The supplier's account id.")
+    label = models.CharField(max_length=100)
+    is_active = models.BooleanField(default=True, help_text="Inactive connections are not synced.")
+    # Set by `register_webhook`: the supplier's id of our webhook and the secret it
+    # signs events with (issued by the supplier, so it cannot live in the environment).
+    webhook_id = models.CharField(max_length=64, blank=True)
+    webhook_secret = models.CharField(max_length=200, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "account_id"], name="unique_connection_account")]
+
+    def __str__(self):
+        return f"{self.label} ({self.get_kind_display()} {self.account_id})"
+
+
+class RemoteMixin(models.Model):
+    """Bookkeeping shared by every row mirrored from a supplier."""
+
+    remote_id = models.CharField(max_length=64, db_index=True)
+    etag = models.CharField(max_length=200, blank=True)
+    remote_created_at = models.DateTimeField(null=True, blank=True)
+    remote_updated_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    # Set when a sync no longer finds the row at the supplier; the row is kept.
+    vanished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Project(RemoteMixin):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+
+    connection = models.ForeignKey(SupplierConnection, on_delete=models.CASCADE, related_name="projects")
+    human_readable_id = models.CharField(max_length=40, blank=True)
+    name = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    project_manager_id = models.CharField(max_length=64, blank=True)
+    purchase_order_number = models.CharField(max_length=100, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["connection", "remote_id"], name="unique_project_remote")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:project", args=[self.pk])
+
+
+class TargetGroup(RemoteMixin):
+    """A target group, draft or launched. Field names follow the Cint contract."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        LIVE = "live", "Live"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+        ARCHIVED = "archived", "Archived"
+
+    class PricingModel(models.TextChoices):
+        DYNAMIC = "dynamic", "Dynamic"
+        RATE_CARD = "rate_card", "Rate card"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="target_groups")
+    human_readable_id = models.CharField(max_length=40, blank=True)
+    name = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    locale = models.CharField(max_length=12, help_text="Cint locale code, e.g. eng_us.")
+    business_unit_id = models.CharField(max_length=64, blank=True)
+    project_manager_id = models.CharField(max_length=64, blank=True)
+    study_type_code = models.CharField(max_length=40, blank=True)
+    industry_code = models.CharField(max_length=40, blank=True)
+    industry_lockout_code = models.CharField(max_length=40, blank=True)
+    collects_pii = models.BooleanField(default=False)
+    filling_goal = models.PositiveIntegerField(default=0)
+    current_completes = models.PositiveIntegerField(default=0)
+    current_prescreens = models.PositiveIntegerField(default=0)
+    expected_length_of_interview_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    expected_incidence_rate = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    median_length_of_interview_seconds = models.PositiveIntegerField(null=True, blank=True)
+    incidence_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    conversion_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    drop_off_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    pricing_model = models.CharField(max_length=20, choices=PricingModel.choices, blank=True)
+    cpi = models.DecimalField("CPI", max_digits=10, decimal_places=4, null=True, blank=True)
+    cpi_currency = models.CharField("CPI currency", max_length=3, blank=True)
+    fielding_start_at = models.DateTimeField(null=True, blank=True)
+    fielding_end_at = models.DateTimeField(null=True, blank=True)
+    live_url = models.URLField(max_length=2000, blank=True)
+    test_url = models.URLField(max_length=2000, blank=True)
+    # Everything else the supplier returns (fielding assistant, allocations,
+    # exclusions, the draft body) as last read, for the pages that need it.
+    details = models.JSONField(default=dict, blank=True)
+    # The last supplier error met while syncing this TG, in plain words.
+    sync_error = models.TextField(blank=True)
+    sync_error_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["project__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["project", "remote_id"], name="unique_target_group_remote")]
+        indexes = [models.Index(fields=["status", "locale"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("quotas:target_group", args=[self.pk])
+
+    @property
+    def progress_percent(self):
+        if not self.filling_goal:
+            return 0
+        return min(100, round(100 * self.current_completes / self.filling_goal))
+
+    @property
+    def is_launched(self):
+        return self.status not in (self.Status.DRAFT,)
+
+    def record_sync_error(self, message):
+        self.sync_error = message
+        self.sync_error_at = timezone.now()
+        self.save(update_fields=["sync_error", "sync_error_at"])
+
+
+
+class Role:
+    """The two groups the data migration creates."""
+
+    PROJECT_MANAGERS = "Project managers"
+    VIEWERS = "Viewers"
+
+    @staticmethod
+    def can_change(user) -> bool:
+        """Whether `user` may change supplier data (cached on the user for the request)."""
+        if not user.is_authenticated:
+            return False
+        if user.is_superuser:
+            return True
+        if not hasattr(user, "_cockpit_can_change"):
+            user._cockpit_can_change = user.groups.filter(name=Role.PROJECT_MANAGERS).exists()
+        return user._cockpit_can_change
+
+

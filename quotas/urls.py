@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "quotas"
-urlpatterns = []
+urlpatterns = [
+    path("target-groups/<int:pk>/", views.target_group, name="target_group"),
+]

@@ -1,0 +1,57 @@
+"""Shared fixtures: personas, factories, and the Celery mode of the tests."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from projects.models import Role
+from projects.tests.factories import (  # noqa: F401  (re-exported for tests)
+    ConnectionFactory,
+    ProjectFactory,
+    TargetGroupFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(settings):
+    """Tasks run in the test's process unless a test starts a real worker."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+
+
+def _user(username, group=None, **extra):
+    user = User.objects.create_user(username=username, password="pw-" + username, **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def pm(db):
+    """A project manager: may change supplier data."""
+    return _user("pm", Role.PROJECT_MANAGERS, first_name="Pat", last_name="Manager")
+
+
+@pytest.fixture
+def viewer(db):
+    """A viewer: sees everything, changes nothing."""
+    return _user("viewer", Role.VIEWERS)
+
+
+@pytest.fixture
+def pm_client(client, pm):
+    client.force_login(pm)
+    return client
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client
+
+
+@pytest.fixture
+def connection(db):
+    return ConnectionFactory()

@@ -1,0 +1,55 @@
+from django.db.models import Count, Max, Q, Sum
+from django.shortcuts import get_object_or_404, render
+
+from .forms import TargetGroupFilterForm
+from .models import Project, TargetGroup
+from .queries import ACTIVE_STATUSES, alerts_for, with_alerts
+
+
+def dashboard(request):
+    """Active target groups across projects, those that need attention first."""
+    target_groups = list(
+        with_alerts(TargetGroup.objects.filter(status__in=ACTIVE_STATUSES, vanished_at__isnull=True))
+        .select_related("project")
+        .order_by("project__name", "name")
+    )
+    for tg in target_groups:
+        tg.alerts = alerts_for(tg)
+    target_groups.sort(key=lambda tg: not tg.alerts)
+    projects = Project.objects.annotate(
+        tg_count=Count("target_groups"),
+        live_count=Count("target_groups", filter=Q(target_groups__status=TargetGroup.Status.LIVE)),
+        completes=Sum("target_groups__current_completes"),
+        goal=Sum("target_groups__filling_goal"),
+    ).select_related("connection")
+    return render(
+        request,
+        "projects/dashboard.html",
+        {
+            "target_groups": target_groups,
+            "attention": sum(1 for tg in target_groups if tg.alerts),
+            "projects": projects,
+        },
+    )
+
+
+def project_list(request):
+    projects = Project.objects.annotate(
+        tg_count=Count("target_groups"),
+        completes=Sum("target_groups__current_completes"),
+        goal=Sum("target_groups__filling_goal"),
+    ).select_related("connection")
+    return render(request, "projects/project_list.html", {"projects": projects})
+
+
+def project_detail(request, pk):
+    project = get_object_or_404(Project.objects.select_related("connection"), pk=pk)
+    form = TargetGroupFilterForm(request.GET or None, project=project)
+    target_groups = with_alerts(project.target_groups.all()).annotate(last_change_at=Max("changes__created_at"))
+    if form.is_valid():
+        target_groups = form.filter(target_groups)
+    target_groups = list(target_groups)
+    for tg in target_groups:
+        tg.alerts = alerts_for(tg)
+    template = "projects/_target_group_table.html" if request.htmx else "projects/project_detail.html"
+    return render(request, template, {"project": project, "form": form, "target_groups": target_groups})

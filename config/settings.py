@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "quotas",
     "fielding",
     "sync",
+    "reconciliations",
     "sandbox",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("quotas.urls")),
     path("", include("fielding.urls")),
     path("", include("sync.urls")),
+    path("", include("reconciliations.urls")),
 ]
 
 if settings.SANDBOX_ENABLED:

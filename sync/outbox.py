@@ -1,0 +1,315 @@
+"""The outbox: every change a PM asks for is recorded, then sent by Celery.
+
+A change kind (enable quotas, pause a fielding run, ...) is a `ChangeKind`
+registered under its name by the app that owns the data it touches; this module
+knows nothing of profiles or fielding runs. The loop for one change:
+
+1. `request_change` writes the local intent and a pending `RemoteChange` in one
+   transaction and enqueues `send_change` when that transaction commits.
+2. `process_change` claims the row, sends it with its idempotency key and the
+   current ETag, and records the outcome in words a PM understands:
+   * 429 / 5xx / timeouts: back to pending and retried later with the same key;
+     after `MAX_ATTEMPTS` tries, `failed`;
+   * 412: re-read the resource, and either find the change no longer needed
+     (`applied` or `conflict`, with the reason) or re-send it once;
+   * 400 / 404 / 422 / 401 / 403: `failed`, the supplier's words kept, the local
+     intent replaced by the supplier's truth.
+3. Changes to one target group go out one at a time, in the order asked: a
+   change waits while an earlier one of the same TG is unsettled, and each
+   settled change enqueues the next.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from suppliers.cint import errors
+
+from .models import RemoteChange
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+BACKOFF_BASE_SECONDS = 2
+BACKOFF_MAX_SECONDS = 300
+State = RemoteChange.State
+
+_kinds = {}
+
+
+@dataclass
+class Verdict:
+    """What a re-read after a 412 says about a change."""
+
+    needed: bool
+    state: str = State.APPLIED  # when not needed: APPLIED (already so) or CONFLICT
+    reason: str = ""
+
+
+class ChangeKind:
+    """How one kind of change is recorded, sent and reconciled with the supplier.
+
+    Subclasses set `name` and `label` and implement `send`; the other hooks have
+    sensible defaults.
+    """
+
+    name = ""
+    label = ""
+
+    def describe(self, change) -> str:
+        """One line for the changes panel, e.g. "Disable quotas on AGE"."""
+        return self.label
+
+    def record_intent(self, change) -> None:
+        """Show the wanted state locally, in the same transaction as the change row."""
+
+    def etag(self, change) -> str:
+        """The ETag sent in If-Match: the target group's latest by default."""
+        return change.target_group.etag if change.target_group_id else ""
+
+    def send(self, client, change, etag):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def applied(self, change, response) -> None:
+        """Store what the supplier answered on the local rows."""
+
+    def refresh(self, client, change) -> None:
+        """Re-read the resource from the supplier, so `etag` and the local rows are current."""
+
+    def verdict(self, change) -> Verdict:
+        """After `refresh`: is the change still needed?"""
+        return Verdict(needed=True)
+
+    def revert(self, client, change) -> None:
+        """After a refusal: bring the local rows back to the supplier's truth."""
+        try:
+            self.refresh(client, change)
+        except errors.CintError as exc:  # the refusal is what the PM must see; log the rest
+            log.warning("could not re-read after a refused change %s: %s", change.pk, exc)
+
+
+def register(kind_cls):
+    """Class decorator: make a change kind known to the outbox."""
+    kind = kind_cls()
+    if kind.name in _kinds:
+        raise ValueError(f"change kind {kind.name!r} registered twice")
+    _kinds[kind.name] = kind
+    return kind_cls
+
+
+def kind_of(change) -> ChangeKind:
+    return _kinds[change.kind]
+
+
+def describe(change) -> str:
+    kind = _kinds.get(change.kind)
+    return kind.describe(change) if kind else change.kind
+
+
+def request_change(kind_name, *, connection, target_group=None, profile=None, payload=None, by=None):
+    """Record a change and its local intent; it is sent once the transaction commits."""
+    from .tasks import send_change
+
+    kind = _kinds[kind_name]
+    with transaction.atomic():
+        change = RemoteChange.objects.create(
+            kind=kind_name,
+            connection=connection,
+            target_group=target_group,
+            profile=profile,
+            payload=payload or {},
+            requested_by=by if by is not None and by.is_authenticated else None,
+        )
+        kind.record_intent(change)
+        transaction.on_commit(lambda: send_change.delay(change.pk))
+    return change
+
+
+def client_for_change(change):
+    from .cint import client_for
+
+    return client_for(change.connection)
+
+
+def claim(change_id):
+    """Mark a pending change `sending` if it is next in its TG's queue; return it or None."""
+    with transaction.atomic():
+        change = (
+            RemoteChange.objects.select_for_update(skip_locked=True)
+            .filter(pk=change_id, state=State.PENDING)
+            .first()
+        )
+        if change is None:
+            return None
+        if change.target_group_id and _earlier_unsettled(change).exists():
+            return None
+        change.state = State.SENDING
+        change.attempts += 1
+        change.sent_at = timezone.now()
+        change.save(update_fields=["state", "attempts", "sent_at", "updated_at"])
+    return RemoteChange.objects.select_related("target_group", "profile", "connection").get(pk=change.pk)
+
+
+def _earlier_unsettled(change):
+    return RemoteChange.objects.filter(
+        target_group_id=change.target_group_id,
+        state__in=[State.PENDING, State.SENDING],
+        pk__lt=change.pk,
+    )
+
+
+def process_change(change_id, client=None):
+    """Send one change and record the outcome. Returns the change, or None if it was not ours to send."""
+    change = claim(change_id)
+    if change is None:
+        return None
+    kind = kind_of(change)
+    client = client or client_for_change(change)
+    try:
+        _send(kind, client, change)
+    except errors.PreconditionFailed:
+        _after_precondition_failed(kind, client, change)
+    except errors.CintError as exc:
+        if exc.retryable:
+            _retry_later(change, exc)
+        else:
+            _refused(kind, client, change, exc)
+    return change
+
+
+def _send(kind, client, change):
+    response = kind.send(client, change, kind.etag(change))
+    kind.applied(change, response)
+    data = getattr(response, "data", None)
+    _settle(change, State.APPLIED, "", response=data, status=getattr(response, "status", None))
+
+
+def _after_precondition_failed(kind, client, change):
+    """412: someone changed the resource since we read it. Re-read, re-check, re-send once."""
+    try:
+        kind.refresh(client, change)
+        verdict = kind.verdict(change)
+        if not verdict.needed:
+            _settle(change, verdict.state, verdict.reason, status=412)
+            return
+        _send(kind, client, change)
+    except errors.PreconditionFailed as exc:
+        _settle(
+            change,
+            State.CONFLICT,
+            "The target group kept changing at the supplier while this change was sent, so it was not applied. "
+            "Check the current values and ask again if it is still needed.",
+            response=exc.body,
+            status=412,
+        )
+    except errors.CintError as exc:
+        if exc.retryable:
+            _retry_later(change, exc)
+        else:
+            _refused(kind, client, change, exc)
+
+
+def _retry_later(change, exc):
+    from .tasks import send_change
+
+    if change.attempts >= MAX_ATTEMPTS:
+        _settle(
+            change,
+            State.FAILED,
+            f"The supplier could not be reached after {change.attempts} tries ({exc.message}). "
+            "Nothing was changed; try again later.",
+            response=exc.body,
+            status=exc.status,
+        )
+        return
+    delay = backoff_seconds(change.attempts, getattr(exc, "retry_after", None))
+    change.state = State.PENDING
+    change.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+    change.message = f"Will retry in {delay:.0f} s: {exc.message}"
+    change.response_status = exc.status
+    change.save(update_fields=["state", "next_attempt_at", "message", "response_status", "updated_at"])
+    send_change.apply_async((change.pk,), countdown=delay)
+
+
+def backoff_seconds(attempts, retry_after=None):
+    """Exponential backoff, never sooner than the supplier's Retry-After."""
+    delay = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    return max(delay, retry_after or 0)
+
+
+def _refused(kind, client, change, exc):
+    kind.revert(client, change)
+    _settle(change, State.FAILED, refusal_message(exc), response=exc.body, status=exc.status)
+
+
+def refusal_message(exc) -> str:
+    """Plain words for a change the supplier refused, with what to do next."""
+    if isinstance(exc, errors.NotFound):
+        return (
+            "The supplier no longer has what this change was about (it may have been removed or replaced). "
+            "Refresh from the supplier to see the current state."
+        )
+    if isinstance(exc, errors.AuthFailed):
+        return (
+            "The supplier refused the cockpit's credentials, so nothing was changed. "
+            "Ask an administrator to check the Cint client id and secret, then try again."
+        )
+    return f"The supplier refused this change: {exc.message} The cockpit shows the supplier's values again."
+
+
+def _settle(change, state, message, response=None, status=None):
+    change.state = state
+    change.message = message
+    change.response = response
+    change.response_status = status
+    change.finished_at = timezone.now()
+    change.next_attempt_at = None
+    change.save(
+        update_fields=["state", "message", "response", "response_status", "finished_at", "next_attempt_at", "updated_at"]
+    )
+    _enqueue_next(change)
+
+
+def _enqueue_next(change):
+    """The change after this one on the same target group may go now."""
+    from .tasks import send_change
+
+    if not change.target_group_id:
+        return
+    following = (
+        RemoteChange.objects.filter(target_group_id=change.target_group_id, state=State.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if following:
+        transaction.on_commit(lambda: send_change.delay(following))
+
+
+def recover_stuck(older_than=timedelta(minutes=5)):
+    """Re-enqueue changes left `pending` or `sending` by a worker that died.
+
+    A `sending` row may or may not have reached the supplier; re-sending it with
+    the same idempotency key is safe, as the supplier replays its first answer.
+    Returns the ids re-enqueued.
+    """
+    from .tasks import send_change
+
+    cutoff = timezone.now() - older_than
+    stuck_sending = RemoteChange.objects.filter(state=State.SENDING, sent_at__lt=cutoff)
+    revived = list(stuck_sending.values_list("pk", flat=True))
+    stuck_sending.update(state=State.PENDING, updated_at=timezone.now())
+    stuck_pending = RemoteChange.objects.filter(state=State.PENDING, updated_at__lt=cutoff).exclude(
+        next_attempt_at__gt=timezone.now()
+    )
+    ids = sorted(set(revived) | set(stuck_pending.values_list("pk", flat=True)))
+    # Only the first unsettled change of each target group can go; it enqueues the rest.
+    heads = {}
+    for change in RemoteChange.objects.filter(pk__in=ids).order_by("pk"):
+        heads.setdefault(change.target_group_id or f"change-{change.pk}", change.pk)
+    for pk in heads.values():
+        send_change.delay(pk)
+    return sorted(heads.values())

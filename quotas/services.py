@@ -1,0 +1,55 @@
+"""What a PM can ask of a target group's quotas. Each call records an outbox change."""
+
+from sync.outbox import request_change
+
+
+def request_quota_toggle(profile, enabled, *, by):
+    kind = "enable_quotas" if enabled else "disable_quotas"
+    tg = profile.target_group
+    return request_change(kind, connection=tg.project.connection, target_group=tg, profile=profile, by=by)
+
+
+def request_interlock(target_group, profiles, filling_goal, *, by):
+    return request_change(
+        "create_interlock",
+        connection=target_group.project.connection,
+        target_group=target_group,
+        payload={
+            "profile_ids": [p.remote_id for p in profiles],
+            "target_group_filling_goal": filling_goal,
+        },
+        by=by,
+    )
+
+
+def request_interlock_removal(interlocked_profile, *, by):
+    tg = interlocked_profile.target_group
+    return request_change(
+        "remove_interlock",
+        connection=tg.project.connection,
+        target_group=tg,
+        payload={"interlocked_profile_id": interlocked_profile.remote_id},
+        by=by,
+    )
+
+
+def request_quota_goals(target_group, goals, *, profile=None, by):
+    """`goals`: {quota or interlock cell: new completes goal}."""
+    return request_change(
+        "set_quota_goals",
+        connection=target_group.project.connection,
+        target_group=target_group,
+        profile=profile,
+        payload={"goals": {quota.remote_id: goal for quota, goal in goals.items()}},
+        by=by,
+    )
+
+
+def request_filling_goal(target_group, filling_goal, *, by):
+    return request_change(
+        "set_target_group_filling_goal",
+        connection=target_group.project.connection,
+        target_group=target_group,
+        payload={"filling_goal": filling_goal},
+        by=by,
+    )

@@ -1,0 +1,216 @@
+"""The target group page and the PM's actions on it, on the htmx and the plain path."""
+
+import pytest
+from django.urls import reverse
+
+from quotas.tests.factories import InterlockCellFactory, InterlockedProfileFactory, ProfileFactory, QuotaFactory
+from sync.models import RemoteChange
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def tg(db):
+    from projects.tests.factories import TargetGroupFactory
+
+    return TargetGroupFactory(name="US adults", filling_goal=400)
+
+
+@pytest.fixture
+def age(tg):
+    profile = ProfileFactory(target_group=tg, name="AGE", question_id=42)
+    QuotaFactory(profile=profile, text="18-24", completes_goal=100, completes=100)
+    QuotaFactory(profile=profile, text="25-34", completes_goal=300, completes=20)
+    return profile
+
+
+@pytest.fixture
+def gender(tg):
+    profile = ProfileFactory(target_group=tg, name="GENDER", question_id=43)
+    QuotaFactory(profile=profile, text="Male", completes_goal=200)
+    QuotaFactory(profile=profile, text="Female", completes_goal=200)
+    return profile
+
+
+@pytest.fixture
+def interlock(tg, age, gender):
+    interlock = InterlockedProfileFactory(target_group=tg, name="AGE, GENDER")
+    InterlockCellFactory(interlocked_profile=interlock, text="18-24, Male", completes_goal=50, completes=7)
+    age.interlocked_profile = interlock
+    age.save()
+    gender.interlocked_profile = interlock
+    gender.save()
+    return interlock
+
+
+def page(client, tg):
+    return client.get(reverse("quotas:target_group", args=[tg.pk]))
+
+
+def test_page_shows_header_profiles_cells_and_fills(pm_client, tg, age, gender, interlock):
+    response = page(pm_client, tg)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in ("US adults", "AGE", "GENDER", "18-24", "25-34", "Interlock: AGE, GENDER", "18-24, Male"):
+        assert text in html
+    assert "Joins AGE, GENDER" in html
+    assert "Disable quotas" in html and "Remove interlock" in html
+
+
+def test_viewer_sees_no_mutating_controls(viewer_client, tg, age, gender, interlock):
+    html = page(viewer_client, tg).content.decode()
+    assert "AGE" in html and "18-24, Male" in html
+    for control in ("Disable quotas", "Remove interlock", "Save goals", "Change goal", "Refresh from supplier"):
+        assert control not in html
+
+
+def _action_urls(tg, profile, interlock):
+    return [
+        (reverse("quotas:toggle_quotas", args=[tg.pk, profile.pk]), {"enabled": "off"}),
+        (reverse("quotas:create_interlock", args=[tg.pk]), {"profiles": [profile.pk], "filling_goal": 10}),
+        (reverse("quotas:remove_interlock", args=[tg.pk, interlock.pk]), {}),
+        (reverse("quotas:quota_goals", args=[tg.pk, profile.pk]), {}),
+        (reverse("quotas:interlock_goals", args=[tg.pk, interlock.pk]), {}),
+        (reverse("quotas:filling_goal", args=[tg.pk]), {"filling_goal": 900}),
+        (reverse("quotas:refresh", args=[tg.pk]), {}),
+    ]
+
+
+def test_viewer_post_is_forbidden_and_changes_nothing(viewer_client, tg, age, gender, interlock):
+    for url, data in _action_urls(tg, age, interlock):
+        for extra in ({}, HTMX):
+            response = viewer_client.post(url, data, **extra)
+            assert response.status_code == 403, url
+    assert not RemoteChange.objects.exists()
+    age.refresh_from_db()
+    tg.refresh_from_db()
+    assert age.quotas_enabled and tg.filling_goal == 400
+
+
+def test_disable_quotas_htmx_returns_the_block_with_a_polling_badge(pm_client, pm, tg, age):
+    response = pm_client.post(reverse("quotas:toggle_quotas", args=[tg.pk, age.pk]), {"enabled": "off"}, **HTMX)
+    html = response.content.decode()
+    change = RemoteChange.objects.get()
+    assert (change.kind, change.profile, change.requested_by, change.state) == ("disable_quotas", age, pm, "pending")
+    assert f'id="profile-{age.pk}"' in html
+    assert reverse("quotas:change_badge", args=[change.pk]) in html and 'hx-trigger="every 1s"' in html
+    assert "changes-updated" in response["HX-Trigger"]
+
+
+def test_disable_quotas_plain_post_redirects_with_a_message(pm_client, tg, age):
+    response = pm_client.post(reverse("quotas:toggle_quotas", args=[tg.pk, age.pk]), {"enabled": "off"}, follow=True)
+    assert response.redirect_chain[-1][0] == tg.get_absolute_url()
+    assert "sent to the supplier" in response.content.decode()
+    assert RemoteChange.objects.get().kind == "disable_quotas"
+
+
+def test_disabling_asks_for_confirmation_in_words(pm_client, tg, age):
+    html = page(pm_client, tg).content.decode()
+    assert "Respondents will no longer be screened on this profile." in html
+
+
+def test_enable_quotas_of_a_disabled_profile(pm_client, tg, age):
+    age.quotas_enabled = False
+    age.save()
+    pm_client.post(reverse("quotas:toggle_quotas", args=[tg.pk, age.pk]), {"enabled": "on"}, **HTMX)
+    assert RemoteChange.objects.get().kind == "enable_quotas"
+
+
+def test_interlock_two_profiles_records_one_change_with_the_goal(pm_client, tg, age, gender):
+    url = reverse("quotas:create_interlock", args=[tg.pk])
+    response = pm_client.post(url, {"profiles": [age.pk, gender.pk], "filling_goal": "350"}, **HTMX)
+    change = RemoteChange.objects.get()
+    assert change.kind == "create_interlock"
+    assert change.payload["target_group_filling_goal"] == 350
+    assert sorted(change.payload["profile_ids"]) == sorted([age.remote_id, gender.remote_id])
+    assert 'id="profiles"' in response.content.decode()
+
+
+def test_interlock_form_prefills_the_tg_filling_goal(pm_client, tg, age, gender):
+    html = page(pm_client, tg).content.decode()
+    assert 'id="id_interlock_goal" class="inline" value="400"' in html
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"filling_goal": "300"}, "Choose at least two profiles to interlock."),
+        ({"profiles": ["AGE"], "filling_goal": "300"}, "Choose at least two profiles to interlock."),
+        ({"profiles": ["AGE", "GENDER"], "filling_goal": "0"}, "The filling goal must be at least 1."),
+        ({"profiles": ["AGE", "GENDER"], "filling_goal": "12.5"}, "Enter a whole number of completes"),
+    ],
+)
+def test_interlock_bad_input_is_refused_next_to_the_field_and_kept(pm_client, tg, age, gender, data, message):
+    ids = {"AGE": age.pk, "GENDER": gender.pk}
+    data = {**data, "profiles": [ids[name] for name in data.get("profiles", [])]}
+    for extra in ({}, HTMX):
+        response = pm_client.post(reverse("quotas:create_interlock", args=[tg.pk]), data, **extra)
+        html = response.content.decode()
+        assert message in html
+        assert f'value="{data["filling_goal"]}"' in html  # the typed value comes back
+    assert not RemoteChange.objects.exists()
+
+
+def test_interlock_refuses_profiles_already_interlocked_in_words(pm_client, tg, age, gender, interlock):
+    region = ProfileFactory(target_group=tg, name="REGION")
+    response = pm_client.post(
+        reverse("quotas:create_interlock", args=[tg.pk]), {"profiles": [age.pk, region.pk], "filling_goal": 5}, **HTMX
+    )
+    assert "AGE is already in an interlock; remove that interlock first." in response.content.decode()
+    assert not RemoteChange.objects.exists()
+
+
+def test_remove_interlock_asks_for_confirmation_and_records_the_change(pm_client, tg, age, gender, interlock):
+    html = page(pm_client, tg).content.decode()
+    assert "The individual profile quotas stay, and stay enabled." in html
+    response = pm_client.post(reverse("quotas:remove_interlock", args=[tg.pk, interlock.pk]), follow=True)
+    change = RemoteChange.objects.get()
+    assert change.kind == "remove_interlock"
+    assert change.payload == {"interlocked_profile_id": interlock.remote_id}
+    assert response.status_code == 200
+
+
+def test_quota_goals_send_only_the_goals_that_changed(pm_client, tg, age):
+    q1, q2 = age.quotas.order_by("pk")
+    data = {f"goal-{q1.pk}": "100", f"goal-{q2.pk}": "320"}
+    pm_client.post(reverse("quotas:quota_goals", args=[tg.pk, age.pk]), data, **HTMX)
+    change = RemoteChange.objects.get()
+    assert change.kind == "set_quota_goals"
+    assert change.payload["goals"] == {q2.remote_id: 320}
+
+
+@pytest.mark.parametrize(("typed", "message"), [("-3", "A goal cannot be negative."), ("lots", "Enter a whole number")])
+def test_quota_goal_bad_input_is_shown_next_to_the_field(pm_client, tg, age, typed, message):
+    q1, q2 = age.quotas.order_by("pk")
+    data = {f"goal-{q1.pk}": "100", f"goal-{q2.pk}": typed}
+    for extra in ({}, HTMX):
+        html = pm_client.post(reverse("quotas:quota_goals", args=[tg.pk, age.pk]), data, **extra).content.decode()
+        assert f'id="goal-{q2.pk}-error">{message}' in html
+        assert f'value="{typed}"' in html
+    assert not RemoteChange.objects.exists()
+    q2.refresh_from_db()
+    assert q2.completes_goal == 300
+
+
+def test_tg_filling_goal_change_and_its_validation(pm_client, tg):
+    url = reverse("quotas:filling_goal", args=[tg.pk])
+    html = pm_client.post(url, {"filling_goal": "-1"}, **HTMX).content.decode()
+    assert "The filling goal must be at least 1." in html and 'value="-1"' in html
+    assert not RemoteChange.objects.exists()
+    response = pm_client.post(url, {"filling_goal": "650"}, **HTMX)
+    change = RemoteChange.objects.get()
+    assert (change.kind, change.payload) == ("set_target_group_filling_goal", {"filling_goal": 650})
+    assert 'id="tg-header"' in response.content.decode()
+
+
+def test_settled_badge_stops_polling_and_tells_the_page(pm_client, tg, age):
+    change = RemoteChange.objects.create(
+        kind="disable_quotas", connection=tg.project.connection, target_group=tg, profile=age,
+        state=RemoteChange.State.CONFLICT, message="The profile was removed at the supplier.",
+    )
+    response = pm_client.get(reverse("quotas:change_badge", args=[change.pk]), **HTMX)
+    html = response.content.decode()
+    assert "every 1s" not in html
+    assert "The profile was removed at the supplier." in html and "Conflict" in html
+    assert "change-settled" in response["HX-Trigger"]

@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reconciliations"
-urlpatterns = []
+urlpatterns = [
+    path("reconciliation/", views.index, name="index"),
+    path("reconciliation/<int:pk>/", views.account, name="account"),
+    path("reconciliation/<int:pk>/reports/", views.generate_report, name="generate_report"),
+    path("reconciliation/<int:pk>/rids/", views.eligible_rids, name="rids"),
+    path("reconciliation/<int:pk>/submit/", views.submit, name="submit"),
+    path("reconciliation/<int:pk>/submissions/", views.submission_list, name="submissions"),
+    path("reconciliation/reports/<int:pk>/", views.report_status, name="report"),
+    path("reconciliation/submissions/<int:pk>/", views.submission, name="submission"),
+    path("reconciliation/submissions/<int:pk>/check/", views.check_submission, name="check_submission"),
+    path("target-groups/<int:pk>/redirects/", views.redirects_tool, name="redirects"),
+]

@@ -1,0 +1,215 @@
+"""Reconciliation submissions: check, record and send a file, then follow it at the supplier.
+
+`submit_reconciliation` records a checked file and its outbox change in one
+transaction; the outbox sends it (see `changes.py`). `advance_submission` reads
+the supplier's status and per-target-group results once and says whether the
+submission is settled, so a task can repeat it with backoff.
+"""
+
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from projects.models import TargetGroup
+from sync.outbox import request_change
+
+from .models import EligibleRid, ReasonCode, Submission, SubmissionTargetGroup
+from .reports import completed_on
+from .validation import check_lines, utc_today
+
+KIND = "reconciliation_submit"
+REASON_CODES_MAX_AGE = timedelta(hours=24)
+COUNTS = ("submitted_count", "expired_count", "invalid_count", "positive_reversed_count", "negative_reversed_count")
+State = Submission.State
+
+
+# --- reason codes -----------------------------------------------------------------------
+
+
+def reason_codes(connection):
+    return ReasonCode.objects.filter(connection=connection).order_by("code")
+
+
+def reason_codes_stale(connection, now=None):
+    oldest = reason_codes(connection).order_by("fetched_at").values_list("fetched_at", flat=True).first()
+    return oldest is None or oldest < (now or timezone.now()) - REASON_CODES_MAX_AGE
+
+
+def load_reason_codes_if_stale(connection):
+    """Ask a worker for the supplier's reason codes when the cached ones are old (at most once a minute)."""
+    from .tasks import fetch_reason_codes
+
+    if reason_codes_stale(connection) and cache.add(f"reconciliations:reason-codes:{connection.pk}", 1, 60):
+        transaction.on_commit(lambda: fetch_reason_codes.delay(connection.pk))
+
+
+def remember_reason_code_error(connection, exc):
+    cache.set(f"reconciliations:reason-codes-error:{connection.pk}", exc.message, 600)
+
+
+def reason_code_error(connection):
+    """Why the reason codes could not be loaded lately, if they could not."""
+    return cache.get(f"reconciliations:reason-codes-error:{connection.pk}", "")
+
+
+def refresh_reason_codes(connection, client):
+    """Replace the cached reason codes of `connection` with the supplier's list."""
+    data = client.list_reconciliation_reason_codes().data or {}
+    listed = {
+        str(item["code"]).strip(): item
+        for item in data.get("reconciliation_reasons") or []
+        if isinstance(item, dict) and str(item.get("code", "")).strip()
+    }
+    now = timezone.now()
+    cache.delete(f"reconciliations:reason-codes-error:{connection.pk}")
+    with transaction.atomic():
+        ReasonCode.objects.filter(connection=connection).exclude(code__in=listed).delete()
+        for code, item in listed.items():
+            ReasonCode.objects.update_or_create(
+                connection=connection,
+                code=code,
+                defaults={
+                    "name": item.get("name") or "",
+                    "description": item.get("description") or "",
+                    "fetched_at": now,
+                },
+            )
+    return len(listed)
+
+
+# --- checking and sending ---------------------------------------------------------------
+
+
+def eligible_lookup(connection):
+    """``lookup(keys)`` for `check_lines`: the day each RID completed, from the current report rows."""
+
+    def lookup(keys):
+        found = {}
+        keys = sorted(keys)
+        current = EligibleRid.objects.current(connection)
+        for start in range(0, len(keys), 500):
+            rows = current.filter(rid_key__in=keys[start : start + 500]).values_list("rid_key", "completed_at")
+            for key, moment in rows:
+                found[key] = completed_on(moment)
+        return found
+
+    return lookup
+
+
+def check_submission(connection, text, *, today=None):
+    """Check `text` against every rule, with the connection's reason codes and eligible RIDs."""
+    return check_lines(
+        text,
+        reason_codes=reason_codes(connection).values_list("code", flat=True),
+        lookup=eligible_lookup(connection),
+        today=today or utc_today(),
+    )
+
+
+def submit_reconciliation(connection, result, *, name, by=None):
+    """Record a checked file (`result` of `check_submission`) and the change that sends it."""
+    if not result.ok:
+        raise ValueError("only a file without problems may be submitted")
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            connection=connection,
+            name=name,
+            csv=result.csv,
+            line_count=len(result.lines),
+            requested_by=by if by is not None and by.is_authenticated else None,
+        )
+        submission.change = request_change(
+            KIND,
+            connection=connection,
+            payload={"submission_id": submission.pk, "name": name, "lines": len(result.lines)},
+            by=by,
+        )
+        submission.save(update_fields=["change", "updated_at"])
+    return submission
+
+
+def default_file_name(now=None):
+    return f"cockpit-{(now or timezone.now()):%Y%m%d-%H%M%S}.csv"
+
+
+# --- following at the supplier ----------------------------------------------------------
+
+
+def accepted(submission, request_id):
+    """The supplier took the file: keep its request id and start following it."""
+    from .tasks import follow_submission
+
+    submission.request_id = request_id
+    submission.state = State.PROCESSING
+    submission.accepted_at = timezone.now()
+    submission.message = ""
+    submission.save(update_fields=["request_id", "state", "accepted_at", "message", "updated_at"])
+    transaction.on_commit(lambda: follow_submission.delay(submission.pk))
+
+
+def advance_submission(submission, client):
+    """Read the supplier's status and per-TG results once. Returns whether the submission is settled."""
+    if submission.state != State.PROCESSING:
+        return submission.state in (State.COMPLETE, State.FAILED)
+    data = client.get_reconciliation(submission.request_id).data or {}
+    results = list(client.iter_reconciliation_target_groups(submission.request_id))
+    submission.remote_status = str(data.get("status") or "")
+    for count in COUNTS:
+        if isinstance(data.get(count), int):
+            setattr(submission, count, data[count])
+    with transaction.atomic():
+        _store_target_groups(submission, results)
+        if submission.remote_status.lower() == "complete":
+            submission.state = State.COMPLETE
+            submission.finished_at = timezone.now()
+            submission.message = ""
+        submission.save()
+    return submission.state == State.COMPLETE
+
+
+def _store_target_groups(submission, results):
+    remote_ids = [str(item.get("target_group_id") or "") for item in results if isinstance(item, dict)]
+    tgs = dict(
+        TargetGroup.objects.filter(project__connection=submission.connection, remote_id__in=remote_ids).values_list(
+            "remote_id", "pk"
+        )
+    )
+    for item in results:
+        remote_id = str(item.get("target_group_id") or "") if isinstance(item, dict) else ""
+        if not remote_id:
+            continue
+        values = {count: item[count] for count in COUNTS if isinstance(item.get(count), int)}
+        SubmissionTargetGroup.objects.update_or_create(
+            submission=submission,
+            target_group_remote_id=remote_id,
+            defaults={"target_group_id": tgs.get(remote_id), "status": str(item.get("status") or ""), **values},
+        )
+
+
+def check_again(submission):
+    """The PM asked: follow a processing submission again, starting from the shortest delay."""
+    from .tasks import follow_submission
+
+    updated = Submission.objects.filter(pk=submission.pk, state=State.PROCESSING).update(polls=0, message="")
+    if updated:
+        transaction.on_commit(lambda: follow_submission.delay(submission.pk))
+    return bool(updated)
+
+
+def record_error(submission, exc, *, giving_up):
+    """While following: keep the PM informed; the file itself stays accepted whatever happens here."""
+    if not exc.retryable:
+        submission.message = (
+            f"The supplier accepted the file (request {submission.request_id}), but its status could not be read: "
+            f"{exc.message} Use “Check now” to try again."
+        )
+    elif giving_up:
+        submission.message = (
+            f"The supplier accepted the file, but its status could not be read after {submission.polls} tries "
+            f"({exc.message}) Use “Check now” later to read its results."
+        )
+    else:
+        submission.message = f"Still checking: {exc.message}"
+    submission.save(update_fields=["message", "updated_at"])

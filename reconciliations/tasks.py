@@ -1,0 +1,106 @@
+"""Background work: follow eligible-RIDs reports and submissions at the supplier, cache reason codes.
+
+Each task receives an id, re-reads the row, claims one step with a conditional
+UPDATE on its poll counter (so two workers never take the same step), does it,
+and re-enqueues itself with backoff until the row is settled or `MAX_POLLS` is
+reached; the PM can start checking again from the page.
+"""
+
+import logging
+
+from celery import shared_task
+from django.db.models import F
+
+from projects.models import SupplierConnection
+from suppliers.cint import errors
+from sync.cint import client_for
+
+from . import reports, submissions
+from .models import EligibleReport, Submission
+
+log = logging.getLogger(__name__)
+
+MAX_POLLS = 30
+BACKOFF_BASE_SECONDS = 2
+BACKOFF_MAX_SECONDS = 60
+
+
+def poll_delay(polls, retry_after=None):
+    """Seconds before the next check: 2, 4, 8... capped at a minute, never before Retry-After."""
+    delay = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, polls - 1))
+    return max(delay, retry_after or 0)
+
+
+def _claim(model, pk, polls):
+    """Take the next step of row `pk`: only one caller moves `polls` on from the value it read."""
+    return model.objects.filter(pk=pk, polls=polls).update(polls=F("polls") + 1) == 1
+
+
+@shared_task(ignore_result=True)
+def follow_report(report_id):
+    """Generate, check or download one eligible-RIDs report; repeat with backoff until settled."""
+    report = EligibleReport.objects.select_related("connection", "project").filter(pk=report_id).first()
+    if report is None or report.is_settled or not _claim(EligibleReport, report.pk, report.polls):
+        return
+    report.polls += 1
+    retry_after = None
+    try:
+        settled = reports.advance_report(report, client_for(report.connection))
+    except errors.CintError as exc:
+        log.warning("eligible-RIDs report %s: %s", report.pk, exc)
+        retry_after = getattr(exc, "retry_after", None)
+        reports.record_error(report, exc, giving_up=report.polls >= MAX_POLLS)
+        settled = report.is_settled
+    if settled:
+        return
+    if report.polls >= MAX_POLLS:
+        report.message = "The supplier is taking unusually long to prepare the report. Generate it again later."
+        report.state = EligibleReport.State.FAILED
+        report.save(update_fields=["message", "state", "updated_at"])
+        return
+    follow_report.apply_async((report.pk,), countdown=poll_delay(report.polls, retry_after))
+
+
+@shared_task(ignore_result=True)
+def follow_submission(submission_id):
+    """Read one submission's status and per-TG results; repeat with backoff until complete."""
+    submission = Submission.objects.select_related("connection").filter(pk=submission_id).first()
+    if submission is None or submission.state != Submission.State.PROCESSING:
+        return
+    if submission.polls >= MAX_POLLS or not _claim(Submission, submission.pk, submission.polls):
+        return
+    submission.polls += 1
+    retry_after = None
+    try:
+        settled = submissions.advance_submission(submission, client_for(submission.connection))
+    except errors.CintError as exc:
+        log.warning("reconciliation %s: %s", submission.pk, exc)
+        retry_after = getattr(exc, "retry_after", None)
+        giving_up = not exc.retryable or submission.polls >= MAX_POLLS
+        submissions.record_error(submission, exc, giving_up=giving_up)
+        if giving_up:
+            Submission.objects.filter(pk=submission.pk).update(polls=MAX_POLLS)
+            return
+        settled = False
+    if settled:
+        return
+    if submission.polls >= MAX_POLLS:
+        submission.message = (
+            "The supplier is still processing the file. The cockpit stopped checking; use “Check now” later."
+        )
+        submission.save(update_fields=["message", "updated_at"])
+        return
+    follow_submission.apply_async((submission.pk,), countdown=poll_delay(submission.polls, retry_after))
+
+
+@shared_task(ignore_result=True)
+def fetch_reason_codes(connection_id):
+    """Cache the supplier's reconciliation reason codes for one connection."""
+    connection = SupplierConnection.objects.filter(pk=connection_id).first()
+    if connection is None:
+        return
+    try:
+        submissions.refresh_reason_codes(connection, client_for(connection))
+    except errors.CintError as exc:
+        log.warning("reason codes of %s: %s", connection, exc)
+        submissions.remember_reason_code_error(connection, exc)

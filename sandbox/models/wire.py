@@ -1,0 +1,90 @@
+"""What the wire layer keeps: stored idempotent responses, the log of applied
+mutations, and the fault-injection knobs."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class IdempotencyRecord(models.Model):
+    """The first successful response to a request carrying an `idempotency-key`.
+
+    A retry with the same key and the same method, path and body gets this response
+    back, byte for byte, and changes nothing.
+    """
+
+    key = models.CharField(max_length=255, unique=True)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    body_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    replays = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.key} {self.method} {self.path}"
+
+
+class AppliedRequest(models.Model):
+    """The sandbox's own log: one row per mutation that changed (or created) something.
+
+    Replays are not applied again, so each idempotency key appears here at most once.
+    """
+
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    idempotency_key = models.CharField(max_length=255, blank=True, db_index=True)
+    status = models.PositiveSmallIntegerField()
+    account_id = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.method} {self.path} -> {self.status}"
+
+
+class FaultSettings(models.Model):
+    """A singleton (pk=1): the faults injected into API calls, editable in the admin."""
+
+    error_rate = models.FloatField(default=0.0, help_text="Share of calls answered 500/502/503 (0 to 1).")
+    rate_limit_rate = models.FloatField(default=0.0, help_text="Share of calls answered 429 (0 to 1).")
+    retry_after_seconds = models.PositiveIntegerField(default=2, help_text="Retry-After sent with a 429.")
+    stale_etag_rate = models.FloatField(
+        default=0.0, help_text="Share of If-Match mutations answered 412 as if someone had just changed the resource."
+    )
+    latency_ms = models.PositiveIntegerField(default=0, help_text="Delay added to every API call.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "fault settings"
+        verbose_name_plural = "fault settings"
+
+    def __str__(self):
+        return (
+            f"errors {self.error_rate:.0%}, 429 {self.rate_limit_rate:.0%}, "
+            f"stale ETag {self.stale_etag_rate:.0%}, latency {self.latency_ms} ms"
+        )
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        settings_obj, _ = cls.objects.get_or_create(
+            pk=1,
+            defaults={
+                "error_rate": settings.SANDBOX_ERROR_RATE,
+                "rate_limit_rate": settings.SANDBOX_RATE_LIMIT_RATE,
+                "stale_etag_rate": settings.SANDBOX_STALE_ETAG_RATE,
+                "latency_ms": settings.SANDBOX_LATENCY_MS,
+            },
+        )
+        return settings_obj

@@ -1,0 +1,301 @@
+"""Projects, target groups and their statistics in the contract's JSON shapes."""
+
+import statistics as stats
+
+from django.db.models import Count, Max, Min
+
+from .feasibility import money, suggested_cpi
+from .ids import iso
+from .models import Respondent, TargetGroup
+
+
+def tg_numbers(tg):
+    """Rates and dates computed from the target group's respondents."""
+    counts = dict(
+        Respondent.objects.filter(target_group=tg)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    completes = tg.completes
+    terminates = counts.get("terminate", 0) + counts.get("security_terminate", 0)
+    drops = counts.get("drop", 0)
+    durations = list(
+        Respondent.objects.filter(target_group=tg, status="complete", duration_seconds__isnull=False).values_list(
+            "duration_seconds", flat=True
+        )[:2000]
+    )
+    dates = Respondent.objects.filter(target_group=tg, status="complete").aggregate(
+        first=Min("finished_at"), last=Max("finished_at")
+    )
+    qualified = completes + terminates
+    return {
+        "counts": counts,
+        "incidence_rate": round(completes / qualified, 4) if qualified else float(tg.expected_incidence_rate),
+        "conversion_rate": round(completes / tg.entrants, 4) if tg.entrants else 0.0,
+        "drop_off_rate": round(drops / tg.prescreens, 4) if tg.prescreens else 0.0,
+        "median_loi_seconds": int(stats.median(durations))
+        if durations
+        else tg.expected_length_of_interview_minutes * 60,
+        "first_complete": dates["first"],
+        "last_complete": dates["last"],
+    }
+
+
+def cpi(tg):
+    """The target group's CPI as a MonetaryAmount (its own, or a rate-card price)."""
+    own = tg.cost_per_interview or {}
+    if own.get("value"):
+        return money(own["value"], own.get("currency_code") or tg.currency_code)
+    price = suggested_cpi(tg.expected_length_of_interview_minutes, tg.expected_incidence_rate)
+    return money(price, tg.currency_code)
+
+
+def progress(tg):
+    return {
+        "current_completes": tg.completes,
+        "current_prescreens": tg.prescreens,
+        "filling_goal": tg.filling_goal,
+        "filling_strategy": tg.filling_strategy,
+    }
+
+
+def _stat(value):
+    return {"value": value, "issues": []}
+
+
+def tg_list_item(tg):
+    numbers = tg_numbers(tg)
+    statistics = {
+        "progress": _stat(progress(tg)),
+        "incidence_rate": _stat(numbers["incidence_rate"]),
+        "conversion_rate": _stat(numbers["conversion_rate"]),
+        "drop_off_rate": _stat(numbers["drop_off_rate"]),
+        "median_length_of_interview_seconds": _stat(numbers["median_loi_seconds"]),
+        "average_cost_per_interview": _stat(cpi(tg)),
+    }
+    if numbers["last_complete"]:
+        statistics["last_complete_date"] = _stat(iso(numbers["last_complete"]))
+    return {
+        "id": tg.id,
+        "human_readable_id": tg.human_readable_id,
+        "name": tg.name,
+        "project_manager_id": str(tg.project_manager_id),
+        "locale": tg.locale,
+        "status": tg.status,
+        "created_at": iso(tg.created_at),
+        "updated_at": iso(tg.updated_at),
+        "statistics": statistics,
+    }
+
+
+def _links(tg):
+    if not tg.test_url.startswith(("http://", "https://")):
+        return {}
+    url = tg.test_url.replace("[%RID%]", "TEST-RID")
+    return {"links": {"test_client_survey": url, "test_screener": url}}
+
+
+def draft_target_group(tg):
+    """FetchTargetGroupResponse + DraftTargetGroupLinks."""
+    from .profile_shapes import draft_profile
+
+    data = {
+        "human_readable_id": tg.human_readable_id,
+        "name": tg.name,
+        "business_unit_id": str(tg.business_unit_id),
+        "locale": tg.locale,
+        "collects_pii": tg.collects_pii,
+        "study_type_code": tg.study_type_code,
+        "industry_code": tg.industry_code,
+        "pricing_model": "ratecard" if tg.pricing_model == "rate_card" else tg.pricing_model,
+        "project_manager_id": str(tg.project_manager_id),
+        "client_id": tg.client_id,
+        "fielding_specification": {"start_at": iso(tg.start_at), "end_at": iso(tg.end_at)},
+        "filling_goal": tg.filling_goal,
+        "expected_length_of_interview_minutes": tg.expected_length_of_interview_minutes,
+        "expected_incidence_rate": tg.expected_incidence_rate,
+        "industry_lockout_code": tg.industry_lockout_code,
+        "live_url": tg.live_url,
+        "test_url": tg.test_url,
+        "fielding_assistant_assignment": tg.fielding_assistant or {},
+        "created_at": iso(tg.created_at),
+        "profile": draft_profile(tg),
+        "supply_allocations": tg.supply_allocations or [],
+        **_links(tg),
+    }
+    if tg.cost_per_interview:
+        data["cost_per_interview"] = money(tg.cost_per_interview.get("value", "0"), tg.currency_code)
+    if tg.client_cost_per_interview_note:
+        note = tg.client_cost_per_interview_note
+        data["client_cost_per_interview_note"] = money(note.get("value", "0"), note.get("currency_code", "USD"))
+    if tg.exclusion is not None:
+        data["exclusion"] = tg.exclusion
+    return data
+
+
+def target_group_details(tg):
+    """TargetGroupDetails + TargetGroupLinks (and the status, for convenience)."""
+    data = {
+        "id": tg.id,
+        "human_readable_id": tg.human_readable_id,
+        "name": tg.name,
+        "account_name": tg.project.account.name,
+        "business_unit_id": str(tg.business_unit_id),
+        "project_manager_id": str(tg.project_manager_id),
+        "study_type_code": tg.study_type_code,
+        "industry_code": tg.industry_code,
+        "locale": tg.locale,
+        "filling_goal": tg.filling_goal,
+        "expected_length_of_interview_minutes": tg.expected_length_of_interview_minutes,
+        "expected_incidence_rate": tg.expected_incidence_rate,
+        "industry_lockout_code": tg.industry_lockout_code,
+        "client_id": tg.client_id,
+        "collects_pii": tg.collects_pii,
+        "live_url": tg.live_url,
+        "test_url": tg.test_url,
+        "created_at": iso(tg.created_at),
+        "status": tg.status,
+        **_links(tg),
+    }
+    if tg.client_cost_per_interview_note:
+        note = tg.client_cost_per_interview_note
+        data["client_cpi"] = money(note.get("value", "0"), note.get("currency_code", tg.currency_code))
+    return data
+
+
+def target_group_overview(tg):
+    numbers = tg_numbers(tg)
+    price = cpi(tg)
+    language, _, country = tg.locale.partition("_")
+    cost = float(price["value"]) * tg.completes
+    return {
+        "project_name": tg.project.name,
+        "target_group_name": tg.name,
+        "human_readable_id": tg.human_readable_id,
+        "progress": progress(tg),
+        "pricing_model": "ratecard" if tg.pricing_model == "rate_card" else tg.pricing_model,
+        "is_pricing_restricted": False,
+        "current_cost_per_interview": price,
+        "average_cost_per_interview": price,
+        "current_cost": money(cost, tg.currency_code),
+        "status": tg.status,
+        "country_code": country,
+        "language_code": language,
+        "conversion_rate": numbers["conversion_rate"],
+        "drop_off_rate": numbers["drop_off_rate"],
+        "incidence_rate": numbers["incidence_rate"],
+        "median_length_of_interview_seconds": numbers["median_loi_seconds"],
+        "study_type_code": tg.study_type_code,
+    }
+
+
+STATUS_LABELS = {
+    "complete": ("Complete", "The respondent completed the survey."),
+    "terminate": ("Terminate", "The survey screened the respondent out."),
+    "overquota": ("Overquota", "The respondent's quota was full."),
+    "security_terminate": ("Security terminate", "The respondent failed a quality check."),
+    "drop": ("Drop", "The respondent left the survey."),
+    "in_survey": ("In survey", "The respondent is taking the survey."),
+}
+
+
+def target_group_performance(tg):
+    numbers = tg_numbers(tg)
+    price = cpi(tg)
+    data = {
+        "entrants": tg.entrants,
+        "prescreens": tg.prescreens,
+        "completes": tg.completes,
+        "completes_cost": money(float(price["value"]) * tg.completes, tg.currency_code),
+        "incidence_rate": numbers["incidence_rate"],
+        "drop_off_rate": numbers["drop_off_rate"],
+        "conversion_rate": numbers["conversion_rate"],
+        "respondent_analysis": {
+            "live": [
+                {
+                    "status": status,
+                    "label": label,
+                    "description": description,
+                    "count": numbers["counts"].get(status, 0),
+                }
+                for status, (label, description) in STATUS_LABELS.items()
+            ],
+            "test": [],
+        },
+    }
+    if numbers["first_complete"]:
+        data["first_complete"] = iso(numbers["first_complete"])
+        data["last_complete"] = iso(numbers["last_complete"])
+    return data
+
+
+def project_statistics(project):
+    tgs = list(project.target_groups.all())
+    rates = [tg_numbers(tg) for tg in tgs if tg.status != TargetGroup.Status.DRAFT]
+    return {
+        "filling_goal": sum(tg.filling_goal for tg in tgs),
+        "current_completes": sum(tg.completes for tg in tgs),
+        "current_prescreens": sum(tg.prescreens for tg in tgs),
+        "incidence_rate_median": round(stats.median([r["incidence_rate"] for r in rates]), 4) if rates else 0.0,
+        "length_of_interview_median_seconds": int(stats.median([r["median_loi_seconds"] for r in rates]))
+        if rates
+        else 0,
+        "conversion_rate_average": round(stats.mean([r["conversion_rate"] for r in rates]), 4) if rates else 0.0,
+        "drop_off_rate_average": round(stats.mean([r["drop_off_rate"] for r in rates]), 4) if rates else 0.0,
+    }
+
+
+def project_status(project):
+    statuses = set(project.target_groups.values_list("status", flat=True))
+    done = {TargetGroup.Status.COMPLETED, TargetGroup.Status.ARCHIVED}
+    return "inactive" if statuses and statuses <= done else "active"
+
+
+def project_list_item(project):
+    tgs = list(project.target_groups.order_by("id").values_list("human_readable_id", "updated_at"))
+    last = max([project.updated_at] + [updated for _, updated in tgs])
+    item = {
+        "id": project.id,
+        "human_readable_id": project.human_readable_id,
+        "account_id": project.account_id,
+        "name": project.name,
+        "target_group_human_readable_ids": [hrid for hrid, _ in tgs],
+        "target_group_count": len(tgs),
+        "status": project_status(project),
+        "last_activity_at": iso(last),
+        "statistics": project_statistics(project),
+    }
+    if project.purchase_order_number:
+        item["purchase_order_number"] = project.purchase_order_number
+    return item
+
+
+def project_details(project):
+    data = {
+        "id": project.id,
+        "human-readable-id": project.human_readable_id,
+        "human_readable_id": project.human_readable_id,
+        "name": project.name,
+        "project_manager_id": str(project.project_manager_id),
+        "account_id": project.account_id,
+    }
+    if project.purchase_order_number:
+        data["purchase_order_number"] = project.purchase_order_number
+    return data
+
+
+def project_overview(project):
+    data = {
+        "id": project.id,
+        "human_readable_id": project.human_readable_id,
+        "name": project.name,
+        "account_id": project.account_id,
+        "status": project_status(project),
+        "statistics": project_statistics(project),
+        "project_manager_id": str(project.project_manager_id),
+        "created_at": iso(project.created_at),
+    }
+    if project.purchase_order_number:
+        data["purchase_order_number"] = project.purchase_order_number
+    return data

@@ -1,0 +1,20 @@
+"""Celery tasks: the respondent simulation and webhook delivery."""
+
+from celery import shared_task
+
+
+@shared_task(ignore_result=True)
+def simulate_traffic():
+    """One simulation step (scheduled every 10 s by `sandbox.seed.ensure_schedule`)."""
+    from .simulation import simulate_step
+
+    summary = simulate_step()
+    return {key: value for key, value in summary.items() if key != "target_groups"}
+
+
+@shared_task(ignore_result=True)
+def deliver_webhooks(delivery_ids=None):
+    """Send recorded webhook deliveries; failures are kept on the rows, never raised."""
+    from .events import deliver_pending
+
+    return deliver_pending(delivery_ids)

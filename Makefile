@@ -14,13 +14,13 @@ $(BIN)/activate: requirements.txt
 	touch $(BIN)/activate
 
 setup: $(BIN)/activate
-	mkdir -p var
+	mkdir -p var/broker/out var/broker/processed var/screenshots var/static
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 
 run: setup
 	@echo "Starting web + worker + beat on $${SITE_URL:-http://127.0.0.1:$(PORT)} (Ctrl-C stops everything)"
-	PORT=$(PORT) $(BIN)/honcho start
+	PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) $(BIN)/honcho start
 
 test: $(BIN)/activate
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 import requests
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
-from django.db import close_old_connections
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, reset_queries
 from wsgiadapter import WSGIAdapter
 
 
@@ -24,10 +24,14 @@ class InProcessAdapter(WSGIAdapter):
 
 @contextmanager
 def _keep_connections():
+    request_started.disconnect(reset_queries)
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
         yield
     finally:
+        request_started.connect(reset_queries)
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 

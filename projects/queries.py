@@ -19,7 +19,8 @@ def with_alerts(queryset):
 
     `full_cells`: enabled quota cells that reached their goal while the TG has not.
     `troubled_changes`: changes of the last 24 hours that failed or met a conflict.
-    `paused_by_us`: whether the TG was paused through the cockpit (otherwise the supplier paused it).
+    `paused_by_us`: whether the TG was paused through the cockpit, alone or in a bulk pause
+    (otherwise the supplier paused it).
     """
     since = timezone.now() - ALERT_WINDOW
     full_cells = Quota.objects.filter(
@@ -43,6 +44,11 @@ def with_alerts(queryset):
             distinct=True,
         ),
         paused_by_us=Exists(paused_by_us),
+        paused_in_bulk=Exists(
+            TargetGroup.batch_jobs.through.objects.filter(
+                targetgroup_id=OuterRef("pk"), fieldingjob__kind="batch_pause", fieldingjob__status="Completed"
+            )
+        ),
     )
 
 
@@ -54,7 +60,7 @@ def alerts_for(tg):
     if tg.troubled_changes:
         n = tg.troubled_changes
         alerts.append(("bad", f"{n} change{'s' if n != 1 else ''} failed or met a conflict in the last 24 hours."))
-    if tg.status == TargetGroup.Status.PAUSED and not tg.paused_by_us:
+    if tg.status == TargetGroup.Status.PAUSED and not (tg.paused_by_us or tg.paused_in_bulk):
         alerts.append(("warn", "Paused by the supplier, not from the cockpit."))
     if tg.has_full_cells and tg.current_completes < tg.filling_goal:
         alerts.append(("warn", "Some quota cells are full while the target group is not: fieldwork may stall."))

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
+from fielding.views import fielding_panel_context
 from projects.models import Role, TargetGroup
 from sync.models import RemoteChange
 from sync.outbox import describe
@@ -38,12 +39,6 @@ def _target_group(pk):
     return get_object_or_404(TargetGroup.objects.select_related("project__connection"), pk=pk)
 
 
-def _fielding_context(tg, user):
-    from fielding.views import fielding_panel_context
-
-    return fielding_panel_context(tg, user)
-
-
 @require_GET
 def target_group(request, pk):
     tg = _target_group(pk)
@@ -53,10 +48,7 @@ def target_group(request, pk):
         interlock_form=InterlockForm(target_group=tg, profiles=context["profiles"]),
         filling_goal_form=FillingGoalForm(initial={"filling_goal": tg.filling_goal}),
     )
-    try:
-        context.update(_fielding_context(tg, request.user))
-    except ImportError:
-        pass
+    context.update(fielding_panel_context(tg, request.user))
     return render(request, "quotas/target_group.html", context)
 
 
@@ -123,10 +115,7 @@ def _invalid(request, tg, template, context, message):
             filling_goal_form=FillingGoalForm(initial={"filling_goal": tg.filling_goal}),
         )
         full.update(context)
-        try:
-            full.update(_fielding_context(tg, request.user))
-        except ImportError:
-            pass
+        full.update(fielding_panel_context(tg, request.user))
         messages.error(request, message)
         return render(request, "quotas/target_group.html", full, status=400)
     # htmx swaps only 2xx answers: the errors come back as a normal render of the block.

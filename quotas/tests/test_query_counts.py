@@ -22,8 +22,7 @@ def _tg_with(profiles, quotas):
         for j in range(quotas)
     )
     interlock = InterlockedProfileFactory(target_group=tg)
-    for j in range(quotas):
-        InterlockCellFactory(interlocked_profile=interlock)
+    InterlockCellFactory.create_batch(quotas, interlocked_profile=interlock)
     Profile.objects.filter(pk__in=[rows[0].pk, rows[1].pk]).update(interlocked_profile=interlock)
     for p in rows:
         RemoteChange.objects.create(kind="disable_quotas", connection=tg.project.connection, target_group=tg, profile=p)
@@ -41,8 +40,9 @@ def test_target_group_page_queries_do_not_grow_with_profiles_and_quotas(pm_clien
     small = _tg_with(2, 2)
     large = _tg_with(20, 10)
     limit = 25
-    small_count = _queries(pm_client, reverse("quotas:target_group", args=[small.pk]), django_assert_max_num_queries, limit)
-    large_count = _queries(pm_client, reverse("quotas:target_group", args=[large.pk]), django_assert_max_num_queries, limit)
+    small_url, large_url = (reverse("quotas:target_group", args=[tg.pk]) for tg in (small, large))
+    small_count = _queries(pm_client, small_url, django_assert_max_num_queries, limit)
+    large_count = _queries(pm_client, large_url, django_assert_max_num_queries, limit)
     assert large_count == small_count
 
 

@@ -1,0 +1,49 @@
+"""The demo seed fills the app from the sandbox, through the client and the pull sync."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from projects.demo import DEMO_TARGET_GROUPS
+from projects.models import Project, TargetGroup
+
+
+@pytest.mark.django_db
+def test_seed_from_an_empty_database_then_log_in_and_see_the_target_groups(client, settings):
+    settings.SANDBOX_JOB_SECONDS = 0
+    assert not TargetGroup.objects.exists()
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert client.login(username="pm", password="cockpit-demo")
+    html = client.get(reverse("projects:dashboard")).content.decode()
+    live = TargetGroup.objects.filter(status=TargetGroup.Status.LIVE)
+    assert live.count() == 4
+    for tg in live:
+        assert tg.name in html
+    assert set(TargetGroup.objects.values_list("name", flat=True)) == set(DEMO_TARGET_GROUPS)
+    # the rows came from the supplier: they carry its ids and ETags
+    assert all(tg.remote_id for tg in TargetGroup.objects.all())
+    assert all(tg.synced_at and tg.etag for tg in live)
+    assert TargetGroup.objects.get(name="US adults 18-54").profiles.count() == 3
+
+
+@pytest.mark.django_db
+def test_seeding_twice_adds_nothing(settings):
+    settings.SANDBOX_JOB_SECONDS = 0
+    call_command("seed_demo", stdout=StringIO())
+    counts = (Project.objects.count(), TargetGroup.objects.count())
+    call_command("seed_demo", stdout=StringIO())
+    assert (Project.objects.count(), TargetGroup.objects.count()) == counts == (3, 6)
+
+
+@pytest.mark.django_db
+def test_the_viewer_login_cannot_change_anything(client, settings):
+    settings.SANDBOX_JOB_SECONDS = 0
+    call_command("seed_demo", stdout=StringIO())
+    assert client.login(username="viewer", password="cockpit-demo")
+    tg = TargetGroup.objects.get(name="US parents")
+    html = client.get(tg.get_absolute_url()).content.decode()
+    assert "AGE" in html and "Disable quotas" not in html

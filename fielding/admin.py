@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import FieldingJob, FieldingRun
+from .models import AccountUser, BusinessUnit, FieldingJob, FieldingRun, ProfilingTemplate, Question, SupplierLookup
 
 
 @admin.register(FieldingRun)
@@ -20,4 +20,45 @@ class FieldingJobAdmin(admin.ModelAdmin):
     search_fields = ("remote_job_id", "target_group__name", "project__name")
     list_select_related = ("project", "target_group")
     readonly_fields = ("remote_job_id", "result", "failure_reason", "polls", "created_at", "updated_at", "finished_at")
-    raw_id_fields = ("project", "target_group", "target_groups", "requested_by")
+    raw_id_fields = ("project", "target_group", "target_groups", "requested_by", "change")
+
+
+@admin.register(BusinessUnit)
+class BusinessUnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "remote_id", "currency_code", "pricing_models", "connection", "fetched_at")
+    list_filter = ("connection", "currency_code")
+    readonly_fields = ("fetched_at",)
+
+
+@admin.register(AccountUser)
+class AccountUserAdmin(admin.ModelAdmin):
+    list_display = ("name", "email", "remote_id", "connection", "fetched_at")
+    list_filter = ("connection",)
+    search_fields = ("name", "email", "remote_id")
+    readonly_fields = ("fetched_at",)
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ("name", "question_id", "locale", "response_type", "options_kind", "options_fetched_at")
+    list_filter = ("locale", "response_type", "connection")
+    search_fields = ("name", "text", "question_id")
+    readonly_fields = ("fetched_at", "options_fetched_at")
+
+
+@admin.register(ProfilingTemplate)
+class ProfilingTemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "label", "scope", "locales", "profiles_fetched_at")
+    list_filter = ("scope", "connection")
+    search_fields = ("name", "label", "remote_id")
+    readonly_fields = ("fetched_at", "profiles_fetched_at")
+
+
+@admin.register(SupplierLookup)
+class SupplierLookupAdmin(admin.ModelAdmin):
+    list_display = ("kind", "target_group", "state", "created_at", "finished_at")
+    list_filter = ("kind", "state")
+    search_fields = ("target_group__name",)
+    list_select_related = ("target_group",)
+    raw_id_fields = ("target_group", "requested_by")
+    readonly_fields = ("inputs", "result", "message", "created_at", "finished_at")

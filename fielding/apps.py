@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class FieldingConfig(AppConfig):
     name = "fielding"
+
+    def ready(self):
+        # Register the outbox change kinds this app owns.
+        from . import changes, jobs, runs  # noqa: F401

@@ -1,4 +1,43 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views, views_draft, views_profiling
 
 app_name = "fielding"
-urlpatterns = []
+urlpatterns = [
+    # projects and drafts
+    path("projects/new/", views_draft.project_create, name="project_create"),
+    path("projects/<int:pk>/creation/", views_draft.project_status, name="project_status"),
+    path("projects/<int:project_pk>/target-groups/new/", views_draft.draft_create, name="draft_create"),
+    path("projects/<int:project_pk>/bulk/", views_draft.bulk, name="bulk"),
+    path("target-groups/<int:pk>/draft/", views_draft.draft, name="draft"),
+    path("target-groups/<int:pk>/draft/edit/", views_draft.draft_edit, name="draft_edit"),
+    path("target-groups/<int:pk>/launch/", views_draft.launch, name="launch"),
+    path("target-groups/<int:pk>/feasibility/", views_draft.feasibility, name="feasibility"),
+    path("lookups/<int:pk>/", views_draft.lookup, name="lookup"),
+    # profiling builder
+    path("target-groups/<int:pk>/draft/profiling/", views_profiling.profiling, name="profiling"),
+    path(
+        "target-groups/<int:pk>/draft/profiling/questions/<int:question_id>/",
+        views_profiling.profile,
+        name="profile",
+    ),
+    path(
+        "target-groups/<int:pk>/draft/profiling/questions/<int:question_id>/remove/",
+        views_profiling.profile_remove,
+        name="profile_remove",
+    ),
+    path("target-groups/<int:pk>/draft/profiling/template/", views_profiling.apply_template, name="apply_template"),
+    path("target-groups/<int:pk>/draft/profiling/interlock/", views_profiling.build_interlock, name="build_interlock"),
+    path(
+        "target-groups/<int:pk>/draft/profiling/interlocks/<int:index>/remove/",
+        views_profiling.interlock_remove,
+        name="interlock_remove",
+    ),
+    # fielding of a launched target group
+    path("target-groups/<int:pk>/fielding/", views.panel, name="panel"),
+    path("target-groups/<int:pk>/fielding/end/", views.change_end, name="change_end"),
+    path("target-groups/<int:pk>/fielding/<str:action>/", views.run_action, name="run_action"),
+    path("target-groups/<int:pk>/stats/", views.stats, name="stats"),
+    path("fielding/changes/<int:change_pk>/", views.change_status, name="change_status"),
+    path("fielding/jobs/<int:pk>/", views.job, name="job"),
+]

@@ -1,0 +1,165 @@
+"""Outbox change kinds for projects and draft target groups, and the service
+functions the views call to request them.
+
+* ``create_project``: payload ``{"project": <local pk>, "body": ProjectInfo}``; the
+  Project row exists locally (placeholder id) from the moment it is asked for.
+* ``create_draft_target_group`` / ``update_draft_target_group``: payload
+  ``{"body": CreateDraftTargetGroupRequest (+ the cockpit's "_" notes)}``; the TG row
+  shows the body at once (``record_intent``). Whichever is asked, the send creates the
+  TG if the supplier does not know it yet and replaces it otherwise, so a draft whose
+  first create was refused is fixed by saving it again.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from projects.models import Project, TargetGroup
+from suppliers.cint import errors
+from sync.models import RemoteChange
+from sync.outbox import ChangeKind, register, request_change
+
+from .draft import apply_draft_body, body_from_supplier, draft_body, is_created, pending_remote_id, wire_body
+
+DRAFT_KINDS = ("create_draft_target_group", "update_draft_target_group")
+
+
+@register
+class CreateProject(ChangeKind):
+    name = "create_project"
+    label = "Create project"
+
+    def describe(self, change):
+        return f"Create project “{change.payload.get('body', {}).get('name', '')}”"
+
+    def etag(self, change):
+        return ""
+
+    def send(self, client, change, etag):
+        project = Project.objects.get(pk=change.payload["project"])
+        if is_created(project):
+            return None
+        return client.create_project(change.payload["body"], idempotency_key=str(change.idempotency_key))
+
+    def applied(self, change, response):
+        if response is None:
+            return
+        project = Project.objects.get(pk=change.payload["project"])
+        project.remote_id = (response.data or {}).get("id") or project.remote_id
+        project.etag = response.etag or ""
+        project.synced_at = timezone.now()
+        project.save(update_fields=["remote_id", "etag", "synced_at"])
+
+
+class SaveDraft(ChangeKind):
+    """Create or replace a draft target group with the body the PM saved."""
+
+    def describe(self, change):
+        verb = "Create" if self.name.startswith("create") else "Update"
+        return f"{verb} draft “{change.payload.get('body', {}).get('name', '')}”"
+
+    def etag(self, change):
+        return ""
+
+    def record_intent(self, change):
+        tg = change.target_group
+        apply_draft_body(tg, change.payload["body"])
+        tg.save()
+
+    def send(self, client, change, etag):
+        tg = TargetGroup.objects.select_related("project").get(pk=change.target_group_id)
+        if not is_created(tg.project):
+            # Retried with backoff: the project's own create is still on its way.
+            raise errors.ServerError(
+                "The project is still being created at the supplier; the target group will follow.", status=None
+            )
+        body = wire_body(change.payload["body"])
+        key = str(change.idempotency_key)
+        if is_created(tg):
+            return client.update_target_group(tg.project.remote_id, tg.remote_id, body, idempotency_key=key)
+        return client.create_target_group(tg.project.remote_id, body, idempotency_key=key)
+
+    def applied(self, change, response):
+        tg = TargetGroup.objects.get(pk=change.target_group_id)
+        created_id = (response.data or {}).get("id") if isinstance(response.data, dict) else None
+        if created_id and not is_created(tg):
+            tg.remote_id = created_id
+        tg.synced_at = timezone.now()
+        tg.sync_error = ""
+        tg.save(update_fields=["remote_id", "synced_at", "sync_error"])
+
+    def refresh(self, client, change):
+        """Re-read the draft from the supplier (after a refusal): the page shows what is really there."""
+        tg = TargetGroup.objects.select_related("project").get(pk=change.target_group_id)
+        if not is_created(tg):
+            return
+        response = client.get_target_group(tg.project.remote_id, tg.remote_id)
+        if isinstance(response.data, dict) and response.data:
+            apply_draft_body(tg, body_from_supplier(response.data, previous=draft_body(tg)))
+        tg.etag = response.etag or tg.etag
+        tg.synced_at = timezone.now()
+        tg.save()
+
+
+@register
+class CreateDraftTargetGroup(SaveDraft):
+    name = "create_draft_target_group"
+    label = "Create draft target group"
+
+
+@register
+class UpdateDraftTargetGroup(SaveDraft):
+    name = "update_draft_target_group"
+    label = "Update draft target group"
+
+
+# --- Services ---------------------------------------------------------------------------
+
+
+def request_project(connection, body, *, by):
+    """Create the project locally (placeholder id) and ask the supplier to create it."""
+    with transaction.atomic():
+        project = Project.objects.create(
+            connection=connection,
+            remote_id=pending_remote_id(),
+            name=body["name"],
+            project_manager_id=body["project_manager_id"],
+            purchase_order_number=body.get("purchase_order_number", ""),
+        )
+        change = request_change(
+            "create_project", connection=connection, payload={"project": project.pk, "body": body}, by=by
+        )
+    return project, change
+
+
+def request_new_draft(project, body, *, by):
+    """A new draft TG: the row now (placeholder id), its create through the outbox."""
+    with transaction.atomic():
+        tg = TargetGroup(project=project, remote_id=pending_remote_id(), status=TargetGroup.Status.DRAFT)
+        apply_draft_body(tg, body)
+        tg.save()
+        change = request_change(
+            "create_draft_target_group",
+            connection=project.connection,
+            target_group=tg,
+            payload={"body": body},
+            by=by,
+        )
+    return tg, change
+
+
+def request_draft_update(tg, body, *, by):
+    kind = "update_draft_target_group" if is_created(tg) or _create_pending(tg) else "create_draft_target_group"
+    return request_change(kind, connection=tg.project.connection, target_group=tg, payload={"body": body}, by=by)
+
+
+def _create_pending(tg):
+    return tg.changes.filter(kind="create_draft_target_group", state__in=["pending", "sending"]).exists()
+
+
+def project_creation(project):
+    """The change that creates `project` (the latest one), or None."""
+    return RemoteChange.objects.filter(kind="create_project", payload__project=project.pk).order_by("-pk").first()
+
+
+def latest_draft_change(tg):
+    return tg.changes.filter(kind__in=DRAFT_KINDS).order_by("-pk").first()

@@ -1,0 +1,375 @@
+"""Forms for a new project and a draft target group: every rule the supplier would
+enforce is checked here first, in words a PM understands, next to the field."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .draft import empty_profile, money, rfc3339
+from .forms_allocations import AllocationFormSet, allocation_initial
+from .models import AccountUser, BusinessUnit
+from .validators import (
+    parse_target_group_ids,
+    validate_end_after,
+    validate_increment_interval,
+    validate_start_ahead,
+    validate_survey_url,
+)
+
+LOCALES = [
+    ("eng_us", "English (United States)"),
+    ("eng_gb", "English (United Kingdom)"),
+    ("deu_de", "German (Germany)"),
+    ("fra_fr", "French (France)"),
+    ("spa_es", "Spanish (Spain)"),
+    ("ita_it", "Italian (Italy)"),
+    ("nld_nl", "Dutch (Netherlands)"),
+    ("eng_ca", "English (Canada)"),
+    ("eng_au", "English (Australia)"),
+    ("jpn_jp", "Japanese (Japan)"),
+]
+PRICING_MODELS = [("dynamic", "Dynamic"), ("rate_card", "Rate card")]
+PACING = [("", "No pacing"), ("linear", "Linear (even steps)"), ("adaptive", "Adaptive (recalculated each interval)")]
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _money_field(label, **kwargs):
+    return forms.DecimalField(
+        label=label, required=False, min_value=Decimal("0.01"), max_digits=12, decimal_places=4, **kwargs
+    )
+
+
+class ProjectForm(forms.Form):
+    name = forms.CharField(
+        label="Project name",
+        max_length=128,
+        help_text="Descriptive; add your CRM or PO reference, e.g. [PO-123456] Drinks tracker Q1.",
+    )
+    project_manager = forms.ChoiceField(label="Project manager")
+    purchase_order_number = forms.CharField(label="Purchase order number", max_length=128, required=False)
+
+    def __init__(self, *args, connection, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = AccountUser.objects.filter(connection=connection)
+        self.fields["project_manager"].choices = [("", "Choose…"), *((u.remote_id, str(u)) for u in users)]
+
+    def body(self):
+        data = self.cleaned_data
+        body = {"name": data["name"], "project_manager_id": data["project_manager"]}
+        if data.get("purchase_order_number"):
+            body["purchase_order_number"] = data["purchase_order_number"]
+        return body
+
+
+class DraftTargetGroupForm(forms.Form):
+    """Every field of ``CreateDraftTargetGroupRequest`` a PM sets, plus the common optional ones."""
+
+    name = forms.CharField(label="Target group name", max_length=128)
+    business_unit = forms.ChoiceField(label="Business unit", help_text="Sets the currency of the CPI.")
+    project_manager = forms.ChoiceField(label="Project manager")
+    study_type_code = forms.CharField(label="Study type", max_length=50, initial="adhoc")
+    industry_code = forms.CharField(label="Industry", max_length=50, initial="other")
+    industry_lockout_code = forms.CharField(label="Industry lock-out", max_length=50, required=False)
+    locale = forms.ChoiceField(label="Locale (country and language)", choices=LOCALES)
+    collects_pii = forms.BooleanField(label="The survey collects personally identifiable information", required=False)
+    filling_goal = forms.IntegerField(label="Filling goal (completes)", min_value=1)
+    expected_length_of_interview_minutes = forms.IntegerField(
+        label="Expected length of interview (minutes)", min_value=1, max_value=45
+    )
+    expected_incidence_rate = forms.IntegerField(
+        label="Expected incidence rate (%)", min_value=1, max_value=100, help_text="A whole percentage, e.g. 35."
+    )
+    fielding_start_at = forms.DateTimeField(label="Fielding start", widget=DateTimeLocalInput())
+    fielding_end_at = forms.DateTimeField(label="Fielding end", widget=DateTimeLocalInput())
+    pricing_model = forms.ChoiceField(label="Pricing model", choices=PRICING_MODELS, initial="dynamic")
+    cpi = _money_field("CPI", help_text="Dynamic pricing only; rate-card prices come from the rate card.")
+    cpi_currency = forms.CharField(label="CPI currency", max_length=3, required=False)
+    live_url = forms.URLField(
+        label="Live survey link", max_length=2000, assume_scheme="https", validators=[validate_survey_url]
+    )
+    test_url = forms.URLField(
+        label="Test survey link", max_length=2000, assume_scheme="https", validators=[validate_survey_url]
+    )
+    # Fielding Assistant
+    prevent_overfill = forms.BooleanField(label="Prevent overfilling", required=False, initial=True)
+    balance_fill = forms.BooleanField(label="Balanced fill", required=False)
+    optimize_cpi = forms.BooleanField(label="Optimise the CPI (Fielding Assistant pricing)", required=False)
+    total_budget = _money_field("Total budget")
+    maximum_cpi = _money_field("Maximum CPI")
+    minimum_cpi = _money_field("Minimum CPI")
+    pacing_type = forms.ChoiceField(label="Pacing", choices=PACING, required=False)
+    pacing_interval = forms.CharField(
+        label="Increment interval",
+        max_length=40,
+        required=False,
+        help_text="ISO-8601 duration: P1D (a day), PT30M (30 minutes), P1DT12H.",
+    )
+    # Exclusions and supply
+    exclusion_enabled = forms.BooleanField(label="Apply the project's exclusion policy", required=False, initial=True)
+    excluded_target_group_ids = forms.CharField(
+        label="Exclude respondents of these target groups",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Supplier target group ids, separated by commas or new lines.",
+    )
+
+    def __init__(self, *args, connection, profile=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.profile = profile or empty_profile()
+        self.units = {u.remote_id: u for u in BusinessUnit.objects.filter(connection=connection)}
+        users = AccountUser.objects.filter(connection=connection)
+        self.fields["business_unit"].choices = [("", "Choose…"), *((k, str(u)) for k, u in self.units.items())]
+        self.fields["project_manager"].choices = [("", "Choose…"), *((u.remote_id, str(u)) for u in users)]
+        self.allocations = AllocationFormSet(*args[:1], prefix="alloc", initial=kwargs.get("initial", {}).get("alloc"))
+
+    def clean_fielding_start_at(self):
+        value = self.cleaned_data["fielding_start_at"]
+        validate_start_ahead(value)
+        return value
+
+    def clean_pacing_interval(self):
+        value = self.cleaned_data["pacing_interval"].strip()
+        if value:
+            validate_increment_interval(value)
+        return value
+
+    def clean_excluded_target_group_ids(self):
+        return parse_target_group_ids(self.cleaned_data["excluded_target_group_ids"])
+
+    def clean_cpi_currency(self):
+        return self.cleaned_data["cpi_currency"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        try:
+            validate_end_after(data.get("fielding_start_at"), data.get("fielding_end_at"))
+        except ValidationError as exc:
+            self.add_error("fielding_end_at", exc)
+        self._clean_pricing(data)
+        self._clean_fielding_assistant(data)
+        self._clean_nominal_quotas(data)
+        return data
+
+    def _clean_pricing(self, data):
+        unit = self.units.get(data.get("business_unit"))
+        model = data.get("pricing_model")
+        if unit is None or not model:
+            return
+        if unit.pricing_models and model not in unit.pricing_models:
+            offered = " or ".join(m.replace("_", " ") for m in unit.pricing_models)
+            self.add_error("pricing_model", f"{unit.name} uses {offered} pricing; choose that.")
+        if model == "rate_card":
+            if data.get("cpi") is not None:
+                self.add_error(
+                    "cpi", "Rate-card target groups take their price from the rate card: leave the CPI empty."
+                )
+        elif data.get("cpi") is None:
+            self.add_error("cpi", "Dynamic pricing needs a CPI: the price offered to suppliers per complete.")
+        currency = data.get("cpi_currency") or unit.currency_code
+        if currency and unit.currency_code and currency != unit.currency_code:
+            self.add_error(
+                "cpi_currency",
+                f"{unit.name} works in {unit.currency_code}; enter the CPI in {unit.currency_code}.",
+            )
+        data["cpi_currency"] = unit.currency_code or currency
+
+    def _clean_fielding_assistant(self, data):
+        budget, maximum, minimum = data.get("total_budget"), data.get("maximum_cpi"), data.get("minimum_cpi")
+        model = data.get("pricing_model")
+        if not data.get("optimize_cpi"):
+            if any(v is not None for v in (budget, maximum, minimum)):
+                self.add_error("optimize_cpi", "Tick this to use the budget and CPI limits below, or clear them.")
+        else:
+            if budget is not None and maximum is not None:
+                message = "Give either a total budget or a maximum CPI, not both."
+                self.add_error("total_budget", message)
+                self.add_error("maximum_cpi", message)
+            elif model == "dynamic" and budget is None and maximum is None:
+                self.add_error(
+                    "total_budget", "Optimising the CPI needs a total budget or a maximum CPI (one of them)."
+                )
+            if model == "rate_card" and (budget is not None or minimum is not None):
+                self.add_error(
+                    "optimize_cpi", "Rate-card pricing takes only a maximum CPI; clear the budget and minimum."
+                )
+            if minimum is not None and maximum is not None and minimum >= maximum:
+                self.add_error("minimum_cpi", "The minimum CPI must be lower than the maximum CPI.")
+        pacing, interval = data.get("pacing_type"), data.get("pacing_interval")
+        if pacing and not interval and "pacing_interval" not in self.errors:
+            self.add_error("pacing_interval", "Pacing needs an increment interval, e.g. P1D.")
+        if interval and not pacing:
+            self.add_error("pacing_type", "Choose linear or adaptive pacing for this interval, or clear the interval.")
+
+    def _clean_nominal_quotas(self, data):
+        goal = data.get("filling_goal")
+        if not goal:
+            return
+        for draft in self.profile.get("drafts") or []:
+            if draft.get("_unit") != "nominal":
+                continue
+            quotas = draft.get("quotas") or {}
+            total = sum(q.get("quota_nominal") or 0 for q in quotas.get("grouped") or quotas.get("ungrouped") or [])
+            if total and total != goal:
+                name = draft.get("_name") or f"question {draft.get('question_id')}"
+                self.add_error(
+                    "filling_goal",
+                    f"The {name} quotas are counts adding up to {total}; set the filling goal to {total} "
+                    "or change those quotas on the profiling page.",
+                )
+
+    def is_valid(self):
+        valid = super().is_valid()
+        return self.allocations.is_valid() and valid
+
+    # --- the body --------------------------------------------------------------------
+
+    def body(self):
+        """The ``CreateDraftTargetGroupRequest`` (with the cockpit's `_` notes)."""
+        data = self.cleaned_data
+        currency = data["cpi_currency"]
+        body = {
+            "name": data["name"],
+            "business_unit_id": data["business_unit"],
+            "project_manager_id": data["project_manager"],
+            "study_type_code": data["study_type_code"],
+            "industry_code": data["industry_code"],
+            "locale": data["locale"],
+            "collects_pii": data["collects_pii"],
+            "filling_goal": data["filling_goal"],
+            "expected_length_of_interview_minutes": data["expected_length_of_interview_minutes"],
+            "expected_incidence_rate": round(data["expected_incidence_rate"] / 100, 2),
+            "fielding_specification": {
+                "start_at": rfc3339(data["fielding_start_at"]),
+                "end_at": rfc3339(data["fielding_end_at"]),
+            },
+            "live_url": data["live_url"],
+            "test_url": data["test_url"],
+            "fielding_assistant_assignment": self._fielding_assistant(data, currency),
+            "profile": self.profile,
+            "exclusion": {"enabled": data["exclusion_enabled"], "list": []},
+            "_pricing_model": data["pricing_model"],
+            "_currency": currency,
+        }
+        if data.get("industry_lockout_code"):
+            body["industry_lockout_code"] = data["industry_lockout_code"]
+        if data["pricing_model"] == "dynamic" and data.get("cpi") is not None:
+            body["cost_per_interview"] = money(data["cpi"], currency)
+        if data["excluded_target_group_ids"]:
+            body["exclusion"]["list"] = [
+                {"entity_type": "target_group", "entity_ids": data["excluded_target_group_ids"]}
+            ]
+        allocations = self.allocations.allocations()
+        if allocations:
+            body["supply_allocations"] = allocations
+        return body
+
+    @staticmethod
+    def _fielding_assistant(data, currency):
+        assignment = {
+            "quota_overlay": {"prevent_overfill": data["prevent_overfill"], "balance_fill": data["balance_fill"]}
+        }
+        if data.get("optimize_cpi"):
+            pricing = {"type": data["pricing_model"]}
+            for key in ("total_budget", "maximum_cpi", "minimum_cpi"):
+                if data.get(key) is not None:
+                    pricing[key] = money(data[key], currency)
+            assignment["pricing"] = pricing
+        if data.get("pacing_type"):
+            assignment["pacing"] = {"type": data["pacing_type"], "increment_interval": data["pacing_interval"]}
+        return assignment
+
+
+def initial_from_body(body, tg):
+    """Form initial values from a draft body (the edit form shows what was last meant)."""
+    spec = body.get("fielding_specification") or {}
+    assistant = body.get("fielding_assistant_assignment") or {}
+    overlay = assistant.get("quota_overlay") or {}
+    pricing = assistant.get("pricing") or {}
+    pacing = assistant.get("pacing") or {}
+    exclusion = body.get("exclusion") or {}
+    ir = body.get("expected_incidence_rate")
+    excluded = [i for entry in exclusion.get("list") or [] for i in entry.get("entity_ids") or []]
+    initial = {
+        "name": body.get("name", tg.name),
+        "business_unit": str(body.get("business_unit_id") or ""),
+        "project_manager": body.get("project_manager_id") or "",
+        "study_type_code": body.get("study_type_code") or "adhoc",
+        "industry_code": body.get("industry_code") or "other",
+        "industry_lockout_code": body.get("industry_lockout_code") or "",
+        "locale": body.get("locale") or tg.locale,
+        "collects_pii": bool(body.get("collects_pii")),
+        "filling_goal": body.get("filling_goal"),
+        "expected_length_of_interview_minutes": body.get("expected_length_of_interview_minutes"),
+        "expected_incidence_rate": None if ir is None else round(float(ir) * 100),
+        "fielding_start_at": tg.fielding_start_at if spec.get("start_at") else None,
+        "fielding_end_at": tg.fielding_end_at if spec.get("end_at") else None,
+        "pricing_model": body.get("_pricing_model") or "dynamic",
+        "cpi": (body.get("cost_per_interview") or {}).get("value"),
+        "cpi_currency": body.get("_currency") or (body.get("cost_per_interview") or {}).get("currency_code", ""),
+        "live_url": body.get("live_url", ""),
+        "test_url": body.get("test_url", ""),
+        "prevent_overfill": overlay.get("prevent_overfill", True),
+        "balance_fill": overlay.get("balance_fill", False),
+        "optimize_cpi": bool(pricing),
+        "total_budget": (pricing.get("total_budget") or {}).get("value"),
+        "maximum_cpi": (pricing.get("maximum_cpi") or {}).get("value"),
+        "minimum_cpi": (pricing.get("minimum_cpi") or {}).get("value"),
+        "pacing_type": pacing.get("type", ""),
+        "pacing_interval": pacing.get("increment_interval", ""),
+        "exclusion_enabled": exclusion.get("enabled", True),
+        "excluded_target_group_ids": "\n".join(excluded),
+        "alloc": allocation_initial(body.get("supply_allocations") or []),
+    }
+    return initial
+
+
+def _as_data(value):
+    if isinstance(value, bool):
+        return "on" if value else ""
+    if hasattr(value, "strftime"):
+        from django.utils import timezone
+
+        return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+    return "" if value is None else str(value)
+
+
+def bound_draft_form(body, tg, *, connection, supplier_response=None):
+    """The draft form filled with `body` and checked, plus the supplier's reasons next to the fields.
+
+    Used to show a refused save again: the PM's values, what the cockpit thinks of them
+    now, and what the supplier said.
+    """
+    from .draft import parse_time, supplier_field_errors
+
+    initial = initial_from_body(body, tg)
+    spec = body.get("fielding_specification") or {}
+    initial["fielding_start_at"] = parse_time(spec.get("start_at"))
+    initial["fielding_end_at"] = parse_time(spec.get("end_at"))
+    allocations = initial.pop("alloc")
+    data = {name: _as_data(value) for name, value in initial.items() if not isinstance(value, bool) or value}
+    total = max(len(allocations) + 1, 3)
+    data.update(
+        {
+            "alloc-TOTAL_FORMS": str(total),
+            "alloc-INITIAL_FORMS": "0",
+            "alloc-MIN_NUM_FORMS": "0",
+            "alloc-MAX_NUM_FORMS": "8",
+        }
+    )
+    for i, row in enumerate(allocations):
+        data.update({f"alloc-{i}-{key}": _as_data(value) for key, value in row.items()})
+    form = DraftTargetGroupForm(data, connection=connection, profile=body.get("profile") or empty_profile())
+    form.is_valid()
+    placed, unplaced = supplier_field_errors(supplier_response, set(form.fields))
+    for field, reasons in placed.items():
+        for reason in reasons:
+            form.add_error(field, reason)
+    form.supplier_unplaced = unplaced
+    return form

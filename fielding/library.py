@@ -1,0 +1,224 @@
+"""The account's reference data, cached locally: users, business units, the question
+library per locale and profiling templates.
+
+Pages read the cached rows; a beat task refreshes them daily, and a page finding a
+table empty fills it once from the supplier (a read, nothing changes there).
+"""
+
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from suppliers.cint import errors
+
+from .models import AccountUser, BusinessUnit, ProfilingTemplate, Question
+
+log = logging.getLogger(__name__)
+
+
+def client_for(connection):
+    from sync.cint import client_for as build
+
+    return build(connection)
+
+
+# --- users and business units -------------------------------------------------------------
+
+
+def refresh_directory(connection, client=None):
+    """Re-read the account's project managers and business units."""
+    client = client or client_for(connection)
+    now = timezone.now()
+    users = (client.list_users(user_type="project_manager").data or {}).get("users") or []
+    units = (client.list_business_units().data or {}).get("business_units") or []
+    with transaction.atomic():
+        for user in users:
+            AccountUser.objects.update_or_create(
+                connection=connection,
+                remote_id=str(user["id"]),
+                defaults={
+                    "name": user.get("name") or user.get("email") or str(user["id"]),
+                    "email": user.get("email") or "",
+                    "fetched_at": now,
+                },
+            )
+        AccountUser.objects.filter(connection=connection).exclude(remote_id__in=[str(u["id"]) for u in users]).delete()
+        for unit in units:
+            BusinessUnit.objects.update_or_create(
+                connection=connection,
+                remote_id=str(unit["id"]),
+                defaults={
+                    "name": unit.get("name") or str(unit["id"]),
+                    "currency_code": unit.get("currency_code") or "",
+                    "pricing_models": unit.get("pricing_models") or [],
+                    "fetched_at": now,
+                },
+            )
+        BusinessUnit.objects.filter(connection=connection).exclude(remote_id__in=[str(u["id"]) for u in units]).delete()
+    return len(users), len(units)
+
+
+def ensure_directory(connection):
+    """Fill the users and business units once if the cache is empty; returns an error text or ''."""
+    if (
+        AccountUser.objects.filter(connection=connection).exists()
+        and BusinessUnit.objects.filter(connection=connection).exists()
+    ):
+        return ""
+    try:
+        refresh_directory(connection)
+    except errors.CintError as exc:
+        log.warning("could not read the account directory of %s: %s", connection, exc)
+        return f"The account's users and business units could not be loaded: {exc.message}"
+    return ""
+
+
+# --- the question library -------------------------------------------------------------------
+
+
+def refresh_questions(connection, locale, client=None):
+    """Re-read the question list of one locale; options are kept and refreshed for questions in use."""
+    client = client or client_for(connection)
+    now = timezone.now()
+    seen = []
+    for item in client.iter_questions(locale):
+        seen.append(item["id"])
+        Question.objects.update_or_create(
+            connection=connection,
+            locale=locale,
+            question_id=item["id"],
+            defaults={
+                "name": item.get("name") or str(item["id"]),
+                "text": item.get("text") or "",
+                "response_type": item.get("response_type") or "",
+                "scope": item.get("scope") or "",
+                "category_id": item.get("category_id"),
+                "fetched_at": now,
+            },
+        )
+    Question.objects.filter(connection=connection, locale=locale).exclude(question_id__in=seen).delete()
+    for question in Question.objects.filter(connection=connection, locale=locale, options_fetched_at__isnull=False):
+        refresh_options(question, client)
+    return len(seen)
+
+
+def refresh_options(question, client=None):
+    client = client or client_for(question.connection)
+    data = client.get_question(question.question_id, locale=question.locale).data or {}
+    kind = data.get("object") or ""
+    if kind == Question.OptionsKind.RANGE:
+        options = [{"min": data.get("min"), "max": data.get("max"), "name": data.get("name") or ""}]
+    else:
+        options = [
+            {
+                "id": str(option.get("id")),
+                "name": (option.get("name") or (option.get("properties") or {}).get("name") or str(option.get("id"))),
+            }
+            for option in data.get("options") or []
+        ]
+    question.options_kind = kind
+    question.options = options
+    question.response_type = data.get("response_type") or question.response_type
+    question.options_fetched_at = timezone.now()
+    question.save(update_fields=["options_kind", "options", "response_type", "options_fetched_at"])
+    return question
+
+
+def questions_for(connection, locale):
+    """The cached library of a locale, filled once from the supplier if empty. Returns (queryset, error)."""
+    questions = Question.objects.filter(connection=connection, locale=locale)
+    if questions.exists():
+        return questions, ""
+    try:
+        refresh_questions(connection, locale)
+    except errors.CintError as exc:
+        return questions, f"The question library for {locale} could not be loaded: {exc.message}"
+    return Question.objects.filter(connection=connection, locale=locale), ""
+
+
+def question_with_options(connection, locale, question_id):
+    """One question with its answer options (fetched once). Returns (question or None, error)."""
+    question = Question.objects.filter(connection=connection, locale=locale, question_id=question_id).first()
+    if question is None:
+        return None, f"Question {question_id} is not in the {locale} library."
+    if question.options_fetched_at is None:
+        try:
+            refresh_options(question)
+        except errors.CintError as exc:
+            return question, f"The answer options of {question.name} could not be loaded: {exc.message}"
+    return question, ""
+
+
+# --- profiling templates ----------------------------------------------------------------------
+
+
+def refresh_templates(connection, client=None):
+    client = client or client_for(connection)
+    now = timezone.now()
+    seen = []
+    for item in client.iter_profiling_templates():
+        seen.append(str(item["id"]))
+        ProfilingTemplate.objects.update_or_create(
+            connection=connection,
+            remote_id=str(item["id"]),
+            defaults={
+                "name": item.get("name") or "",
+                "label": item.get("label") or "",
+                "description": item.get("description") or "",
+                "scope": item.get("scope") or "",
+                "locales": item.get("locales") or [],
+                "profiles_fetched_at": None,
+                "fetched_at": now,
+            },
+        )
+    ProfilingTemplate.objects.filter(connection=connection).exclude(remote_id__in=seen).delete()
+    return len(seen)
+
+
+def templates_for(connection, locale):
+    """Templates usable for ``locale``, filled once if the cache is empty. Returns (list, error).
+
+    An account without templates (or a supplier that could not be read) is not asked
+    again on every page: the next try waits for the daily refresh, or five minutes after
+    a failure.
+    """
+    error = ""
+    tried = f"fielding-templates-tried:{connection.pk}"
+    if not ProfilingTemplate.objects.filter(connection=connection).exists() and not cache.get(tried):
+        try:
+            refresh_templates(connection)
+            cache.set(tried, True, 24 * 3600)
+        except errors.CintError as exc:
+            cache.set(tried, True, 300)
+            error = f"The profiling templates could not be loaded: {exc.message}"
+    templates = [
+        t for t in ProfilingTemplate.objects.filter(connection=connection) if not t.locales or locale in t.locales
+    ]
+    return templates, error
+
+
+def template_profiles(template):
+    """The template's profiles (fetched once). Raises CintError when the supplier can't be read."""
+    if template.profiles_fetched_at is None:
+        data = client_for(template.connection).get_profiling_template(template.remote_id).data or {}
+        template.profiles = data.get("profiles") or []
+        template.profiles_fetched_at = timezone.now()
+        template.save(update_fields=["profiles", "profiles_fetched_at"])
+    return template.profiles
+
+
+def refresh_all(connection):
+    """Beat: everything for one connection; the locales are those the cockpit has seen."""
+    from projects.models import TargetGroup
+
+    refresh_directory(connection)
+    refresh_templates(connection)
+    locales = set(Question.objects.filter(connection=connection).values_list("locale", flat=True))
+    locales |= set(
+        TargetGroup.objects.filter(project__connection=connection).exclude(locale="").values_list("locale", flat=True)
+    )
+    for locale in sorted(locales):
+        refresh_questions(connection, locale)
+    return sorted(locales)

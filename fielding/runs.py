@@ -1,0 +1,205 @@
+"""Pause, resume, complete, relaunch, launch now and a new end date for a fielding run.
+
+Each is an outbox change sent with the run's ETag in ``If-Match``. Payload:
+``{"fielding_run": <local pk>, "run_id": <supplier id>, "from_status": "Live",
+"to_status": "Paused"}`` plus ``"end_fielding_at"`` (RFC 3339) for ``update_fielding_run_end``.
+The run and its target group show the wanted state at once; a refusal re-reads them.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from projects.models import TargetGroup
+from sync.outbox import ChangeKind, Verdict, register, request_change
+
+from .draft import parse_time, rfc3339
+from .models import FieldingRun, RunAction
+
+KIND_FOR_ACTION = {
+    RunAction.PAUSE: "pause_fielding_run",
+    RunAction.RESUME: "resume_fielding_run",
+    RunAction.COMPLETE: "complete_fielding_run",
+    RunAction.RELAUNCH: "relaunch_fielding_run",
+    RunAction.LAUNCH_NOW: "launch_now_fielding_run",
+    RunAction.CHANGE_END: "update_fielding_run_end",
+}
+RUN_KINDS = tuple(KIND_FOR_ACTION.values())
+PAST = {
+    RunAction.PAUSE: "paused",
+    RunAction.RESUME: "resumed",
+    RunAction.COMPLETE: "completed",
+    RunAction.RELAUNCH: "relaunched",
+    RunAction.LAUNCH_NOW: "launched now",
+    RunAction.CHANGE_END: "given a new end date",
+}
+
+
+class ActionRefused(Exception):
+    """The action is not possible now; the message says why, for the PM."""
+
+
+def current_run(tg):
+    return tg.fielding_runs.order_by(F("start_fielding_at").desc(nulls_last=True), "-pk").first()
+
+
+def store_run(run, data, etag=None):
+    """Copy a ``FieldingRunItem`` onto the local run and its target group."""
+    run.status = data.get("status") or run.status
+    run.start_fielding_at = parse_time(data.get("start_fielding_at")) or run.start_fielding_at
+    run.end_fielding_at = parse_time(data.get("end_fielding_at")) or run.end_fielding_at
+    run.version = data.get("version") or run.version
+    run.last_changed_at = parse_time(data.get("last_changed_at")) or run.last_changed_at
+    run.last_changed_by = str(data.get("last_changed_by") or run.last_changed_by)
+    run.etag = etag or run.etag
+    run.synced_at = timezone.now()
+    run.save()
+    set_target_group_status(run)
+
+
+def set_target_group_status(run, tg=None):
+    """The target group's status follows its run's (`tg`: the caller's instance, kept in step)."""
+    status = FieldingRun.TARGET_GROUP_STATUS.get(run.status)
+    if status:
+        TargetGroup.objects.filter(pk=run.target_group_id).exclude(status=status).update(status=status)
+        for instance in (run.target_group, tg):
+            if instance is not None:
+                instance.status = status
+
+
+def record_runs(client, tg):
+    """Mirror the TG's fielding runs (``fielding.sync``) and let its status follow the current run."""
+    from .sync import sync_fielding_runs
+
+    sync_fielding_runs(client, tg)
+    run = current_run(tg)
+    if run is not None:
+        set_target_group_status(run, tg)
+    return run
+
+
+class RunChange(ChangeKind):
+    action = None
+
+    def describe(self, change):
+        tg = change.target_group
+        name = f" “{tg.name}”" if tg else ""
+        if self.action == RunAction.CHANGE_END:
+            end = parse_time(change.payload.get("end_fielding_at"))
+            return f"End fielding of{name} at {timezone.localtime(end):%Y-%m-%d %H:%M}" if end else self.label
+        return f"{self.label}{name}"
+
+    def run(self, change):
+        return FieldingRun.objects.select_related("target_group__project").get(pk=change.payload["fielding_run"])
+
+    def etag(self, change):
+        return self.run(change).etag
+
+    def record_intent(self, change):
+        run = self.run(change)
+        run.status = change.payload["to_status"]
+        if self.action == RunAction.CHANGE_END:
+            run.end_fielding_at = parse_time(change.payload["end_fielding_at"])
+        FieldingRun.objects.filter(pk=run.pk).update(status=run.status, end_fielding_at=run.end_fielding_at)
+        set_target_group_status(run, change.target_group)
+
+    def send(self, client, change, etag):
+        run = self.run(change)
+        if not etag:  # never read with its ETag: read it now, so If-Match is right
+            self.refresh(client, change)
+            run = self.run(change)
+            etag = run.etag
+        tg = run.target_group
+        args = (tg.project.remote_id, tg.remote_id, run.remote_id)
+        options = {"idempotency_key": str(change.idempotency_key), "if_match": etag or None}
+        if self.action == RunAction.CHANGE_END:
+            return client.update_fielding_run(
+                *args,
+                start_fielding_at=rfc3339(run.start_fielding_at),
+                end_fielding_at=change.payload["end_fielding_at"],
+                **options,
+            )
+        return client.change_fielding_run(*args, self.action.replace("_", "-"), **options)
+
+    def applied(self, change, response):
+        run = self.run(change)
+        data = response.data if isinstance(response.data, dict) else {}
+        run.status = change.payload["to_status"]
+        if self.action == RunAction.CHANGE_END:
+            run.end_fielding_at = parse_time(change.payload["end_fielding_at"])
+        run.start_fielding_at = parse_time(data.get("start_fielding_at")) or run.start_fielding_at
+        run.end_fielding_at = parse_time(data.get("end_fielding_at")) or run.end_fielding_at
+        run.etag = response.etag or run.etag
+        run.last_changed_at = timezone.now()
+        run.save()
+        set_target_group_status(run)
+
+    def refresh(self, client, change):
+        run = self.run(change)
+        tg = run.target_group
+        response = client.get_fielding_run(tg.project.remote_id, tg.remote_id, run.remote_id)
+        store_run(run, response.data or {}, etag=response.etag)
+
+    def verdict(self, change):
+        run = self.run(change)
+        wanted = change.payload["to_status"]
+        if self.action == RunAction.CHANGE_END:
+            if run.end_fielding_at == parse_time(change.payload["end_fielding_at"]):
+                return Verdict(needed=False, reason="The supplier already has this end date.")
+        elif run.status == wanted:
+            return Verdict(needed=False, reason=f"The run was already {wanted.lower()} at the supplier.")
+        if run.allows(self.action):
+            return Verdict(needed=True)
+        return Verdict(
+            needed=False,
+            state="conflict",
+            reason=(
+                f"The run is now {run.status.lower()} at the supplier, so it can no longer be {PAST[self.action]}. "
+                "Nothing was changed; check the target group and choose again."
+            ),
+        )
+
+
+def _kind(action, label):
+    cls = type(
+        f"{action.name.title().replace('_', '')}FieldingRun",
+        (RunChange,),
+        {"name": KIND_FOR_ACTION[action], "label": label, "action": action},
+    )
+    return register(cls)
+
+
+PauseFieldingRun = _kind(RunAction.PAUSE, "Pause fielding of")
+ResumeFieldingRun = _kind(RunAction.RESUME, "Resume fielding of")
+CompleteFieldingRun = _kind(RunAction.COMPLETE, "Complete fielding of")
+RelaunchFieldingRun = _kind(RunAction.RELAUNCH, "Relaunch fielding of")
+LaunchNowFieldingRun = _kind(RunAction.LAUNCH_NOW, "Launch now")
+UpdateFieldingRunEnd = _kind(RunAction.CHANGE_END, "Change the fielding end date")
+
+
+def request_run_action(tg, action, *, by, end_at=None):
+    """Ask for `action` on the TG's run if its state allows it; raises ActionRefused otherwise."""
+    action = RunAction(action)
+    with transaction.atomic():
+        run = current_run(tg)
+        if run is None:
+            raise ActionRefused("This target group has no fielding run yet; launch it first.")
+        run = FieldingRun.objects.select_for_update().get(pk=run.pk)
+        if not run.allows(action):
+            raise ActionRefused(f"A {run.status.lower()} fielding run cannot be {PAST[action]}. {_offered(run)}")
+        payload = {
+            "fielding_run": run.pk,
+            "run_id": run.remote_id,
+            "from_status": run.status,
+            "to_status": FieldingRun.status_after(action, run.status),
+        }
+        if action == RunAction.CHANGE_END:
+            payload["end_fielding_at"] = rfc3339(end_at)
+        return request_change(
+            KIND_FOR_ACTION[action], connection=tg.project.connection, target_group=tg, payload=payload, by=by
+        )
+
+
+def _offered(run):
+    actions = [a.label.lower() for a in run.allowed_actions]
+    return f"Possible now: {', '.join(actions)}." if actions else "Nothing can be done to it now."

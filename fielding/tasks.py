@@ -1,0 +1,51 @@
+"""Fielding's background work. Each task takes an id, re-reads the row, and does
+nothing if there is nothing left to do."""
+
+import logging
+
+from celery import shared_task
+
+from projects.models import SupplierConnection
+from suppliers.cint import errors
+
+from . import jobs, library, lookups
+from .models import FieldingJob, SupplierLookup
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def poll_fielding_job(job_id):
+    """Read a supplier job once; while it is processing, look again after a growing pause."""
+    job = FieldingJob.objects.select_related("project__connection", "target_group", "change").filter(pk=job_id).first()
+    if job is None or job.is_settled:
+        return
+    if not jobs.poll_job_once(job) and job.remote_job_id:
+        poll_fielding_job.apply_async((job.pk,), countdown=jobs.poll_delay(job.polls))
+
+
+@shared_task(ignore_result=True)
+def poll_stalled_jobs():
+    """Beat (every minute): pick up jobs whose polling stopped (a worker died) or never started."""
+    for job in jobs.due_jobs().distinct():
+        poll_fielding_job.delay(job.pk)
+
+
+@shared_task(ignore_result=True)
+def run_lookup(lookup_id):
+    lookup = SupplierLookup.objects.select_related("target_group__project__connection").filter(pk=lookup_id).first()
+    if lookup is not None:
+        lookups.run(lookup)
+
+
+@shared_task(ignore_result=True)
+def refresh_reference_data(connection_id=None):
+    """Beat (daily): the account's users, business units, question library and templates."""
+    connections = SupplierConnection.objects.filter(is_active=True, kind="cint")
+    if connection_id:
+        connections = connections.filter(pk=connection_id)
+    for connection in connections:
+        try:
+            library.refresh_all(connection)
+        except errors.CintError as exc:
+            log.warning("could not refresh the reference data of %s: %s", connection, exc)

@@ -1,0 +1,211 @@
+"""Projects and draft target groups go through the outbox: the row at once, the supplier
+after the commit, its refusal shown next to the fields it names."""
+
+import json
+
+import pytest
+import responses
+from django.urls import reverse
+
+from fielding.draft import is_created
+from projects.models import Project, TargetGroup
+from sync.models import RemoteChange
+
+from .conftest import MANAGER, PROJECT_ID, api_calls, tg_api
+from .test_draft_validation import field_block, post_data
+
+pytestmark = pytest.mark.django_db
+BASE = "https://cint.test/v1/demand/accounts/1001"
+NEW_TG = "01HNEWTG000000000000000001"
+
+
+def test_a_new_project_is_created_through_the_outbox(pm_client, connection, directory, wire, act):
+    wire.add(responses.POST, f"{BASE}/projects", json={"id": "01HNEWPROJECT0000000000001"}, status=202)
+    response = act(
+        pm_client.post, reverse("fielding:project_create"), {"name": "[PO-1] Drinks Q1", "project_manager": MANAGER}
+    )
+    project = Project.objects.get(name="[PO-1] Drinks Q1")
+    assert response.status_code == 302 and response["Location"] == project.get_absolute_url()
+    assert project.remote_id == "01HNEWPROJECT0000000000001"
+    change = RemoteChange.objects.get(kind="create_project")
+    assert change.state == "applied"
+    (call,) = api_calls(wire)
+    assert call.request.headers["idempotency-key"] == str(change.idempotency_key)
+    assert json.loads(call.request.body) == {"name": "[PO-1] Drinks Q1", "project_manager_id": MANAGER}
+
+
+def test_a_project_needs_a_manager_from_the_account(pm_client, connection, directory, wire):
+    response = pm_client.post(reverse("fielding:project_create"), {"name": "Drinks", "project_manager": "nobody"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in field_block(response.content.decode(), "project_manager")
+    assert not Project.objects.exists() and api_calls(wire) == []
+
+
+def test_a_new_draft_is_saved_locally_and_created_at_the_supplier(pm_client, project, directory, wire, act):
+    wire.add(responses.POST, f"{BASE}/projects/{PROJECT_ID}/target-groups", json={"id": NEW_TG}, status=201)
+    response = act(pm_client.post, reverse("fielding:draft_create", args=[project.pk]), post_data())
+    tg = TargetGroup.objects.get(project=project)
+    assert response.status_code == 302 and response["Location"] == reverse("fielding:draft", args=[tg.pk])
+    assert (tg.status, tg.remote_id, tg.filling_goal, tg.name) == ("draft", NEW_TG, 500, "UK gen pop")
+    change = tg.changes.get()
+    assert (change.kind, change.state) == ("create_draft_target_group", "applied")
+    (call,) = api_calls(wire)
+    sent = json.loads(call.request.body)
+    assert call.request.headers["idempotency-key"] == str(change.idempotency_key)
+    required = {
+        "name",
+        "business_unit_id",
+        "locale",
+        "project_manager_id",
+        "fielding_specification",
+        "fielding_assistant_assignment",
+        "filling_goal",
+        "profile",
+        "collects_pii",
+        "expected_length_of_interview_minutes",
+        "expected_incidence_rate",
+        "live_url",
+        "test_url",
+    }
+    assert required <= set(sent)
+    assert not [key for key in sent if key.startswith("_")]
+    assert sent["fielding_assistant_assignment"]["quota_overlay"]["prevent_overfill"] is True
+    assert sent["profile"] == {"profile_adjustment_type": "percentage", "drafts": [], "interlocked_profiles": []}
+
+
+def test_a_refused_create_comes_back_with_the_suppliers_reasons_next_to_the_fields(
+    pm_client, project, directory, wire, act
+):
+    wire.add(
+        responses.POST,
+        f"{BASE}/projects/{PROJECT_ID}/target-groups",
+        status=400,
+        json={
+            "object": "bad_request_error",
+            "detail": "The request body is not valid.",
+            "invalid_params": [
+                {"name": "fielding_specification.start_at", "reason": "must be during office hours"},
+                {"name": "live_url", "reason": "domain is not allowed"},
+            ],
+        },
+    )
+    act(
+        pm_client.post,
+        reverse("fielding:draft_create", args=[project.pk]),
+        post_data(live_url="https://blocked.example.com/?RID=[%RID%]"),
+    )
+    tg = TargetGroup.objects.get(project=project)
+    change = tg.changes.get()
+    assert change.state == "failed" and "domain is not allowed" in change.message
+    assert not is_created(tg)
+
+    page = pm_client.get(reverse("fielding:draft", args=[tg.pk])).content.decode()
+    assert "The supplier refused the last save" in page
+    html = pm_client.get(reverse("fielding:draft_edit", args=[tg.pk])).content.decode()
+    assert "The supplier says: must be during office hours." in field_block(html, "fielding_start_at")
+    live = field_block(html, "live_url")
+    assert "The supplier says: domain is not allowed." in live
+    assert "https://blocked.example.com/?RID=[%RID%]" in live
+
+    # Saving again sends a create again (the supplier never had it), with a new key.
+    wire.replace(responses.POST, f"{BASE}/projects/{PROJECT_ID}/target-groups", json={"id": NEW_TG}, status=201)
+    act(pm_client.post, reverse("fielding:draft_edit", args=[tg.pk]), post_data())
+    tg.refresh_from_db()
+    assert tg.remote_id == NEW_TG
+    keys = [c.request.headers["idempotency-key"] for c in api_calls(wire, "POST")]
+    assert len(set(keys)) == 2
+
+
+def test_editing_a_draft_replaces_it_at_the_supplier(pm_client, draft, directory, wire, act):
+    wire.add(responses.PUT, tg_api(draft), status=204)
+    act(pm_client.post, reverse("fielding:draft_edit", args=[draft.pk]), post_data(name="Renamed", filling_goal="800"))
+    draft.refresh_from_db()
+    assert (draft.name, draft.filling_goal) == ("Renamed", 800)
+    change = draft.changes.get()
+    assert (change.kind, change.state) == ("update_draft_target_group", "applied")
+    (call,) = api_calls(wire)
+    assert json.loads(call.request.body)["filling_goal"] == 800
+
+
+def test_a_refused_update_shows_the_suppliers_draft_again(pm_client, draft, directory, wire, act):
+    wire.add(
+        responses.PUT,
+        tg_api(draft),
+        status=422,
+        json={"object": "invalid_state_error", "detail": "Target group is being launched."},
+    )
+    supplier = {**draft.details["draft"], "name": "As the supplier has it", "pricing_model": "dynamic"}
+    supplier = {k: v for k, v in supplier.items() if not k.startswith("_")}
+    wire.add(responses.GET, tg_api(draft), json=supplier, headers={"ETag": 'W/"4"'})
+    act(pm_client.post, reverse("fielding:draft_edit", args=[draft.pk]), post_data(name="Renamed"))
+    draft.refresh_from_db()
+    assert draft.name == "As the supplier has it"
+    assert draft.changes.get().state == "failed"
+    html = pm_client.get(reverse("fielding:draft_edit", args=[draft.pk])).content.decode()
+    assert 'value="Renamed"' in field_block(html, "name")  # the PM's refused value is offered again
+
+
+def test_viewers_cannot_create_or_edit(viewer_client, project, draft, directory, wire):
+    assert viewer_client.get(reverse("fielding:draft_create", args=[project.pk])).status_code == 403
+    assert viewer_client.post(reverse("fielding:draft_create", args=[project.pk]), post_data()).status_code == 403
+    assert viewer_client.post(reverse("fielding:draft_edit", args=[draft.pk]), post_data(name="X")).status_code == 403
+    assert (
+        viewer_client.post(reverse("fielding:project_create"), {"name": "X", "project_manager": MANAGER}).status_code
+        == 403
+    )
+    draft.refresh_from_db()
+    assert draft.name == "UK gen pop"
+    assert TargetGroup.objects.count() == 1 and not RemoteChange.objects.exists() and api_calls(wire) == []
+    page = viewer_client.get(reverse("fielding:draft", args=[draft.pk])).content.decode()
+    for control in ('id="edit-draft"', 'id="launch-form"', 'id="check-feasibility"'):
+        assert control not in page
+
+
+def test_no_target_group_before_the_supplier_created_the_project(pm_client, connection, directory, wire):
+    project = Project.objects.create(connection=connection, remote_id="pending-abc", name="New")
+    response = pm_client.get(reverse("fielding:draft_create", args=[project.pk]))
+    assert response.status_code == 302
+    assert api_calls(wire) == []
+
+
+def test_the_pages_a_manager_opens_render(pm_client, project, draft, directory, questions, wire):
+    pages = [
+        reverse("fielding:project_create"),
+        reverse("fielding:draft_create", args=[project.pk]),
+        reverse("fielding:draft", args=[draft.pk]),
+        reverse("fielding:draft_edit", args=[draft.pk]),
+        reverse("fielding:profiling", args=[draft.pk]),
+        reverse("fielding:profile", args=[draft.pk, 42]),
+        reverse("fielding:profile", args=[draft.pk, 639]),
+        reverse("fielding:stats", args=[draft.pk]),
+        reverse("fielding:panel", args=[draft.pk]),
+        reverse("fielding:project_status", args=[project.pk]),
+    ]
+    for url in pages:
+        response = pm_client.get(url)
+        assert response.status_code == 200, url
+    assert api_calls(wire) == []
+
+
+def test_a_draft_read_from_the_supplier_keeps_the_cockpits_notes():
+    from fielding.draft import body_from_supplier
+
+    previous = {
+        "_pricing_model": "dynamic",
+        "profile": {"drafts": [{"question_id": 43, "_name": "GENDER", "_unit": "nominal"}]},
+    }
+    data = {
+        "id": "X",
+        "name": "Read back",
+        "pricing_model": "ratecard",
+        "created_at": "2030-01-01T00:00:00Z",
+        "profile": {
+            "profile_adjustment_type": "percentage",
+            "drafts": [{"question_id": 43, "conditions": {"object": "selection_conditions_details", "data": []}}],
+        },
+    }
+    body = body_from_supplier(data, previous)
+    assert body["_pricing_model"] == "rate_card" and "id" not in body and "created_at" not in body
+    (draft,) = body["profile"]["drafts"]
+    assert draft["conditions"]["object"] == "selection_conditions_details_template"
+    assert (draft["_name"], draft["_unit"]) == ("GENDER", "nominal")

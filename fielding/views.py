@@ -1,0 +1,195 @@
+"""The fielding panel of a target group page and its actions: pause, resume, complete,
+relaunch, launch now, a new end date; job progress; completes over time and performance.
+
+`fielding_panel_context(tg, user)` gives the context of ``fielding/_fielding_panel.html``,
+which the target group page includes. With htmx an action answers with the panel (the
+change pending, its badge polling until it settles); without, it redirects with a message.
+"""
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+
+from projects.models import Role, TargetGroup
+from suppliers.cint import errors
+from sync.models import RemoteChange
+from sync.outbox import describe
+
+from . import permissions
+from .changes import latest_draft_change
+from .charts import bar_chart
+from .draft import is_created
+from .forms import EndDateForm, IntervalForm, LaunchForm
+from .jobs import settle_if_never_started
+from .models import FieldingJob, RunAction, SupplierLookup
+from .runs import RUN_KINDS, ActionRefused, current_run, request_run_action
+
+FIELDING_KINDS = (*RUN_KINDS, "launch_from_draft", "schedule_from_draft")
+STATS_CACHE_SECONDS = 60
+
+
+def fielding_panel_context(tg, user, **overrides):
+    """The context of ``fielding/_fielding_panel.html``, under the one key ``fielding``
+    (plus ``fielding_panel_template``, the partial's name, for pages that include it by variable)."""
+    can_change = Role.can_change(user)
+    run = current_run(tg)
+    # Fielding changes only: a draft's saves are shown by the draft page itself.
+    changes = list(tg.changes.filter(kind__in=FIELDING_KINDS).order_by("-pk")[:10])
+    for change in changes:
+        change.description = describe(change)
+    pending = [c for c in changes if not c.is_settled]
+    refused = next((c for c in changes if c.is_settled), None)
+    job = tg.fielding_jobs.select_related("change").first()
+    if job is not None:
+        settle_if_never_started(job)
+    panel = {
+        "tg": tg,
+        "can_change": can_change,
+        "is_draft": tg.status == TargetGroup.Status.DRAFT,
+        "is_created": is_created(tg),
+        "run": run,
+        "actions": [],
+        "end_form": None,
+        "pending": pending,
+        "refused": refused if refused and refused.state in ("failed", "conflict") else None,
+        "job": job,
+        "feasibility": tg.supplier_lookups.filter(kind=SupplierLookup.Kind.FEASIBILITY).first(),
+        "launch_form": None,
+        "draft_change": latest_draft_change(tg) if tg.status == TargetGroup.Status.DRAFT else None,
+        "interval_form": IntervalForm(initial={"interval": "P1D"}),
+    }
+    if can_change and run is not None:
+        panel["actions"] = [a for a in run.allowed_actions if a != RunAction.CHANGE_END]
+        if run.allows(RunAction.CHANGE_END):
+            panel["end_form"] = EndDateForm(run=run, initial={"end_fielding_at": run.end_fielding_at})
+    if can_change and panel["is_draft"] and not (job and not job.is_settled):
+        panel["launch_form"] = LaunchForm(
+            initial={"end_fielding_at": tg.fielding_end_at, "start_fielding_at": tg.fielding_start_at}
+        )
+    panel.update(overrides)
+    return {"fielding": panel, "fielding_panel_template": "fielding/_fielding_panel.html"}
+
+
+@require_GET
+def panel(request, pk):
+    tg = permissions.target_group(pk)
+    return render(request, "fielding/_fielding_panel.html", fielding_panel_context(tg, request.user))
+
+
+def _answer(request, tg, text, *, level=messages.SUCCESS, status=200, **overrides):
+    """The panel for htmx, a redirect with a message otherwise.
+
+    A form with errors is never lost: without htmx it comes back on a page of its own.
+    """
+    if not request.htmx:
+        messages.add_message(request, level, text)
+        if status >= 400 and any(key.endswith("_form") for key in overrides):
+            context = fielding_panel_context(tg, request.user, **overrides)
+            return render(request, "fielding/panel_page.html", context, status=400)
+        return redirect(permissions.page_of(tg))
+    context = fielding_panel_context(tg, request.user, **overrides)
+    context["fielding"]["notice"] = (text, "error" if level == messages.ERROR else "success")
+    # 200 even for a refusal: htmx 2 does not swap 4xx answers unless configured to, and
+    # the PM must see the panel with the reason (and the form with its errors).
+    response = render(request, "fielding/_fielding_panel.html", context)
+    return trigger_client_event(response, "changes-updated")
+
+
+@require_POST
+@permissions.pm_only
+def run_action(request, pk, action):
+    tg = permissions.target_group(pk)
+    if action not in RunAction.values or action == RunAction.CHANGE_END:
+        return _answer(request, tg, "That is not a fielding action.", level=messages.ERROR, status=400)
+    try:
+        change = request_run_action(tg, action, by=request.user)
+    except ActionRefused as exc:
+        return _answer(request, tg, str(exc), level=messages.ERROR, status=409)
+    return _answer(request, tg, f"{describe(change)}: sent to the supplier. The page shows when it is applied.")
+
+
+@require_POST
+@permissions.pm_only
+def change_end(request, pk):
+    tg = permissions.target_group(pk)
+    run = current_run(tg)
+    form = EndDateForm(request.POST, run=run)
+    if not form.is_valid():
+        return _answer(
+            request, tg, "The end date was not changed: see the field.", level=messages.ERROR, status=422, end_form=form
+        )
+    try:
+        change = request_run_action(
+            tg, RunAction.CHANGE_END, by=request.user, end_at=form.cleaned_data["end_fielding_at"]
+        )
+    except ActionRefused as exc:
+        return _answer(request, tg, str(exc), level=messages.ERROR, status=409)
+    return _answer(request, tg, f"{describe(change)}: sent to the supplier.")
+
+
+@require_GET
+def change_status(request, change_pk):
+    """The badge of one fielding change; once settled it stops polling and tells the panel to refresh."""
+    change = get_object_or_404(RemoteChange, pk=change_pk)
+    change.description = describe(change)
+    response = render(request, "fielding/_change_badge.html", {"change": change})
+    if change.is_settled and request.htmx:
+        trigger_client_event(response, "fielding-changed", {"id": change.pk, "state": change.state})
+    return response
+
+
+@require_GET
+def job(request, pk):
+    """A supplier job's progress: its own page, or (htmx) the block that polls itself until settled."""
+    job = get_object_or_404(FieldingJob.objects.select_related("project", "target_group", "change"), pk=pk)
+    settle_if_never_started(job)
+    context = {"job": job, "outcomes": job.outcomes() if job.is_batch else None}
+    if not request.htmx:
+        return render(request, "fielding/job.html", context)
+    response = render(request, "fielding/_job.html", context)
+    if job.is_settled:
+        trigger_client_event(response, "fielding-changed", {"job": job.pk, "status": job.status})
+    return response
+
+
+@require_GET
+def stats(request, pk):
+    """Completes over time (a bar chart) and the performance metrics, read from the supplier."""
+    tg = permissions.target_group(pk)
+    form = IntervalForm(request.GET or None)
+    interval = (form.cleaned_data.get("interval") if form.is_valid() else "") or "P1D"
+    context = {"tg": tg, "interval_form": IntervalForm(initial={"interval": interval}), "interval": interval}
+    if tg.status == TargetGroup.Status.DRAFT or not is_created(tg):
+        context["error"] = "There are no completes before the target group is launched."
+    else:
+        try:
+            data = _read_stats(tg, interval)
+        except errors.CintError as exc:
+            context["error"] = f"The supplier's figures could not be read: {exc.message}"
+        else:
+            context.update(data)
+            context["chart"] = bar_chart(data["intervals"])
+    template = "fielding/_stats.html" if request.htmx else "fielding/stats.html"
+    return render(request, template, context)
+
+
+def _read_stats(tg, interval):
+    key = f"fielding-stats:{tg.pk}:{interval}"
+    data = cache.get(key)
+    if data is None:
+        from sync.cint import client_for
+
+        client = client_for(tg.project.connection)
+        project_id = tg.project.remote_id
+        series = client.get_completes_by_interval(project_id, tg.remote_id, interval=interval).data or {}
+        performance = client.get_target_group_performance(project_id, tg.remote_id).data or {}
+        data = {
+            "intervals": series.get("aggregated_completes_intervals") or [],
+            "performance": performance,
+            "read_at": timezone.now(),
+        }
+        cache.set(key, data, STATS_CACHE_SECONDS)
+    return data

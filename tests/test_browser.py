@@ -1,0 +1,227 @@
+"""A project manager in a real browser (Chromium through Playwright), against the
+sandbox behind `live_server`: the quota cockpit of a live target group, and a draft
+built, launched and fielded through the fielding pages.
+
+Celery runs eagerly (root conftest): a change the PM asks for is sent by the live
+server's thread right after the request commits, and the page's polling shows the result.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connections
+
+from projects.demo import seed_supplier
+from projects.models import Role, TargetGroup
+from projects.tests.factories import ConnectionFactory
+from quotas.models import Profile
+from sandbox.faults import set_faults
+from sandbox.seed import ensure_account
+from suppliers.cint import CintTransport
+from sync.cint import client_for
+from sync.pull import sync_connection
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover - the marker's skip says why
+    sync_playwright = None
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ACCOUNT_ID = "1001"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+WAIT = 20_000  # ms: the longest any page may take to show a result
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(autouse=True)
+def roles(transactional_db):
+    """A transactional test starts from an emptied database: bring back the groups the migration made."""
+    for name in (Role.PROJECT_MANAGERS, Role.VIEWERS):
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture
+def sandbox(live_server, settings, monkeypatch):
+    """The cockpit reaches the sandbox over HTTP on the live server, as it would reach Cint."""
+    settings.SITE_URL = live_server.url
+    settings.CINT_BASE_URL = live_server.url + "/sandbox/cint/v1"
+    settings.CINT_AUTH_URL = live_server.url + "/sandbox/cint/oauth/token"
+    settings.CINT_ACCOUNT_ID = ACCOUNT_ID
+    settings.SANDBOX_JOB_SECONDS = 0
+    settings.SYNC_BACKOFF_BASE_SECONDS = 0
+    monkeypatch.setattr(CintTransport, "backoff_seconds", 0)
+    from django.core.cache import cache
+
+    cache.clear()
+    ensure_account(ACCOUNT_ID)
+    set_faults(error_rate=0.0, rate_limit_rate=0.0, stale_etag_rate=0.0, latency_ms=0, retry_after_seconds=0)
+    return ConnectionFactory(account_id=ACCOUNT_ID)
+
+
+@pytest.fixture
+def page(monkeypatch):
+    """A Chromium page; the test thread keeps using the ORM while Playwright's event loop runs."""
+    if sync_playwright is None:
+        pytest.skip("the playwright package is not installed (pip install playwright)")
+    if shutil.which(CHROMIUM) is None:
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(WAIT)
+        page = context.new_page()
+        yield page
+        context.close()
+        browser.close()
+        # While Playwright's loop runs, Django keeps this thread's connections apart from the
+        # usual ones (asgiref's Local); close them here or PostgreSQL can't drop the test database.
+        connections.close_all()
+
+
+def log_in(page, url, user):
+    """Open `url`; the login page comes first, then the page itself."""
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    page.get_by_label("User name").fill(user.username)
+    page.get_by_label("Password").fill("pw-" + user.username)
+    page.get_by_role("button", name="Log in").click()
+
+
+def accept_next_dialog(page):
+    """Accept the next confirm dialog (htmx's hx-confirm); the list gets its message."""
+    shown = []
+
+    def accept(dialog):
+        shown.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
+    return shown
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+def supplier_profiles(client, tg):
+    return client.list_profiles(tg.project.remote_id, tg.remote_id).data
+
+
+def test_pm_disables_quotas_and_interlocks_profiles_in_the_cockpit(sandbox, live_server, pm, page):
+    client = client_for(sandbox)
+    seed_supplier(client, wait_seconds=20, log=lambda line: None)
+    sync_connection(sandbox, client=client)
+    parents = TargetGroup.objects.get(name="US parents")
+    assert parents.status == TargetGroup.Status.LIVE
+    age = Profile.objects.get(target_group=parents, name="AGE")
+
+    # Disable the quotas of one profile: confirm, then the badge polls until the supplier applied it.
+    log_in(page, live_server.url + parents.get_absolute_url(), pm)
+    expect(page.get_by_role("heading", name="US parents")).to_be_visible()
+    block = page.locator(f"#profile-{age.pk}")
+    confirmed = accept_next_dialog(page)
+    block.get_by_role("button", name="Disable quotas").click()
+    expect(block.locator(".change-result .badge")).to_have_text("Applied", timeout=WAIT)
+    assert confirmed and confirmed[0].startswith("Disable quotas on AGE?")
+    expect(block.get_by_role("button", name="Enable quotas")).to_be_visible()
+    at_supplier = {p["id"]: p for p in supplier_profiles(client, parents)["data"]}
+    assert at_supplier[age.remote_id]["quotas_enabled"] is False
+
+    # Interlock AGE and GENDER with the prefilled goal, see the cells, then remove the interlock.
+    adults = TargetGroup.objects.get(name="US adults 18-54")
+    page.goto(live_server.url + adults.get_absolute_url())
+    form = page.locator("#interlock-form")
+    form.get_by_label("AGE").check()
+    form.get_by_label("GENDER").check()
+    expect(page.locator("#id_interlock_goal")).to_have_value(str(adults.filling_goal))
+    form.get_by_role("button", name="Interlock", exact=True).click()
+    interlock = page.locator("article[id^='interlock-']")
+    expect(interlock).to_have_count(1, timeout=WAIT)
+    expect(interlock.get_by_role("cell", name=", ").first).to_be_visible()
+    expect(interlock).to_contain_text("Joins AGE, GENDER")
+    assert "interlocked_profile" in supplier_profiles(client, adults)
+
+    confirmed = accept_next_dialog(page)
+    interlock.get_by_role("button", name="Remove interlock").click()
+    expect(interlock).to_have_count(0, timeout=WAIT)
+    assert confirmed and confirmed[0].startswith("Remove the interlock")
+    assert "interlocked_profile" not in supplier_profiles(client, adults)
+    expect(page.locator("#interlock-form")).to_be_visible()
+    screenshot(page, "cockpit.png")
+
+
+def test_pm_builds_launches_pauses_and_resumes_a_draft(sandbox, live_server, pm, page):
+    log_in(page, live_server.url + "/", pm)
+
+    # A project, created at the supplier; its page offers a draft once the supplier has it.
+    page.get_by_role("link", name="New project").click()
+    page.get_by_label("Project name").fill("Browser drinks")
+    page.get_by_label("Project manager").select_option(label="Pat Manager <pat.manager@sandbox.invalid>")
+    page.get_by_role("button", name="Create project").click()
+    expect(page.get_by_role("heading", name="Browser drinks")).to_be_visible()
+    page.get_by_role("link", name="New draft target group").click()
+
+    # The draft form: what a PM fills in; the rest keeps its defaults.
+    page.get_by_label("Target group name").fill("US browser wave")
+    page.get_by_label("Business unit").select_option(label="North America (USD)")
+    page.get_by_label("Filling goal (completes)").fill("200")
+    page.get_by_label("Expected length of interview (minutes)").fill("12")
+    page.get_by_label("Expected incidence rate (%)").fill("40")
+    page.get_by_label("CPI", exact=True).fill("2.50")
+    page.get_by_label("Live survey link").fill("https://survey.example.com/s?rid=[%RID%]")
+    page.get_by_label("Test survey link").fill("https://survey.example.com/s?rid=[%RID%]&test=1")
+    page.get_by_role("button", name="Create draft").click()
+    expect(page.get_by_role("heading", name="US browser wave")).to_be_visible()
+
+    # Profiling: AGE in two ranges, GENDER 50/50.
+    page.get_by_role("link", name="Edit profiling").click()
+    page.get_by_label("Add a question").select_option(label="AGE — What is your age?")
+    page.get_by_role("button", name="Choose answers and quotas").click()
+    for i, (low, high) in enumerate([(18, 34), (35, 54)], start=1):
+        page.get_by_label(f"From, for range {i}").fill(str(low))
+        page.get_by_label(f"To, for range {i}").fill(str(high))
+        page.get_by_label(f"Quota for range {i}").fill("50")
+    page.get_by_role("button", name="Save AGE").click()
+    expect(page.locator("#profile-42")).to_contain_text("18 to 34")
+
+    page.get_by_label("Add a question").select_option(label="GENDER — Are you...?")
+    page.get_by_role("button", name="Choose answers and quotas").click()
+    for answer in ("Male", "Female"):
+        page.get_by_label(answer, exact=True).check()
+        page.get_by_label(f"Quota for {answer}").fill("50")
+    page.get_by_role("button", name="Save GENDER").click()
+    expect(page.locator("#profile-43")).to_contain_text("Female")
+
+    # Launch now: the job polls until it is done, and the panel shows the target group live.
+    page.get_by_role("link", name="US browser wave").click()
+    expect(page.locator("main")).to_contain_text("GENDER quotas on")
+    page.get_by_role("button", name="Launch", exact=True).click()
+    expect(page.locator("#fielding-panel .job .badge")).to_have_text("Completed", timeout=WAIT)
+    expect(page.locator("#run-status")).to_have_text("Live")
+    expect(page.locator("#fielding-status")).to_have_text("Live", timeout=WAIT)
+
+    # Pause and resume, each shown once the supplier applied it.
+    page.get_by_role("button", name="Pause").click()
+    expect(page.locator("#run-status")).to_have_text("Paused", timeout=WAIT)
+    page.get_by_role("button", name="Resume").click()
+    expect(page.locator("#run-status")).to_have_text("Live", timeout=WAIT)
+    expect(page.locator("#fielding-status")).to_have_text("Live")
+    screenshot(page, "fielding.png")
+
+    tg = TargetGroup.objects.get(name="US browser wave")
+    run = client_for(sandbox).get_fielding_run(tg.project.remote_id, tg.remote_id, tg.fielding_runs.get().remote_id)
+    assert run.data["status"] == "Live"

@@ -50,8 +50,12 @@ def envelope(event, account_id, subject, data, *, now=None, source=None):
     }
 
 
-def emit(account_id, event, subject, data, *, now=None, source=None):
-    """Record one delivery per webhook subscribed to `event`; send after commit."""
+def emit(account_id, event, subject, data, *, now=None, source=None, enqueue=True):
+    """Record one delivery per webhook subscribed to `event`; send after commit.
+
+    With `enqueue=False` the caller sends the deliveries itself (the simulation
+    sends all of a step's at its end, instead of one task per quota).
+    """
     deliveries = []
     for webhook in Webhook.objects.filter(account_id=account_id):
         if event not in webhook.events:
@@ -67,7 +71,7 @@ def emit(account_id, event, subject, data, *, now=None, source=None):
                 body=json.dumps(payload, separators=(",", ":")),
             )
         )
-    if deliveries:
+    if deliveries and enqueue:
         ids = [d.pk for d in deliveries]
         transaction.on_commit(lambda: _enqueue(ids))
     return deliveries
@@ -184,6 +188,7 @@ def quota_fill(tg, quotas, *, now=None):
             },
             now=now,
             source=f"/demand/accounts/{project.account_id}/projects/{project.id}/target-groups/{tg.id}",
+            enqueue=False,
         )
 
 

@@ -14,7 +14,7 @@ $(BIN)/activate: requirements.txt
 	touch $(BIN)/activate
 
 setup: $(BIN)/activate
-	mkdir -p var/broker/out var/broker/processed var/screenshots var/static
+	mkdir -p var/broker/out var/broker/processed var/broker/control var/screenshots var/static
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 

@@ -159,6 +159,16 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# The outbox and the pull sync. A change the supplier cannot take (429, 5xx,
+# timeouts) is retried with exponential backoff up to SYNC_MAX_ATTEMPTS tries;
+# changes left pending or sending longer than SYNC_STUCK_AFTER_SECONDS are
+# re-enqueued; an unchanged target group is still read in full this often.
+SYNC_MAX_ATTEMPTS = env.int("SYNC_MAX_ATTEMPTS", default=6)
+SYNC_BACKOFF_BASE_SECONDS = env.float("SYNC_BACKOFF_BASE_SECONDS", default=2.0)
+SYNC_BACKOFF_MAX_SECONDS = env.float("SYNC_BACKOFF_MAX_SECONDS", default=300.0)
+SYNC_STUCK_AFTER_SECONDS = env.int("SYNC_STUCK_AFTER_SECONDS", default=300)
+SYNC_FULL_READ_EVERY_SECONDS = env.int("SYNC_FULL_READ_EVERY_SECONDS", default=900)
+
 # The sandbox: a local imitation of the supplier APIs, mounted at /sandbox/.
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)
 # Fault injection for the sandbox (rates from 0 to 1, latency in milliseconds);

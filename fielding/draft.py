@@ -17,7 +17,8 @@ from decimal import Decimal
 
 from django.utils.dateparse import parse_datetime
 
-PENDING_PREFIX = "pending-"
+from projects.models import PENDING_PREFIX
+
 DRAFT_KEY = "draft"
 
 

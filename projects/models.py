@@ -35,6 +35,10 @@ class SupplierConnection(models.Model):
         return f"{self.label} ({self.get_kind_display()} {self.account_id})"
 
 
+# The remote id of a row asked for in the cockpit that the supplier has not created yet.
+PENDING_PREFIX = "pending-"
+
+
 class RemoteMixin(models.Model):
     """Bookkeeping shared by every row mirrored from a supplier."""
 
@@ -48,6 +52,11 @@ class RemoteMixin(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def is_pending(self):
+        """Asked for in the cockpit, not yet created at the supplier."""
+        return self.remote_id.startswith(PENDING_PREFIX)
 
 
 class Project(RemoteMixin):

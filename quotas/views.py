@@ -10,6 +10,8 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -225,12 +227,12 @@ def refresh(request, pk):
     from sync.tasks import sync_target_group
 
     tg = _target_group(pk)
+    asked_at = timezone.now()
     sync_target_group.delay(tg.pk)
     if not request.htmx:
         messages.info(request, "Refreshing from the supplier; reload in a few seconds.")
         return redirect(tg)
-    response = render(request, "quotas/_refreshing.html", {"tg": tg, "since": tg.synced_at})
-    return response
+    return render(request, "quotas/_refreshing.html", {"tg": tg, "since": asked_at.isoformat()})
 
 
 @require_GET
@@ -238,8 +240,12 @@ def refresh_status(request, pk):
     """Polled while a refresh runs: once the TG was synced again, tell the page to reload its blocks."""
     tg = _target_group(pk)
     since = request.GET.get("since", "")
-    done = tg.synced_at is not None and tg.synced_at.isoformat() != since
-    response = render(request, "quotas/_refreshing.html", {"tg": tg, "since": since, "done": done})
+    asked_at = parse_datetime(since) or timezone.now()
+    # Done when the TG was read again, or when the read failed, after the refresh was asked.
+    failed = tg.sync_error_at is not None and tg.sync_error_at >= asked_at
+    done = failed or (tg.synced_at is not None and tg.synced_at >= asked_at)
+    context = {"tg": tg, "since": since, "done": done, "failed": failed}
+    response = render(request, "quotas/_refreshing.html", context)
     if done:
         trigger_client_event(response, "change-settled", {"refresh": True})
     return response

@@ -5,9 +5,9 @@ from .models import RemoteChange, SyncRun, WebhookEvent
 
 @admin.register(RemoteChange)
 class RemoteChangeAdmin(admin.ModelAdmin):
-    list_display = ("id", "kind", "target_group", "state", "attempts", "requested_by", "created_at", "finished_at")
+    list_display = ("id", "summary", "target_group", "state", "attempts", "requested_by", "created_at", "finished_at")
     list_filter = ("state", "kind")
-    search_fields = ("idempotency_key", "target_group__name", "message")
+    search_fields = ("idempotency_key", "target_group__name", "summary", "message")
     list_select_related = ("target_group", "requested_by")
     readonly_fields = (
         "idempotency_key",

@@ -33,6 +33,8 @@ class RemoteChange(models.Model):
         "quotas.Profile", null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
     )
     payload = models.JSONField(default=dict, blank=True)
+    # The change in words as it was asked ("Disable quotas on “AGE”"), so lists need no lookups.
+    summary = models.CharField(max_length=300, blank=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
     attempts = models.PositiveIntegerField(default=0)

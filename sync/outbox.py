@@ -9,7 +9,7 @@ knows nothing of profiles or fielding runs. The loop for one change:
 2. `process_change` claims the row, sends it with its idempotency key and the
    current ETag, and records the outcome in words a PM understands:
    * 429 / 5xx / timeouts: back to pending and retried later with the same key;
-     after `MAX_ATTEMPTS` tries, `failed`;
+     after `SYNC_MAX_ATTEMPTS` tries, `failed` and the local intent reverted;
    * 412: re-read the resource, and either find the change no longer needed
      (`applied` or `conflict`, with the reason) or re-send it once;
    * 400 / 404 / 422 / 401 / 403: `failed`, the supplier's words kept, the local
@@ -17,12 +17,16 @@ knows nothing of profiles or fielding runs. The loop for one change:
 3. Changes to one target group go out one at a time, in the order asked: a
    change waits while an earlier one of the same TG is unsettled, and each
    settled change enqueues the next.
+4. Whatever writes the supplier's values on a target group's rows (pull sync,
+   webhooks, a kind's refresh) calls `reapply_intents` afterwards, so the intent
+   of a change still on its way stays shown.
 """
 
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,9 +36,6 @@ from .models import RemoteChange
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 6
-BACKOFF_BASE_SECONDS = 2
-BACKOFF_MAX_SECONDS = 300
 State = RemoteChange.State
 
 _kinds = {}
@@ -64,7 +65,13 @@ class ChangeKind:
         return self.label
 
     def record_intent(self, change) -> None:
-        """Show the wanted state locally, in the same transaction as the change row."""
+        """Show the wanted state locally, in the same transaction as the change row.
+
+        Must be idempotent: a pull sync writes the supplier's values and then calls it
+        again for every change still unsettled (`reapply_intents`), so a pending change
+        never looks undone. Write with queryset updates; `change.target_group` is the
+        caller's instance, so set its attributes too when changing the target group.
+        """
 
     def etag(self, change) -> str:
         """The ETag sent in If-Match: the target group's latest by default."""
@@ -100,11 +107,30 @@ def register(kind_cls):
     return kind_cls
 
 
+def reapply_intents(target_group, exclude=None):
+    """Show again the local intent of every unsettled change of `target_group`, oldest first.
+
+    Called after writing the supplier's values on the target group's rows. `exclude` is the
+    change being reconciled right now, whose rows must show the supplier's truth.
+    """
+    changes = RemoteChange.objects.filter(target_group=target_group, state__in=[State.PENDING, State.SENDING])
+    if exclude is not None and exclude.pk:
+        changes = changes.exclude(pk=exclude.pk)
+    for change in changes.select_related("profile").order_by("pk"):
+        kind = _kinds.get(change.kind)
+        if kind is not None:
+            change.target_group = target_group
+            kind.record_intent(change)
+
+
 def kind_of(change) -> ChangeKind:
     return _kinds[change.kind]
 
 
 def describe(change) -> str:
+    """The change in words: as recorded when it was asked, else as its kind words it now."""
+    if change.summary:
+        return change.summary
     kind = _kinds.get(change.kind)
     return kind.describe(change) if kind else change.kind
 
@@ -115,7 +141,7 @@ def request_change(kind_name, *, connection, target_group=None, profile=None, pa
 
     kind = _kinds[kind_name]
     with transaction.atomic():
-        change = RemoteChange.objects.create(
+        change = RemoteChange(
             kind=kind_name,
             connection=connection,
             target_group=target_group,
@@ -123,6 +149,8 @@ def request_change(kind_name, *, connection, target_group=None, profile=None, pa
             payload=payload or {},
             requested_by=by if by is not None and by.is_authenticated else None,
         )
+        change.summary = kind.describe(change)[:300]
+        change.save()
         kind.record_intent(change)
         transaction.on_commit(lambda: send_change.delay(change.pk))
     return change
@@ -167,6 +195,7 @@ def process_change(change_id, client=None):
     if change is None:
         return None
     kind = kind_of(change)
+    own_client = client is None
     client = client or client_for_change(change)
     try:
         _send(kind, client, change)
@@ -174,10 +203,20 @@ def process_change(change_id, client=None):
         _after_precondition_failed(kind, client, change)
     except errors.CintError as exc:
         if exc.retryable:
-            _retry_later(change, exc)
+            _retry_later(kind, client, change, exc)
         else:
             _refused(kind, client, change, exc)
+    finally:
+        if own_client:
+            close_client(client)
     return change
+
+
+def close_client(client):
+    """Let go of the client's HTTP connections (a worker runs for days)."""
+    session = getattr(getattr(client, "transport", None), "session", None)
+    if session is not None:
+        session.close()
 
 
 def _send(kind, client, change):
@@ -207,15 +246,17 @@ def _after_precondition_failed(kind, client, change):
         )
     except errors.CintError as exc:
         if exc.retryable:
-            _retry_later(change, exc)
+            _retry_later(kind, client, change, exc)
         else:
             _refused(kind, client, change, exc)
 
 
-def _retry_later(change, exc):
+def _retry_later(kind, client, change, exc):
     from .tasks import send_change
 
-    if change.attempts >= MAX_ATTEMPTS:
+    if change.attempts >= settings.SYNC_MAX_ATTEMPTS:
+        # Nothing reached the supplier: show its values again (best effort, it may still be down).
+        kind.revert(client, change)
         _settle(
             change,
             State.FAILED,
@@ -236,8 +277,10 @@ def _retry_later(change, exc):
 
 def backoff_seconds(attempts, retry_after=None):
     """Exponential backoff, never sooner than the supplier's Retry-After."""
-    delay = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    base = settings.SYNC_BACKOFF_BASE_SECONDS
+    delay = min(settings.SYNC_BACKOFF_MAX_SECONDS, base * 2 ** max(0, attempts - 1))
     return max(delay, retry_after or 0)
+
 
 
 def _refused(kind, client, change, exc):
@@ -257,7 +300,16 @@ def refusal_message(exc) -> str:
             "The supplier refused the cockpit's credentials, so nothing was changed. "
             "Ask an administrator to check the Cint client id and secret, then try again."
         )
-    return f"The supplier refused this change: {exc.message} The cockpit shows the supplier's values again."
+    text, details = errors.parse_error_body(exc.body)
+    listed = errors.describe_details(details)
+    said = f"{text} ({listed})" if text and listed else (text or listed)
+    if not said:
+        return f"{exc.message} The cockpit shows the supplier's values again."
+    said = said if said.endswith(".") else f"{said}."
+    return (
+        f"The supplier refused this change: {said} "
+        "The cockpit shows the supplier's values again; correct the change and ask again if it is still needed."
+    )
 
 
 def _settle(change, state, message, response=None, status=None):
@@ -268,7 +320,9 @@ def _settle(change, state, message, response=None, status=None):
     change.finished_at = timezone.now()
     change.next_attempt_at = None
     change.save(
-        update_fields=["state", "message", "response", "response_status", "finished_at", "next_attempt_at", "updated_at"]
+        update_fields=[
+            "state", "message", "response", "response_status", "finished_at", "next_attempt_at", "updated_at"
+        ]
     )
     _enqueue_next(change)
 
@@ -289,7 +343,7 @@ def _enqueue_next(change):
         transaction.on_commit(lambda: send_change.delay(following))
 
 
-def recover_stuck(older_than=timedelta(minutes=5)):
+def recover_stuck(older_than=None):
     """Re-enqueue changes left `pending` or `sending` by a worker that died.
 
     A `sending` row may or may not have reached the supplier; re-sending it with
@@ -298,12 +352,15 @@ def recover_stuck(older_than=timedelta(minutes=5)):
     """
     from .tasks import send_change
 
-    cutoff = timezone.now() - older_than
-    stuck_sending = RemoteChange.objects.filter(state=State.SENDING, sent_at__lt=cutoff)
-    revived = list(stuck_sending.values_list("pk", flat=True))
-    stuck_sending.update(state=State.PENDING, updated_at=timezone.now())
+    if older_than is None:
+        older_than = timedelta(seconds=settings.SYNC_STUCK_AFTER_SECONDS)
+    now = timezone.now()
+    cutoff = now - older_than
+    revived = list(RemoteChange.objects.filter(state=State.SENDING, sent_at__lt=cutoff).values_list("pk", flat=True))
+    if revived:
+        RemoteChange.objects.filter(pk__in=revived, state=State.SENDING).update(state=State.PENDING, updated_at=now)
     stuck_pending = RemoteChange.objects.filter(state=State.PENDING, updated_at__lt=cutoff).exclude(
-        next_attempt_at__gt=timezone.now()
+        next_attempt_at__gt=now
     )
     ids = sorted(set(revived) | set(stuck_pending.values_list("pk", flat=True)))
     # Only the first unsettled change of each target group can go; it enqueues the rest.

@@ -1,6 +1,15 @@
-from celery import shared_task
+from datetime import timedelta
 
-from . import outbox
+from celery import shared_task
+from django.utils import timezone
+
+from projects.models import SupplierConnection, SupplierKind, TargetGroup
+
+from . import outbox, pull
+from .models import SyncRun
+
+# A run still unfinished after this long is taken for dead, and a new one may start.
+RUN_CONSIDERED_DEAD_AFTER = timedelta(minutes=10)
 
 
 @shared_task(ignore_result=True)
@@ -13,3 +22,37 @@ def send_change(change_id):
 def recover_stuck_changes():
     """Beat: re-enqueue changes a dead worker left behind."""
     return outbox.recover_stuck()
+
+
+@shared_task(ignore_result=True)
+def sync_connections():
+    """Beat: a pull sync of every active connection, one task each."""
+    active = SupplierConnection.objects.filter(is_active=True, kind=SupplierKind.CINT)
+    for pk in active.values_list("pk", flat=True):
+        sync_connection.delay(pk)
+
+
+@shared_task(ignore_result=True)
+def sync_connection(connection_id):
+    """Pull sync of one connection; skipped while another run of it is still going."""
+    connection = SupplierConnection.objects.filter(pk=connection_id, is_active=True).first()
+    if connection is None:
+        return None
+    running = SyncRun.objects.filter(
+        connection=connection,
+        target_group=None,
+        finished_at__isnull=True,
+        started_at__gt=timezone.now() - RUN_CONSIDERED_DEAD_AFTER,
+    )
+    if running.exists():
+        return None
+    return pull.sync_connection(connection).pk
+
+
+@shared_task(ignore_result=True)
+def sync_target_group(target_group_id):
+    """The cockpit's "Refresh from supplier": one target group read in full."""
+    tg = TargetGroup.objects.select_related("project__connection").filter(pk=target_group_id).first()
+    if tg is None:
+        return None
+    return pull.sync_target_group(tg).pk

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "sync"
-urlpatterns = []
+urlpatterns = [
+    path("webhooks/cint/<int:connection_id>/", views.cint_webhook, name="cint_webhook"),
+]

@@ -55,9 +55,9 @@ class RateLimited(CintError):
         text, details = parse_error_body(body)
         retry_after = parse_retry_after((headers or {}).get("Retry-After"))
         if retry_after is None:
-            advice = "It will be retried shortly."
+            advice = "It will be tried again shortly."
         else:
-            advice = f"It will be retried in {retry_after:g} seconds."
+            advice = f"It will be tried again in {retry_after:g} seconds."
         message = compose_message(cls.summary, text, details, advice)
         return cls(message, status=status, details=details, body=body, retry_after=retry_after)
 
@@ -95,7 +95,7 @@ class ServerError(CintError):
 
     retryable = True
     summary = "The supplier had an internal problem"
-    advice = "This is usually temporary; the change will be retried."
+    advice = "This is usually temporary; it will be tried again."
 
 
 class TransportError(CintError):
@@ -103,7 +103,7 @@ class TransportError(CintError):
 
     retryable = True
     summary = "The cockpit could not reach the supplier"
-    advice = "This is usually temporary; the change will be retried."
+    advice = "This is usually temporary; it will be tried again."
 
     @classmethod
     def from_exception(cls, exc):

@@ -63,14 +63,14 @@ INVALID_PARAMS = [{"name": "name", "reason": "must be at least 5 characters"}]
             500,  # InternalErrorDemandAPI / InternalErrorResponseDemographics
             {"object": "internal_error", "detail": "db down", "errors": [{"name": "db", "reason": "timeout"}]},
             ServerError,
-            ["internal problem: db down (db: timeout)", "retried"],
+            ["internal problem: db down (db: timeout)", "tried again"],
             [{"name": "db", "reason": "timeout"}],
         ),
         (
             429,  # TooManyRequestsProblemDetails says "details", not "detail"
             {"object": "too_many_requests_problem_details", "details": "slow down"},
             RateLimited,
-            ["limiting how many requests", "slow down", "retried in 12 seconds"],
+            ["limiting how many requests", "slow down", "tried again in 12 seconds"],
             [],
         ),
         (409, {"object": "conflict", "detail": "already launched"}, ValidationFailed, ["already launched"], []),
@@ -110,7 +110,7 @@ def test_rate_limited_without_retry_after(wire, token_endpoint, client):
         client.create_project({"name": "Brand tracker"}, idempotency_key="k")
 
     assert caught.value.retry_after is None
-    assert "retried shortly" in caught.value.message
+    assert "tried again shortly" in caught.value.message
 
 
 def test_error_without_a_json_body_keeps_the_text(wire, token_endpoint, client):

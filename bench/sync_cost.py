@@ -1,0 +1,118 @@
+"""How many requests a steady-state pull sync makes, against the least it could make.
+
+For N = 10, 100 and 1000 launched target groups at the sandbox (made through the
+cockpit's own client, reached in-process), run a first sync, then a second one with
+nothing changed, and print the second run's requests divided by the minimum: one
+request per list page (projects, then each project's target groups) plus one per
+launched target group. 1.00 means the sync costs exactly that.
+
+    python bench/sync_cost.py            # a temporary SQLite database
+    DATABASE_URL=postgres://... python bench/sync_cost.py
+"""
+
+import math
+import os
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (10, 100, 1000)
+PER_PROJECT = 10
+SITE_URL = "http://bench.sandbox.invalid"
+
+
+def setup_django():
+    sys.path.insert(0, str(ROOT))
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='sync-cost-')}/bench.sqlite3"
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SITE_URL=SITE_URL,
+        ALLOWED_HOSTS="bench.sandbox.invalid",
+        CINT_BASE_URL=f"{SITE_URL}/sandbox/cint/v1",
+        CINT_AUTH_URL=f"{SITE_URL}/sandbox/cint/oauth/token",
+        SANDBOX_ENABLED="true",
+        SANDBOX_JOB_SECONDS="0",
+        SANDBOX_ERROR_RATE="0",
+        SANDBOX_RATE_LIMIT_RATE="0",
+        SANDBOX_STALE_ETAG_RATE="0",
+        SANDBOX_LATENCY_MS="0",
+        CELERY_TASK_ALWAYS_EAGER="true",
+        LOG_LEVEL="ERROR",
+    )
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def pages(count, size=100):
+    return max(1, math.ceil(count / size))
+
+
+def measure(size, account_id):
+    from projects.inprocess import in_process_session
+    from projects.models import SupplierConnection
+    from sandbox.faults import set_faults
+    from sandbox.models import Project as SandboxProject
+    from sandbox.models import TargetGroup as SandboxTargetGroup
+    from sandbox.seed import ensure_account
+    from sync.cint import client_for
+    from sync.pull import sync_connection
+    from sync.tests.sandbox import launch_target_groups
+
+    ensure_account(account_id)
+    set_faults(error_rate=0.0, rate_limit_rate=0.0, stale_etag_rate=0.0, latency_ms=0)
+    connection, _ = SupplierConnection.objects.get_or_create(
+        kind="cint", account_id=str(account_id), defaults={"label": f"Bench {size}"}
+    )
+    session = in_process_session()
+    started = time.perf_counter()
+    launch_target_groups(client_for(connection, session=session), size, per_project=PER_PROJECT, prefix=f"N{size}")
+    made_in = time.perf_counter() - started
+
+    first = sync_connection(connection, client=client_for(connection, session=session))
+    started = time.perf_counter()
+    steady = sync_connection(connection, client=client_for(connection, session=session))
+    steady_seconds = time.perf_counter() - started
+
+    # The minimum, counted from the supplier's own records.
+    projects = SandboxProject.objects.filter(account_id=account_id)
+    list_pages = pages(projects.count()) + sum(pages(p.target_groups.count()) for p in projects)
+    live = SandboxTargetGroup.objects.filter(project__account_id=account_id).exclude(status="draft").count()
+    minimum = list_pages + live
+    assert first.error_count == 0 and steady.error_count == 0, (first.errors, steady.errors)
+    return {
+        "size": size,
+        "first": first.requests_made,
+        "steady": steady.requests_made,
+        "minimum": minimum,
+        "ratio": steady.requests_made / minimum,
+        "unchanged": steady.target_groups_unchanged,
+        "made_in": made_in,
+        "steady_seconds": steady_seconds,
+    }
+
+
+def main():
+    setup_django()
+    header = ("N", "first sync", "steady sync", "minimum", "ratio", "unchanged", "steady s")
+    print("{:>6} {:>10} {:>11} {:>8} {:>6} {:>9} {:>8}".format(*header))
+    for i, size in enumerate(SIZES):
+        row = measure(size, account_id=7000 + i)
+        print(
+            f"{row['size']:>6} {row['first']:>10} {row['steady']:>11} {row['minimum']:>8} "
+            f"{row['ratio']:>6.2f} {row['unchanged']:>9} {row['steady_seconds']:>8.2f}",
+            flush=True,
+        )
+    print("ratio = steady-state requests / (list pages + one per launched target group)")
+
+
+if __name__ == "__main__":
+    main()

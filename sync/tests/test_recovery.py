@@ -1,0 +1,86 @@
+"""A worker that dies mid-send leaves its change `sending`; the beat task finishes it exactly once."""
+
+from datetime import timedelta
+
+import pytest
+import responses
+from django.utils import timezone
+
+from projects.tests.factories import ConnectionFactory, TargetGroupFactory
+from quotas.tests.factories import ProfileFactory
+from sync.models import RemoteChange
+from sync.outbox import request_change
+from sync.tasks import recover_stuck_changes
+from sync.tests.wire import profiles_url, regular_profile, wire  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tg():
+    return TargetGroupFactory(project__connection=ConnectionFactory(), etag='W/"1"')
+
+
+def recorded(kind, tg, profile, django_capture_on_commit_callbacks):
+    """A change recorded but whose task never ran (the worker died before or while sending)."""
+    with django_capture_on_commit_callbacks(execute=False):
+        return request_change(kind, connection=tg.project.connection, target_group=tg, profile=profile)
+
+
+def left_sending(change, minutes_ago):
+    RemoteChange.objects.filter(pk=change.pk).update(
+        state=RemoteChange.State.SENDING, attempts=1, sent_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
+
+
+def test_change_left_sending_is_finished_by_the_recovery_task_exactly_once(
+    wire, tg, django_capture_on_commit_callbacks  # noqa: F811
+):
+    profile = ProfileFactory(target_group=tg, remote_id="P-AGE", name="AGE")
+    change = recorded("disable_quotas", tg, profile, django_capture_on_commit_callbacks)
+    left_sending(change, minutes_ago=10)
+    url = profiles_url(tg, "/P-AGE/disable-quotas")
+    sent = wire.add(responses.POST, url, json=regular_profile("P-AGE", "AGE", enabled=False))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recover_stuck_changes.delay()
+        recover_stuck_changes.delay()
+
+    change.refresh_from_db()
+    assert change.state == RemoteChange.State.APPLIED
+    assert sent.call_count == 1
+    assert sent.calls[0].request.headers["idempotency-key"] == str(change.idempotency_key)
+    assert change.attempts == 2
+
+
+def test_change_sending_right_now_is_left_alone(wire, tg, django_capture_on_commit_callbacks):  # noqa: F811
+    profile = ProfileFactory(target_group=tg, remote_id="P-AGE")
+    change = recorded("enable_quotas", tg, profile, django_capture_on_commit_callbacks)
+    left_sending(change, minutes_ago=1)
+    sent = wire.add(responses.POST, profiles_url(tg, "/P-AGE/enable-quotas"), json={})
+
+    recover_stuck_changes.delay()
+
+    change.refresh_from_db()
+    assert change.state == RemoteChange.State.SENDING
+    assert sent.call_count == 0
+
+
+def test_recovery_resumes_a_target_groups_queue_in_order(wire, tg, django_capture_on_commit_callbacks):  # noqa: F811
+    age = ProfileFactory(target_group=tg, remote_id="P-AGE", name="AGE")
+    gender = ProfileFactory(target_group=tg, remote_id="P-GEN", name="GENDER")
+    first = recorded("disable_quotas", tg, age, django_capture_on_commit_callbacks)
+    second = recorded("disable_quotas", tg, gender, django_capture_on_commit_callbacks)
+    left_sending(first, minutes_ago=10)
+    RemoteChange.objects.filter(pk=second.pk).update(updated_at=timezone.now() - timedelta(minutes=10))
+    wire.add(responses.POST, profiles_url(tg, "/P-AGE/disable-quotas"), json=regular_profile("P-AGE", "AGE"))
+    wire.add(responses.POST, profiles_url(tg, "/P-GEN/disable-quotas"), json=regular_profile("P-GEN", "GENDER"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recover_stuck_changes.delay()
+
+    assert list(RemoteChange.objects.order_by("pk").values_list("state", flat=True)) == ["applied", "applied"]
+    assert [call.request.url.split("/profiles/")[1] for call in wire.calls if "/profiles/" in call.request.url] == [
+        "P-AGE/disable-quotas",
+        "P-GEN/disable-quotas",
+    ]

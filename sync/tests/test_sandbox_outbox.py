@@ -1,0 +1,191 @@
+"""200 quota changes on 10 target groups against the sandbox, with faults injected at the wire.
+
+The sandbox runs behind `live_server` and answers 20% of calls with a 5xx, 10% with a
+429 and 10% of If-Match mutations with a 412 (stale ETag). Every change must end
+`applied` or `conflict` (with a reason), and the sandbox's own log must show each
+idempotency key applied at most once. Run eagerly (tasks in-process, any database) and
+with a real Celery worker on Redis (skipped when Redis does not answer).
+"""
+
+import time
+
+import pytest
+from django.db.models import Count
+
+from projects.models import TargetGroup
+from projects.tests.factories import ConnectionFactory
+from quotas.models import Profile, Quota
+from sandbox.faults import set_faults
+from sandbox.models import AppliedRequest
+from sandbox.seed import ensure_account
+from suppliers.cint import CintTransport
+from sync.cint import client_for
+from sync.models import RemoteChange
+from sync.outbox import close_client, request_change
+from sync.pull import sync_connection
+from sync.tests.sandbox import launch_target_groups
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ACCOUNT_ID = "1001"
+TARGET_GROUPS = 10
+CHANGES_PER_TARGET_GROUP = 20
+REDIS_BROKER = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def sandbox(live_server, settings, monkeypatch):
+    settings.CINT_BASE_URL = live_server.url + "/sandbox/cint/v1"
+    settings.CINT_AUTH_URL = live_server.url + "/sandbox/cint/oauth/token"
+    settings.CINT_ACCOUNT_ID = ACCOUNT_ID
+    settings.SANDBOX_JOB_SECONDS = 0
+    # Short backoff, and enough tries that a change is not unlucky 12 times in a row.
+    settings.SYNC_BACKOFF_BASE_SECONDS = 0.02
+    settings.SYNC_BACKOFF_MAX_SECONDS = 0.5
+    settings.SYNC_MAX_ATTEMPTS = 12
+    monkeypatch.setattr(CintTransport, "backoff_seconds", 0.01)
+    from django.core.cache import cache
+
+    cache.clear()
+    ensure_account(ACCOUNT_ID)
+    set_faults(error_rate=0.0, rate_limit_rate=0.0, stale_etag_rate=0.0, latency_ms=0, retry_after_seconds=0)
+    connection = ConnectionFactory(account_id=ACCOUNT_ID)
+    client = client_for(connection)
+    launch_target_groups(client, TARGET_GROUPS, per_project=5)
+    close_client(client)  # no idle keep-alive connection left for the live server to trip on
+    run = sync_connection(connection)
+    assert run.error_count == 0, run.errors
+    return connection
+
+
+def ask_for_200_changes(connection):
+    """20 changes per target group: toggle AGE, set a GENDER quota goal, set the filling goal."""
+    changes = []
+    for tg in TargetGroup.objects.filter(project__connection=connection).order_by("pk"):
+        age = Profile.objects.get(target_group=tg, question_id=42)
+        quota = Quota.objects.filter(profile__target_group=tg, profile__question_id=43).order_by("position").first()
+        for i in range(CHANGES_PER_TARGET_GROUP):
+            step = i % 4
+            if step == 0:
+                changes.append(request_change("disable_quotas", connection=connection, target_group=tg, profile=age))
+            elif step == 1:
+                changes.append(request_change("enable_quotas", connection=connection, target_group=tg, profile=age))
+            elif step == 2:
+                payload = {"goals": {quota.remote_id: 40 + i}}
+                changes.append(request_change("set_quota_goals", connection=connection, target_group=tg,
+                                              payload=payload))
+            else:
+                payload = {"filling_goal": 150 + i}
+                changes.append(request_change("set_target_group_filling_goal", connection=connection,
+                                              target_group=tg, payload=payload))
+    return changes
+
+
+def wait_until_settled(changes, timeout=50):
+    ids = [change.pk for change in changes]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not RemoteChange.objects.filter(pk__in=ids, state__in=["pending", "sending"]).exists():
+            return
+        time.sleep(0.2)
+    unsettled = list(RemoteChange.objects.filter(pk__in=ids, state__in=["pending", "sending"]).values())
+    raise AssertionError(f"{len(unsettled)} changes did not settle in {timeout} s: {unsettled[:3]}")
+
+
+def mirrored_state(connection):
+    tgs = TargetGroup.objects.filter(project__connection=connection)
+    return {
+        "filling_goals": dict(tgs.values_list("remote_id", "filling_goal")),
+        "enabled": dict(Profile.objects.filter(target_group__in=tgs).values_list("remote_id", "quotas_enabled")),
+        "goals": dict(Quota.objects.filter(profile__target_group__in=tgs).values_list("remote_id", "completes_goal")),
+    }
+
+
+def check_outcome(connection, changes):
+    rows = list(RemoteChange.objects.filter(pk__in=[c.pk for c in changes]))
+    assert len(rows) == TARGET_GROUPS * CHANGES_PER_TARGET_GROUP
+    states = {row.state for row in rows}
+    assert states <= {"applied", "conflict"}, [(r.kind, r.state, r.message) for r in rows if r.state == "failed"]
+    assert all(row.message for row in rows if row.state == "conflict")
+
+    keys = [str(row.idempotency_key) for row in rows]
+    applied_twice = (
+        AppliedRequest.objects.filter(idempotency_key__in=keys)
+        .values("idempotency_key")
+        .annotate(times=Count("id"))
+        .filter(times__gt=1)
+    )
+    assert list(applied_twice) == []
+    logged = set(AppliedRequest.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+    sent_and_applied = {str(row.idempotency_key) for row in rows if row.state == "applied" and not row.message}
+    assert sent_and_applied <= logged
+    assert not logged & {str(row.idempotency_key) for row in rows if row.state == "conflict"}
+
+    # What the cockpit shows is what the supplier has.
+    shown = mirrored_state(connection)
+    set_faults(error_rate=0.0, rate_limit_rate=0.0, stale_etag_rate=0.0)
+    for tg in TargetGroup.objects.filter(project__connection=connection):
+        tg.synced_at = None  # read everything again
+        tg.save(update_fields=["synced_at"])
+    assert sync_connection(connection).error_count == 0
+    assert mirrored_state(connection) == shown
+
+
+def faulty_sandbox():
+    set_faults(error_rate=0.2, rate_limit_rate=0.1, stale_etag_rate=0.1, retry_after_seconds=0)
+
+
+def test_200_changes_through_a_faulty_sandbox_settle_and_apply_once_eagerly(sandbox):
+    faulty_sandbox()
+
+    changes = ask_for_200_changes(sandbox)
+
+    wait_until_settled(changes, timeout=5)
+    check_outcome(sandbox, changes)
+
+
+@pytest.fixture
+def celery_worker_on_redis(settings):
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        pytest.skip("a worker thread beside the live server needs PostgreSQL (SQLite's shared test database locks)")
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_BROKER, socket_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "broker_transport_options", "task_always_eager")}
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.update(broker_url=REDIS_BROKER, broker_transport_options={}, task_always_eager=False)
+    forget_broker_connections(app)
+    redis.Redis.from_url(REDIS_BROKER).flushdb()
+    try:
+        with start_worker(app, pool="threads", concurrency=4, perform_ping_check=False, shutdown_timeout=20):
+            yield
+    finally:
+        app.conf.update(saved)
+        forget_broker_connections(app)
+
+
+def forget_broker_connections(app):
+    """Close the broker pools and drop the app's references, so the next call builds them for the current URL."""
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.mark.redis
+def test_200_changes_through_a_faulty_sandbox_settle_and_apply_once_with_a_celery_worker(
+    sandbox, celery_worker_on_redis
+):
+    faulty_sandbox()
+
+    changes = ask_for_200_changes(sandbox)
+
+    wait_until_settled(changes, timeout=50)
+    check_outcome(sandbox, changes)

@@ -1,0 +1,260 @@
+import json
+import time
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from projects.tests.factories import ConnectionFactory, TargetGroupFactory
+from quotas.tests.factories import InterlockCellFactory, QuotaFactory
+from sync.models import WebhookEvent
+from sync.outbox import request_change
+from sync.webhooks import sign
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "FP7UPZpATKBcYJj4va95PYud+a3gCidRERiLO+9MoFE="
+
+
+@pytest.fixture
+def connection():
+    return ConnectionFactory(webhook_id="01JPVZD75DW4KRP7MPFMF6KGZX", webhook_secret=SECRET)
+
+
+@pytest.fixture
+def tg(connection):
+    return TargetGroupFactory(project__connection=connection, filling_goal=500)
+
+
+def cloud_event(event_type, data, *, event_id=None, subject=""):
+    return {
+        "specversion": "1.0",
+        "id": event_id or str(uuid.uuid4()),
+        "source": "/demand/accounts/1001",
+        "type": event_type,
+        "subject": subject,
+        "time": "2030-01-01T10:00:00.000Z",
+        "datacontenttype": "application/json",
+        "data": data,
+    }
+
+
+def deliver(client, connection, event, *, secret=SECRET, timestamp=None, signature=None):
+    body = json.dumps(event, separators=(",", ":"))
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    return client.post(
+        reverse("sync:cint_webhook", args=[connection.pk]),
+        data=body,
+        content_type="application/cloudevents+json; charset=utf-8",
+        headers={"Cint-Signature": signature or sign(secret, timestamp, body)},
+    )
+
+
+def quota_fill(tg, quota_id, completes=73, screens=113):
+    return cloud_event(
+        "com.cint.quota-fill.registered",
+        {
+            "account_id": 1001,
+            "target_group_id": tg.remote_id,
+            "screens": screens,
+            "completes": completes,
+            "profile_quota_id": quota_id,
+        },
+        subject=tg.remote_id,
+    )
+
+
+def test_signed_quota_fill_updates_the_quotas_completes_and_prescreens(client, connection, tg):
+    quota = QuotaFactory(profile__target_group=tg, completes=10, prescreens=20)
+
+    response = deliver(client, connection, quota_fill(tg, quota.remote_id))
+
+    assert response.status_code == 200
+    quota.refresh_from_db()
+    assert (quota.completes, quota.prescreens) == (73, 113)
+    event = WebhookEvent.objects.get()
+    assert event.type == "com.cint.quota-fill.registered"
+    assert event.processed_at is not None
+
+
+def test_quota_fill_of_an_interlock_cell_updates_the_cell(client, connection, tg):
+    cell = InterlockCellFactory(interlocked_profile__target_group=tg, completes=0)
+
+    deliver(client, connection, quota_fill(tg, cell.remote_id, completes=5, screens=9))
+
+    cell.refresh_from_db()
+    assert (cell.completes, cell.prescreens) == (5, 9)
+
+
+def test_bad_signature_is_rejected_with_401_and_nothing_is_stored(client, connection, tg):
+    response = deliver(client, connection, quota_fill(tg, "Q"), secret="not-the-secret")
+
+    assert response.status_code == 401
+    assert not WebhookEvent.objects.exists()
+
+
+def test_missing_signature_is_rejected(client, connection, tg):
+    body = json.dumps(quota_fill(tg, "Q"))
+    url = reverse("sync:cint_webhook", args=[connection.pk])
+    response = client.post(url, data=body, content_type="application/json")
+
+    assert response.status_code == 401
+    assert not WebhookEvent.objects.exists()
+
+
+def test_signature_older_than_five_minutes_is_rejected(client, connection, tg):
+    six_minutes_ago = int(time.time()) - 6 * 60
+
+    response = deliver(client, connection, quota_fill(tg, "Q"), timestamp=six_minutes_ago)
+
+    assert response.status_code == 401
+    assert not WebhookEvent.objects.exists()
+
+
+def test_signature_within_five_minutes_is_accepted(client, connection, tg):
+    four_minutes_ago = int(time.time()) - 4 * 60
+
+    response = deliver(client, connection, quota_fill(tg, "Q"), timestamp=four_minutes_ago)
+
+    assert response.status_code == 200
+
+
+def test_body_changed_after_signing_is_rejected(client, connection, tg):
+    event = quota_fill(tg, "Q", completes=1)
+    timestamp = int(time.time())
+    signature = sign(SECRET, timestamp, json.dumps(event, separators=(",", ":")))
+    event["data"]["completes"] = 9999
+
+    response = deliver(client, connection, event, timestamp=timestamp, signature=signature)
+
+    assert response.status_code == 401
+    assert not WebhookEvent.objects.exists()
+
+
+def test_connection_without_a_secret_rejects_everything(client, tg):
+    connection = tg.project.connection
+    connection.webhook_secret = ""
+    connection.save()
+
+    response = deliver(client, connection, quota_fill(tg, "Q"), secret="")
+
+    assert response.status_code == 401
+    assert not WebhookEvent.objects.exists()
+
+
+def test_signed_body_that_is_not_a_cloudevent_is_rejected_with_400(client, connection):
+    body = "not json"
+    timestamp = int(time.time())
+    response = client.post(
+        reverse("sync:cint_webhook", args=[connection.pk]),
+        data=body,
+        content_type="application/json",
+        headers={"Cint-Signature": sign(SECRET, timestamp, body)},
+    )
+
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()
+
+
+def test_replayed_event_id_answers_200_and_changes_nothing(client, connection, tg):
+    quota = QuotaFactory(profile__target_group=tg, completes=10)
+    event = quota_fill(tg, quota.remote_id, completes=50)
+    deliver(client, connection, event)
+    quota.refresh_from_db()
+    quota.completes = 51  # a later event or sync moved it on
+    quota.save()
+
+    replay = deliver(client, connection, event)
+
+    assert replay.status_code == 200
+    assert replay.json()["received"] is False
+    assert WebhookEvent.objects.count() == 1
+    quota.refresh_from_db()
+    assert quota.completes == 51
+
+
+def test_target_group_updated_sets_the_fields_it_names(client, connection, tg):
+    event = cloud_event(
+        "com.cint.target-group.updated",
+        {
+            "id": str(uuid.uuid4()),
+            "account_id": "1001",
+            "project_id": tg.project.remote_id,
+            "target_group_id": tg.remote_id,
+            "occurred_at": "2030-01-01T10:00:00.000Z",
+            "user": {"type": "system_marketplace_user"},
+            "changes": [
+                {"object": "status_change", "new_value": "paused"},
+                {"object": "filling_goal_change", "new_value": 110},
+                {"object": "live_url_change", "new_value": "https://example.com/test1?RID=[%RID%]"},
+                {"object": "pacing_assistance_change", "new_value": True},
+            ],
+        },
+    )
+
+    response = deliver(client, connection, event)
+
+    assert response.status_code == 200
+    tg.refresh_from_db()
+    assert (tg.status, tg.filling_goal, tg.live_url) == ("paused", 110, "https://example.com/test1?RID=[%RID%]")
+    assert "pacing_assistance_change" in WebhookEvent.objects.get().outcome
+
+
+def test_target_group_updated_keeps_a_pending_filling_goal_change_shown(
+    client, connection, tg, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        request_change("set_target_group_filling_goal", connection=connection, target_group=tg,
+                       payload={"filling_goal": 900})
+    event = cloud_event(
+        "com.cint.target-group.updated",
+        {"target_group_id": tg.remote_id, "changes": [{"object": "filling_goal_change", "new_value": 110}]},
+    )
+
+    deliver(client, connection, event)
+
+    tg.refresh_from_db()
+    assert tg.filling_goal == 900
+
+
+def test_unknown_event_type_is_stored_and_ignored(client, connection, tg):
+    event = cloud_event("com.cint.session.updated", {"target_group_id": tg.remote_id, "changes": []})
+
+    response = deliver(client, connection, event)
+
+    assert response.status_code == 200
+    stored = WebhookEvent.objects.get()
+    assert stored.type == "com.cint.session.updated"
+    assert stored.outcome.startswith("Ignored")
+
+
+def test_webhook_needs_no_login_and_no_csrf_token(connection, tg):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+
+    response = deliver(strict, connection, quota_fill(tg, "Q"))
+
+    assert response.status_code == 200
+
+
+def test_webhook_answers_only_post(client, connection):
+    response = client.get(reverse("sync:cint_webhook", args=[connection.pk]))
+
+    assert response.status_code == 405
+
+
+def test_unknown_connection_is_rejected_like_a_bad_signature(client, connection, tg):
+    event = quota_fill(tg, "Q")
+    body = json.dumps(event)
+    timestamp = int(time.time())
+
+    response = client.post(
+        reverse("sync:cint_webhook", args=[connection.pk + 100]),
+        data=body,
+        content_type="application/json",
+        headers={"Cint-Signature": sign(SECRET, timestamp, body)},
+    )
+
+    assert response.status_code == 401
+    assert not WebhookEvent.objects.exists()

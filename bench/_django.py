@@ -3,17 +3,21 @@
 import os
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup():
+def setup(**environment):
+    """Configure and start Django, then migrate. `environment` sets further variables (settings)."""
     sys.path.insert(0, str(ROOT))
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/bench.sqlite3"
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings", CELERY_TASK_ALWAYS_EAGER="true", LOG_LEVEL="ERROR", **environment
+    )
+    warnings.filterwarnings("ignore", message="No directory at")
     import django
     from django.core.management import call_command
 

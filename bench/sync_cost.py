@@ -11,25 +11,17 @@ launched target group. 1.00 means the sync costs exactly that.
 """
 
 import math
-import os
-import sys
-import tempfile
 import time
-import warnings
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _django import setup
+
 SIZES = (10, 100, 1000)
 PER_PROJECT = 10
 SITE_URL = "http://bench.sandbox.invalid"
 
 
 def setup_django():
-    sys.path.insert(0, str(ROOT))
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='sync-cost-')}/bench.sqlite3"
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
+    setup(
         SITE_URL=SITE_URL,
         ALLOWED_HOSTS="bench.sandbox.invalid",
         CINT_BASE_URL=f"{SITE_URL}/sandbox/cint/v1",
@@ -40,16 +32,7 @@ def setup_django():
         SANDBOX_RATE_LIMIT_RATE="0",
         SANDBOX_STALE_ETAG_RATE="0",
         SANDBOX_LATENCY_MS="0",
-        CELERY_TASK_ALWAYS_EAGER="true",
-        LOG_LEVEL="ERROR",
     )
-    warnings.filterwarnings("ignore", message="No directory at")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def pages(count, size=100):

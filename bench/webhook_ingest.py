@@ -10,31 +10,17 @@ receiver costs on top of writing the row.
 """
 
 import json
-import os
-import sys
-import tempfile
 import time
 import uuid
-import warnings
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _django import setup
+
 EVENTS = 2000
 SECRET = "FP7UPZpATKBcYJj4va95PYud+a3gCidRERiLO+9MoFE="
 
 
 def setup_django():
-    sys.path.insert(0, str(ROOT))
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='webhook-ingest-')}/bench.sqlite3"
-    os.environ.update(DJANGO_SETTINGS_MODULE="config.settings", LOG_LEVEL="ERROR", CELERY_TASK_ALWAYS_EAGER="true")
-    warnings.filterwarnings("ignore", message="No directory at")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup()
 
 
 def make_target_group():

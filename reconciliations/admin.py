@@ -42,3 +42,11 @@ class SubmissionAdmin(admin.ModelAdmin):
     raw_id_fields = ("change", "requested_by")
     readonly_fields = ("request_id", "remote_status", "polls", "accepted_at", "finished_at")
     inlines = [SubmissionTargetGroupInline]
+
+
+@admin.register(SubmissionTargetGroup)
+class SubmissionTargetGroupAdmin(admin.ModelAdmin):
+    list_display = ("target_group_remote_id", "submission", "status", "submitted_count", "invalid_count", "updated_at")
+    list_filter = ("status",)
+    search_fields = ("target_group_remote_id", "submission__name")
+    raw_id_fields = ("submission", "target_group")

@@ -94,6 +94,7 @@ urlpatterns = [
     path(TG_V2 + "profiles", methods(GET=profiles.list_profiles, POST=profiles.create_profile_view), name="profiles"),
     path(TG_V2 + "profiles/create-interlocked-profile", methods(POST=profiles.create_interlocked_profile)),
     path(TG_V2 + "profiles/filling-goal", methods(PUT=profiles.filling_goal)),
+    path(TG_V2 + "profiles/<str:profile_id>", methods(GET=profiles.get_profile)),
     path(TG_V2 + "profiles/<str:profile_id>/enable-quotas", methods(POST=profiles.enable_quotas)),
     path(TG_V2 + "profiles/<str:profile_id>/disable-quotas", methods(POST=profiles.disable_quotas)),
     path(TG_V2 + "profiles/<str:profile_id>/remove-interlocks", methods(POST=profiles.remove_interlocks)),

@@ -37,6 +37,15 @@ def list_profiles(request, account_id, project_id, target_group_id):
     return json_response(all_profiles(tg), headers=etag_header(tg))
 
 
+@api()
+def get_profile(request, account_id, project_id, target_group_id, profile_id):
+    tg = get_target_group(account_id, project_id, target_group_id)
+    profile = tg.profiles.filter(pk=profile_id).first()
+    if profile is None:
+        raise ApiError.not_found(f"Target group {tg.id} has no profile {profile_id}.")
+    return json_response(regular_profile(profile), headers=etag_header(tg))
+
+
 @api(mutation=True)
 def create_profile_view(request, account_id, project_id, target_group_id):
     tg = _locked_tg(request, account_id, project_id, target_group_id)

@@ -153,6 +153,11 @@ class TargetGroup(RemoteMixin):
     def is_launched(self):
         return self.status not in (self.Status.DRAFT,)
 
+    def needs_full_read(self):
+        """Make the next pull read this target group in full, whatever its ETag says."""
+        self.synced_at = None
+        TargetGroup.objects.filter(pk=self.pk).update(synced_at=None)
+
     def record_sync_error(self, message):
         self.sync_error = message
         self.sync_error_at = timezone.now()

@@ -91,11 +91,17 @@ class ChangeKind:
         return Verdict(needed=True)
 
     def revert(self, client, change) -> None:
-        """After a refusal: bring the local rows back to the supplier's truth."""
+        """After a refusal: bring the local rows back to the supplier's truth.
+
+        When the supplier cannot be read either, the target group is marked for a full
+        read at the next pull, which replaces the intent with the supplier's values.
+        """
         try:
             self.refresh(client, change)
         except errors.CintError as exc:  # the refusal is what the PM must see; log the rest
             log.warning("could not re-read after a refused change %s: %s", change.pk, exc)
+            if change.target_group_id:
+                change.target_group.needs_full_read()
 
 
 def register(kind_cls):
@@ -206,6 +212,19 @@ def process_change(change_id, client=None):
             _retry_later(kind, client, change, exc)
         else:
             _refused(kind, client, change, exc)
+    except Exception:
+        # A bug of ours, not the supplier's answer: the change must not stay `sending` (and
+        # hold back the target group's queue) forever.
+        log.exception("change %s (%s) failed unexpectedly", change.pk, change.kind)
+        if change.target_group_id:
+            change.target_group.needs_full_read()
+        _settle(
+            change,
+            State.FAILED,
+            "The cockpit met an internal error while sending this change; it may or may not have reached the "
+            "supplier. The target group is read again at the next sync: check it, and ask again if needed. "
+            "The error was logged for the team.",
+        )
     finally:
         if own_client:
             close_client(client)
@@ -234,8 +253,10 @@ def _after_precondition_failed(kind, client, change):
         if not verdict.needed:
             _settle(change, verdict.state, verdict.reason, status=412)
             return
+        kind.record_intent(change)  # the re-read showed the supplier's values; the change still stands
         _send(kind, client, change)
     except errors.PreconditionFailed as exc:
+        kind.revert(client, change)
         _settle(
             change,
             State.CONFLICT,
@@ -261,7 +282,8 @@ def _retry_later(kind, client, change, exc):
             change,
             State.FAILED,
             f"The supplier could not be reached after {change.attempts} tries ({exc.message}). "
-            "Nothing was changed; try again later.",
+            "The change was probably not applied; the cockpit shows the supplier's values again at the next "
+            "sync. Ask again later if it is still needed.",
             response=exc.body,
             status=exc.status,
         )
@@ -356,6 +378,17 @@ def recover_stuck(older_than=None):
         older_than = timedelta(seconds=settings.SYNC_STUCK_AFTER_SECONDS)
     now = timezone.now()
     cutoff = now - older_than
+    for change in RemoteChange.objects.filter(
+        state__in=[State.PENDING, State.SENDING], updated_at__lt=cutoff, attempts__gte=settings.SYNC_MAX_ATTEMPTS
+    ).select_related("target_group"):
+        if change.target_group_id:
+            change.target_group.needs_full_read()
+        _settle(
+            change,
+            State.FAILED,
+            f"This change was tried {change.attempts} times without an answer from the supplier, so the cockpit "
+            "stopped trying. The target group is read again at the next sync: check it, and ask again if needed.",
+        )
     revived = list(RemoteChange.objects.filter(state=State.SENDING, sent_at__lt=cutoff).values_list("pk", flat=True))
     if revived:
         RemoteChange.objects.filter(pk__in=revived, state=State.SENDING).update(state=State.PENDING, updated_at=now)

@@ -257,6 +257,51 @@ def test_still_failing_after_the_last_try_fails_and_shows_the_suppliers_values(w
     assert age.quotas_enabled is True
 
 
+def test_when_the_supplier_stays_down_the_next_sync_reads_the_target_group_in_full(wire, send, tg, age, settings):  # noqa: F811
+    settings.SYNC_MAX_ATTEMPTS = 2
+    sequence(wire, responses.POST, profiles_url(tg, "/P-AGE/disable-quotas"), answer(503))
+    sequence(wire, responses.GET, profiles_url(tg), answer(503))
+
+    change = send("disable_quotas", tg, profile=age)
+
+    assert change.state == RemoteChange.State.FAILED
+    assert "probably not applied" in change.message
+    tg.refresh_from_db()
+    assert tg.synced_at is None  # no ETag shortcut: the next pull replaces the intent with the supplier's values
+
+
+def test_a_412_whose_resend_must_wait_keeps_showing_the_pm_what_was_asked(wire, send, tg, age):  # noqa: F811
+    url = profiles_url(tg, "/P-AGE/disable-quotas")
+    shown_while_sending = []
+    answers = [answer(412), answer(503), answer(200, age_payload(False), etag='W/"6"')]
+
+    def supplier(request):
+        if len(answers) < 3:  # a re-send: what does the cockpit show the PM at that moment?
+            shown_while_sending.append(Profile.objects.get(pk=age.pk).quotas_enabled)
+        return answers.pop(0)
+
+    wire.add_callback(responses.POST, url, supplier, content_type="application/json")
+    sequence(wire, responses.GET, profiles_url(tg), answer(200, profiles_payload(age_payload(True)), etag='W/"5"'))
+
+    change = send("disable_quotas", tg, profile=age)
+
+    assert change.state == RemoteChange.State.APPLIED
+    assert shown_while_sending == [False, False]  # the re-read showed "on"; the asked "off" came back
+
+
+def test_an_unexpected_answer_settles_the_change_instead_of_leaving_it_sending(wire, send, tg, age):  # noqa: F811
+    sequence(wire, responses.POST, profiles_url(tg, "/P-AGE/disable-quotas"), answer(200, ["not", "a", "profile"]))
+
+    change = send("disable_quotas", tg, profile=age)
+
+    assert change.state == RemoteChange.State.FAILED
+    assert "internal error" in change.message
+    later = RemoteChange.objects.create(
+        kind="enable_quotas", connection=tg.project.connection, target_group=tg, profile=age
+    )
+    assert not later.__class__.objects.filter(target_group=tg, state=RemoteChange.State.SENDING).exists()
+
+
 # --- interlocks --------------------------------------------------------------------------
 
 

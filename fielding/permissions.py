@@ -1,23 +1,9 @@
 """Who may change things, and the target group / project look-ups the views share."""
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from projects.models import Project, Role, TargetGroup
-
-
-def pm_only(view):
-    """Only project managers change supplier data; anyone else gets 403 and nothing changes."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not Role.can_change(request.user):
-            raise PermissionDenied("Only project managers can change fielding.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from projects.models import Project, TargetGroup
+from projects.permissions import pm_only  # noqa: F401  (re-exported for fielding views)
 
 
 def target_group(pk):

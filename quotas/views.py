@@ -5,10 +5,7 @@ affected block comes back with a pending badge that polls until the change
 settles; without JavaScript the action redirects to the page with a message.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -16,25 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from fielding.views import fielding_panel_context
-from projects.models import Role, TargetGroup
+from projects.models import TargetGroup
+from projects.permissions import pm_only
 from sync.models import RemoteChange
 from sync.outbox import describe
 
 from . import page, services
 from .forms import FillingGoalForm, InterlockForm, QuotaGoalsForm
 from .models import InterlockedProfile, Profile
-
-
-def pm_only(view):
-    """Only project managers may change supplier data; anyone else gets 403 and nothing changes."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not Role.can_change(request.user):
-            raise PermissionDenied("Only project managers can change target groups.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _target_group(pk):

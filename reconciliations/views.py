@@ -5,10 +5,8 @@ With htmx the affected block comes back (and polls while unsettled); without
 JavaScript an action redirects to the page with a message.
 """
 
-from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
@@ -17,7 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from projects.models import Role, SupplierConnection, TargetGroup
+from projects.models import SupplierConnection, TargetGroup
+from projects.permissions import pm_only
 
 from . import redirects, submissions
 from .forms import ReportForm, SubmissionForm
@@ -26,18 +25,6 @@ from .reports import request_report
 
 RIDS_PER_PAGE = 50
 SUBMISSIONS_SHOWN = 20
-
-
-def pm_only(view):
-    """Only project managers send anything to the supplier; anyone else gets 403 and nothing changes."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not Role.can_change(request.user):
-            raise PermissionDenied("Only project managers can reconcile respondents.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _connection(pk):

@@ -13,12 +13,16 @@ from .models import InterlockCell, InterlockedProfile, Profile, Quota
 # A settled change stays shown on its block for this long.
 RESULT_SHOWN_FOR = timedelta(minutes=30)
 INTERLOCK_KINDS = ("create_interlock", "remove_interlock")
+QUOTA_TOGGLE_KINDS = ("enable_quotas", "disable_quotas")
 CHANGES_SHOWN = 50
 
 
-def profiles_of(tg):
+def profiles_of(tg, only=None):
+    profiles = Profile.objects.filter(target_group=tg, vanished_at__isnull=True)
+    if only is not None:
+        profiles = profiles.filter(pk=only.pk)
     return list(
-        Profile.objects.filter(target_group=tg, vanished_at__isnull=True)
+        profiles
         .select_related("interlocked_profile")
         .prefetch_related(Prefetch("quotas", queryset=Quota.objects.order_by("kind", "position", "pk")))
         .order_by("position", "name")
@@ -34,6 +38,19 @@ def interlocks_of(tg):
     )
 
 
+def _block_of(change):
+    """Which block of the page shows `change`: a profile's pk, "interlock", "tg" (the header), or None."""
+    if change.kind in INTERLOCK_KINDS:
+        return "interlock"
+    if change.kind == "set_quota_goals":
+        return change.profile_id or "interlock"  # goals of an interlock's cells have no profile
+    if change.kind in QUOTA_TOGGLE_KINDS:
+        return change.profile_id
+    if change.kind == "set_target_group_filling_goal":
+        return "tg"
+    return None  # fielding and reconciliation changes are shown by their own panels
+
+
 def latest_changes(tg):
     """The change to show on each block: {profile pk or "interlock" or "tg": change}."""
     recent = timezone.now() - RESULT_SHOWN_FOR
@@ -42,14 +59,10 @@ def latest_changes(tg):
     )
     latest = {}
     for change in changes.order_by("pk"):
-        if change.kind in INTERLOCK_KINDS:
-            key = "interlock"
-        elif change.profile_id:
-            key = change.profile_id
-        else:
-            key = "tg"
-        latest[key] = change
-        change.description = describe(change)
+        block = _block_of(change)
+        if block is not None:
+            latest[block] = change
+            change.description = describe(change)
     return latest
 
 
@@ -60,8 +73,9 @@ def changes_panel(tg):
     return changes
 
 
-def profiles_context(tg):
-    profiles = profiles_of(tg)
+def profiles_context(tg, only=None):
+    """The profiles section's data; with `only` (a profile), just that profile's block."""
+    profiles = profiles_of(tg, only)
     latest = latest_changes(tg)
     for profile in profiles:
         profile.latest_change = latest.get(profile.pk)
@@ -70,7 +84,7 @@ def profiles_context(tg):
     return {
         "tg": tg,
         "profiles": profiles,
-        "interlocks": interlocks_of(tg),
+        "interlocks": interlocks_of(tg) if only is None else [],
         "interlock_change": latest.get("interlock"),
         "tg_change": latest.get("tg"),
         "unsettled": any(not c.is_settled for c in latest.values()),

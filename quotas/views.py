@@ -27,33 +27,57 @@ def _target_group(pk):
     return get_object_or_404(TargetGroup.objects.select_related("project__connection"), pk=pk)
 
 
+def _header_context(tg, **extra):
+    return {"tg": tg, "filling_goal_form": FillingGoalForm(initial={"filling_goal": tg.filling_goal}), **extra}
+
+
+def _profiles_context(tg, **extra):
+    context = page.profiles_context(tg)
+    context["interlock_form"] = InterlockForm(target_group=tg, profiles=context["profiles"])
+    context.update(extra)
+    return context
+
+
+def _page_context(request, tg, **extra):
+    context = {**_header_context(tg), **_profiles_context(tg), "changes": page.changes_panel(tg)}
+    context.update(fielding_panel_context(tg, request.user))
+    context.update(extra)
+    return context
+
+
+def _block_context(tg, profile, **extra):
+    block = page.profiles_context(tg, only=profile)["profiles"][0]
+    return {"tg": tg, "profile": block, **extra}
+
+
+# The partial each part of the page is re-rendered from, and its context.
+SECTIONS = {
+    "header": ("quotas/_header.html", lambda tg, profile, extra: _header_context(tg, **extra)),
+    "profiles": ("quotas/_profiles.html", lambda tg, profile, extra: _profiles_context(tg, **extra)),
+    "profile": ("quotas/_profile_block.html", lambda tg, profile, extra: _block_context(tg, profile, **extra)),
+}
+
+
+def _section(request, tg, section, profile=None, **extra):
+    template, context = SECTIONS[section]
+    return render(request, template, context(tg, profile, extra))
+
+
 @require_GET
 def target_group(request, pk):
     tg = _target_group(pk)
-    context = page.profiles_context(tg)
-    context.update(
-        changes=page.changes_panel(tg),
-        interlock_form=InterlockForm(target_group=tg, profiles=context["profiles"]),
-        filling_goal_form=FillingGoalForm(initial={"filling_goal": tg.filling_goal}),
-    )
-    context.update(fielding_panel_context(tg, request.user))
-    return render(request, "quotas/target_group.html", context)
+    return render(request, "quotas/target_group.html", _page_context(request, tg))
 
 
 @require_GET
 def profiles_section(request, pk):
     """The profiles and interlocks of a TG, re-rendered from fresh data."""
-    tg = _target_group(pk)
-    context = page.profiles_context(tg)
-    context["interlock_form"] = InterlockForm(target_group=tg, profiles=context["profiles"])
-    return render(request, "quotas/_profiles.html", context)
+    return _section(request, _target_group(pk), "profiles")
 
 
 @require_GET
 def header(request, pk):
-    tg = _target_group(pk)
-    return render(request, "quotas/_header.html", {"tg": tg, "filling_goal_form": FillingGoalForm(
-        initial={"filling_goal": tg.filling_goal})})
+    return _section(request, _target_group(pk), "header")
 
 
 @require_GET
@@ -73,70 +97,60 @@ def change_badge(request, change_pk):
     return response
 
 
-def _done(request, tg, change, *, section="profile", profile=None):
-    """Answer an accepted action: the affected block for htmx, a redirect with a message otherwise."""
-    text = f"{describe(change)}: sent to the supplier. The page shows when it is applied."
+def _done(request, tg, change, section, profile=None):
+    """Answer an accepted action: the affected part for htmx, a redirect with a message otherwise."""
     if not request.htmx:
-        messages.success(request, text)
+        messages.success(request, f"{describe(change)}: sent to the supplier. The page shows when it is applied.")
         return redirect(tg)
-    context = page.profiles_context(tg)
-    if section == "profile":
-        block = next(p for p in context["profiles"] if p.pk == profile.pk)
-        response = render(request, "quotas/_profile_block.html", {"tg": tg, "profile": block})
-    elif section == "header":
-        response = render(request, "quotas/_header.html", {"tg": tg, "tg_change": change,
-                                                           "filling_goal_form": FillingGoalForm(
-                                                               initial={"filling_goal": tg.filling_goal})})
-    else:
-        context["interlock_form"] = InterlockForm(target_group=tg, profiles=context["profiles"])
-        response = render(request, "quotas/_profiles.html", context)
-    return trigger_client_event(response, "changes-updated")
+    return trigger_client_event(_section(request, tg, section, profile), "changes-updated")
 
 
-def _invalid(request, tg, template, context, message):
-    """Answer a form with errors: the same partial with the errors and the input kept."""
+def _nothing_to_do(request, tg, message, section, profile=None):
+    """Answer an action that would change nothing: say so, and show the part as it is."""
     if not request.htmx:
-        full = page.profiles_context(tg)
-        full.update(
-            changes=page.changes_panel(tg),
-            interlock_form=InterlockForm(target_group=tg, profiles=full["profiles"]),
-            filling_goal_form=FillingGoalForm(initial={"filling_goal": tg.filling_goal}),
-        )
-        full.update(context)
-        full.update(fielding_panel_context(tg, request.user))
+        messages.info(request, message)
+        return redirect(tg)
+    return _section(request, tg, section, profile, notice=message)
+
+
+def _invalid(request, tg, message, section, profile=None, **forms):
+    """Answer a form with errors: the same part with the errors next to the fields and the input kept."""
+    if not request.htmx:
         messages.error(request, message)
-        return render(request, "quotas/target_group.html", full, status=400)
-    # htmx swaps only 2xx answers: the errors come back as a normal render of the block.
-    return render(request, template, context)
+        context = _page_context(request, tg, **forms)
+        return render(request, "quotas/target_group.html", context, status=400)
+    # htmx swaps only 2xx answers: the errors come back as a normal render of the part.
+    return _section(request, tg, section, profile, **forms)
+
+
+def _live_profile(tg, profile_pk):
+    return get_object_or_404(Profile, pk=profile_pk, target_group=tg, vanished_at__isnull=True)
 
 
 @require_POST
 @pm_only
 def toggle_quotas(request, pk, profile_pk):
     tg = _target_group(pk)
-    profile = get_object_or_404(Profile, pk=profile_pk, target_group=tg)
+    profile = _live_profile(tg, profile_pk)
     enabled = request.POST.get("enabled") == "on"
     if enabled == profile.quotas_enabled:
         state = "enabled" if enabled else "disabled"
-        messages.info(request, f"Quotas on {profile.name} are already {state}.")
-        return redirect(tg) if not request.htmx else profiles_section(request, pk)
+        return _nothing_to_do(request, tg, f"Quotas on {profile.name} are already {state}.", "profile", profile)
     change = services.request_quota_toggle(profile, enabled, by=request.user)
-    return _done(request, tg, change, profile=profile)
+    return _done(request, tg, change, "profile", profile)
 
 
 @require_POST
 @pm_only
 def create_interlock(request, pk):
     tg = _target_group(pk)
-    context = page.profiles_context(tg)
-    form = InterlockForm(request.POST, target_group=tg, profiles=context["profiles"])
+    form = InterlockForm(request.POST, target_group=tg)
     if not form.is_valid():
-        context["interlock_form"] = form
-        return _invalid(request, tg, "quotas/_profiles.html", context, "The interlock was not created: see below.")
+        return _invalid(request, tg, "The interlock was not created: see below.", "profiles", interlock_form=form)
     change = services.request_interlock(
         tg, form.cleaned_data["profiles"], form.cleaned_data["filling_goal"], by=request.user
     )
-    return _done(request, tg, change, section="profiles")
+    return _done(request, tg, change, "profiles")
 
 
 @require_POST
@@ -145,48 +159,39 @@ def remove_interlock(request, pk, interlock_pk):
     tg = _target_group(pk)
     interlock = get_object_or_404(InterlockedProfile, pk=interlock_pk, target_group=tg, vanished_at__isnull=True)
     change = services.request_interlock_removal(interlock, by=request.user)
-    return _done(request, tg, change, section="profiles")
+    return _done(request, tg, change, "profiles")
 
 
 @require_POST
 @pm_only
 def quota_goals(request, pk, profile_pk):
     tg = _target_group(pk)
-    profile = get_object_or_404(Profile, pk=profile_pk, target_group=tg)
+    profile = _live_profile(tg, profile_pk)
     form = QuotaGoalsForm(request.POST, quotas=profile.quotas.order_by("kind", "position", "pk"))
-    block = next(p for p in page.profiles_context(tg)["profiles"] if p.pk == profile.pk)
     if not form.is_valid():
-        return _invalid(
-            request, tg, "quotas/_profile_block.html",
-            {"tg": tg, "profile": block, "goals_form": form},
-            f"The goals of {profile.name} were not changed: see below.",
-        )
+        message = f"The goals of {profile.name} were not changed: see below."
+        return _invalid(request, tg, message, "profile", profile, goals_form=form)
     goals = form.changed_goals()
     if not goals:
-        messages.info(request, f"The goals of {profile.name} are unchanged.")
-        return redirect(tg) if not request.htmx else render(
-            request, "quotas/_profile_block.html", {"tg": tg, "profile": block})
+        return _nothing_to_do(request, tg, f"The goals of {profile.name} are unchanged.", "profile", profile)
     change = services.request_quota_goals(tg, goals, profile=profile, by=request.user)
-    return _done(request, tg, change, profile=profile)
+    return _done(request, tg, change, "profile", profile)
 
 
 @require_POST
 @pm_only
 def interlock_goals(request, pk, interlock_pk):
     tg = _target_group(pk)
-    interlock = get_object_or_404(InterlockedProfile, pk=interlock_pk, target_group=tg)
+    interlock = get_object_or_404(InterlockedProfile, pk=interlock_pk, target_group=tg, vanished_at__isnull=True)
     form = QuotaGoalsForm(request.POST, quotas=interlock.cells.order_by("position", "pk"))
     if not form.is_valid():
-        context = page.profiles_context(tg)
-        context["interlock_form"] = InterlockForm(target_group=tg, profiles=context["profiles"])
-        context["interlock_goals_form"] = form
-        return _invalid(request, tg, "quotas/_profiles.html", context, "The cell goals were not changed: see below.")
+        message = "The cell goals were not changed: see below."
+        return _invalid(request, tg, message, "profiles", interlock_goals_form=form)
     goals = form.changed_goals()
     if not goals:
-        messages.info(request, "The cell goals are unchanged.")
-        return redirect(tg) if not request.htmx else profiles_section(request, pk)
+        return _nothing_to_do(request, tg, "The cell goals are unchanged.", "profiles")
     change = services.request_quota_goals(tg, goals, by=request.user)
-    return _done(request, tg, change, section="profiles")
+    return _done(request, tg, change, "profiles")
 
 
 @require_POST
@@ -195,15 +200,11 @@ def filling_goal(request, pk):
     tg = _target_group(pk)
     form = FillingGoalForm(request.POST)
     if not form.is_valid():
-        return _invalid(
-            request, tg, "quotas/_header.html", {"tg": tg, "filling_goal_form": form},
-            "The filling goal was not changed: see below.",
-        )
+        return _invalid(request, tg, "The filling goal was not changed: see below.", "header", filling_goal_form=form)
     if form.cleaned_data["filling_goal"] == tg.filling_goal:
-        messages.info(request, "The filling goal is unchanged.")
-        return redirect(tg)
+        return _nothing_to_do(request, tg, "The filling goal is unchanged.", "header")
     change = services.request_filling_goal(tg, form.cleaned_data["filling_goal"], by=request.user)
-    return _done(request, tg, change, section="header")
+    return _done(request, tg, change, "header")
 
 
 @require_POST

@@ -206,11 +206,77 @@ def test_tg_filling_goal_change_and_its_validation(pm_client, tg):
 
 def test_settled_badge_stops_polling_and_tells_the_page(pm_client, tg, age):
     change = RemoteChange.objects.create(
-        kind="disable_quotas", connection=tg.project.connection, target_group=tg, profile=age,
-        state=RemoteChange.State.CONFLICT, message="The profile was removed at the supplier.",
+        kind="disable_quotas",
+        connection=tg.project.connection,
+        target_group=tg,
+        profile=age,
+        state=RemoteChange.State.CONFLICT,
+        message="The profile was removed at the supplier.",
     )
     response = pm_client.get(reverse("quotas:change_badge", args=[change.pk]), **HTMX)
     html = response.content.decode()
     assert "every 1s" not in html
     assert "The profile was removed at the supplier." in html and "Conflict" in html
     assert "change-settled" in response["HX-Trigger"]
+
+
+def test_asking_for_what_is_already_so_answers_in_words_without_a_change(pm_client, tg, age, gender, interlock):
+    cell = interlock.cells.get()
+    cases = [
+        (
+            reverse("quotas:toggle_quotas", args=[tg.pk, age.pk]),
+            {"enabled": "on"},
+            f'id="profile-{age.pk}"',
+            "Quotas on AGE are already enabled.",
+        ),
+        (
+            reverse("quotas:filling_goal", args=[tg.pk]),
+            {"filling_goal": "400"},
+            'id="tg-header"',
+            "The filling goal is unchanged.",
+        ),
+        (
+            reverse("quotas:interlock_goals", args=[tg.pk, interlock.pk]),
+            {f"goal-{cell.pk}": "50"},
+            'id="profiles"',
+            "The cell goals are unchanged.",
+        ),
+    ]
+    for url, data, part, words in cases:
+        response = pm_client.post(url, data, **HTMX)
+        html = response.content.decode()
+        assert response.status_code == 200, url
+        assert part in html and words in html
+        assert "<html" not in html  # the part only, not a page swapped into it
+    assert not RemoteChange.objects.exists()
+
+
+def test_a_profile_gone_at_the_supplier_cannot_be_changed_from_a_stale_page(pm_client, tg, age):
+    from django.utils import timezone
+
+    age.vanished_at = timezone.now()
+    age.save()
+    response = pm_client.post(reverse("quotas:toggle_quotas", args=[tg.pk, age.pk]), {"enabled": "off"}, **HTMX)
+    assert response.status_code == 404
+    assert not RemoteChange.objects.exists()
+
+
+def test_a_cell_goal_change_is_shown_on_the_interlock_not_the_header(pm_client, tg, age, gender, interlock):
+    cell = interlock.cells.get()
+    pm_client.post(reverse("quotas:interlock_goals", args=[tg.pk, interlock.pk]), {f"goal-{cell.pk}": "70"}, **HTMX)
+    change = RemoteChange.objects.get()
+    html = page(pm_client, tg).content.decode()
+    profiles_part = html[html.index('id="profiles"') :]
+    header_part = html[html.index('id="tg-header"') : html.index('id="profiles"')]
+    assert f'id="change-{change.pk}"' in profiles_part
+    assert f'id="change-{change.pk}"' not in header_part
+
+
+def test_bad_goals_without_javascript_show_the_whole_page_with_the_error_in_its_block(pm_client, tg, age, gender):
+    q1, q2 = age.quotas.order_by("pk")
+    data = {f"goal-{q1.pk}": "-5", f"goal-{q2.pk}": "300"}
+    response = pm_client.post(reverse("quotas:quota_goals", args=[tg.pk, age.pk]), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="goal-{q1.pk}-error">A goal cannot be negative.' in html
+    assert 'value="-5"' in html and "GENDER" in html

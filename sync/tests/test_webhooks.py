@@ -258,3 +258,37 @@ def test_unknown_connection_is_rejected_like_a_bad_signature(client, connection,
 
     assert response.status_code == 401
     assert not WebhookEvent.objects.exists()
+
+
+def test_a_late_target_group_update_does_not_overwrite_a_newer_read(client, connection, tg):
+    from datetime import UTC, datetime
+
+    tg.status, tg.synced_at = "paused", datetime(2030, 1, 1, 11, 0, tzinfo=UTC)  # read an hour after the event
+    tg.save()
+    event = cloud_event(
+        "com.cint.target-group.updated",
+        {"target_group_id": tg.remote_id, "changes": [{"object": "status_change", "new_value": "live"}]},
+    )
+
+    response = deliver(client, connection, event)
+
+    assert response.status_code == 200
+    tg.refresh_from_db()
+    assert tg.status == "paused"
+    assert "read after this event" in WebhookEvent.objects.get().outcome
+
+
+def test_binary_mode_events_are_refused_because_their_id_is_not_signed(client, connection, tg):
+    body = json.dumps({"target_group_id": tg.remote_id, "changes": []})
+    response = client.post(
+        reverse("sync:cint_webhook", args=[connection.pk]),
+        data=body,
+        content_type="application/json",
+        headers={
+            "Cint-Signature": sign(SECRET, int(time.time()), body),
+            "ce-id": str(uuid.uuid4()),
+            "ce-type": "com.cint.target-group.updated",
+        },
+    )
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from quotas.models import Quota
@@ -14,13 +14,26 @@ ALERT_WINDOW = timedelta(hours=24)
 ACTIVE_STATUSES = (TargetGroup.Status.LIVE, TargetGroup.Status.PAUSED, TargetGroup.Status.SCHEDULED)
 
 
+# The outbox kinds of the cockpit's own fielding-run actions (registered by fielding.runs;
+# a test keeps these names in step with the registry) and the batch jobs' kinds.
+RUN_ACTION_KINDS = (
+    "pause_fielding_run",
+    "resume_fielding_run",
+    "complete_fielding_run",
+    "relaunch_fielding_run",
+    "launch_now_fielding_run",
+)
+PAUSE_KINDS = ("pause_fielding_run", "batch_pause")
+
+
 def with_alerts(queryset):
     """Annotate target groups with what a PM must look at.
 
-    `full_cells`: enabled quota cells that reached their goal while the TG has not.
+    `has_full_cells`: enabled quota cells that reached their goal (alerted while the TG has not).
     `troubled_changes`: changes of the last 24 hours that failed or met a conflict.
-    `paused_by_us`: whether the TG was paused through the cockpit, alone or in a bulk pause
-    (otherwise the supplier paused it).
+    `last_action` / `last_bulk_action`: the newest fielding-run action the cockpit applied to the
+    TG, alone or in a bulk job, with its time; a paused TG whose newest action was not a pause
+    was paused by the supplier.
     """
     since = timezone.now() - ALERT_WINDOW
     full_cells = Quota.objects.filter(
@@ -30,9 +43,12 @@ def with_alerts(queryset):
         completes_goal__gt=0,
         completes__gte=F("completes_goal"),
     )
-    paused_by_us = RemoteChange.objects.filter(
-        target_group=OuterRef("pk"), kind="pause_fielding_run", state=RemoteChange.State.APPLIED
-    )
+    actions = RemoteChange.objects.filter(
+        target_group=OuterRef("pk"), kind__in=RUN_ACTION_KINDS, state=RemoteChange.State.APPLIED
+    ).order_by("-finished_at")
+    bulk_actions = TargetGroup.batch_jobs.through.objects.filter(
+        targetgroup_id=OuterRef("pk"), fieldingjob__status="Completed"
+    ).order_by("-fieldingjob__finished_at")
     return queryset.annotate(
         has_full_cells=Exists(full_cells),
         troubled_changes=Count(
@@ -43,13 +59,18 @@ def with_alerts(queryset):
             ),
             distinct=True,
         ),
-        paused_by_us=Exists(paused_by_us),
-        paused_in_bulk=Exists(
-            TargetGroup.batch_jobs.through.objects.filter(
-                targetgroup_id=OuterRef("pk"), fieldingjob__kind="batch_pause", fieldingjob__status="Completed"
-            )
-        ),
+        last_action=Subquery(actions.values("kind")[:1]),
+        last_action_at=Subquery(actions.values("finished_at")[:1]),
+        last_bulk_action=Subquery(bulk_actions.values("fieldingjob__kind")[:1]),
+        last_bulk_action_at=Subquery(bulk_actions.values("fieldingjob__finished_at")[:1]),
     )
+
+
+def paused_by_the_cockpit(tg):
+    """Whether the newest fielding action the cockpit applied to `tg` (annotated by `with_alerts`) is a pause."""
+    actions = [(tg.last_action_at, tg.last_action), (tg.last_bulk_action_at, tg.last_bulk_action)]
+    actions = [(at, kind) for at, kind in actions if at is not None]
+    return bool(actions) and max(actions)[1] in PAUSE_KINDS
 
 
 def alerts_for(tg):
@@ -60,7 +81,7 @@ def alerts_for(tg):
     if tg.troubled_changes:
         n = tg.troubled_changes
         alerts.append(("bad", f"{n} change{'s' if n != 1 else ''} failed or met a conflict in the last 24 hours."))
-    if tg.status == TargetGroup.Status.PAUSED and not (tg.paused_by_us or tg.paused_in_bulk):
+    if tg.status == TargetGroup.Status.PAUSED and not paused_by_the_cockpit(tg):
         alerts.append(("warn", "Paused by the supplier, not from the cockpit."))
     if tg.has_full_cells and tg.current_completes < tg.filling_goal:
         alerts.append(("warn", "Some quota cells are full while the target group is not: fieldwork may stall."))

@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The app's own address: the sandbox URLs and the webhook receiver follow the port.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export SITE_URL
 
 .PHONY: run test setup lint check clean
 
@@ -19,7 +22,7 @@ setup: $(BIN)/activate
 	$(BIN)/python manage.py seed_demo
 
 run: setup
-	@echo "Starting web + worker + beat on $${SITE_URL:-http://127.0.0.1:$(PORT)} (Ctrl-C stops everything)"
+	@echo "Starting web + worker + beat on $(SITE_URL) (Ctrl-C stops everything)"
 	PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) $(BIN)/honcho start
 
 test: $(BIN)/activate

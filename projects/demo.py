@@ -98,11 +98,11 @@ def seed_supplier(client, *, wait_seconds=30, log=print):
     Returns the names of the target groups created.
     """
     existing = {p["name"] for p in client.iter_projects()}
-    managers = client.list_users().data
-    manager_id = str((managers.get("data") or managers.get("users") or [managers])[0]["id"])
-    units = client.list_business_units().data
-    units = units.get("data") or units.get("business_units") or []
-    unit_for = {u["currency_code"]: str(u["id"]) for u in units if "currency_code" in u}
+    managers = client.list_users(user_type="project_manager").data["users"]
+    people = [user for user in managers if "api" not in (user["name"] + user["email"]).lower()]
+    manager_id = str((people or managers)[0]["id"])
+    units = client.list_business_units().data["business_units"]
+    unit_for = {unit["currency_code"]: str(unit["id"]) for unit in units if "currency_code" in unit}
     created, launches = [], []
     for project_name, target_groups in DEMO:
         if project_name in existing:

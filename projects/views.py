@@ -51,5 +51,6 @@ def project_detail(request, pk):
     target_groups = list(target_groups)
     for tg in target_groups:
         tg.alerts = alerts_for(tg)
-    template = "projects/_target_group_table.html" if request.htmx else "projects/project_detail.html"
+    partial = request.htmx and not request.htmx.history_restore_request  # back button: the whole page
+    template = "projects/_target_group_table.html" if partial else "projects/project_detail.html"
     return render(request, template, {"project": project, "form": form, "target_groups": target_groups})

@@ -16,13 +16,13 @@ kept exactly as asked; names for messages come from the local rows.
 
 from django.utils import timezone
 
+from projects.models import PENDING_PREFIX
 from suppliers.cint import errors
 from sync.outbox import ChangeKind, State, Verdict, register
 from sync.pull import refresh_details
 
 from .models import InterlockCell, InterlockedProfile, Profile, Quota
 from .sync import (
-    PENDING_PREFIX,
     profiles_in,
     remove_interlocked_profile,
     take_etag,

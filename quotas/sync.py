@@ -15,26 +15,10 @@ a sync never makes a pending change look undone.
 from django.db import transaction
 from django.utils import timezone
 
-from projects.models import PENDING_PREFIX
 from sync.outbox import reapply_intents
 from sync.upsert import Tally, assign, whole
 
 from .models import InterlockCell, InterlockedProfile, Profile, Quota, QuotaKind
-
-# Interlocked profiles the cockpit shows while a `create_interlock` change is on its way
-# carry this prefix and the change's idempotency key as their remote id.
-
-
-def is_placeholder(remote_id):
-    return remote_id.startswith(PENDING_PREFIX)
-
-
-def sync_profiles(client, tg, *, exclude_change=None):
-    """Read the target group's profiles from the supplier and mirror them. Returns a Tally."""
-    response = client.list_profiles(tg.project.remote_id, tg.remote_id)
-    tally = upsert_profiles(tg, response.data, exclude_change=exclude_change)
-    take_etag(tg, response)
-    return tally
 
 
 def take_etag(tg, response):
@@ -220,10 +204,10 @@ def _upsert_interlocks(tg, items, now, tally, *, complete=True):
     rows = list(InterlockedProfile.objects.filter(target_group=tg))
     if complete:
         # Placeholders of pending changes are put back by `reapply_intents`, if still pending.
-        placeholders = [row.pk for row in rows if is_placeholder(row.remote_id)]
+        placeholders = [row.pk for row in rows if row.is_pending]
         if placeholders:
             InterlockedProfile.objects.filter(pk__in=placeholders).delete()
-    existing = {row.remote_id: row for row in rows if not is_placeholder(row.remote_id)}
+    existing = {row.remote_id: row for row in rows if not row.is_pending}
     result, creating, updating, fields = {}, [], [], set()
     for data in items:
         values = {

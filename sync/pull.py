@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from fielding.sync import apply_supplier_draft, upsert_fielding_runs
-from projects.models import Project, SupplierConnection, SupplierKind, TargetGroup
-from quotas.sync import is_placeholder, upsert_profiles
+from projects.models import Project, TargetGroup
+from quotas.sync import upsert_profiles
 from suppliers.cint import errors
 
 from .cint import client_for
@@ -31,12 +31,6 @@ log = logging.getLogger(__name__)
 
 SYNC_ETAG = "sync_etag"
 DRAFT = TargetGroup.Status.DRAFT
-
-
-def sync_all_connections():
-    """Sync every active Cint connection; returns the runs."""
-    connections = SupplierConnection.objects.filter(is_active=True, kind=SupplierKind.CINT)
-    return [sync_connection(connection) for connection in connections]
 
 
 def sync_target_group(tg, client=None):
@@ -135,7 +129,7 @@ def _upsert_projects(connection, items, tally):
     gone = [
         p.pk
         for p in existing.values()
-        if p.remote_id not in seen_ids and p.vanished_at is None and not is_placeholder(p.remote_id)
+        if p.remote_id not in seen_ids and p.vanished_at is None and not p.is_pending
     ]
     if gone:
         tally.vanished += Project.objects.filter(pk__in=gone).update(vanished_at=now)
@@ -197,7 +191,7 @@ def _upsert_target_groups(project, items, tally):
     gone = [
         tg.pk
         for tg in existing.values()
-        if tg.remote_id not in seen and tg.vanished_at is None and not is_placeholder(tg.remote_id)
+        if tg.remote_id not in seen and tg.vanished_at is None and not tg.is_pending
     ]
     if gone:
         tally.vanished += TargetGroup.objects.filter(pk__in=gone).update(vanished_at=now)
@@ -221,7 +215,7 @@ def _reapply_pending(project):
 def _sync_target_group(client, tg, run, tally, *, force=False, changed_hint=True):
     """Read one target group: one request if it did not change, a full read if it did."""
     project_id, tg_id = tg.project.remote_id, tg.remote_id
-    if is_placeholder(tg_id) or is_placeholder(project_id):
+    if tg.is_pending or tg.project.is_pending:
         return  # not created at the supplier yet
     read_at = timezone.now()
     try:

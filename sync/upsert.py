@@ -28,10 +28,6 @@ class Tally:
         self.notes.extend(other.notes)
         return self
 
-    @property
-    def changed(self):
-        return bool(self.created or self.updated or self.vanished)
-
 
 def assign(obj, values):
     """Set `values` on `obj`; return the names of the fields whose value changed."""

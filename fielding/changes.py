@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects.models import Project, TargetGroup
-from suppliers.cint import errors
 from sync.models import RemoteChange
 from sync.outbox import ChangeKind, register, request_change
 
@@ -67,11 +66,6 @@ class SaveDraft(ChangeKind):
 
     def send(self, client, change, etag):
         tg = TargetGroup.objects.select_related("project").get(pk=change.target_group_id)
-        if not is_created(tg.project):
-            # Retried with backoff: the project's own create is still on its way.
-            raise errors.ServerError(
-                "The project is still being created at the supplier; the target group will follow.", status=None
-            )
         body = wire_body(change.payload["body"])
         key = str(change.idempotency_key)
         if is_created(tg):

@@ -4,10 +4,9 @@ and ``forms_profile``."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from .forms_draft import DateTimeLocalInput
-from .validators import MIN_LEAD_TIME, validate_end_after, validate_start_ahead
+from .validators import validate_end_after, validate_hour_ahead
 
 BULK_ACTIONS = [("launch", "Launch"), ("pause", "Pause"), ("resume", "Resume"), ("complete", "Complete")]
 INTERVALS = [("PT1H", "Hourly"), ("PT6H", "Every 6 hours"), ("P1D", "Daily"), ("P7D", "Weekly")]
@@ -27,8 +26,7 @@ class LaunchForm(forms.Form):
 
     def clean_end_fielding_at(self):
         value = self.cleaned_data["end_fielding_at"]
-        if value <= timezone.now() + MIN_LEAD_TIME:
-            raise ValidationError("The fielding end must be more than an hour from now.")
+        validate_hour_ahead(value, "fielding end")
         return value
 
     def clean(self):
@@ -42,7 +40,7 @@ class LaunchForm(forms.Form):
                 self.add_error("start_fielding_at", "Give the time the launch is scheduled for.")
             return data
         try:
-            validate_start_ahead(start)
+            validate_hour_ahead(start, "fielding start")
         except ValidationError as exc:
             self.add_error("start_fielding_at", exc)
         try:
@@ -61,8 +59,7 @@ class EndDateForm(forms.Form):
 
     def clean_end_fielding_at(self):
         value = self.cleaned_data["end_fielding_at"]
-        if value <= timezone.now() + MIN_LEAD_TIME:
-            raise ValidationError("The new end must be more than an hour from now.")
+        validate_hour_ahead(value, "new end")
         start = self.run.start_fielding_at if self.run else None
         if start and value <= start:
             raise ValidationError("The new end must be after the run's start.")

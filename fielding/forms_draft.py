@@ -12,8 +12,8 @@ from .models import AccountUser, BusinessUnit
 from .validators import (
     parse_target_group_ids,
     validate_end_after,
+    validate_hour_ahead,
     validate_increment_interval,
-    validate_start_ahead,
     validate_survey_url,
 )
 
@@ -131,7 +131,7 @@ class DraftTargetGroupForm(forms.Form):
 
     def clean_fielding_start_at(self):
         value = self.cleaned_data["fielding_start_at"]
-        validate_start_ahead(value)
+        validate_hour_ahead(value, "fielding start")
         return value
 
     def clean_pacing_interval(self):

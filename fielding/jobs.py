@@ -22,8 +22,8 @@ from suppliers.cint import errors
 from sync.outbox import ChangeKind, register, request_change
 
 from .draft import is_created
-from .models import FieldingJob
-from .runs import record_runs
+from .models import FieldingJob, RunAction
+from .runs import PAST, record_runs
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,11 @@ class StartJob(ChangeKind):
     def applied(self, change, response):
         job = job_of(change)
         job.remote_job_id = getattr(response, "job_id", None) or ""
+        if not job.remote_job_id:  # nothing to follow: retried with the same idempotency key, then failed
+            raise errors.ServerError(
+                "The supplier accepted the request but gave no job id (no Location) to follow it by.",
+                status=getattr(response, "status", None),
+            )
         job.status = Status.PROCESSING
         job.next_poll_at = timezone.now()
         job.save(update_fields=["remote_job_id", "status", "next_poll_at", "updated_at"])
@@ -71,10 +76,14 @@ class StartJob(ChangeKind):
         transaction.on_commit(lambda: poll_fielding_job.delay(job.pk))
 
     def revert(self, client, change):
-        job = job_of(change)
-        job.status = Status.FAILED
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "finished_at", "updated_at"])
+        """The job never started; `FieldingJob.reason` shows the change's refusal."""
+        _never_started(job_of(change))
+
+
+def _never_started(job):
+    job.status = Status.FAILED
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "finished_at", "updated_at"])
 
 
 @register
@@ -166,13 +175,19 @@ def request_launch(tg, *, by, end_at, start_at=None):
     return job
 
 
+def _past(action):
+    """A batch action in the past tense, in the run actions' words ("launched" for a draft)."""
+    return "launched" if action == "launch" else PAST[RunAction(action)]
+
+
 def request_bulk(project, action, target_groups, *, by):
     """One batch job for the TGs whose state allows `action`; the others are listed as skipped."""
     allowed = BATCH_ALLOWED_FROM[action]
     chosen, skipped = [], {}
     for tg in target_groups:
         if tg.status not in allowed:
-            skipped[str(tg.pk)] = f"Not sent: a {tg.get_status_display().lower()} target group cannot be {action}ed."
+            status = tg.get_status_display().lower()
+            skipped[str(tg.pk)] = f"Not sent: a {status} target group cannot be {_past(action)}."
         elif not is_created(tg):
             skipped[str(tg.pk)] = "Not sent: the supplier does not have this draft yet (save it first)."
         else:
@@ -187,7 +202,7 @@ def request_bulk(project, action, target_groups, *, by):
         job.target_groups.set(target_groups)
         if not chosen:
             job.status = Status.FAILED
-            job.failure_reason = "None of the selected target groups can be " + f"{action}ed now; nothing was sent."
+            job.failure_reason = f"None of the selected target groups can be {_past(action)} now; nothing was sent."
             job.finished_at = timezone.now()
             job.save()
             return job
@@ -215,14 +230,13 @@ def poll_delay(polls):
 
 
 def settle_if_never_started(job):
-    """A job whose starting change failed for good is failed too. Returns whether it changed."""
+    """A job whose starting change failed without `StartJob.revert` (the outbox met an internal
+    error, or `recover_stuck` gave up on it) is failed too; the beat finds it through `due_jobs`.
+    Returns whether it changed."""
     change = job.change
     if job.status != Status.REQUESTED or change is None or change.state not in ("failed", "conflict"):
         return False
-    job.status = Status.FAILED
-    job.failure_reason = change.message
-    job.finished_at = change.finished_at or timezone.now()
-    job.save(update_fields=["status", "failure_reason", "finished_at", "updated_at"])
+    _never_started(job)
     return True
 
 

@@ -127,15 +127,26 @@ def refresh_options(question, client=None):
 
 
 def questions_for(connection, locale):
-    """The cached library of a locale, filled once from the supplier if empty. Returns (queryset, error)."""
+    """The cached library of a locale, filled once from the supplier if empty. Returns (queryset, error).
+
+    Like `templates_for`, an empty library (or a supplier that could not be read) is not
+    asked for again on every page: the next try waits for the daily refresh, or five
+    minutes after a failure, whose error is shown meanwhile.
+    """
     questions = Question.objects.filter(connection=connection, locale=locale)
     if questions.exists():
         return questions, ""
-    try:
-        refresh_questions(connection, locale)
-    except errors.CintError as exc:
-        return questions, f"The question library for {locale} could not be loaded: {exc.message}"
-    return Question.objects.filter(connection=connection, locale=locale), ""
+    tried = f"fielding-questions-tried:{connection.pk}:{locale}"
+    error = cache.get(tried)
+    if error is None:
+        try:
+            refresh_questions(connection, locale)
+            error = ""
+            cache.set(tried, error, 24 * 3600)
+        except errors.CintError as exc:
+            error = f"The question library for {locale} could not be loaded: {exc.message}"
+            cache.set(tried, error, 300)
+    return Question.objects.filter(connection=connection, locale=locale), error
 
 
 def question_with_options(connection, locale, question_id):

@@ -35,7 +35,7 @@ class FieldingRun(models.Model):
         RunAction.COMPLETE: ({Status.LIVE, Status.PAUSED}, Status.COMPLETED),
         RunAction.RELAUNCH: ({Status.COMPLETED}, Status.LIVE),
         RunAction.LAUNCH_NOW: ({Status.SCHEDULED}, Status.LIVE),
-        RunAction.CHANGE_END: ({Status.LIVE}, None),
+        RunAction.CHANGE_END: ({Status.SCHEDULED, Status.LIVE, Status.PAUSED}, None),
     }
     # The target group's status while its run is in each state.
     TARGET_GROUP_STATUS = {

@@ -26,14 +26,16 @@ def validate_survey_url(value):
         )
 
 
-def validate_start_ahead(value, *, now=None):
-    """A fielding start must be at least one hour from now."""
+def validate_hour_ahead(value, what, *, now=None):
+    """A fielding start or end (`what`, e.g. "fielding start") must be at least one hour from
+    now: exactly an hour ahead is accepted, a second less is not."""
     now = now or timezone.now()
-    if value < now + MIN_LEAD_TIME:
-        raise ValidationError(
-            "The fielding start must be at least one hour from now; the supplier refuses earlier starts. "
-            f"Choose {timezone.localtime(now + MIN_LEAD_TIME):%Y-%m-%d %H:%M} or later."
-        )
+    earliest = now + MIN_LEAD_TIME
+    if value < earliest:
+        # The first whole minute at or after `earliest`: what the minute-precision input accepts.
+        shown = (earliest + timedelta(minutes=1) - timedelta(microseconds=1)).replace(second=0, microsecond=0)
+        choose = f"{timezone.localtime(shown):%Y-%m-%d %H:%M}"
+        raise ValidationError(f"The {what} must be at least one hour from now. Choose {choose} or later.")
 
 
 def validate_end_after(start, end):

@@ -23,7 +23,6 @@ from .changes import latest_draft_change
 from .charts import bar_chart
 from .draft import is_created
 from .forms import EndDateForm, IntervalForm, LaunchForm
-from .jobs import settle_if_never_started
 from .models import FieldingJob, RunAction, SupplierLookup
 from .runs import RUN_KINDS, ActionRefused, current_run, request_run_action
 
@@ -43,8 +42,6 @@ def fielding_panel_context(tg, user, **overrides):
     pending = [c for c in changes if not c.is_settled]
     refused = next((c for c in changes if c.is_settled), None)
     job = tg.fielding_jobs.select_related("change").first()
-    if job is not None:
-        settle_if_never_started(job)
     panel = {
         "tg": tg,
         "can_change": can_change,
@@ -59,7 +56,6 @@ def fielding_panel_context(tg, user, **overrides):
         "feasibility": tg.supplier_lookups.filter(kind=SupplierLookup.Kind.FEASIBILITY).first(),
         "launch_form": None,
         "draft_change": latest_draft_change(tg) if tg.status == TargetGroup.Status.DRAFT else None,
-        "interval_form": IntervalForm(initial={"interval": "P1D"}),
     }
     if can_change and run is not None:
         panel["actions"] = [a for a in run.allowed_actions if a != RunAction.CHANGE_END]
@@ -145,7 +141,6 @@ def change_status(request, change_pk):
 def job(request, pk):
     """A supplier job's progress: its own page, or (htmx) the block that polls itself until settled."""
     job = get_object_or_404(FieldingJob.objects.select_related("project", "target_group", "change"), pk=pk)
-    settle_if_never_started(job)
     context = {"job": job, "outcomes": job.outcomes() if job.is_batch else None}
     if not request.htmx:
         return render(request, "fielding/job.html", context)

@@ -2,7 +2,6 @@
 and bulk actions from the project page."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,12 +23,6 @@ from .profiling import display_profile
 from .views import _answer, fielding_panel_context
 
 
-def _require_pm(request):
-    """The create and edit pages are for project managers only (viewers get 403)."""
-    if not Role.can_change(request.user):
-        raise PermissionDenied("Only project managers can change target groups.")
-
-
 def _invalid(request, template, context):
     """The same page with the errors next to their fields and the input kept."""
     messages.error(request, "Nothing was sent to the supplier: correct the fields marked below.")
@@ -40,10 +33,10 @@ def _invalid(request, template, context):
 
 
 @require_http_methods(["GET", "POST"])
+@permissions.pm_only  # the create and edit pages are for project managers only
 def project_create(request):
     from projects.models import SupplierConnection
 
-    _require_pm(request)
     connection = SupplierConnection.objects.filter(is_active=True).order_by("pk").first()
     if connection is None:
         messages.error(request, "No supplier connection is set up; ask an administrator to add one.")
@@ -95,8 +88,8 @@ def _new_draft_initial(project):
 
 
 @require_http_methods(["GET", "POST"])
+@permissions.pm_only  # the create and edit pages are for project managers only
 def draft_create(request, project_pk):
-    _require_pm(request)
     project = permissions.project(project_pk)
     if not is_created(project):
         messages.error(request, "The supplier has not created this project yet; add target groups once it has.")
@@ -124,8 +117,8 @@ def _draft_or_redirect(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@permissions.pm_only  # the create and edit pages are for project managers only
 def draft_edit(request, pk):
-    _require_pm(request)
     tg, away = _draft_or_redirect(request, pk)
     if away:
         return away

@@ -30,7 +30,6 @@ from .profiling import (
     remove_draft,
     remove_interlock,
 )
-from .views_draft import _require_pm
 
 
 def _draft(request, pk):
@@ -91,9 +90,9 @@ def profiling(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@permissions.pm_only
 def profile(request, pk, question_id):
     """Choose a question's conditions and quotas."""
-    _require_pm(request)
     tg, away = _draft(request, pk)
     if away:
         return away

@@ -18,6 +18,9 @@ from django.utils import timezone
 from projects.models import Project, SupplierConnection, TargetGroup
 from sync.models import RemoteChange
 
+# How many times the worker checks a report or a submission before it stops by itself.
+MAX_POLLS = 30
+
 
 class ReasonCode(models.Model):
     """A reconciliation reason code as the supplier lists it (refreshed daily)."""
@@ -202,6 +205,14 @@ class Submission(models.Model):
     @property
     def is_settled(self):
         return self.current_state in (self.State.COMPLETE, self.State.FAILED)
+
+    @property
+    def is_followed(self):
+        """Whether the cockpit still follows it by itself (the page polls only then): not once
+        the worker has given up on a processing file; the PM's “Check now” starts it again."""
+        if self.current_state == self.State.PROCESSING:
+            return self.polls < MAX_POLLS
+        return not self.is_settled
 
     @property
     def explanation(self):

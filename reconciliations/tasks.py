@@ -16,11 +16,10 @@ from suppliers.cint import errors
 from sync.cint import client_for
 
 from . import reports, submissions
-from .models import EligibleReport, Submission
+from .models import MAX_POLLS, EligibleReport, Submission
 
 log = logging.getLogger(__name__)
 
-MAX_POLLS = 30
 BACKOFF_BASE_SECONDS = 2
 BACKOFF_MAX_SECONDS = 60
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from projects.models import SupplierConnection, TargetGroup
+from projects.models import Role, SupplierConnection, TargetGroup
 from projects.permissions import pm_only
 
 from . import redirects, submissions
@@ -72,7 +72,8 @@ def _latest_report(connection):
 
 def _rids_context(connection, query):
     search = (query.get("q") or "").strip()
-    rows = EligibleRid.objects.current(connection).select_related("target_group", "report__project")
+    current = EligibleRid.objects.current(connection)
+    rows = current.select_related("target_group", "report__project")
     if search:
         rows = rows.filter(
             Q(rid_key__contains=search.upper())
@@ -85,7 +86,7 @@ def _rids_context(connection, query):
     return {
         "rids_page": page,
         "q": search,
-        "eligible_total": EligibleRid.objects.current(connection).count(),
+        "eligible_total": current.count(),
         "ready_reports": EligibleReport.objects.filter(connection=connection, state=EligibleReport.State.READY)
         .select_related("project")
         .order_by("-finished_at")[:10],
@@ -243,14 +244,20 @@ def check_submission(request, pk):
 
 @require_GET
 def redirects_tool(request, pk):
-    """The four exit redirects of a TG (signed for a given RID when the account hashes them) and the S2S steps."""
+    """The four exit redirects of a TG and the S2S steps.
+
+    When the account hashes redirects, a project manager gets the links signed for a
+    given RID; anyone else gets them unsigned (a signed link is a valid exit for that RID).
+    """
     tg = get_object_or_404(TargetGroup.objects.select_related("project__connection"), pk=pk)
     rid = (request.GET.get("rid") or "").strip()[:100]
+    can_sign = Role.can_change(request.user)
     context = {
         "tg": tg,
         "rid": rid,
-        "redirects": redirects.exit_redirects(rid or None),
+        "redirects": redirects.exit_redirects(rid or None, secret=None if can_sign else ""),
         "hashing": bool(redirects.hash_secret()),
+        "can_sign": can_sign,
         "outcomes": redirects.OUTCOMES,
         "callback_url": redirects.CALLBACK_URL,
         "rid_placeholder": redirects.RID_PLACEHOLDER,

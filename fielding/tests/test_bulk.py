@@ -7,6 +7,7 @@ import pytest
 import responses
 from django.urls import reverse
 
+from fielding.jobs import request_bulk
 from fielding.models import FieldingJob, FieldingRun
 from projects.models import TargetGroup
 from sync.models import RemoteChange
@@ -138,6 +139,24 @@ def test_target_groups_the_action_does_not_fit_are_not_sent(pm_client, project, 
     assert outcomes == {live.name: "ok", "Wave 1": "skipped"}
     live.refresh_from_db()
     assert live.status == "paused"
+
+
+@pytest.mark.parametrize(
+    ("action", "words"),
+    [("pause", "paused"), ("resume", "resumed"), ("complete", "completed"), ("relaunch", "relaunched")],
+)
+def test_the_reasons_are_worded_in_the_past_tense(pm, project, drafts, wire, action, words):
+    job = request_bulk(project, action, [drafts[0]], by=pm)
+    assert job.failure_reason == f"None of the selected target groups can be {words} now; nothing was sent."
+    assert job.request["skipped"] == {str(drafts[0].pk): f"Not sent: a draft target group cannot be {words}."}
+
+
+def test_a_live_target_group_cannot_be_launched_again(pm_client, project, wire):
+    live, _ = make_live(project)
+    pm_client.post(reverse("fielding:bulk", args=[project.pk]), {"action": "launch", "target_groups": [live.pk]})
+    job = FieldingJob.objects.get()
+    assert "can be launched now" in job.failure_reason
+    assert job.request["skipped"] == {str(live.pk): "Not sent: a live target group cannot be launched."}
 
 
 def test_nothing_is_sent_when_no_target_group_fits(pm_client, project, drafts, wire):

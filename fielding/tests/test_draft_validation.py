@@ -4,12 +4,13 @@ sits next to its field, what the PM typed comes back, and nothing reaches the wi
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from fielding.forms_draft import DraftTargetGroupForm
-from fielding.validators import parse_increment_interval
+from fielding.validators import parse_increment_interval, validate_hour_ahead
 from projects.models import TargetGroup
 from sync.models import RemoteChange
 
@@ -238,6 +239,23 @@ def test_the_start_must_be_an_hour_ahead(connection, directory, minutes_ahead, v
     )
     assert form.is_valid() is valid, form.errors
     assert ("fielding_start_at" in form.errors) is not valid
+
+
+@pytest.mark.parametrize("what", ["fielding start", "fielding end", "new end"])
+@pytest.mark.parametrize(
+    ("ahead", "valid"),
+    [(timedelta(minutes=60, seconds=-1), False), (timedelta(minutes=60), True), (timedelta(minutes=61), True)],
+    ids=["a-second-short-of-an-hour", "exactly-an-hour", "61-minutes"],
+)
+def test_a_time_exactly_an_hour_ahead_is_accepted(what, ahead, valid):
+    now = timezone.now().replace(second=30, microsecond=0)
+    if valid:
+        validate_hour_ahead(now + ahead, what, now=now)
+    else:
+        with pytest.raises(ValidationError) as refused:
+            validate_hour_ahead(now + ahead, what, now=now)
+        earliest = timezone.localtime(now + timedelta(minutes=61)).strftime("%Y-%m-%d %H:%M")
+        assert refused.value.messages == [f"The {what} must be at least one hour from now. Choose {earliest} or later."]
 
 
 @pytest.mark.parametrize("value", ["P1D", "PT30M", "PT1H30M", "PT90M", "P1DT12H", "PT45S", "P397D"])

@@ -148,7 +148,11 @@ def test_a_refused_update_shows_the_suppliers_draft_again(pm_client, draft, dire
 def test_viewers_cannot_create_or_edit(viewer_client, project, draft, directory, wire):
     assert viewer_client.get(reverse("fielding:draft_create", args=[project.pk])).status_code == 403
     assert viewer_client.post(reverse("fielding:draft_create", args=[project.pk]), post_data()).status_code == 403
+    assert viewer_client.get(reverse("fielding:draft_edit", args=[draft.pk])).status_code == 403
     assert viewer_client.post(reverse("fielding:draft_edit", args=[draft.pk]), post_data(name="X")).status_code == 403
+    assert viewer_client.get(reverse("fielding:project_create")).status_code == 403
+    assert viewer_client.get(reverse("fielding:profile", args=[draft.pk, 43])).status_code == 403
+    assert viewer_client.post(reverse("fielding:profile", args=[draft.pk, 43]), {}).status_code == 403
     assert (
         viewer_client.post(reverse("fielding:project_create"), {"name": "X", "project_manager": MANAGER}).status_code
         == 403
@@ -165,6 +169,10 @@ def test_no_target_group_before_the_supplier_created_the_project(pm_client, conn
     project = Project.objects.create(connection=connection, remote_id="pending-abc", name="New")
     response = pm_client.get(reverse("fielding:draft_create", args=[project.pk]))
     assert response.status_code == 302
+    # The send relies on this: no draft change is ever recorded under a project the supplier lacks.
+    response = pm_client.post(reverse("fielding:draft_create", args=[project.pk]), post_data())
+    assert response.status_code == 302
+    assert not project.target_groups.exists() and not RemoteChange.objects.exists()
     assert api_calls(wire) == []
 
 

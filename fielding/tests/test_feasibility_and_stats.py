@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from fielding.charts import bar_chart
 from fielding.models import SupplierLookup
+from fielding.views import fielding_panel_context
 
 from .conftest import PROJECT_ID, api_calls, make_live, tg_api
 
@@ -76,7 +77,7 @@ def test_viewers_cannot_ask_for_feasibility(viewer_client, draft, wire):
     assert not SupplierLookup.objects.exists()
 
 
-def test_the_stats_show_completes_as_bars_and_the_performance(pm_client, project, wire):
+def test_the_stats_show_completes_as_bars_and_the_performance(pm, pm_client, project, wire):
     tg, _ = make_live(project)
     wire.add(
         responses.GET,
@@ -109,6 +110,9 @@ def test_the_stats_show_completes_as_bars_and_the_performance(pm_client, project
     assert html.count("<rect ") == 3
     assert "02 Jan 00:00: 10 completes" in html
     assert "<dt>Entrants</dt><dd>300</dd>" in html and "<dt>Incidence rate</dt><dd>35%</dd>" in html
+    # The interval is chosen in the stats block, which the panel loads; the panel builds no form of its own.
+    assert '<option value="PT6H" selected>' in html
+    assert "interval_form" not in fielding_panel_context(tg, pm)["fielding"]
 
 
 def test_the_chart_scales_to_the_tallest_bar():

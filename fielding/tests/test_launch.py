@@ -9,8 +9,11 @@ import responses
 from django.urls import reverse
 from django.utils import timezone
 
+from fielding.jobs import request_launch
 from fielding.models import FieldingJob, FieldingRun
+from fielding.tasks import poll_stalled_jobs
 from sync.models import RemoteChange
+from sync.outbox import recover_stuck
 
 from .conftest import api_calls, tg_api
 
@@ -141,6 +144,36 @@ def test_a_launch_the_supplier_refuses_outright_fails_the_job(pm_client, draft, 
     assert "Target group is not a draft." in page
 
 
+def test_a_start_answer_without_a_job_id_is_retried_then_fails_the_job(pm_client, draft, wire, act, settings):
+    settings.SYNC_MAX_ATTEMPTS = 2
+    wire.add(responses.POST, tg_api(draft, "/fielding-run-jobs/launch-from-draft"), status=201)  # no Location
+    act(
+        pm_client.post,
+        reverse("fielding:launch", args=[draft.pk]),
+        {"when": "now", "end_fielding_at": local(timezone.now() + timedelta(days=5))},
+    )
+    job = FieldingJob.objects.get()
+    assert len(api_calls(wire, "POST")) == 2
+    assert (job.status, job.remote_job_id, job.change.state) == ("Failed", "", "failed")
+    assert "gave no job id" in job.reason
+    panel = pm_client.get(reverse("fielding:panel", args=[draft.pk])).content.decode()
+    assert 'id="launch-form"' in panel and "every 1s" not in panel
+
+
+def test_a_job_whose_change_the_outbox_gave_up_on_is_failed_by_the_beat(pm, pm_client, draft, wire, settings):
+    job = request_launch(draft, by=pm, end_at=timezone.now() + timedelta(days=5))
+    stale = timezone.now() - timedelta(hours=1)
+    RemoteChange.objects.filter(pk=job.change_id).update(attempts=settings.SYNC_MAX_ATTEMPTS, updated_at=stale)
+    recover_stuck()  # settles the change without `StartJob.revert`
+    pm_client.get(job.get_absolute_url(), headers={"HX-Request": "true"})
+    job.refresh_from_db()
+    assert job.status == "requested"  # a GET writes nothing
+    poll_stalled_jobs()
+    job.refresh_from_db()
+    assert job.status == "Failed" and "stopped trying" in job.reason
+    assert api_calls(wire) == []
+
+
 def test_the_job_block_polls_while_processing_and_stops_when_settled(pm_client, draft):
     job = FieldingJob.objects.create(
         kind="launch_from_draft",
@@ -167,7 +200,7 @@ def test_the_job_block_polls_while_processing_and_stops_when_settled(pm_client, 
         (
             {"when": "schedule", "start_fielding_at": "+30m", "end_fielding_at": "+5d"},
             "start_fielding_at",
-            "at least one hour from now",
+            "fielding start must be at least one hour from now",
         ),
         (
             {"when": "schedule", "start_fielding_at": "+5d", "end_fielding_at": "+3d"},
@@ -175,7 +208,7 @@ def test_the_job_block_polls_while_processing_and_stops_when_settled(pm_client, 
             "must be after the start",
         ),
         ({"when": "schedule", "end_fielding_at": "+3d"}, "start_fielding_at", "Give the time the launch is scheduled"),
-        ({"when": "now", "end_fielding_at": "+30m"}, "end_fielding_at", "more than an hour from now"),
+        ({"when": "now", "end_fielding_at": "+30m"}, "end_fielding_at", "fielding end must be at least one hour"),
     ],
 )
 def test_launch_dates_are_checked_before_anything_is_sent(pm_client, draft, wire, data, field, message):

@@ -393,6 +393,15 @@ def test_the_question_library_is_read_once_and_cached(pm_client, draft, wire):
     assert Question.objects.get().options == [{"id": "1", "name": "Male"}, {"id": "2", "name": "Female"}]
 
 
+def test_a_library_the_supplier_could_not_give_is_not_asked_for_on_every_page(pm_client, draft, wire):
+    wire.add(responses.GET, f"{V1}/demand/accounts/1001/profiling-templates", json={"templates": []})
+    wire.add(responses.GET, f"{V1}/demand/questions", status=400, json={"detail": "The library is unavailable."})
+    for _ in range(3):
+        page = pm_client.get(reverse("fielding:profiling", args=[draft.pk])).content.decode()
+        assert "The question library for eng_us could not be loaded" in page
+    assert len([c for c in api_calls(wire) if "/demand/questions" in c.request.url]) == 1
+
+
 def test_the_daily_refresh_reads_the_reference_data(draft, questions, wire):
     wire.add(responses.GET, f"{V1}/accounts/1001/users", json={"users": [{"id": MANAGER, "name": "Pat"}]})
     wire.add(

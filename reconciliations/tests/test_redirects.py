@@ -135,6 +135,17 @@ def test_redirect_partial_signs_links_for_an_rid_with_hashing_on(pm_client, tg, 
     assert "hash=" not in unsigned.split("How the hash is made")[0] and "Enter an RID" in unsigned
 
 
+def test_a_viewer_gets_unsigned_links_with_hashing_on(viewer_client, tg, settings):
+    settings.CINT_REDIRECT_HASH_SECRET = "s3cret"
+    url = reverse("reconciliations:redirects", args=[tg.pk])
+    for extra in ({}, HTMX):
+        html = viewer_client.get(url, {"rid": RID}, **extra).content.decode()
+        assert f"RIS=10&amp;RID={RID}" in html
+        assert "hash=" not in html.split("How the hash is made")[0]
+        assert ">signed</span>" not in html
+        assert "Signed links are for project managers" in html
+
+
 def test_the_partial_included_with_only_the_target_group_loads_itself(tg):
     from django.template.loader import render_to_string
 

@@ -170,6 +170,19 @@ def test_search_and_pages_of_eligible_rids(pm_client, connection, tg):
     assert "10 of 60 eligible RIDs" in html and "RID-050" in html and "RID-049" not in html
 
 
+def test_the_ready_reports_are_read_once_per_table(pm_client, connection, tg):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    report = EligibleReportFactory(project=tg.project)
+    EligibleRidFactory(report=report, rid="RID-1", target_group=tg)
+    latest_per_project = 'SELECT "reconciliations_eligiblereport"."project_id"'  # EligibleRid.objects.current
+    with CaptureQueriesContext(db) as queries:
+        html = pm_client.get(reverse("reconciliations:rids", args=[connection.pk]), **HTMX).content.decode()
+    assert "RID-1" in html
+    assert sum(q["sql"].startswith(latest_per_project) for q in queries.captured_queries) == 1
+
+
 def test_only_the_latest_report_of_a_project_counts(connection, tg):
     old = EligibleReportFactory(project=tg.project, finished_at=timezone.now() - timezone.timedelta(days=1))
     new = EligibleReportFactory(project=tg.project)

@@ -223,7 +223,7 @@ def test_ticked_rids_are_sent_with_the_chosen_code(
     assert "name=cockpit-" in post.request.url
 
 
-def test_a_processing_submission_polls_until_settled(
+def test_a_processing_submission_stops_polling_when_the_worker_gives_up(
     pm_client, connection, eligible, tg, cint, django_capture_on_commit_callbacks
 ):
     counts = supplier_accepts(cint, status="processing")
@@ -233,10 +233,11 @@ def test_a_processing_submission_polls_until_settled(
     submission = Submission.objects.get()
     assert submission.state == "processing"
     assert submission.polls == 30  # eager: every retry ran at once, then checking stopped
+    assert not submission.is_followed
     html = pm_client.get(submission.get_absolute_url(), **HTMX).content.decode()
-    assert 'hx-trigger="every 2s"' in html and "Check now" in html and "stopped checking" in html
+    assert 'hx-trigger="every 2s"' not in html and "Check now" in html and "stopped checking" in html
     row = pm_client.get(submission.get_absolute_url(), {"part": "row"}, **HTMX).content.decode()
-    assert row.startswith("<tr") and 'hx-trigger="every 2s"' in row
+    assert row.startswith("<tr") and 'hx-trigger="every 2s"' not in row
 
     cint.replace(responses.GET, f"{DEMAND}/reconciliations/{REQUEST_ID}", json={"status": "complete", **counts})
     with django_capture_on_commit_callbacks(execute=True):

@@ -13,6 +13,7 @@ class FaultSettingsAdmin(admin.ModelAdmin):
         "rate_limit_rate",
         "retry_after_seconds",
         "stale_etag_rate",
+        "lost_response_rate",
         "latency_ms",
         "updated_at",
     )
@@ -104,8 +105,8 @@ class IdempotencyRecordAdmin(admin.ModelAdmin):
 
 @admin.register(models.AppliedRequest)
 class AppliedRequestAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "method", "path", "status", "idempotency_key")
-    list_filter = ("method", "status")
+    list_display = ("created_at", "method", "path", "status", "idempotency_key", "answer_lost")
+    list_filter = ("method", "status", "answer_lost")
     search_fields = ("idempotency_key", "path")
 
 

@@ -15,7 +15,11 @@ def fault_settings():
 
 
 def set_faults(**values):
-    """Change some rates and return the settings, e.g. `set_faults(rate_limit_rate=1.0)`."""
+    """Change some rates and return the settings, e.g. `set_faults(rate_limit_rate=1.0)`.
+
+    Any field of `FaultSettings`: error_rate, rate_limit_rate, retry_after_seconds,
+    stale_etag_rate, lost_response_rate, latency_ms.
+    """
     faults = fault_settings()
     for name, value in values.items():
         if not hasattr(faults, name) or name in ("id", "pk", "updated_at"):

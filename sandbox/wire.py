@@ -150,8 +150,9 @@ def api(*, mutation=False, idempotency="optional"):
     """Wrap a view of the imitated API.
 
     `mutation=True` runs the view in a transaction, logs it as applied and, with an
-    `idempotency-key`, stores the response for replay. `idempotency="required"`
-    answers 400 when the key is missing (as the contract marks it for that call).
+    `idempotency-key`, stores the response for replay; the lost-response fault may then,
+    after the commit, answer 503 instead. `idempotency="required"` answers 400 when the
+    key is missing (as the contract marks it for that call).
     """
 
     def decorator(view):
@@ -167,7 +168,7 @@ def api(*, mutation=False, idempotency="optional"):
                 require_version(request)
                 raise_injected_fault(faults)
                 if mutation:
-                    return _run_mutation(view, request, args, kwargs, idempotency)
+                    return _run_mutation(view, request, args, kwargs, idempotency, faults)
                 return view(request, *args, **kwargs)
             except ApiError as error:
                 for callback in error.after:
@@ -179,7 +180,8 @@ def api(*, mutation=False, idempotency="optional"):
     return decorator
 
 
-def _run_mutation(view, request, args, kwargs, idempotency):
+def _run_mutation(view, request, args, kwargs, idempotency, faults):
+    from .faults import roll
     from .models import AppliedRequest, IdempotencyRecord
 
     key = request.headers.get("idempotency-key", "").strip()
@@ -196,7 +198,7 @@ def _run_mutation(view, request, args, kwargs, idempotency):
     path = request.get_full_path()
     body_hash = hashlib.sha256(request.body).hexdigest()
     if key and (replay := _replay(key, request.method, path, body_hash)):
-        return replay
+        return replay  # a replay is never "lost": the retry gets the first answer
     try:
         with transaction.atomic():
             response = view(request, *args, **kwargs)
@@ -205,12 +207,14 @@ def _run_mutation(view, request, args, kwargs, idempotency):
             if key:
                 response["idempotency-key"] = key
             account_id = kwargs.get("account_id")
+            answer_lost = roll(faults.lost_response_rate)
             AppliedRequest.objects.create(
                 method=request.method,
                 path=path,
                 idempotency_key=key,
                 status=response.status_code,
                 account_id=account_id if isinstance(account_id, int) else None,
+                answer_lost=answer_lost,
             )
             if key:
                 IdempotencyRecord.objects.create(
@@ -229,7 +233,19 @@ def _run_mutation(view, request, args, kwargs, idempotency):
         if key and (replay := _replay(key, request.method, path, body_hash)):
             return replay
         raise
+    if answer_lost:
+        # Applied, committed and (with a key) stored: only the answer is lost on the way back.
+        raise lost_response_error()
     return response
+
+
+def lost_response_error():
+    """The 503 a caller gets when the lost-response fault drops the answer of an applied mutation.
+
+    Indistinguishable from a 503 thrown before the mutation (`error_rate`): the caller cannot tell
+    whether the change was applied, which is what idempotency keys are for.
+    """
+    return ApiError(503, "unexpected_internal_error", "an internal error has led to the failure of this operation")
 
 
 def _replay(key, method, path, body_hash):

@@ -34,6 +34,8 @@ class AppliedRequest(models.Model):
     """The sandbox's own log: one row per mutation that changed (or created) something.
 
     Replays are not applied again, so each idempotency key appears here at most once.
+    `answer_lost` marks a mutation applied here whose answer the caller never got (the
+    lost-response fault answered 503 instead): only a retry with the same key is safe.
     """
 
     method = models.CharField(max_length=10)
@@ -41,6 +43,9 @@ class AppliedRequest(models.Model):
     idempotency_key = models.CharField(max_length=255, blank=True, db_index=True)
     status = models.PositiveSmallIntegerField()
     account_id = models.PositiveIntegerField(null=True, blank=True)
+    answer_lost = models.BooleanField(
+        default=False, help_text="Applied, but the caller was answered 503 instead (lost-response fault)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -59,6 +64,11 @@ class FaultSettings(models.Model):
     stale_etag_rate = models.FloatField(
         default=0.0, help_text="Share of If-Match mutations answered 412 as if someone had just changed the resource."
     )
+    lost_response_rate = models.FloatField(
+        default=0.0,
+        help_text="Share of successful mutations applied and stored, then answered 503 as if the connection had "
+        "dropped: a retry with the same idempotency-key gets the stored answer, a new key applies again.",
+    )
     latency_ms = models.PositiveIntegerField(default=0, help_text="Delay added to every API call.")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -69,7 +79,8 @@ class FaultSettings(models.Model):
     def __str__(self):
         return (
             f"errors {self.error_rate:.0%}, 429 {self.rate_limit_rate:.0%}, "
-            f"stale ETag {self.stale_etag_rate:.0%}, latency {self.latency_ms} ms"
+            f"stale ETag {self.stale_etag_rate:.0%}, lost answers {self.lost_response_rate:.0%}, "
+            f"latency {self.latency_ms} ms"
         )
 
     def save(self, *args, **kwargs):
@@ -84,6 +95,8 @@ class FaultSettings(models.Model):
                 "error_rate": settings.SANDBOX_ERROR_RATE,
                 "rate_limit_rate": settings.SANDBOX_RATE_LIMIT_RATE,
                 "stale_etag_rate": settings.SANDBOX_STALE_ETAG_RATE,
+                # Read here, at call time: the setting is newer than the others and may be absent.
+                "lost_response_rate": getattr(settings, "SANDBOX_LOST_RESPONSE_RATE", 0.0),
                 "latency_ms": settings.SANDBOX_LATENCY_MS,
             },
         )

@@ -40,8 +40,10 @@ def test_fault_settings_are_editable(staff_client):
             "rate_limit_rate": "0.2",
             "retry_after_seconds": "3",
             "stale_etag_rate": "0",
+            "lost_response_rate": "0.05",
             "latency_ms": "0",
         },
     )
     assert response.status_code == 302
     assert fault_settings().rate_limit_rate == 0.2
+    assert fault_settings().lost_response_rate == 0.05

@@ -1,22 +1,26 @@
 """200 quota changes on 10 target groups against the sandbox, with faults injected at the wire.
 
 The sandbox runs behind `live_server` and answers 20% of calls with a 5xx, 10% with a
-429 and 10% of If-Match mutations with a 412 (stale ETag). Every change must end
-`applied` or `conflict` (with a reason), and the sandbox's own log must show each
-idempotency key applied at most once. Run eagerly (tasks in-process, any database) and
-with a real Celery worker on Redis (skipped when Redis does not answer).
+429 and 10% of If-Match mutations with a 412 (stale ETag), all before anything is
+applied; and it loses the answer of 10% of the mutations it did apply (a 503 after the
+commit), the one fault an idempotency key is for. Every change must end `applied` or
+`conflict` (with a reason); the sandbox's own log must show each idempotency key applied
+at most once, exactly for the changes the supplier answered, and lost answers replayed
+to a retry with the same key. Run eagerly (tasks in-process, any database) and with a
+real Celery worker on the Redis of CELERY_BROKER_URL (skipped without it).
 """
 
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, Sum
 
 from projects.models import TargetGroup
 from projects.tests.factories import ConnectionFactory
 from quotas.models import Profile, Quota
 from sandbox.faults import set_faults
-from sandbox.models import AppliedRequest
+from sandbox.models import AppliedRequest, IdempotencyRecord
 from sandbox.seed import ensure_account
 from suppliers.cint import CintTransport
 from sync.cint import client_for
@@ -30,7 +34,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ACCOUNT_ID = "1001"
 TARGET_GROUPS = 10
 CHANGES_PER_TARGET_GROUP = 20
-REDIS_BROKER = "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture
@@ -48,7 +51,10 @@ def sandbox(live_server, settings, monkeypatch):
 
     cache.clear()
     ensure_account(ACCOUNT_ID)
-    set_faults(error_rate=0.0, rate_limit_rate=0.0, stale_etag_rate=0.0, latency_ms=0, retry_after_seconds=0)
+    set_faults(
+        error_rate=0.0, rate_limit_rate=0.0, stale_etag_rate=0.0, lost_response_rate=0.0, latency_ms=0,
+        retry_after_seconds=0,
+    )
     connection = ConnectionFactory(account_id=ACCOUNT_ID)
     client = client_for(connection)
     launch_target_groups(client, TARGET_GROUPS, per_project=5)
@@ -108,22 +114,39 @@ def check_outcome(connection, changes):
     assert states <= {"applied", "conflict"}, [(r.kind, r.state, r.message) for r in rows if r.state == "failed"]
     assert all(row.message for row in rows if row.state == "conflict")
 
+    # A change is applied at the supplier under its key exactly when the supplier answered it 2xx
+    # (first answer or replay): `applied` without a message. A 412 is only ever answered before
+    # anything is applied, and a key once applied is only replayed, so a change settled after a
+    # 412 (`applied` because the re-read found it already so, or `conflict`) has none.
     keys = [str(row.idempotency_key) for row in rows]
-    applied_twice = (
-        AppliedRequest.objects.filter(idempotency_key__in=keys)
-        .values("idempotency_key")
-        .annotate(times=Count("id"))
-        .filter(times__gt=1)
-    )
+    log = AppliedRequest.objects.filter(idempotency_key__in=keys)
+    applied_twice = log.values("idempotency_key").annotate(times=Count("id")).filter(times__gt=1)
     assert list(applied_twice) == []
-    logged = set(AppliedRequest.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
-    sent_and_applied = {str(row.idempotency_key) for row in rows if row.state == "applied" and not row.message}
-    assert sent_and_applied <= logged
-    assert not logged & {str(row.idempotency_key) for row in rows if row.state == "conflict"}
+    by_supplier = {str(row.idempotency_key) for row in rows if row.state == "applied" and not row.message}
+    by_verdict = [row for row in rows if row.state == "applied" and row.message]
+    assert {row.response_status for row in by_verdict} <= {412}
+    assert set(log.values_list("idempotency_key", flat=True)) == by_supplier
+    assert log.count() == len(by_supplier)
+
+    # Lost answers happened, and each was replayed to the outbox's retry with the same key.
+    lost = set(log.filter(answer_lost=True).values_list("idempotency_key", flat=True))
+    records = IdempotencyRecord.objects.filter(key__in=keys)
+    replayed = dict(records.filter(replays__gt=0).values_list("key", "replays"))
+    replays = records.aggregate(total=Sum("replays"))["total"] or 0
+    print(
+        f"\n{len(by_supplier)} changes applied by the supplier, {len(by_verdict)} by a re-read after a 412, "
+        f"{len(rows) - len(by_supplier) - len(by_verdict)} conflicts; {len(lost)} answers lost, "
+        f"{replays} replays to {len(replayed)} keys"
+    )
+    assert lost, "no answer was lost: the lost-response fault was not exercised"
+    assert replays > 0
+    # Each lost answer is asked again with its key until the stored answer comes back, once; nothing
+    # else is ever replayed (the sandbox's other faults answer before anything is applied).
+    assert replayed == dict.fromkeys(lost, 1), f"lost {sorted(lost)}, replayed {replayed}"
 
     # What the cockpit shows is what the supplier has.
     shown = mirrored_state(connection)
-    set_faults(error_rate=0.0, rate_limit_rate=0.0, stale_etag_rate=0.0)
+    set_faults(error_rate=0.0, rate_limit_rate=0.0, stale_etag_rate=0.0, lost_response_rate=0.0)
     for tg in TargetGroup.objects.filter(project__connection=connection):
         tg.synced_at = None  # read everything again
         tg.save(update_fields=["synced_at"])
@@ -132,7 +155,7 @@ def check_outcome(connection, changes):
 
 
 def faulty_sandbox():
-    set_faults(error_rate=0.2, rate_limit_rate=0.1, stale_etag_rate=0.1, retry_after_seconds=0)
+    set_faults(error_rate=0.2, rate_limit_rate=0.1, stale_etag_rate=0.1, lost_response_rate=0.1, retry_after_seconds=0)
 
 
 def test_200_changes_through_a_faulty_sandbox_settle_and_apply_once_eagerly(sandbox):
@@ -144,30 +167,62 @@ def test_200_changes_through_a_faulty_sandbox_settle_and_apply_once_eagerly(sand
     check_outcome(sandbox, changes)
 
 
+def worker_broker_url(app_broker_url, cache_url=""):
+    """The app's Redis server with a database of the test's own: the worker's queue is flushed
+    before the run, and a worker of the app on the same broker must not take the test's tasks."""
+    parts = urlsplit(app_broker_url)
+    taken = {_redis_db(app_broker_url)}
+    if cache_url and urlsplit(cache_url)[:2] == parts[:2]:
+        taken.add(_redis_db(cache_url))
+    db = next(n for n in range(15, 0, -1) if n not in taken)
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+def _redis_db(url):
+    path = urlsplit(url).path.strip("/")
+    return int(path) if path.isdigit() else 0
+
+
 @pytest.fixture
 def celery_worker_on_redis(settings):
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         pytest.skip("a worker thread beside the live server needs PostgreSQL (SQLite's shared test database locks)")
+    app_broker = settings.CELERY_BROKER_URL
+    if urlsplit(app_broker).scheme not in ("redis", "rediss"):
+        pytest.skip(
+            f"CELERY_BROKER_URL is {urlsplit(app_broker).scheme}://, not redis://: set it to a Redis URL "
+            "(e.g. redis://127.0.0.1:6379/0) to run the outbox with a real Celery worker"
+        )
     redis = pytest.importorskip("redis")
+    cache = settings.CACHES["default"]
+    cache_url = cache.get("LOCATION", "") if "redis" in cache.get("BACKEND", "").lower() else ""
+    broker = worker_broker_url(app_broker, cache_url if isinstance(cache_url, str) else "")
     try:
-        redis.Redis.from_url(REDIS_BROKER, socket_timeout=1).ping()
-    except redis.RedisError:
-        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+        redis.Redis.from_url(broker, socket_timeout=1).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"the Redis of CELERY_BROKER_URL does not answer ({exc})")
     from celery.contrib.testing.worker import start_worker
 
     from config.celery import app
 
     saved = {key: app.conf[key] for key in ("broker_url", "broker_transport_options", "task_always_eager")}
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.update(broker_url=REDIS_BROKER, broker_transport_options={}, task_always_eager=False)
+    app.conf.update(broker_url=broker, broker_transport_options={}, task_always_eager=False)
     forget_broker_connections(app)
-    redis.Redis.from_url(REDIS_BROKER).flushdb()
+    redis.Redis.from_url(broker).flushdb()
     try:
         with start_worker(app, pool="threads", concurrency=4, perform_ping_check=False, shutdown_timeout=20):
             yield
     finally:
         app.conf.update(saved)
         forget_broker_connections(app)
+
+
+def test_the_worker_gets_a_redis_database_of_its_own():
+    assert worker_broker_url("redis://127.0.0.1:6379/14") == "redis://127.0.0.1:6379/15"
+    assert worker_broker_url("redis://:pw@cache.internal:6380/15") == "redis://:pw@cache.internal:6380/14"
+    assert worker_broker_url("redis://127.0.0.1:6379", "redis://127.0.0.1:6379/15") == "redis://127.0.0.1:6379/14"
+    assert worker_broker_url("redis://127.0.0.1:6379/15", "redis://other:6379/14") == "redis://127.0.0.1:6379/14"
 
 
 def forget_broker_connections(app):

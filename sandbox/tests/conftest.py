@@ -1,13 +1,13 @@
 """Fixtures for driving the sandbox at the wire with Django's test client."""
 
-import datetime as dt
 import json
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
 from sandbox.seed import ensure_account, user_id
+
+from .bodies import draft_body, later, new_key  # noqa: F401  (shared with other apps' tests)
 
 BASE = "/sandbox/cint/v1"
 VERSION = "2025-02-17"
@@ -105,65 +105,6 @@ def api(client, token, account, settings):
 @pytest.fixture
 def manager_id(account):
     return str(user_id(account.id, "pat.manager@sandbox.invalid"))
-
-
-def later(**delta):
-    return (timezone.now() + dt.timedelta(**delta)).isoformat()
-
-
-def draft_body(account_id, **overrides):
-    """A valid draft: 100 completes, age (2 bands) and gender quotas."""
-    body = {
-        "name": "Sandbox TG eng_us",
-        "business_unit_id": str(account_id * 10 + 1),
-        "locale": "eng_us",
-        "project_manager_id": str(user_id(account_id, "pat.manager@sandbox.invalid")),
-        "collects_pii": False,
-        "filling_goal": 100,
-        "expected_length_of_interview_minutes": 10,
-        "expected_incidence_rate": 0.5,
-        "live_url": "https://survey.example.com/s?rid=[%RID%]",
-        "test_url": "https://survey.example.com/s?rid=[%RID%]&test=1",
-        "fielding_specification": {"start_at": later(hours=2), "end_at": later(days=10)},
-        "fielding_assistant_assignment": {"quota_overlay": {"prevent_overfill": True, "balance_fill": True}},
-        "profile": {
-            "profile_adjustment_type": "percentage",
-            "drafts": [
-                {
-                    "question_id": 42,
-                    "quotas_enabled": True,
-                    "conditions": {
-                        "object": "range_conditions_details_template",
-                        "data": [{"min": 18, "max": 24, "text": "18-24"}, {"min": 25, "max": 34, "text": "25-34"}],
-                    },
-                    "quotas": {
-                        "ungrouped": [{"index": 0, "quota_percentage": 40}, {"index": 1, "quota_percentage": 60}],
-                        "grouped": [],
-                    },
-                },
-                {
-                    "question_id": 43,
-                    "quotas_enabled": True,
-                    "conditions": {
-                        "object": "selection_conditions_details_template",
-                        "data": [{"option": "1"}, {"option": "2"}],
-                    },
-                    "quotas": {
-                        "ungrouped": [{"index": 0, "quota_percentage": 50}, {"index": 1, "quota_percentage": 50}],
-                        "grouped": [],
-                    },
-                },
-            ],
-        },
-    }
-    body.update(overrides)
-    return body
-
-
-def new_key():
-    import uuid
-
-    return str(uuid.uuid4())
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from django.utils import timezone
 from sandbox.ids import new_ulid
 from sandbox.seed import ensure_account, user_id
 from sandbox.simulation import simulate_step
-from sandbox.tests.conftest import draft_body, new_key
+from sandbox.tests.bodies import draft_body, new_key
 from suppliers.cint import CintClient, CintError, CintTransport
 
 CONTRACT = Path(__file__).resolve().parents[2].parent / "shared/reference/contracts/cint-demand-api-2025-02-17.yaml"

@@ -1,60 +1,14 @@
 """Launched target groups made at the sandbox through the cockpit's own client (tests and benches)."""
 
 import uuid
-from datetime import timedelta
 
-from django.utils import timezone
-
-
-def later(**delta):
-    return (timezone.now() + timedelta(**delta)).isoformat()
+from sandbox.tests.bodies import draft_body as sandbox_draft_body
+from sandbox.tests.bodies import later
 
 
 def draft_body(account_id, manager_id, name, filling_goal=200):
     """A draft with an AGE (two bands) and a GENDER profile, quotas enabled."""
-    return {
-        "name": name,
-        "business_unit_id": str(int(account_id) * 10 + 1),
-        "locale": "eng_us",
-        "project_manager_id": manager_id,
-        "collects_pii": False,
-        "filling_goal": filling_goal,
-        "expected_length_of_interview_minutes": 10,
-        "expected_incidence_rate": 0.5,
-        "live_url": "https://survey.example.com/s?rid=[%RID%]",
-        "test_url": "https://survey.example.com/s?rid=[%RID%]&test=1",
-        "fielding_specification": {"start_at": later(hours=2), "end_at": later(days=10)},
-        "fielding_assistant_assignment": {"quota_overlay": {"prevent_overfill": True, "balance_fill": True}},
-        "profile": {
-            "profile_adjustment_type": "percentage",
-            "drafts": [
-                {
-                    "question_id": 42,
-                    "quotas_enabled": True,
-                    "conditions": {
-                        "object": "range_conditions_details_template",
-                        "data": [{"min": 18, "max": 24, "text": "18-24"}, {"min": 25, "max": 34, "text": "25-34"}],
-                    },
-                    "quotas": {
-                        "ungrouped": [{"index": 0, "quota_percentage": 40}, {"index": 1, "quota_percentage": 60}],
-                        "grouped": [],
-                    },
-                },
-                {
-                    "question_id": 43,
-                    "quotas_enabled": True,
-                    "conditions": {
-                        "object": "selection_conditions_details_template",
-                        "data": [{"option": "1"}, {"option": "2"}],
-                    },
-                    "quotas": {
-                        "ungrouped": [{"index": 0, "quota_percentage": 50}, {"index": 1, "quota_percentage": 50}],
-                        "grouped": [],
-                    },
-                },
-            ],
-        },
-    }
+    return sandbox_draft_body(account_id, name=name, project_manager_id=manager_id, filling_goal=filling_goal)
 
 
 def launch_target_groups(client, count, *, per_project=10, prefix="TG"):

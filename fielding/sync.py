@@ -7,6 +7,7 @@ latest run. The rest of fielding (launch, pause, jobs) lives elsewhere in this a
 from django.db import transaction
 from django.utils import timezone
 
+from sync.pull import register_draft_store, register_part
 from sync.upsert import Tally, assign, when, whole
 
 from .draft import apply_draft_body, body_from_supplier, draft_body
@@ -77,3 +78,15 @@ def apply_supplier_draft(tg, data):
     if changed:
         tg.save(update_fields=changed)
     return 1 if changed else 0
+
+
+def _read_runs(client, tg):
+    return client.list_fielding_runs(tg.project.remote_id, tg.remote_id)
+
+
+def _store_runs(tg, answer):
+    return upsert_fielding_runs(tg, (answer.data or {}).get("data") or [])
+
+
+register_part("fielding_runs", read=_read_runs, store=_store_runs)
+register_draft_store(apply_supplier_draft)

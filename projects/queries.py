@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from quotas.models import Quota
 from sync.models import RemoteChange
 
 from .models import TargetGroup
@@ -36,12 +35,13 @@ def with_alerts(queryset):
     was paused by the supplier.
     """
     since = timezone.now() - ALERT_WINDOW
-    full_cells = Quota.objects.filter(
-        profile__target_group=OuterRef("pk"),
-        profile__quotas_enabled=True,
-        profile__vanished_at__isnull=True,
-        completes_goal__gt=0,
-        completes__gte=F("completes_goal"),
+    # Through the reverse relations, so projects/ needs no import of quotas/.
+    full_cells = TargetGroup.objects.filter(
+        pk=OuterRef("pk"),
+        profiles__quotas_enabled=True,
+        profiles__vanished_at__isnull=True,
+        profiles__quotas__completes_goal__gt=0,
+        profiles__quotas__completes__gte=F("profiles__quotas__completes_goal"),
     )
     actions = RemoteChange.objects.filter(
         target_group=OuterRef("pk"), kind__in=RUN_ACTION_KINDS, state=RemoteChange.State.APPLIED

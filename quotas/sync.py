@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sync.outbox import reapply_intents
+from sync.pull import register_part
 from sync.upsert import Tally, assign, whole
 
 from .models import InterlockCell, InterlockedProfile, Profile, Quota, QuotaKind
@@ -237,9 +238,13 @@ def _upsert_interlocks(tg, items, now, tally, *, complete=True):
         gone = [row.pk for rid, row in existing.items() if rid not in result and row.vanished_at is None]
         if gone:
             tally.vanished += InterlockedProfile.objects.filter(pk__in=gone).update(vanished_at=now)
-    _upsert_cells(InterlockCell, "interlocked_profile_id", {
-        result[data["id"]].pk: _cell_quotas(data) for data in items
-    }, now, tally)
+    _upsert_cells(
+        InterlockCell,
+        "interlocked_profile_id",
+        {result[data["id"]].pk: _cell_quotas(data) for data in items},
+        now,
+        tally,
+    )
     return result
 
 
@@ -274,3 +279,14 @@ def _upsert_cells(model, parent_field, wanted, now, tally):
         model.objects.filter(pk__in=seen).update(synced_at=now)
     tally.created += len(creating)
     tally.updated += len(updating)
+
+
+def _read_profiles(client, tg):
+    return client.list_profiles(tg.project.remote_id, tg.remote_id)
+
+
+def _store_profiles(tg, answer):
+    return upsert_profiles(tg, answer.data)
+
+
+register_part("profiles", read=_read_profiles, store=_store_profiles)

@@ -6,5 +6,9 @@ class SyncConfig(AppConfig):
     name = "sync"
 
     def ready(self):
-        # Every app's `changes` module registers its outbox change kinds (quotas.changes, ...).
+        # Every app's `changes` module registers its outbox change kinds (quotas.changes, ...),
+        # its `sync` module the parts of a target group the pull sync mirrors (quotas.sync, ...),
+        # and its `webhooks` module the webhook events it applies (quotas.webhooks).
         autodiscover_modules("changes")
+        autodiscover_modules("sync")
+        autodiscover_modules("webhooks")

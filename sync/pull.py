@@ -6,8 +6,9 @@ says whether anything changed) and, only when something did, a full read: overvi
 v2 profiles with quotas and interlock, and fielding runs. A failing target group is
 recorded on the target group and on the run, and the others go on.
 
-The per-app upserts live with their apps (`quotas.sync`, `fielding.sync`); the target
-group's own fields are written here.
+The per-app parts (profiles and quotas, fielding runs) live with their apps, which
+register them (`quotas.sync`, `fielding.sync`); the target group's own fields are
+written here.
 """
 
 import logging
@@ -17,9 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from fielding.sync import apply_supplier_draft, upsert_fielding_runs
 from projects.models import Project, TargetGroup
-from quotas.sync import upsert_profiles
 from suppliers.cint import errors
 
 from .cint import client_for
@@ -31,6 +30,21 @@ log = logging.getLogger(__name__)
 
 SYNC_ETAG = "sync_etag"
 DRAFT = TargetGroup.Status.DRAFT
+
+# The other apps' parts of a launched target group (profiles and quotas, fielding runs),
+# registered by their `sync` modules, which SyncConfig.ready loads: `read(client, tg)` asks
+# the supplier (one request) and `store(tg, answer)` mirrors the answer, returning a Tally.
+PARTS = {}
+# How a draft target group's own body is stored: `store(tg, data)` returns rows updated.
+DRAFT_STORE = []
+
+
+def register_part(name, *, read, store):
+    PARTS[name] = (read, store)
+
+
+def register_draft_store(store):
+    DRAFT_STORE[:] = [store]
 
 
 def sync_target_group(tg, client=None):
@@ -127,9 +141,7 @@ def _upsert_projects(connection, items, tally):
         seen.append(project)
     seen_ids = {p.remote_id for p in seen}
     gone = [
-        p.pk
-        for p in existing.values()
-        if p.remote_id not in seen_ids and p.vanished_at is None and not p.is_pending
+        p.pk for p in existing.values() if p.remote_id not in seen_ids and p.vanished_at is None and not p.is_pending
     ]
     if gone:
         tally.vanished += Project.objects.filter(pk__in=gone).update(vanished_at=now)
@@ -189,9 +201,7 @@ def _upsert_target_groups(project, items, tally):
         if tg.status != DRAFT:
             queue.append((tg, hint))
     gone = [
-        tg.pk
-        for tg in existing.values()
-        if tg.remote_id not in seen and tg.vanished_at is None and not tg.is_pending
+        tg.pk for tg in existing.values() if tg.remote_id not in seen and tg.vanished_at is None and not tg.is_pending
     ]
     if gone:
         tally.vanished += TargetGroup.objects.filter(pk__in=gone).update(vanished_at=now)
@@ -227,7 +237,7 @@ def _sync_target_group(client, tg, run, tally, *, force=False, changed_hint=True
             # Details exist for launched target groups only: this one is still a draft.
             draft = client.get_target_group(project_id, tg_id)
             with transaction.atomic():
-                tally.updated += apply_supplier_draft(tg, draft.data or {})
+                tally.updated += sum(store(tg, draft.data or {}) for store in DRAFT_STORE)
                 reapply_intents(tg)
                 _mark_synced(tg)
             return
@@ -239,12 +249,11 @@ def _sync_target_group(client, tg, run, tally, *, force=False, changed_hint=True
             run.target_groups_unchanged += 1
             return
         overview = client.get_target_group_overview(project_id, tg_id)
-        profiles = client.list_profiles(project_id, tg_id)
-        runs = client.list_fielding_runs(project_id, tg_id)
+        answers = [(store, read(client, tg)) for read, store in PARTS.values()]
     except errors.CintError as exc:
         _record_error(run, tg, exc)
         return
-    etag = details.etag or profiles.etag or ""
+    etag = details.etag or next((answer.etag for _, answer in answers if answer.etag), "")
     with transaction.atomic():
         if _changed_by_outbox_since(tg, read_at):
             # What the outbox stored from the supplier's answer is newer than this read;
@@ -257,8 +266,8 @@ def _sync_target_group(client, tg, run, tally, *, force=False, changed_hint=True
         # side effects (an interlock rescales every goal) are read by the next sync.
         changed += _save_changed(tg, {"etag": etag or tg.etag, "details": _with_details(tg, {SYNC_ETAG: etag})})
         tally.updated += min(1, changed)
-        tally.add(upsert_profiles(tg, profiles.data))
-        tally.add(upsert_fielding_runs(tg, (runs.data or {}).get("data") or []))
+        for store, answer in answers:
+            tally.add(store(tg, answer))
         reapply_intents(tg)
         _mark_synced(tg)
 

@@ -46,8 +46,8 @@ def measure(size, account_id):
     from sandbox.models import Project as SandboxProject
     from sandbox.models import TargetGroup as SandboxTargetGroup
     from sandbox.seed import ensure_account
-    from sync.cint import client_for
     from sync.pull import sync_connection
+    from sync.suppliers import adapter_for
     from sync.tests.sandbox import launch_target_groups
 
     ensure_account(account_id)
@@ -57,12 +57,13 @@ def measure(size, account_id):
     )
     session = in_process_session()
     started = time.perf_counter()
-    launch_target_groups(client_for(connection, session=session), size, per_project=PER_PROJECT, prefix=f"N{size}")
+    adapter = adapter_for(connection, session=session)
+    launch_target_groups(adapter.client, size, per_project=PER_PROJECT, prefix=f"N{size}")
     made_in = time.perf_counter() - started
 
-    first = sync_connection(connection, client=client_for(connection, session=session))
+    first = sync_connection(connection, adapter=adapter)
     started = time.perf_counter()
-    steady = sync_connection(connection, client=client_for(connection, session=session))
+    steady = sync_connection(connection, adapter=adapter)
     steady_seconds = time.perf_counter() - started
 
     # The minimum, counted from the supplier's own records.

@@ -74,10 +74,10 @@ def ingest_rate(connection, bodies):
     from django.test import Client
     from django.urls import reverse
 
-    from sync.webhooks import sign
+    from suppliers.cint.webhooks import sign
 
     client = Client()
-    url = reverse("sync:cint_webhook", args=[connection.pk])
+    url = reverse("sync:webhook", args=["cint", connection.pk])
     started = time.perf_counter()
     for body in bodies:
         signature = sign(SECRET, int(time.time()), body)

@@ -26,37 +26,40 @@ DRAFT_KINDS = ("create_draft_target_group", "update_draft_target_group")
 class CreateProject(ChangeKind):
     name = "create_project"
     label = "Create project"
+    capability = "drafts"
 
     def describe(self, change):
         return f"Create project “{change.payload.get('body', {}).get('name', '')}”"
 
-    def etag(self, change):
+    def version(self, change):
         return ""
 
-    def send(self, client, change, etag):
+    def send(self, adapter, change, version):
         project = Project.objects.get(pk=change.payload["project"])
         if is_created(project):
             return None
-        return client.create_project(change.payload["body"], idempotency_key=str(change.idempotency_key))
+        return adapter.client.create_project(change.payload["body"], idempotency_key=str(change.idempotency_key))
 
     def applied(self, change, response):
         if response is None:
             return
         project = Project.objects.get(pk=change.payload["project"])
         project.remote_id = (response.data or {}).get("id") or project.remote_id
-        project.etag = response.etag or ""
+        project.version = response.etag or ""
         project.synced_at = timezone.now()
-        project.save(update_fields=["remote_id", "etag", "synced_at"])
+        project.save(update_fields=["remote_id", "version", "synced_at"])
 
 
 class SaveDraft(ChangeKind):
-    """Create or replace a draft target group with the body the PM saved."""
+    """Create or replace a draft target group with the body the PM saved (Cint's draft shape)."""
+
+    capability = "drafts"
 
     def describe(self, change):
         verb = "Create" if self.name.startswith("create") else "Update"
         return f"{verb} draft “{change.payload.get('body', {}).get('name', '')}”"
 
-    def etag(self, change):
+    def version(self, change):
         return ""
 
     def record_intent(self, change):
@@ -64,7 +67,8 @@ class SaveDraft(ChangeKind):
         apply_draft_body(tg, change.payload["body"])
         tg.save()
 
-    def send(self, client, change, etag):
+    def send(self, adapter, change, version):
+        client = adapter.client
         tg = TargetGroup.objects.select_related("project").get(pk=change.target_group_id)
         body = wire_body(change.payload["body"])
         key = str(change.idempotency_key)
@@ -81,15 +85,15 @@ class SaveDraft(ChangeKind):
         tg.sync_error = ""
         tg.save(update_fields=["remote_id", "synced_at", "sync_error"])
 
-    def refresh(self, client, change):
+    def refresh(self, adapter, change):
         """Re-read the draft from the supplier (after a refusal): the page shows what is really there."""
         tg = TargetGroup.objects.select_related("project").get(pk=change.target_group_id)
         if not is_created(tg):
             return
-        response = client.get_target_group(tg.project.remote_id, tg.remote_id)
+        response = adapter.client.get_target_group(tg.project.remote_id, tg.remote_id)
         if isinstance(response.data, dict) and response.data:
             apply_draft_body(tg, body_from_supplier(response.data, previous=draft_body(tg)))
-        tg.etag = response.etag or tg.etag
+        tg.version = response.etag or tg.version
         tg.synced_at = timezone.now()
         tg.save()
 

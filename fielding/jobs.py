@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects.models import TargetGroup
-from suppliers.cint import errors
+from suppliers import errors
 from sync.outbox import ChangeKind, register, request_change
 
 from .draft import is_created
@@ -55,9 +55,11 @@ def job_of(change):
 
 
 class StartJob(ChangeKind):
-    """Send the job's POST; the answer's Location names the job to poll."""
+    """Send the job's POST; the answer's Location names the job to poll (Cint's fielding jobs)."""
 
-    def etag(self, change):
+    capability = "fielding_runs"
+
+    def version(self, change):
         return ""
 
     def applied(self, change, response):
@@ -75,7 +77,7 @@ class StartJob(ChangeKind):
 
         transaction.on_commit(lambda: poll_fielding_job.delay(job.pk))
 
-    def revert(self, client, change):
+    def revert(self, adapter, change):
         """The job never started; `FieldingJob.reason` shows the change's refusal."""
         _never_started(job_of(change))
 
@@ -94,9 +96,9 @@ class LaunchFromDraft(StartJob):
     def describe(self, change):
         return f"Launch “{change.target_group.name}”" if change.target_group_id else self.label
 
-    def send(self, client, change, etag):
+    def send(self, adapter, change, version):
         tg = change.target_group
-        return client.launch_from_draft(
+        return adapter.client.launch_from_draft(
             tg.project.remote_id,
             _remote_id(tg),
             end_fielding_at=change.payload["end_fielding_at"],
@@ -112,9 +114,9 @@ class ScheduleFromDraft(StartJob):
     def describe(self, change):
         return f"Schedule the launch of “{change.target_group.name}”" if change.target_group_id else self.label
 
-    def send(self, client, change, etag):
+    def send(self, adapter, change, version):
         tg = change.target_group
-        return client.schedule_from_draft(
+        return adapter.client.schedule_from_draft(
             tg.project.remote_id,
             _remote_id(tg),
             start_fielding_at=change.payload["start_fielding_at"],
@@ -132,9 +134,9 @@ class BulkFieldingJob(StartJob):
         count = len(change.payload.get("target_group_ids", []))
         return f"{change.payload.get('action', '').title()} {count} target group{'s' if count != 1 else ''}"
 
-    def send(self, client, change, etag):
+    def send(self, adapter, change, version):
         job = job_of(change)
-        return client.start_batch_job(
+        return adapter.client.start_batch_job(
             job.project.remote_id,
             change.payload["action"],
             change.payload["target_group_ids"],
@@ -246,9 +248,9 @@ def poll_job_once(job, client=None):
         return True
     if not job.remote_job_id:
         return settle_if_never_started(job)
-    from sync.cint import client_for
+    from sync.suppliers import adapter_for
 
-    client = client or client_for(job.project.connection)
+    client = client or adapter_for(job.project.connection).client
     job.polls += 1
     try:
         data = _read_job(client, job).data or {}
@@ -258,7 +260,7 @@ def poll_job_once(job, client=None):
             f"The supplier no longer knows this job ({exc.message}). Refresh the target group to see "
             "its current state.",
         )
-    except errors.CintError as exc:
+    except errors.SupplierError as exc:
         if not exc.retryable or job.polls >= MAX_POLLS:
             return _fail(job, f"The job's progress could not be read: {exc.message}")
         return _wait(job)
@@ -318,7 +320,7 @@ def _completed(job, client, data):
     tg = job.target_group
     try:
         record_runs(client, tg)
-    except errors.CintError as exc:
+    except errors.SupplierError as exc:
         log.warning("launched %s but could not read its fielding runs: %s", tg.pk, exc)
     tg.refresh_from_db()
     if tg.status == TargetGroup.Status.DRAFT:
@@ -329,7 +331,7 @@ def _completed(job, client, data):
     # and quotas the supplier launched with (failures are kept on the TG and the run).
     from sync.pull import sync_target_group
 
-    sync_target_group(tg, client=client)
+    sync_target_group(tg)
 
 
 def _failed(job, client, data):
@@ -380,7 +382,7 @@ def _after_batch(job, client):
     for tg in job.target_groups.filter(remote_id__in=job.result.get("updated", [])):
         try:
             record_runs(client, tg)
-        except errors.CintError as exc:
+        except errors.SupplierError as exc:
             log.warning("batch %s changed %s but its runs could not be read: %s", job.pk, tg.pk, exc)
         tg.refresh_from_db()
         if tg.status != status:

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from suppliers.cint import errors
+from suppliers import errors
 
 from .models import AccountUser, BusinessUnit, ProfilingTemplate, Question
 
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def client_for(connection):
-    from sync.cint import client_for as build
+    from sync.suppliers import supplier_client as build
 
     return build(connection)
 
@@ -69,7 +69,7 @@ def ensure_directory(connection):
         return ""
     try:
         refresh_directory(connection)
-    except errors.CintError as exc:
+    except errors.SupplierError as exc:
         log.warning("could not read the account directory of %s: %s", connection, exc)
         return f"The account's users and business units could not be loaded: {exc.message}"
     return ""
@@ -143,7 +143,7 @@ def questions_for(connection, locale):
             refresh_questions(connection, locale)
             error = ""
             cache.set(tried, error, 24 * 3600)
-        except errors.CintError as exc:
+        except errors.SupplierError as exc:
             error = f"The question library for {locale} could not be loaded: {exc.message}"
             cache.set(tried, error, 300)
     return Question.objects.filter(connection=connection, locale=locale), error
@@ -157,7 +157,7 @@ def question_with_options(connection, locale, question_id):
     if question.options_fetched_at is None:
         try:
             refresh_options(question)
-        except errors.CintError as exc:
+        except errors.SupplierError as exc:
             return question, f"The answer options of {question.name} could not be loaded: {exc.message}"
     return question, ""
 
@@ -201,7 +201,7 @@ def templates_for(connection, locale):
         try:
             refresh_templates(connection)
             cache.set(tried, True, 24 * 3600)
-        except errors.CintError as exc:
+        except errors.SupplierError as exc:
             cache.set(tried, True, 300)
             error = f"The profiling templates could not be loaded: {exc.message}"
     templates = [
@@ -211,7 +211,7 @@ def templates_for(connection, locale):
 
 
 def template_profiles(template):
-    """The template's profiles (fetched once). Raises CintError when the supplier can't be read."""
+    """The template's profiles (fetched once). Raises SupplierError when the supplier can't be read."""
     if template.profiles_fetched_at is None:
         data = client_for(template.connection).get_profiling_template(template.remote_id).data or {}
         template.profiles = data.get("profiles") or []

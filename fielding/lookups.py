@@ -9,7 +9,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from suppliers.cint import errors
+from suppliers import errors
 
 from .draft import draft_body, is_created, rfc3339
 from .models import SupplierLookup
@@ -83,7 +83,7 @@ def run(lookup, client=None):
     """Ask the supplier once and record the answer. Returns the lookup."""
     if lookup.is_settled:
         return lookup
-    from sync.cint import client_for
+    from sync.suppliers import supplier_client as client_for
 
     tg = lookup.target_group
     client = client or client_for(tg.project.connection)
@@ -92,7 +92,7 @@ def run(lookup, client=None):
             lookup.result = _feasibility(client, tg, lookup.inputs)
         else:
             lookup.result = _interlock(client, tg, lookup)
-    except errors.CintError as exc:
+    except errors.SupplierError as exc:
         lookup.state = State.FAILED
         lookup.message = _words(lookup, exc)
     else:

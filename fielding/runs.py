@@ -68,8 +68,8 @@ def set_target_group_status(run, tg=None):
 
 
 def record_runs(client, tg):
-    """Mirror the TG's fielding runs (``fielding.sync``) and let its status follow the current run."""
-    from .sync import sync_fielding_runs
+    """Mirror the TG's fielding runs (``fielding.mirror``) and let its status follow the current run."""
+    from .mirror import sync_fielding_runs
 
     sync_fielding_runs(client, tg)
     run = current_run(tg)
@@ -79,7 +79,10 @@ def record_runs(client, tg):
 
 
 class RunChange(ChangeKind):
+    """A fielding run action: Cint's fielding runs, sent through the Cint client the adapter holds."""
+
     action = None
+    capability = "fielding_runs"
 
     def describe(self, change):
         tg = change.target_group
@@ -92,7 +95,7 @@ class RunChange(ChangeKind):
     def run(self, change):
         return FieldingRun.objects.select_related("target_group__project").get(pk=change.payload["fielding_run"])
 
-    def etag(self, change):
+    def version(self, change):
         return self.run(change).etag
 
     def record_intent(self, change):
@@ -103,10 +106,12 @@ class RunChange(ChangeKind):
         FieldingRun.objects.filter(pk=run.pk).update(status=run.status, end_fielding_at=run.end_fielding_at)
         set_target_group_status(run, change.target_group)
 
-    def send(self, client, change, etag):
+    def send(self, adapter, change, version):
+        client = adapter.client
         run = self.run(change)
+        etag = version
         if not etag:  # never read with its ETag: read it now, so If-Match is right
-            self.refresh(client, change)
+            self.refresh(adapter, change)
             run = self.run(change)
             etag = run.etag
         tg = run.target_group
@@ -134,10 +139,10 @@ class RunChange(ChangeKind):
         run.save()
         set_target_group_status(run)
 
-    def refresh(self, client, change):
+    def refresh(self, adapter, change):
         run = self.run(change)
         tg = run.target_group
-        response = client.get_fielding_run(tg.project.remote_id, tg.remote_id, run.remote_id)
+        response = adapter.client.get_fielding_run(tg.project.remote_id, tg.remote_id, run.remote_id)
         store_run(run, response.data or {}, etag=response.etag)
 
     def verdict(self, change):

@@ -6,7 +6,7 @@ import logging
 from celery import shared_task
 
 from projects.models import SupplierConnection
-from suppliers.cint import errors
+from suppliers import errors
 
 from . import jobs, library, lookups
 from .models import FieldingJob, SupplierLookup
@@ -47,5 +47,5 @@ def refresh_reference_data(connection_id=None):
     for connection in connections:
         try:
             library.refresh_all(connection)
-        except errors.CintError as exc:
+        except errors.SupplierError as exc:
             log.warning("could not refresh the reference data of %s: %s", connection, exc)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from projects.models import Role, TargetGroup
-from suppliers.cint import errors
+from suppliers import errors
 from sync.models import RemoteChange
 from sync.outbox import describe
 
@@ -162,7 +162,7 @@ def stats(request, pk):
     else:
         try:
             data = _read_stats(tg, interval)
-        except errors.CintError as exc:
+        except errors.SupplierError as exc:
             context["error"] = f"The supplier's figures could not be read: {exc.message}"
         else:
             context.update(data)
@@ -175,7 +175,7 @@ def _read_stats(tg, interval):
     key = f"fielding-stats:{tg.pk}:{interval}"
     data = cache.get(key)
     if data is None:
-        from sync.cint import client_for
+        from sync.suppliers import supplier_client as client_for
 
         client = client_for(tg.project.connection)
         project_id = tg.project.remote_id

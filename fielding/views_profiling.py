@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.models import TargetGroup
-from suppliers.cint import errors
+from suppliers import errors
 
 from . import permissions
 from .changes import request_draft_update
@@ -146,7 +146,7 @@ def apply_template(request, pk):
     template = ProfilingTemplate.objects.get(connection=connection, remote_id=form.cleaned_data["template"])
     try:
         items = template_profiles(template)
-    except errors.CintError as exc:
+    except errors.SupplierError as exc:
         return _invalid(
             request,
             tg,

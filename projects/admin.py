@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from .models import Project, SupplierConnection, TargetGroup
 
-REMOTE_FIELDS = ("remote_id", "etag", "remote_created_at", "remote_updated_at", "synced_at", "vanished_at")
+REMOTE_FIELDS = ("remote_id", "version", "remote_created_at", "remote_updated_at", "synced_at", "vanished_at")
 
 
 @admin.register(SupplierConnection)

@@ -8,6 +8,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from suppliers.records import TargetGroupRef
+from suppliers.registry import capabilities_of
+
 
 class SupplierKind(models.TextChoices):
     CINT = "cint", "Cint Exchange"
@@ -34,6 +37,11 @@ class SupplierConnection(models.Model):
     def __str__(self):
         return f"{self.label} ({self.get_kind_display()} {self.account_id})"
 
+    @property
+    def capabilities(self):
+        """What this connection's supplier can do (`suppliers.adapter.Capabilities`)."""
+        return capabilities_of(self.kind)
+
 
 # The remote id of a row asked for in the cockpit that the supplier has not created yet.
 PENDING_PREFIX = "pending-"
@@ -43,7 +51,9 @@ class RemoteMixin(models.Model):
     """Bookkeeping shared by every row mirrored from a supplier."""
 
     remote_id = models.CharField(max_length=64, db_index=True)
-    etag = models.CharField(max_length=200, blank=True)
+    # The supplier's version of the row (an ETag), sent back in If-Match; empty where
+    # the supplier keeps no versions.
+    version = models.CharField(max_length=200, blank=True)
     remote_created_at = models.DateTimeField(null=True, blank=True)
     remote_updated_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
@@ -92,6 +102,7 @@ class TargetGroup(RemoteMixin):
         LIVE = "live", "Live"
         PAUSED = "paused", "Paused"
         COMPLETED = "completed", "Completed"
+        CLOSED = "closed", "Closed"
         ARCHIVED = "archived", "Archived"
 
     class PricingModel(models.TextChoices):
@@ -102,6 +113,10 @@ class TargetGroup(RemoteMixin):
     human_readable_id = models.CharField(max_length=40, blank=True)
     name = models.CharField(max_length=255)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    # The supplier's own word for the status where it reads differently ("Inactive"), and
+    # why the supplier changed it by itself ("goal met"), when it says.
+    status_label = models.CharField(max_length=40, blank=True)
+    status_reason = models.CharField(max_length=300, blank=True)
     locale = models.CharField(max_length=12, help_text="Cint locale code, e.g. eng_us.")
     business_unit_id = models.CharField(max_length=64, blank=True)
     project_manager_id = models.CharField(max_length=64, blank=True)
@@ -153,8 +168,28 @@ class TargetGroup(RemoteMixin):
     def is_launched(self):
         return self.status not in (self.Status.DRAFT,)
 
+    @property
+    def ref(self):
+        """Where the supplier keeps this target group (`suppliers.records.TargetGroupRef`)."""
+        return TargetGroupRef(self.project.remote_id, self.remote_id)
+
+    @property
+    def capabilities(self):
+        return self.project.connection.capabilities
+
+    @property
+    def status_text(self):
+        """The status in the supplier's word where it has its own, else the cockpit's."""
+        return self.status_label or self.get_status_display()
+
+    def take_version(self, version):
+        """Keep the supplier's newest version of this target group (what the next change sends in If-Match)."""
+        if version and version != self.version:
+            self.version = version
+            TargetGroup.objects.filter(pk=self.pk).update(version=version)
+
     def needs_full_read(self):
-        """Make the next pull read this target group in full, whatever its ETag says."""
+        """Make the next pull read this target group in full, whatever its version says."""
         self.synced_at = None
         TargetGroup.objects.filter(pk=self.pk).update(synced_at=None)
 

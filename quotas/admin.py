@@ -18,7 +18,7 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ("quotas_enabled", "conditions_kind")
     search_fields = ("name", "remote_id", "target_group__name")
     list_select_related = ("target_group", "interlocked_profile")
-    readonly_fields = ("remote_id", "etag", "synced_at", "vanished_at", "remote_created_at", "remote_updated_at")
+    readonly_fields = ("remote_id", "version", "synced_at", "vanished_at", "remote_created_at", "remote_updated_at")
     raw_id_fields = ("target_group", "interlocked_profile")
     inlines = [QuotaInline]
 
@@ -45,7 +45,7 @@ class InterlockedProfileAdmin(admin.ModelAdmin):
     list_display = ("name", "target_group", "quotas_enabled", "synced_at", "vanished_at")
     list_filter = ("quotas_enabled",)
     search_fields = ("name", "remote_id", "target_group__name")
-    readonly_fields = ("remote_id", "etag", "synced_at", "vanished_at", "remote_created_at", "remote_updated_at")
+    readonly_fields = ("remote_id", "version", "synced_at", "vanished_at", "remote_created_at", "remote_updated_at")
     raw_id_fields = ("target_group",)
     inlines = [InterlockCellInline]
 

@@ -8,41 +8,27 @@ Payloads (what `request_change(kind, ..., payload=...)` takes):
 * ``set_quota_goals``: ``{"goals": {quota or interlock cell remote id: completes goal}}``.
 * ``set_target_group_filling_goal``: ``{"filling_goal": int}``.
 
-Each kind shows its intent on the local rows at once, sends with the change's
-idempotency key and the target group's ETag, stores the supplier's answer, and after a
-412 re-reads the supplier to decide whether the change is still needed. The payload is
-kept exactly as asked; names for messages come from the local rows.
+Each kind shows its intent on the local rows at once, sends through the supplier's
+adapter with the change's idempotency key and the target group's version, stores the
+supplier's answer, and after a 412 (or before re-sending to a supplier that does not
+de-duplicate) re-reads the supplier to decide whether the change is still needed. The
+payload is kept exactly as asked; names for messages come from the local rows.
 """
 
 from django.utils import timezone
 
 from projects.models import PENDING_PREFIX
-from suppliers.cint import errors
+from suppliers import errors
+from suppliers.adapter import Unsupported
 from sync.outbox import ChangeKind, State, Verdict, register
-from sync.pull import refresh_details
+from sync.pull import refresh_target_group
 
+from .mirror import remove_interlock, upsert_interlock, upsert_profile, upsert_profiles
 from .models import InterlockCell, InterlockedProfile, Profile, Quota
-from .sync import (
-    profiles_in,
-    remove_interlocked_profile,
-    take_etag,
-    upsert_interlocked_profile,
-    upsert_profile,
-    upsert_profiles,
-)
 
 
 def _key(change):
     return str(change.idempotency_key)
-
-
-def _if_match(etag):
-    return etag or None
-
-
-def _ids(change):
-    tg = change.target_group
-    return tg.project.remote_id, tg.remote_id
 
 
 def _quoted(name, unnamed="this profile"):
@@ -50,24 +36,25 @@ def _quoted(name, unnamed="this profile"):
 
 
 class ProfilesChange(ChangeKind):
-    """A change to the target group's profiles: `refresh` re-reads all of them (v2)."""
+    """A change to the target group's profiles: `refresh` re-reads all of them."""
 
-    def refresh(self, client, change):
+    def refresh(self, adapter, change):
         tg = change.target_group
-        response = client.list_profiles(*_ids(change))
-        change.remote_profiles = response.data or {}
-        upsert_profiles(tg, change.remote_profiles, exclude_change=change)
-        if response.etag:
-            take_etag(tg, response)
-        else:
-            refresh_details(client, tg, exclude_change=change)
+        snapshot = adapter.read_profiles(tg.ref)
+        change.remote_profiles = snapshot
+        upsert_profiles(tg, snapshot)
+        if snapshot.version:
+            tg.take_version(snapshot.version)
+        elif adapter.capabilities.versions:
+            refresh_target_group(adapter, tg)
 
     def remote(self, change):
-        """The supplier's profiles payload read by `refresh` (None if not read)."""
+        """The supplier's `ProfilesSnapshot` read by `refresh` (None if not read)."""
         return getattr(change, "remote_profiles", None)
 
 
 class QuotaToggle(ProfilesChange):
+    capability = "quota_switch"
     enable = True
 
     @property
@@ -91,22 +78,23 @@ class QuotaToggle(ProfilesChange):
     def record_intent(self, change):
         Profile.objects.filter(pk=change.profile_id).update(quotas_enabled=self.enable)
 
-    def send(self, client, change, etag):
+    def send(self, adapter, change, version):
         if change.profile is None:
             raise errors.NotFound("The profile of this change no longer exists in the cockpit.", status=404)
-        method = client.enable_quotas if self.enable else client.disable_quotas
-        return method(*_ids(change), change.profile.remote_id, idempotency_key=_key(change), if_match=_if_match(etag))
+        return adapter.set_quotas_enabled(
+            change.target_group.ref, change.profile.remote_id, self.enable, key=_key(change), version=version
+        )
 
-    def applied(self, change, response):
-        upsert_profile(change.target_group, response.data or {}, exclude_change=change)
-        take_etag(change.target_group, response)
+    def applied(self, change, answer):
+        upsert_profile(change.target_group, answer.profile)
+        change.target_group.take_version(answer.version)
 
     def verdict(self, change):
         remote = self.remote(change)
         if remote is None:
             return Verdict(needed=True)
         name = self.profile_name(change)
-        found = profiles_in(remote).get(change.profile.remote_id if change.profile else None)
+        found = remote.profile(change.profile.remote_id if change.profile else None)
         if found is None:
             return Verdict(
                 needed=False,
@@ -114,7 +102,7 @@ class QuotaToggle(ProfilesChange):
                 reason=f"The profile {_quoted(name)} no longer exists at the supplier, so its quotas could not be "
                 f"{self.state_word}. Refresh the page to see the target group's current profiles.",
             )
-        if bool(found[0].get("quotas_enabled")) == self.enable:
+        if found.quotas_enabled == self.enable:
             return Verdict(
                 needed=False,
                 reason=f"Quotas on {_quoted(name)} were already {self.state_word} at the supplier; nothing more to do.",
@@ -146,6 +134,27 @@ class CreateInterlock(ProfilesChange):
 
     name = "create_interlock"
     label = "Create an interlock"
+    capability = "interlocks"
+
+    def check(self, change, capabilities):
+        super().check(change, capabilities)
+        limits = capabilities.interlocks
+        wanted = list(change.payload.get("profile_ids") or [])
+        if not limits.min_members <= len(wanted) <= limits.max_members:
+            raise Unsupported(
+                f"An interlock joins {limits.min_members} to {limits.max_members} {limits.member_word} at "
+                f"{change.connection.get_kind_display()}; {len(wanted)} were chosen, so nothing was sent."
+            )
+        if limits.max_cells is not None:
+            cells = 1
+            for profile in Profile.objects.filter(target_group=change.target_group, remote_id__in=wanted):
+                cells *= max(1, len(profile.conditions or []))
+            if cells > limits.max_cells:
+                raise Unsupported(
+                    f"These {limits.member_word} would make {cells:,} combinations; "
+                    f"{change.connection.get_kind_display()} takes at most {limits.max_cells:,}, so nothing was sent. "
+                    f"Interlock fewer {limits.member_word}, or ones with fewer answers."
+                )
 
     def profile_names(self, change):
         """{remote id: name} of the profiles to interlock, in the order asked."""
@@ -167,40 +176,40 @@ class CreateInterlock(ProfilesChange):
         placeholder, _ = InterlockedProfile.objects.update_or_create(
             target_group=tg,
             remote_id=placeholder_id(change),
-            defaults={"name": ", ".join(n for n in names.values() if n)[:255], "quotas_enabled": True,
-                      "vanished_at": None},
+            defaults={
+                "name": ", ".join(n for n in names.values() if n)[:255],
+                "quotas_enabled": True,
+                "vanished_at": None,
+            },
         )
         Profile.objects.filter(target_group=tg, remote_id__in=list(names)).update(interlocked_profile=placeholder)
 
-    def send(self, client, change, etag):
-        return client.create_interlocked_profile(
-            *_ids(change),
-            profile_ids=list(change.payload.get("profile_ids") or []),
-            target_group_filling_goal=int(change.payload.get("target_group_filling_goal") or 0),
-            idempotency_key=_key(change),
-            if_match=_if_match(etag),
+    def send(self, adapter, change, version):
+        return adapter.create_interlock(
+            change.target_group.ref,
+            list(change.payload.get("profile_ids") or []),
+            filling_goal=int(change.payload.get("target_group_filling_goal") or 0),
+            key=_key(change),
+            version=version,
         )
 
-    def applied(self, change, response):
+    def applied(self, change, answer):
         tg = change.target_group
         InterlockedProfile.objects.filter(target_group=tg, remote_id=placeholder_id(change)).delete()
-        data = response.data or {}
-        interlock = data.get("interlocked_profile") if "interlocked_profile" in data else data
-        upsert_interlocked_profile(tg, interlock, exclude_change=change)
-        take_etag(tg, response)
+        upsert_interlock(tg, answer.interlock, answer.members)
+        tg.take_version(answer.version)
 
-    def revert(self, client, change):
+    def revert(self, adapter, change):
         InterlockedProfile.objects.filter(target_group=change.target_group, remote_id=placeholder_id(change)).delete()
-        super().revert(client, change)
+        super().revert(adapter, change)
 
     def verdict(self, change):
         remote = self.remote(change)
         if remote is None:
             return Verdict(needed=True)
         wanted = list(change.payload.get("profile_ids") or [])
-        found = profiles_in(remote)
         names = self.profile_names(change)
-        missing = [rid for rid in wanted if rid not in found]
+        missing = [rid for rid in wanted if remote.profile(rid) is None]
         if missing:
             gone = ", ".join(_quoted(names.get(rid, "")) for rid in missing)
             return Verdict(
@@ -209,9 +218,8 @@ class CreateInterlock(ProfilesChange):
                 reason=f"The profile {gone} no longer exists at the supplier, so the interlock was not created. "
                 "Refresh the page and choose the profiles again.",
             )
-        interlock = remote.get("interlocked_profile") or None
-        if interlock:
-            members = {rid for rid, (_, interlock_id) in found.items() if interlock_id == interlock.get("id")}
+        for interlock in remote.interlocks:
+            members = remote.members(interlock.remote_id)
             if members == set(wanted):
                 return Verdict(
                     needed=False, reason="These profiles were already interlocked at the supplier; nothing more to do."
@@ -220,7 +228,7 @@ class CreateInterlock(ProfilesChange):
                 return Verdict(
                     needed=False,
                     state=State.CONFLICT,
-                    reason=f"The supplier already has the interlock “{interlock.get('name', '')}” on some of these "
+                    reason=f"The supplier already has the interlock “{interlock.name}” on some of these "
                     "profiles. Remove that interlock first, then ask again.",
                 )
         return Verdict(needed=True)
@@ -230,6 +238,7 @@ class CreateInterlock(ProfilesChange):
 class RemoveInterlock(ProfilesChange):
     name = "remove_interlock"
     label = "Remove an interlock"
+    capability = "interlocks"
 
     def _interlock_id(self, change):
         return change.payload.get("interlocked_profile_id") or ""
@@ -254,24 +263,20 @@ class RemoveInterlock(ProfilesChange):
             InterlockedProfile.objects.filter(pk=interlock.pk).update(vanished_at=timezone.now())
         Profile.objects.filter(interlocked_profile=interlock).update(interlocked_profile=None)
 
-    def send(self, client, change, etag):
-        return client.remove_interlocks(
-            *_ids(change), self._interlock_id(change), idempotency_key=_key(change), if_match=_if_match(etag)
+    def send(self, adapter, change, version):
+        return adapter.remove_interlock(
+            change.target_group.ref, self._interlock_id(change), key=_key(change), version=version
         )
 
-    def applied(self, change, response):
-        data = response.data or {}
-        remove_interlocked_profile(
-            change.target_group, self._interlock_id(change), data.get("data") or [], exclude_change=change
-        )
-        take_etag(change.target_group, response)
+    def applied(self, change, answer):
+        remove_interlock(change.target_group, self._interlock_id(change), answer.members)
+        change.target_group.take_version(answer.version)
 
     def verdict(self, change):
         remote = self.remote(change)
         if remote is None:
             return Verdict(needed=True)
-        interlock = remote.get("interlocked_profile") or None
-        if not interlock or interlock.get("id") != self._interlock_id(change):
+        if remote.interlock(self._interlock_id(change)) is None:
             name = self.interlock_name(change)
             return Verdict(
                 needed=False,
@@ -287,6 +292,29 @@ class SetQuotaGoals(ProfilesChange):
 
     name = "set_quota_goals"
     label = "Change quota goals"
+    capability = "quota_goals"
+
+    def check(self, change, capabilities):
+        super().check(change, capabilities)
+        limits = capabilities.interlocks
+        if limits is None or (limits.min_cell_goal <= 0 and limits.max_cell_goal is None):
+            return
+        goals = self.goals(change)
+        cells = InterlockCell.objects.filter(
+            interlocked_profile__target_group=change.target_group, remote_id__in=list(goals)
+        ).values_list("remote_id", "text")
+        highest = limits.max_cell_goal if limits.max_cell_goal is not None else float("inf")
+        wrong = [text for rid, text in cells if not limits.min_cell_goal <= goals[rid] <= highest]
+        if wrong:
+            bounds = (
+                f"{limits.min_cell_goal:,} to {limits.max_cell_goal:,}"
+                if limits.max_cell_goal
+                else (f"at least {limits.min_cell_goal:,}")
+            )
+            raise Unsupported(
+                f"Each combination's goal must be {bounds} at {change.connection.get_kind_display()} "
+                f"({', '.join(_quoted(t, 'a combination') for t in wrong)}), so nothing was sent."
+            )
 
     def goals(self, change):
         return {str(rid): int(goal) for rid, goal in (change.payload.get("goals") or {}).items()}
@@ -316,13 +344,13 @@ class SetQuotaGoals(ProfilesChange):
                 if row.completes_goal != goals[row.remote_id]:
                     model.objects.filter(pk=row.pk).update(completes_goal=goals[row.remote_id])
 
-    def refresh(self, client, change):
+    def refresh(self, adapter, change):
         # The re-read may delete quotas the supplier no longer has: keep their names for the verdict.
         change.quota_texts = self.quota_texts(change)
-        super().refresh(client, change)
+        super().refresh(adapter, change)
 
-    def body(self, change):
-        """``{"profiles": [{"profile_id", "quotas": [{"quota_id", "filling_goal"}]}]}`` from the local rows."""
+    def owned_goals(self, change):
+        """{(owner remote id, quota remote id): goal}; the owner is the quota's profile or the cell's interlock."""
         tg = change.target_group
         goals = self.goals(change)
         owners = {}
@@ -338,29 +366,21 @@ class SetQuotaGoals(ProfilesChange):
                 "The cockpit no longer knows some of these quotas. Refresh from the supplier and set the goals again.",
                 status=404,
             )
-        profiles = {}
-        for rid, goal in sorted(goals.items()):
-            profiles.setdefault(owners[rid], []).append({"quota_id": rid, "filling_goal": goal})
-        return {"profiles": [{"profile_id": pid, "quotas": profiles[pid]} for pid in sorted(profiles)]}
+        return {(owners[rid], rid): goal for rid, goal in goals.items()}
 
-    def send(self, client, change, etag):
-        return client.update_filling_goals(
-            *_ids(change), self.body(change), idempotency_key=_key(change), if_match=_if_match(etag)
+    def send(self, adapter, change, version):
+        return adapter.set_quota_goals(
+            change.target_group.ref, self.owned_goals(change), key=_key(change), version=version
         )
 
-    def applied(self, change, response):
-        data = response.data or {}
-        if "data" in data or "interlocked_profile" in data:
-            upsert_profiles(change.target_group, data, exclude_change=change)
-        elif data.get("id"):
-            upsert_profile(change.target_group, data, exclude_change=change)
-        take_etag(change.target_group, response)
+    def applied(self, change, answer):
+        store_profiles_answer(change.target_group, answer)
 
     def verdict(self, change):
         remote = self.remote(change)
         if remote is None:
             return Verdict(needed=True)
-        current = remote_goals(remote)
+        current = remote.goals()
         goals = self.goals(change)
         texts = getattr(change, "quota_texts", None) or self.quota_texts(change)
         missing = [rid for rid in goals if rid not in current]
@@ -377,19 +397,13 @@ class SetQuotaGoals(ProfilesChange):
         return Verdict(needed=True)
 
 
-def remote_goals(payload):
-    """{quota or cell id: completes goal} in a v2 profiles payload."""
-    goals = {}
-    for data, _ in profiles_in(payload).values():
-        quotas = data.get("quotas") or {}
-        for quota in [*(quotas.get("ungrouped") or []), *(quotas.get("grouped") or [])]:
-            if isinstance(quota, dict) and quota.get("id"):
-                goals[quota["id"]] = int(quota.get("completes_goal", quota.get("filling_goal")) or 0)
-    interlock = (payload or {}).get("interlocked_profile") or {}
-    for cell in (interlock.get("quotas") or {}).get("ungrouped") or []:
-        if cell.get("id"):
-            goals[cell["id"]] = int(cell.get("completes_goal", cell.get("filling_goal")) or 0)
-    return goals
+def store_profiles_answer(tg, answer):
+    """An answer that carries all profiles, or one: mirror whichever it is, and keep its version."""
+    if answer.profiles is not None:
+        upsert_profiles(tg, answer.profiles)
+    elif answer.profile is not None:
+        upsert_profile(tg, answer.profile)
+    tg.take_version(answer.version)
 
 
 @register
@@ -398,6 +412,7 @@ class SetTargetGroupFillingGoal(ChangeKind):
 
     name = "set_target_group_filling_goal"
     label = "Change the filling goal"
+    capability = "filling_goal"
 
     def wanted(self, change):
         return int(change.payload.get("filling_goal") or 0)
@@ -412,27 +427,25 @@ class SetTargetGroupFillingGoal(ChangeKind):
             tg.filling_goal = goal
             type(tg).objects.filter(pk=tg.pk).update(filling_goal=goal)
 
-    def send(self, client, change, etag):
-        body = {"filling_goal": self.wanted(change)}
-        return client.update_filling_goals(*_ids(change), body, idempotency_key=_key(change), if_match=_if_match(etag))
+    def send(self, adapter, change, version):
+        return adapter.set_filling_goal(change.target_group.ref, self.wanted(change), key=_key(change), version=version)
 
-    def applied(self, change, response):
+    def applied(self, change, answer):
         tg = change.target_group
-        data = response.data or {}
-        if "data" in data or "interlocked_profile" in data:
-            upsert_profiles(tg, data, exclude_change=change)
+        store_profiles_answer(tg, answer)
         tg.filling_goal = self.wanted(change)
         type(tg).objects.filter(pk=tg.pk).update(filling_goal=tg.filling_goal)
-        take_etag(tg, response)
 
-    def refresh(self, client, change):
-        change.remote_details = refresh_details(client, change.target_group, exclude_change=change)
+    def refresh(self, adapter, change):
+        # A new filling goal moves the quota goals too (the supplier rescales them): read both.
+        change.remote_record = refresh_target_group(adapter, change.target_group)
+        upsert_profiles(change.target_group, adapter.read_profiles(change.target_group.ref))
 
     def verdict(self, change):
-        details = getattr(change, "remote_details", None)
-        if details is None:
+        record = getattr(change, "remote_record", None)
+        if record is None:
             return Verdict(needed=True)
-        if int(details.get("filling_goal") or 0) == self.wanted(change):
+        if (record.filling_goal or 0) == self.wanted(change):
             return Verdict(
                 needed=False,
                 reason=f"The supplier already had a filling goal of {self.wanted(change)}; nothing more to do.",

@@ -1,8 +1,8 @@
 from django import forms
 
-from .models import Profile
+from .models import InterlockCell, Profile
 
-MAX_INTERLOCKED_PROFILES = 6  # the contract: "from up to 6 existing profiles"
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
 
 class ProfileChoiceField(forms.ModelMultipleChoiceField):
@@ -14,7 +14,7 @@ class InterlockForm(forms.Form):
     profiles = ProfileChoiceField(
         queryset=Profile.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least two profiles to interlock."},
+        error_messages={"required": "Choose the profiles to interlock."},
     )
     filling_goal = forms.IntegerField(
         label="Target group filling goal",
@@ -34,13 +34,33 @@ class InterlockForm(forms.Form):
         if profiles is not None:  # already loaded by the page: reuse them for the choices
             self.fields["profiles"].choices = [(p.pk, p.name) for p in profiles if not p.vanished_at]
         self.initial.setdefault("filling_goal", target_group.filling_goal or None)
+        self.limits = target_group.capabilities.interlocks
+        if self.limits is not None:
+            word = self.limits.member_word
+            self.fields["profiles"].error_messages["required"] = (
+                f"Choose at least {NUMBER_WORDS.get(self.limits.min_members, self.limits.min_members)} {word} to "
+                "interlock."
+            )
 
     def clean_profiles(self):
         chosen = list(self.cleaned_data["profiles"])
-        if len(chosen) < 2:
-            raise forms.ValidationError("Choose at least two profiles to interlock.")
-        if len(chosen) > MAX_INTERLOCKED_PROFILES:
-            raise forms.ValidationError(f"The supplier interlocks at most {MAX_INTERLOCKED_PROFILES} profiles at once.")
+        limits = self.limits
+        if limits is None:
+            raise forms.ValidationError("This supplier does not interlock quotas.")
+        word = limits.member_word
+        if len(chosen) < limits.min_members:
+            raise forms.ValidationError(self.fields["profiles"].error_messages["required"])
+        if len(chosen) > limits.max_members:
+            raise forms.ValidationError(f"The supplier interlocks at most {limits.max_members} {word} at once.")
+        if limits.max_cells is not None:
+            cells = 1
+            for profile in chosen:
+                cells *= max(1, len(profile.conditions or []))
+            if cells > limits.max_cells:
+                raise forms.ValidationError(
+                    f"These {word} make {cells:,} combinations; the supplier takes at most {limits.max_cells:,}. "
+                    f"Choose fewer {word}, or ones with fewer answers."
+                )
         problems = []
         for profile in chosen:
             if profile.interlocked_profile_id:
@@ -55,18 +75,24 @@ class InterlockForm(forms.Form):
 class QuotaGoalsForm(forms.Form):
     """One integer field per quota of a profile (or cell of an interlock), named `goal-<pk>`."""
 
-    def __init__(self, *args, quotas, **kwargs):
+    def __init__(self, *args, quotas, limits=None, **kwargs):
+        """`limits`: the supplier's `InterlockLimits`, whose cell goal bounds apply to interlock cells."""
         super().__init__(*args, **kwargs)
         self.quotas = list(quotas)
         for quota in self.quotas:
+            lowest, highest = 0, None
+            if limits is not None and isinstance(quota, InterlockCell):
+                lowest, highest = max(0, limits.min_cell_goal), limits.max_cell_goal
             self.fields[self.field_name(quota)] = forms.IntegerField(
                 label=quota.text,
-                min_value=0,
+                min_value=lowest,
+                max_value=highest,
                 initial=quota.completes_goal,
                 error_messages={
-                    "required": "Give a goal (0 or more).",
+                    "required": f"Give a goal ({lowest} or more).",
                     "invalid": "Enter a whole number, such as 120.",
-                    "min_value": "A goal cannot be negative.",
+                    "min_value": "A goal cannot be negative." if lowest == 0 else f"A goal must be at least {lowest}.",
+                    "max_value": f"A goal can be at most {highest:,}." if highest else "",
                 },
             )
 

@@ -76,6 +76,10 @@ class QuotaFields(models.Model):
     completes_goal = models.PositiveIntegerField(default=0)
     completes = models.PositiveIntegerField(default=0)
     prescreens = models.PositiveIntegerField(default=0)
+    # A cap on traffic below the goal (PureSpectrum's current_target); null where there is none.
+    traffic_cap = models.PositiveIntegerField(null=True, blank=True)
+    # Anything else the supplier says about the quota (locked, currently open, criteria…).
+    extra = models.JSONField(default=dict, blank=True)
     position = models.PositiveIntegerField(default=0)
     synced_at = models.DateTimeField(null=True, blank=True)
 

@@ -183,7 +183,9 @@ def quota_goals(request, pk, profile_pk):
 def interlock_goals(request, pk, interlock_pk):
     tg = _target_group(pk)
     interlock = get_object_or_404(InterlockedProfile, pk=interlock_pk, target_group=tg, vanished_at__isnull=True)
-    form = QuotaGoalsForm(request.POST, quotas=interlock.cells.order_by("position", "pk"))
+    form = QuotaGoalsForm(
+        request.POST, quotas=interlock.cells.order_by("position", "pk"), limits=tg.capabilities.interlocks
+    )
     if not form.is_valid():
         message = "The cell goals were not changed: see below."
         return _invalid(request, tg, message, "profiles", interlock_goals_form=form)

@@ -5,7 +5,7 @@ out with the change's idempotency key, so a retry after a timeout or a 5xx is th
 same request to the supplier, never a second reconciliation.
 """
 
-from suppliers.cint import errors
+from suppliers import errors
 from sync.outbox import ChangeKind, register
 
 from .models import Submission
@@ -16,18 +16,19 @@ from .submissions import KIND, accepted
 class SubmitReconciliation(ChangeKind):
     name = KIND
     label = "Submit a reconciliation"
+    capability = "reconciliation"
 
     def describe(self, change):
         lines = change.payload.get("lines")
         name = change.payload.get("name", "")
         return f"Reconcile {lines:,} RIDs ({name})" if isinstance(lines, int) else self.label
 
-    def etag(self, change):
-        return ""  # a reconciliation is not guarded by an ETag
+    def version(self, change):
+        return ""  # a reconciliation is not guarded by a version
 
-    def send(self, client, change, etag):
+    def send(self, adapter, change, version):
         submission = Submission.objects.get(pk=change.payload["submission_id"])
-        return client.submit_reconciliation(
+        return adapter.client.submit_reconciliation(
             submission.csv, file_name=submission.name, idempotency_key=str(change.idempotency_key)
         )
 
@@ -40,17 +41,21 @@ class SubmitReconciliation(ChangeKind):
             )
         accepted(Submission.objects.get(pk=change.payload["submission_id"]), request_id)
 
-    def revert(self, client, change):
-        """A refused file changed nothing at the supplier and nothing locally: record the refusal."""
-        Submission.objects.filter(pk=change.payload["submission_id"]).update(state=Submission.State.FAILED)
+    def revert(self, adapter, change):
+        """A refused file changed nothing at the supplier and nothing locally: record the refusal in words."""
+        values = {"state": Submission.State.FAILED}
+        words = refusal_words(getattr(change, "error", None))
+        if words:
+            values["message"] = words
+        Submission.objects.filter(pk=change.payload["submission_id"]).update(**values)
 
 
-def refusal_words(change):
-    """Why the outbox gave up on a submission's change, in words a PM acts on."""
-    status = change.response_status
-    text, details = errors.parse_error_body(change.response)
-    said = "; ".join(part for part in (text.rstrip("."), errors.describe_details(details)) if part)
-    said = f" The supplier said: {said}." if said else ""
+def refusal_words(error):
+    """Why the supplier refused a submission (a `SupplierError`), in words a PM acts on; "" to use the outbox's."""
+    if error is None or error.retryable:
+        return ""
+    status = error.status
+    said = f" The supplier said: {error.said.rstrip('.')}." if error.said else ""
     if status in (400, 409, 422):
         return (
             f"The supplier refused this file, so nothing was reconciled.{said} "
@@ -59,8 +64,8 @@ def refusal_words(change):
     if status in (401, 403):
         return (
             "The supplier refused the cockpit's credentials, so nothing was reconciled. "
-            "Ask an administrator to check the Cint client id and secret, then submit again."
+            "Ask an administrator to check this supplier's credentials in the environment, then submit again."
         )
     if status == 404:
         return f"The supplier does not know this account, so nothing was reconciled.{said} Check the connection."
-    return change.message
+    return ""

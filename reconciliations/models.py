@@ -221,10 +221,6 @@ class Submission(models.Model):
             return self.message
         if self.change is None:
             return ""
-        if self.current_state == self.State.FAILED:
-            from .changes import refusal_words
-
-            return refusal_words(self.change)
         return self.change.message
 
 

@@ -12,8 +12,8 @@ from celery import shared_task
 from django.db.models import F
 
 from projects.models import SupplierConnection
-from suppliers.cint import errors
-from sync.cint import client_for
+from suppliers import errors
+from sync.suppliers import supplier_client as client_for
 
 from . import reports, submissions
 from .models import MAX_POLLS, EligibleReport, Submission
@@ -45,7 +45,7 @@ def follow_report(report_id):
     retry_after = None
     try:
         settled = reports.advance_report(report, client_for(report.connection))
-    except errors.CintError as exc:
+    except errors.SupplierError as exc:
         log.warning("eligible-RIDs report %s: %s", report.pk, exc)
         retry_after = getattr(exc, "retry_after", None)
         reports.record_error(report, exc, giving_up=report.polls >= MAX_POLLS)
@@ -72,7 +72,7 @@ def follow_submission(submission_id):
     retry_after = None
     try:
         settled = submissions.advance_submission(submission, client_for(submission.connection))
-    except errors.CintError as exc:
+    except errors.SupplierError as exc:
         log.warning("reconciliation %s: %s", submission.pk, exc)
         retry_after = getattr(exc, "retry_after", None)
         giving_up = not exc.retryable or submission.polls >= MAX_POLLS
@@ -100,6 +100,6 @@ def fetch_reason_codes(connection_id):
         return
     try:
         submissions.refresh_reason_codes(connection, client_for(connection))
-    except errors.CintError as exc:
+    except errors.SupplierError as exc:
         log.warning("reason codes of %s: %s", connection, exc)
         submissions.remember_reason_code_error(connection, exc)

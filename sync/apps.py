@@ -7,8 +7,8 @@ class SyncConfig(AppConfig):
 
     def ready(self):
         # Every app's `changes` module registers its outbox change kinds (quotas.changes, ...),
-        # its `sync` module the parts of a target group the pull sync mirrors (quotas.sync, ...),
+        # its `mirror` module the parts of a target group the pull sync mirrors (quotas.mirror, ...),
         # and its `webhooks` module the webhook events it applies (quotas.webhooks).
         autodiscover_modules("changes")
-        autodiscover_modules("sync")
+        autodiscover_modules("mirror")
         autodiscover_modules("webhooks")

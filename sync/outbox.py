@@ -6,20 +6,28 @@ knows nothing of profiles or fielding runs. The loop for one change:
 
 1. `request_change` writes the local intent and a pending `RemoteChange` in one
    transaction and enqueues `send_change` when that transaction commits.
-2. `process_change` claims the row, sends it with its idempotency key and the
-   current ETag, and records the outcome in words a PM understands:
+2. `process_change` claims the row, sends it through the adapter of the connection's
+   supplier (`sync.suppliers.adapter_for`) with its idempotency key and the target
+   group's current version (ETag), and records the outcome in words a PM understands:
    * 429 / 5xx / timeouts: back to pending and retried later with the same key;
      after `SYNC_MAX_ATTEMPTS` tries, `failed` and the local intent reverted;
    * 412: re-read the resource, and either find the change no longer needed
      (`applied` or `conflict`, with the reason) or re-send it once;
    * 400 / 404 / 422 / 401 / 403: `failed`, the supplier's words kept, the local
-     intent replaced by the supplier's truth.
+     intent replaced by the supplier's truth;
+   * a re-send of an operation the supplier does not de-duplicate by idempotency key
+     (its capabilities say which do) first re-reads and checks the verdict, so a write
+     whose answer was lost is never applied twice.
 3. Changes to one target group go out one at a time, in the order asked: a
    change waits while an earlier one of the same TG is unsettled, and each
    settled change enqueues the next.
 4. Whatever writes the supplier's values on a target group's rows (pull sync,
-   webhooks, a kind's refresh) calls `reapply_intents` afterwards, so the intent
-   of a change still on its way stays shown.
+   webhooks, and here a kind's `applied` and `refresh`) calls `reapply_intents` once
+   afterwards, so the intent of a change still on its way stays shown. Kinds and the
+   mirror functions never call it themselves.
+
+A change the connection's supplier cannot take (no adapter, or no capability for it)
+is refused by `request_change` with `Unsupported`, before anything is recorded.
 """
 
 import logging
@@ -30,7 +38,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from suppliers.cint import errors
+from suppliers import errors
+from suppliers.adapter import Unsupported
+from suppliers.registry import adapter_class
 
 from .models import RemoteChange
 
@@ -43,7 +53,7 @@ _kinds = {}
 
 @dataclass
 class Verdict:
-    """What a re-read after a 412 says about a change."""
+    """What a re-read (after a 412, or before a re-send) says about a change."""
 
     needed: bool
     state: str = State.APPLIED  # when not needed: APPLIED (already so) or CONFLICT
@@ -54,11 +64,22 @@ class ChangeKind:
     """How one kind of change is recorded, sent and reconciled with the supplier.
 
     Subclasses set `name` and `label` and implement `send`; the other hooks have
-    sensible defaults.
+    sensible defaults. `capability` names the `Capabilities` field the supplier must
+    have; `operation` is what the supplier's `idempotent_operations` are checked for.
     """
 
     name = ""
     label = ""
+    capability = ""
+    operation = ""
+
+    def check(self, change, capabilities) -> None:
+        """Raise `Unsupported` (in words) if the supplier cannot take this change; nothing is recorded then."""
+        if self.capability and not capabilities.allows(self.capability):
+            raise Unsupported(
+                f"{change.connection.get_kind_display()} does not offer this change ({self.label.lower()}), "
+                "so nothing was sent. Make it in the supplier's own site if it is needed."
+            )
 
     def describe(self, change) -> str:
         """One line for the changes panel, e.g. "Disable quotas on AGE"."""
@@ -73,32 +94,33 @@ class ChangeKind:
         caller's instance, so set its attributes too when changing the target group.
         """
 
-    def etag(self, change) -> str:
-        """The ETag sent in If-Match: the target group's latest by default."""
-        return change.target_group.etag if change.target_group_id else ""
+    def version(self, change) -> str:
+        """The version sent in If-Match: the target group's latest by default."""
+        return change.target_group.version if change.target_group_id else ""
 
-    def send(self, client, change, etag):  # pragma: no cover - abstract
+    def send(self, adapter, change, version):  # pragma: no cover - abstract
+        """Send the change through `adapter` (its verbs, or `adapter.client` for one supplier's features)."""
         raise NotImplementedError
 
-    def applied(self, change, response) -> None:
+    def applied(self, change, answer) -> None:
         """Store what the supplier answered on the local rows."""
 
-    def refresh(self, client, change) -> None:
-        """Re-read the resource from the supplier, so `etag` and the local rows are current."""
+    def refresh(self, adapter, change) -> None:
+        """Re-read the resource from the supplier, so `version` and the local rows are current."""
 
     def verdict(self, change) -> Verdict:
         """After `refresh`: is the change still needed?"""
         return Verdict(needed=True)
 
-    def revert(self, client, change) -> None:
+    def revert(self, adapter, change) -> None:
         """After a refusal: bring the local rows back to the supplier's truth.
 
         When the supplier cannot be read either, the target group is marked for a full
         read at the next pull, which replaces the intent with the supplier's values.
         """
         try:
-            self.refresh(client, change)
-        except errors.CintError as exc:  # the refusal is what the PM must see; log the rest
+            self.refresh(adapter, change)
+        except errors.SupplierError as exc:  # the refusal is what the PM must see; log the rest
             log.warning("could not re-read after a refused change %s: %s", change.pk, exc)
             if change.target_group_id:
                 change.target_group.needs_full_read()
@@ -142,19 +164,23 @@ def describe(change) -> str:
 
 
 def request_change(kind_name, *, connection, target_group=None, profile=None, payload=None, by=None):
-    """Record a change and its local intent; it is sent once the transaction commits."""
+    """Record a change and its local intent; it is sent once the transaction commits.
+
+    Raises `Unsupported` (recording nothing) when the connection's supplier cannot take it.
+    """
     from .tasks import send_change
 
     kind = _kinds[kind_name]
+    change = RemoteChange(
+        kind=kind_name,
+        connection=connection,
+        target_group=target_group,
+        profile=profile,
+        payload=payload or {},
+        requested_by=by if by is not None and by.is_authenticated else None,
+    )
+    check_supported(kind, change)
     with transaction.atomic():
-        change = RemoteChange(
-            kind=kind_name,
-            connection=connection,
-            target_group=target_group,
-            profile=profile,
-            payload=payload or {},
-            requested_by=by if by is not None and by.is_authenticated else None,
-        )
         change.summary = kind.describe(change)[:300]
         change.save()
         kind.record_intent(change)
@@ -162,19 +188,25 @@ def request_change(kind_name, *, connection, target_group=None, profile=None, pa
     return change
 
 
-def client_for_change(change):
-    from .cint import client_for
+def check_supported(kind, change):
+    """Raise `Unsupported` unless the change's supplier has an adapter and the kind's capability."""
+    if adapter_class(change.connection.kind) is None:
+        raise Unsupported(
+            f"The cockpit cannot send changes to {change.connection.get_kind_display()} yet, so nothing was "
+            "recorded. Make the change in the supplier's own site."
+        )
+    kind.check(change, change.connection.capabilities)
 
-    return client_for(change.connection)
+
+def operation_of(kind):
+    return kind.operation or kind.name
 
 
 def claim(change_id):
     """Mark a pending change `sending` if it is next in its TG's queue; return it or None."""
     with transaction.atomic():
         change = (
-            RemoteChange.objects.select_for_update(skip_locked=True)
-            .filter(pk=change_id, state=State.PENDING)
-            .first()
+            RemoteChange.objects.select_for_update(skip_locked=True).filter(pk=change_id, state=State.PENDING).first()
         )
         if change is None:
             return None
@@ -195,23 +227,32 @@ def _earlier_unsettled(change):
     )
 
 
-def process_change(change_id, client=None):
+def process_change(change_id, adapter=None):
     """Send one change and record the outcome. Returns the change, or None if it was not ours to send."""
+    from .suppliers import adapter_for
+
     change = claim(change_id)
     if change is None:
         return None
     kind = kind_of(change)
-    own_client = client is None
-    client = client or client_for_change(change)
+    own_adapter = adapter is None
     try:
-        _send(kind, client, change)
+        adapter = adapter or adapter_for(change.connection)
+        # An earlier try may have reached the supplier (a lost answer, a 5xx after applying, a
+        # worker that died mid-send); where the supplier would apply a re-send again, check first.
+        resend = change.attempts > 1 and not adapter.deduplicates(operation_of(kind))
+        if resend and _already_done(kind, adapter, change):
+            return change
+        _send(kind, adapter, change)
     except errors.PreconditionFailed:
-        _after_precondition_failed(kind, client, change)
-    except errors.CintError as exc:
+        _after_precondition_failed(kind, adapter, change)
+    except errors.SupplierError as exc:
         if exc.retryable:
-            _retry_later(kind, client, change, exc)
+            _retry_later(kind, adapter, change, exc)
         else:
-            _refused(kind, client, change, exc)
+            _refused(kind, adapter, change, exc)
+    except Unsupported as exc:
+        _settle(change, State.FAILED, str(exc))
     except Exception:
         # A bug of ours, not the supplier's answer: the change must not stay `sending` (and
         # hold back the target group's queue) forever.
@@ -226,37 +267,54 @@ def process_change(change_id, client=None):
             "The error was logged for the team.",
         )
     finally:
-        if own_client:
-            close_client(client)
+        if own_adapter and adapter is not None:
+            adapter.close()
     return change
 
 
-def close_client(client):
-    """Let go of the client's HTTP connections (a worker runs for days)."""
-    session = getattr(getattr(client, "transport", None), "session", None)
-    if session is not None:
-        session.close()
+def _refresh(kind, adapter, change):
+    """Re-read what the change is about; the other unsettled changes' intents stay shown."""
+    kind.refresh(adapter, change)
+    _reapply_others(change)
 
 
-def _send(kind, client, change):
-    response = kind.send(client, change, kind.etag(change))
-    kind.applied(change, response)
-    data = getattr(response, "data", None)
-    _settle(change, State.APPLIED, "", response=data, status=getattr(response, "status", None))
+def _reapply_others(change):
+    if change.target_group_id:
+        reapply_intents(change.target_group, exclude=change)
 
 
-def _after_precondition_failed(kind, client, change):
+def _already_done(kind, adapter, change):
+    """Before a re-send: re-read, and settle the change if the supplier already holds it. True if settled."""
+    _refresh(kind, adapter, change)
+    verdict = kind.verdict(change)
+    if verdict.needed:
+        kind.record_intent(change)  # the re-read showed the supplier's values; the change still stands
+        return False
+    _settle(change, verdict.state, verdict.reason)
+    return True
+
+
+def _send(kind, adapter, change):
+    answer = kind.send(adapter, change, kind.version(change))
+    with transaction.atomic():
+        kind.applied(change, answer)
+        _reapply_others(change)
+        data = getattr(answer, "data", None)
+        _settle(change, State.APPLIED, "", response=data, status=getattr(answer, "status", None))
+
+
+def _after_precondition_failed(kind, adapter, change):
     """412: someone changed the resource since we read it. Re-read, re-check, re-send once."""
     try:
-        kind.refresh(client, change)
+        _refresh(kind, adapter, change)
         verdict = kind.verdict(change)
         if not verdict.needed:
             _settle(change, verdict.state, verdict.reason, status=412)
             return
         kind.record_intent(change)  # the re-read showed the supplier's values; the change still stands
-        _send(kind, client, change)
+        _send(kind, adapter, change)
     except errors.PreconditionFailed as exc:
-        kind.revert(client, change)
+        _revert(kind, adapter, change)
         _settle(
             change,
             State.CONFLICT,
@@ -265,19 +323,19 @@ def _after_precondition_failed(kind, client, change):
             response=exc.body,
             status=412,
         )
-    except errors.CintError as exc:
+    except errors.SupplierError as exc:
         if exc.retryable:
-            _retry_later(kind, client, change, exc)
+            _retry_later(kind, adapter, change, exc)
         else:
-            _refused(kind, client, change, exc)
+            _refused(kind, adapter, change, exc)
 
 
-def _retry_later(kind, client, change, exc):
+def _retry_later(kind, adapter, change, exc):
     from .tasks import send_change
 
     if change.attempts >= settings.SYNC_MAX_ATTEMPTS:
         # Nothing reached the supplier: show its values again (best effort, it may still be down).
-        kind.revert(client, change)
+        _revert(kind, adapter, change)
         _settle(
             change,
             State.FAILED,
@@ -304,10 +362,15 @@ def backoff_seconds(attempts, retry_after=None):
     return max(delay, retry_after or 0)
 
 
-
-def _refused(kind, client, change, exc):
-    kind.revert(client, change)
+def _refused(kind, adapter, change, exc):
+    change.error = exc  # for kinds whose revert words the refusal on their own rows
+    _revert(kind, adapter, change)
     _settle(change, State.FAILED, refusal_message(exc), response=exc.body, status=exc.status)
+
+
+def _revert(kind, adapter, change):
+    kind.revert(adapter, change)
+    _reapply_others(change)
 
 
 def refusal_message(exc) -> str:
@@ -320,11 +383,9 @@ def refusal_message(exc) -> str:
     if isinstance(exc, errors.AuthFailed):
         return (
             "The supplier refused the cockpit's credentials, so nothing was changed. "
-            "Ask an administrator to check the Cint client id and secret, then try again."
+            "Ask an administrator to check this supplier's credentials in the environment, then try again."
         )
-    text, details = errors.parse_error_body(exc.body)
-    listed = errors.describe_details(details)
-    said = f"{text} ({listed})" if text and listed else (text or listed)
+    said = exc.said
     if not said:
         return f"{exc.message} The cockpit shows the supplier's values again."
     said = said if said.endswith(".") else f"{said}."
@@ -343,7 +404,13 @@ def _settle(change, state, message, response=None, status=None):
     change.next_attempt_at = None
     change.save(
         update_fields=[
-            "state", "message", "response", "response_status", "finished_at", "next_attempt_at", "updated_at"
+            "state",
+            "message",
+            "response",
+            "response_status",
+            "finished_at",
+            "next_attempt_at",
+            "updated_at",
         ]
     )
     _enqueue_next(change)

@@ -3,7 +3,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from projects.models import SupplierConnection, SupplierKind, TargetGroup
+from projects.models import SupplierConnection, TargetGroup
+from suppliers.registry import ADAPTERS
 
 from . import outbox, pull
 from .models import SyncRun
@@ -26,8 +27,8 @@ def recover_stuck_changes():
 
 @shared_task(ignore_result=True)
 def sync_connections():
-    """Beat: a pull sync of every active connection, one task each."""
-    active = SupplierConnection.objects.filter(is_active=True, kind=SupplierKind.CINT)
+    """Beat: a pull sync of every active connection the cockpit has an adapter for, one task each."""
+    active = SupplierConnection.objects.filter(is_active=True, kind__in=list(ADAPTERS))
     for pk in active.values_list("pk", flat=True):
         sync_connection.delay(pk)
 

@@ -4,5 +4,6 @@ from . import views
 
 app_name = "sync"
 urlpatterns = [
-    path("webhooks/cint/<int:connection_id>/", views.cint_webhook, name="cint_webhook"),
+    # e.g. /webhooks/cint/3/ for connection 3, a Cint connection.
+    path("webhooks/<slug:kind>/<int:connection_id>/", views.receive_webhook, name="webhook"),
 ]

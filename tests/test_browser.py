@@ -20,8 +20,9 @@ from quotas.models import Profile
 from sandbox.faults import set_faults
 from sandbox.seed import ensure_account
 from suppliers.cint import CintTransport
-from sync.cint import client_for
 from sync.pull import sync_connection
+from sync.suppliers import adapter_for
+from sync.suppliers import supplier_client as client_for
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -122,9 +123,10 @@ def supplier_profiles(client, tg):
 
 
 def test_pm_disables_quotas_and_interlocks_profiles_in_the_cockpit(sandbox, live_server, pm, page):
-    client = client_for(sandbox)
+    adapter = adapter_for(sandbox)
+    client = adapter.client
     seed_supplier(client, wait_seconds=20, log=lambda line: None)
-    sync_connection(sandbox, client=client)
+    sync_connection(sandbox, adapter=adapter)
     parents = TargetGroup.objects.get(name="US parents")
     assert parents.status == TargetGroup.Status.LIVE
     age = Profile.objects.get(target_group=parents, name="AGE")

@@ -124,7 +124,7 @@ def draft_body(**overrides):
 
 
 def make_draft(project, remote_id="01HDRAFT000000000000000001", **overrides):
-    tg = TargetGroup(project=project, remote_id=remote_id, status=TargetGroup.Status.DRAFT, etag="")
+    tg = TargetGroup(project=project, remote_id=remote_id, status=TargetGroup.Status.DRAFT, version="")
     apply_draft_body(tg, draft_body(**overrides))
     tg.save()
     return tg

@@ -16,8 +16,8 @@ from projects.tests.factories import ConnectionFactory
 from sandbox.faults import set_faults
 from sandbox.seed import ensure_account, user_id
 from suppliers.cint import CintTransport
-from sync.cint import client_for
 from sync.models import RemoteChange
+from sync.suppliers import supplier_client as client_for
 
 from .test_draft_validation import post_data
 

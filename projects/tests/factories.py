@@ -40,5 +40,5 @@ class TargetGroupFactory(factory.django.DjangoModelFactory):
     expected_incidence_rate = "0.50"
     cpi = "2.5000"
     cpi_currency = "USD"
-    etag = 'W/"1"'
+    version = 'W/"1"'
     synced_at = factory.LazyFunction(timezone.now)

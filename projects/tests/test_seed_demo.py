@@ -26,7 +26,7 @@ def test_seed_from_an_empty_database_then_log_in_and_see_the_target_groups(clien
     assert set(TargetGroup.objects.values_list("name", flat=True)) == set(DEMO_TARGET_GROUPS)
     # the rows came from the supplier: they carry its ids and ETags
     assert all(tg.remote_id for tg in TargetGroup.objects.all())
-    assert all(tg.synced_at and tg.etag for tg in live)
+    assert all(tg.synced_at and tg.version for tg in live)
     assert TargetGroup.objects.get(name="US adults 18-54").profiles.count() == 3
 
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def tg():
-    return TargetGroupFactory(project__connection=ConnectionFactory(), etag='W/"1"', filling_goal=500)
+    return TargetGroupFactory(project__connection=ConnectionFactory(), version='W/"1"', filling_goal=500)
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_enable_quotas_sends_the_key_and_the_etag_and_stores_the_answer(wire, se
     tg.refresh_from_db()
     assert age.quotas_enabled is True
     assert Quota.objects.get(remote_id="Q-18").completes_goal == 120
-    assert tg.etag == 'W/"2"'
+    assert tg.version == 'W/"2"'
 
 
 def test_412_then_profile_gone_is_a_conflict_in_words(wire, send, tg, age, gender):  # noqa: F811
@@ -157,7 +157,7 @@ def test_412_then_still_needed_is_sent_again_with_the_new_etag_and_the_same_key(
     assert (first.headers["If-Match"], second.headers["If-Match"]) == ('W/"1"', 'W/"3"')
     assert first.headers["idempotency-key"] == second.headers["idempotency-key"] == str(change.idempotency_key)
     tg.refresh_from_db()
-    assert tg.etag == 'W/"4"'
+    assert tg.version == 'W/"4"'
 
 
 def test_412_without_an_etag_on_the_profiles_reads_the_details_for_it(wire, send, tg, age):  # noqa: F811
@@ -222,7 +222,7 @@ def test_refused_quota_goals_come_back_to_the_suppliers_goals(wire, send, tg, ag
 # --- retries: 429 / 5xx ------------------------------------------------------------------
 
 
-def test_429_and_5xx_are_retried_with_the_same_idempotency_key(wire, send, tg, age):  # noqa: F811
+def test_429_and_5xx_are_retried_with_the_same_key_after_checking_the_supplier(wire, send, tg, age):  # noqa: F811
     url = profiles_url(tg, "/P-AGE/disable-quotas")
     sequence(
         wire,
@@ -233,6 +233,8 @@ def test_429_and_5xx_are_retried_with_the_same_idempotency_key(wire, send, tg, a
         answer(502),
         answer(200, age_payload(False), etag='W/"2"'),
     )
+    # The contract does not de-duplicate v2 disable-quotas by key: each re-send is preceded by a read.
+    sequence(wire, responses.GET, profiles_url(tg), answer(200, profiles_payload(age_payload(True)), etag='W/"1"'))
 
     change = send("disable_quotas", tg, profile=age)
 
@@ -240,6 +242,8 @@ def test_429_and_5xx_are_retried_with_the_same_idempotency_key(wire, send, tg, a
     assert change.attempts == 4
     keys = [call.request.headers["idempotency-key"] for call in calls_to(wire, url)]
     assert keys == [str(change.idempotency_key)] * 4
+    order = [call.request.method for call in api_calls(wire) if call.request.url in (url, profiles_url(tg))]
+    assert order == ["POST", "GET", "POST", "GET", "POST", "GET", "POST"]
 
 
 def test_still_failing_after_the_last_try_fails_and_shows_the_suppliers_values(wire, send, tg, age, settings):  # noqa: F811
@@ -290,7 +294,8 @@ def test_a_412_whose_resend_must_wait_keeps_showing_the_pm_what_was_asked(wire, 
 
 
 def test_an_unexpected_answer_settles_the_change_instead_of_leaving_it_sending(wire, send, tg, age):  # noqa: F811
-    sequence(wire, responses.POST, profiles_url(tg, "/P-AGE/disable-quotas"), answer(200, ["not", "a", "profile"]))
+    unreadable = {"id": "P-AGE", "conditions": "not an object"}
+    sequence(wire, responses.POST, profiles_url(tg, "/P-AGE/disable-quotas"), answer(200, unreadable))
 
     change = send("disable_quotas", tg, profile=age)
 
@@ -484,12 +489,13 @@ def test_set_filling_goal_shows_it_at_once_and_sends_it(wire, send, tg, age):  #
     assert change.state == RemoteChange.State.APPLIED
     assert json.loads(calls_to(wire, url, "PUT")[0].request.body) == {"filling_goal": 800}
     tg.refresh_from_db()
-    assert (tg.filling_goal, tg.etag) == (800, 'W/"2"')
+    assert (tg.filling_goal, tg.version) == (800, 'W/"2"')
     assert describe(change) == "Set the target group's filling goal to 800"
 
 
 def test_set_filling_goal_412_when_already_set_is_applied(wire, send, tg):  # noqa: F811
     sequence(wire, responses.PUT, profiles_url(tg, "/filling-goal"), answer(412))
+    sequence(wire, responses.GET, profiles_url(tg), answer(200, profiles_payload(age_payload(goals=(400, 400)))))
     sequence(wire, responses.GET, tg_url(tg, "/details"), answer(200, details(tg.remote_id, filling_goal=800),
                                                                    etag='W/"3"'))
 
@@ -497,6 +503,9 @@ def test_set_filling_goal_412_when_already_set_is_applied(wire, send, tg):  # no
 
     assert change.state == RemoteChange.State.APPLIED
     assert change.message == "The supplier already had a filling goal of 800; nothing more to do."
+    # The supplier rescaled the quota goals with it: the cockpit shows them as read.
+    goals = Quota.objects.filter(profile__target_group=tg).values_list("completes_goal", flat=True)
+    assert sorted(goals) == [400, 400]
 
 
 def test_set_filling_goal_412_when_still_needed_is_sent_again(wire, send, tg):  # noqa: F811
@@ -504,6 +513,7 @@ def test_set_filling_goal_412_when_still_needed_is_sent_again(wire, send, tg):  
     sequence(wire, responses.PUT, url, answer(412), answer(201, profiles_payload(), etag='W/"4"'))
     sequence(wire, responses.GET, tg_url(tg, "/details"), answer(200, details(tg.remote_id, filling_goal=500),
                                                                    etag='W/"3"'))
+    sequence(wire, responses.GET, profiles_url(tg), answer(200, profiles_payload(age_payload())))
 
     change = send("set_target_group_filling_goal", tg, payload={"filling_goal": 800})
 

@@ -20,7 +20,7 @@ def test_disable_met_by_412_and_a_vanished_profile_is_shown_as_a_conflict_in_wor
     pm_client,
     django_capture_on_commit_callbacks,
 ):
-    tg = TargetGroupFactory(project__connection=ConnectionFactory(), etag='W/"1"')
+    tg = TargetGroupFactory(project__connection=ConnectionFactory(), version='W/"1"')
     age = ProfileFactory(target_group=tg, remote_id="P-AGE", name="AGE")
     QuotaFactory(profile=age, remote_id="Q-18", text="18-24")
     gender = regular_profile("P-GEN", "GENDER", question_id=43, quotas=[("Q-M", "C-M", "Male", 100, 3)])

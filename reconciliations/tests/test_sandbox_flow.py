@@ -20,7 +20,7 @@ from reconciliations.models import EligibleReport, EligibleRid, ReasonCode, Subm
 from sandbox import simulation
 from sandbox.models import Respondent
 from sandbox.seed import ensure_account, user_id
-from sync.cint import client_for
+from sync.suppliers import supplier_client as client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ACCOUNT_ID = "1001"

@@ -1,136 +1,48 @@
-"""One exception family for everything that can go wrong talking to Cint.
+"""How Cint words its errors: the contract's error bodies read into the shared error family.
 
-Each error carries what a project manager needs to read (``message``: what happened,
-in plain words, plus the supplier's own text and what to do next) and what code needs
-to decide (``status``, ``details``, ``retryable``, and ``retry_after`` for 429s).
+The classes themselves are the shared ones (``suppliers.errors``); this module only knows
+Cint's shapes, so the rest of the cockpit never needs to.
 """
 
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from suppliers.errors import (
+    AuthFailed,
+    NotFound,
+    PreconditionFailed,
+    RateLimited,
+    ServerError,
+    SupplierError,
+    TransportError,
+    ValidationFailed,
+    describe_details,
+    error_for_status,
+    error_from_parts,
+    parse_retry_after,
+)
 
+# The Cint package's name for the family's base class.
+CintError = SupplierError
 
-class CintError(Exception):
-    """The supplier did not do what we asked."""
-
-    retryable = False
-    summary = "The supplier could not process the request"
-    advice = ""
-
-    def __init__(self, message, *, status=None, details=None, body=None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.details = details if details is not None else []
-        self.body = body
-
-    def __str__(self):
-        return self.message
-
-    @classmethod
-    def from_response(cls, status, body, headers=None):
-        """Build the error for a failed response, wording it from the supplier's body."""
-        text, details = parse_error_body(body)
-        return cls(compose_message(cls.summary, text, details, cls.advice), status=status, details=details, body=body)
-
-
-class PreconditionFailed(CintError):
-    """412: the ETag we sent in ``If-Match`` is no longer the current version."""
-
-    summary = "Someone changed this on the supplier since the cockpit last loaded it"
-    advice = "Refresh the page to load the current version, then make the change again."
-
-
-class RateLimited(CintError):
-    """429: the supplier asks us to slow down."""
-
-    retryable = True
-    summary = "The supplier is limiting how many requests we can send"
-
-    def __init__(self, message, *, retry_after=None, **kwargs):
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
-
-    @classmethod
-    def from_response(cls, status, body, headers=None):
-        text, details = parse_error_body(body)
-        retry_after = parse_retry_after((headers or {}).get("Retry-After"))
-        if retry_after is None:
-            advice = "It will be tried again shortly."
-        else:
-            advice = f"It will be tried again in {retry_after:g} seconds."
-        message = compose_message(cls.summary, text, details, advice)
-        return cls(message, status=status, details=details, body=body, retry_after=retry_after)
-
-
-class NotFound(CintError):
-    """404."""
-
-    summary = "The supplier could not find this item"
-    advice = "It may have been deleted on the supplier's side; run a sync to bring the cockpit up to date."
-
-
-class ValidationFailed(CintError):
-    """400/422 (and 405/409): the supplier rejected the request; ``details`` lists the fields."""
-
-    summary = "The supplier rejected the request"
-    advice = "Correct the values and try again."
-    state_advice = "Refresh the target group to see its current status, then try again if it still applies."
-
-    @classmethod
-    def from_response(cls, status, body, headers=None):
-        text, details = parse_error_body(body)
-        advice = cls.state_advice if status in (405, 409, 422) else cls.advice
-        return cls(compose_message(cls.summary, text, details, advice), status=status, details=details, body=body)
-
-
-class AuthFailed(CintError):
-    """401/403: our credentials or the account's permissions are not good enough."""
-
-    summary = "The supplier refused our credentials or permissions"
-    advice = "Ask an administrator to check the Cint client id, secret and the account's roles."
-
-
-class ServerError(CintError):
-    """5xx: a problem on the supplier's side, usually temporary."""
-
-    retryable = True
-    summary = "The supplier had an internal problem"
-    advice = "This is usually temporary; it will be tried again."
-
-
-class TransportError(CintError):
-    """No usable response at all: timeout, connection refused, broken stream."""
-
-    retryable = True
-    summary = "The cockpit could not reach the supplier"
-    advice = "This is usually temporary; it will be tried again."
-
-    @classmethod
-    def from_exception(cls, exc):
-        kind = "the request timed out" if "Timeout" in type(exc).__name__ else "the connection failed"
-        message = f"{cls.summary} ({kind}). {cls.advice}"
-        return cls(message, details={"exception": type(exc).__name__, "error": str(exc)})
-
-
-def error_for_status(status):
-    """The exception class for an HTTP status."""
-    if status == 412:
-        return PreconditionFailed
-    if status == 429:
-        return RateLimited
-    if status == 404:
-        return NotFound
-    if status in (401, 403):
-        return AuthFailed
-    if status in (400, 405, 409, 422):
-        return ValidationFailed
-    if status >= 500:
-        return ServerError
-    return CintError
+__all__ = [
+    "AuthFailed",
+    "CintError",
+    "NotFound",
+    "PreconditionFailed",
+    "RateLimited",
+    "ServerError",
+    "TransportError",
+    "ValidationFailed",
+    "describe_details",
+    "error_for_status",
+    "error_from_response",
+    "parse_error_body",
+    "parse_retry_after",
+]
 
 
 def error_from_response(status, body, headers=None):
-    return error_for_status(status).from_response(status, body, headers or {})
+    """The shared error for a failed Cint answer, worded from its body."""
+    text, details = parse_error_body(body)
+    return error_from_parts(status, text, details, body=body, headers=headers or {})
 
 
 def parse_error_body(body):
@@ -156,48 +68,3 @@ def parse_error_body(body):
             details = body[key]
             break
     return text, details
-
-
-def describe_details(details):
-    """``[{"name": "end_at", "reason": "is in the past"}]`` -> ``"end_at: is in the past"``."""
-    if isinstance(details, dict):
-        details = [{"name": key, "reason": value} for key, value in details.items()]
-    parts = []
-    for item in details:
-        if isinstance(item, dict) and ("name" in item or "reason" in item):
-            name, reason = item.get("name"), item.get("reason")
-            parts.append(f"{name}: {reason}" if name and reason else str(name or reason))
-        else:
-            parts.append(str(item))
-    return "; ".join(parts)
-
-
-def compose_message(summary, text, details, advice=""):
-    """Summary, the supplier's words and field reasons, then the advice, as one paragraph."""
-    message = summary
-    said = text
-    listed = describe_details(details)
-    if listed:
-        said = f"{said} ({listed})" if said else listed
-    if said:
-        message = f"{message}: {said}"
-    message = message if message.endswith(".") else f"{message}."
-    return f"{message} {advice}".strip()
-
-
-def parse_retry_after(value, *, now=None):
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
-    if value is None:
-        return None
-    value = str(value).strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

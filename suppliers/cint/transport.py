@@ -137,7 +137,7 @@ class CintTransport:
             raise error_from_response(response.status_code, body, response.headers)
         token = body.get("access_token") if isinstance(body, dict) else None
         if not token:
-            raise AuthFailed.from_response(response.status_code, {"detail": "the token response had no access_token"})
+            raise AuthFailed.from_parts(response.status_code, "the token response had no access_token", [])
         lifetime = float(body.get("expires_in") or 3600)
         margin = min(self.token_margin_seconds, lifetime * self.token_margin_fraction)
         now = self.clock()

@@ -60,7 +60,7 @@ def test_first_sync_mirrors_projects_target_groups_profiles_quotas_and_runs(supp
     assert Project.objects.filter(connection=connection).count() == 3
     assert TargetGroup.objects.count() == 4
     tg = TargetGroup.objects.get(remote_id="TG-1")
-    assert tg.etag == 'W/"1"'
+    assert tg.version == 'W/"1"'
     assert tg.status == "live"
     assert tg.filling_goal == 500
     assert tg.synced_at is not None
@@ -113,7 +113,7 @@ def test_a_changed_target_group_is_read_in_full_and_the_others_are_not(supplier,
     profile = Profile.objects.get(target_group__remote_id="TG-2", remote_id="P-AGE")
     assert profile.quotas_enabled is False
     assert profile.quotas.get(remote_id="Q-18").completes == 33
-    assert TargetGroup.objects.get(remote_id="TG-2").etag == 'W/"2"'
+    assert TargetGroup.objects.get(remote_id="TG-2").version == 'W/"2"'
 
 
 def test_profiles_and_target_groups_gone_at_the_supplier_are_marked_vanished_not_deleted(supplier, connection):
@@ -239,7 +239,7 @@ def test_a_target_group_changed_through_the_outbox_is_read_in_full_by_the_next_s
     change.refresh_from_db()
     assert change.state == "applied"
     tg.refresh_from_db()
-    assert tg.etag == 'W/"2"'
+    assert tg.version == 'W/"2"'
 
     run = sync_connection(connection)
 

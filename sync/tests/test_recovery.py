@@ -11,14 +11,16 @@ from quotas.tests.factories import ProfileFactory
 from sync.models import RemoteChange
 from sync.outbox import request_change
 from sync.tasks import recover_stuck_changes
-from sync.tests.wire import profiles_url, regular_profile, wire  # noqa: F401
+from sync.tests.wire import profiles_payload, profiles_url, regular_profile, wire  # noqa: F401
 
 pytestmark = pytest.mark.django_db
+
+ETAG = {"ETag": 'W/"2"'}
 
 
 @pytest.fixture
 def tg():
-    return TargetGroupFactory(project__connection=ConnectionFactory(), etag='W/"1"')
+    return TargetGroupFactory(project__connection=ConnectionFactory(), version='W/"1"')
 
 
 def recorded(kind, tg, profile, django_capture_on_commit_callbacks):
@@ -40,6 +42,10 @@ def test_change_left_sending_is_finished_by_the_recovery_task_exactly_once(
     change = recorded("disable_quotas", tg, profile, django_capture_on_commit_callbacks)
     left_sending(change, minutes_ago=10)
     url = profiles_url(tg, "/P-AGE/disable-quotas")
+    # The dead worker's try never reached the supplier: the read shows quotas still enabled.
+    read = wire.add(
+        responses.GET, profiles_url(tg), json=profiles_payload(regular_profile("P-AGE", "AGE")), headers=ETAG
+    )
     sent = wire.add(responses.POST, url, json=regular_profile("P-AGE", "AGE", enabled=False))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -48,9 +54,31 @@ def test_change_left_sending_is_finished_by_the_recovery_task_exactly_once(
 
     change.refresh_from_db()
     assert change.state == RemoteChange.State.APPLIED
-    assert sent.call_count == 1
+    assert (read.call_count, sent.call_count) == (1, 1)
     assert sent.calls[0].request.headers["idempotency-key"] == str(change.idempotency_key)
     assert change.attempts == 2
+
+
+def test_a_change_the_dead_worker_had_applied_is_read_back_and_not_sent_again(
+    wire, tg, django_capture_on_commit_callbacks  # noqa: F811
+):
+    profile = ProfileFactory(target_group=tg, remote_id="P-AGE", name="AGE")
+    change = recorded("disable_quotas", tg, profile, django_capture_on_commit_callbacks)
+    left_sending(change, minutes_ago=10)
+    # The supplier applied the first try; its answer never came back.
+    disabled = profiles_payload(regular_profile("P-AGE", "AGE", enabled=False))
+    read = wire.add(responses.GET, profiles_url(tg), json=disabled, headers=ETAG)
+    sent = wire.add(responses.POST, profiles_url(tg, "/P-AGE/disable-quotas"), json={})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recover_stuck_changes.delay()
+
+    change.refresh_from_db()
+    profile.refresh_from_db()
+    assert change.state == RemoteChange.State.APPLIED
+    assert "already disabled at the supplier" in change.message
+    assert (read.call_count, sent.call_count) == (1, 0)
+    assert profile.quotas_enabled is False
 
 
 def test_change_sending_right_now_is_left_alone(wire, tg, django_capture_on_commit_callbacks):  # noqa: F811
@@ -73,6 +101,8 @@ def test_recovery_resumes_a_target_groups_queue_in_order(wire, tg, django_captur
     second = recorded("disable_quotas", tg, gender, django_capture_on_commit_callbacks)
     left_sending(first, minutes_ago=10)
     RemoteChange.objects.filter(pk=second.pk).update(updated_at=timezone.now() - timedelta(minutes=10))
+    both = profiles_payload(regular_profile("P-AGE", "AGE"), regular_profile("P-GEN", "GENDER"))
+    wire.add(responses.GET, profiles_url(tg), json=both, headers=ETAG)
     wire.add(responses.POST, profiles_url(tg, "/P-AGE/disable-quotas"), json=regular_profile("P-AGE", "AGE"))
     wire.add(responses.POST, profiles_url(tg, "/P-GEN/disable-quotas"), json=regular_profile("P-GEN", "GENDER"))
 

@@ -13,10 +13,10 @@ from sandbox.faults import set_faults
 from sandbox.models import Quota as SandboxQuota
 from sandbox.models import Webhook, WebhookDelivery
 from sandbox.seed import ensure_account
-from sync.cint import client_for
 from sync.models import WebhookEvent
-from sync.outbox import close_client, request_change
+from sync.outbox import request_change
 from sync.pull import sync_connection
+from sync.suppliers import supplier_client as client_for
 from sync.tests.sandbox import launch_target_groups
 from sync.webhooks import register_webhook
 
@@ -38,9 +38,9 @@ def live_connection(live_server, settings):
     connection = ConnectionFactory(account_id=ACCOUNT_ID)
     client = client_for(connection)
     launch_target_groups(client, 1)
-    close_client(client)
+    client.transport.session.close()
     sync_connection(connection)
-    url = live_server.url + reverse("sync:cint_webhook", args=[connection.pk])
+    url = live_server.url + reverse("sync:webhook", args=["cint", connection.pk])
     register_webhook(connection, url)
     return connection
 

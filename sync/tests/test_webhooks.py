@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from projects.tests.factories import ConnectionFactory, TargetGroupFactory
 from quotas.tests.factories import InterlockCellFactory, QuotaFactory
+from suppliers.cint.webhooks import sign
 from sync.models import WebhookEvent
 from sync.outbox import request_change
-from sync.webhooks import sign
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def deliver(client, connection, event, *, secret=SECRET, timestamp=None, signatu
     body = json.dumps(event, separators=(",", ":"))
     timestamp = int(time.time()) if timestamp is None else timestamp
     return client.post(
-        reverse("sync:cint_webhook", args=[connection.pk]),
+        reverse("sync:webhook", args=["cint", connection.pk]),
         data=body,
         content_type="application/cloudevents+json; charset=utf-8",
         headers={"Cint-Signature": signature or sign(secret, timestamp, body)},
@@ -95,7 +95,7 @@ def test_bad_signature_is_rejected_with_401_and_nothing_is_stored(client, connec
 
 def test_missing_signature_is_rejected(client, connection, tg):
     body = json.dumps(quota_fill(tg, "Q"))
-    url = reverse("sync:cint_webhook", args=[connection.pk])
+    url = reverse("sync:webhook", args=["cint", connection.pk])
     response = client.post(url, data=body, content_type="application/json")
 
     assert response.status_code == 401
@@ -146,7 +146,7 @@ def test_signed_body_that_is_not_a_cloudevent_is_rejected_with_400(client, conne
     body = "not json"
     timestamp = int(time.time())
     response = client.post(
-        reverse("sync:cint_webhook", args=[connection.pk]),
+        reverse("sync:webhook", args=["cint", connection.pk]),
         data=body,
         content_type="application/json",
         headers={"Cint-Signature": sign(SECRET, timestamp, body)},
@@ -239,7 +239,7 @@ def test_webhook_needs_no_login_and_no_csrf_token(connection, tg):
 
 
 def test_webhook_answers_only_post(client, connection):
-    response = client.get(reverse("sync:cint_webhook", args=[connection.pk]))
+    response = client.get(reverse("sync:webhook", args=["cint", connection.pk]))
 
     assert response.status_code == 405
 
@@ -250,7 +250,7 @@ def test_unknown_connection_is_rejected_like_a_bad_signature(client, connection,
     timestamp = int(time.time())
 
     response = client.post(
-        reverse("sync:cint_webhook", args=[connection.pk + 100]),
+        reverse("sync:webhook", args=["cint", connection.pk + 100]),
         data=body,
         content_type="application/json",
         headers={"Cint-Signature": sign(SECRET, timestamp, body)},
@@ -281,7 +281,7 @@ def test_a_late_target_group_update_does_not_overwrite_a_newer_read(client, conn
 def test_binary_mode_events_are_refused_because_their_id_is_not_signed(client, connection, tg):
     body = json.dumps({"target_group_id": tg.remote_id, "changes": []})
     response = client.post(
-        reverse("sync:cint_webhook", args=[connection.pk]),
+        reverse("sync:webhook", args=["cint", connection.pk]),
         data=body,
         content_type="application/json",
         headers={

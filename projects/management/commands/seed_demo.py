@@ -34,15 +34,15 @@ class Command(BaseCommand):
         )
         ensure_account(settings.CINT_ACCOUNT_ID)
         ensure_schedule()
-        from sync.cint import client_for
+        from sync.suppliers import adapter_for
 
         # The web server is not running yet: reach the sandbox in this process.
-        client = client_for(connection, session=in_process_session())
+        adapter = adapter_for(connection, session=in_process_session())
         self.stdout.write("Demo projects at the supplier (sandbox):")
-        demo.seed_supplier(client, log=lambda line: self.stdout.write(line))
-        run = sync_connection(connection, client=client)
+        demo.seed_supplier(adapter.client, log=lambda line: self.stdout.write(line))
+        run = sync_connection(connection, adapter=adapter)
         self.stdout.write(f"First sync: {summary(run)}")
-        register_webhook(connection, client=client)
+        register_webhook(connection, adapter=adapter)
         self.stdout.write(f"Webhook receiver registered for {connection}.")
         self.stdout.write(
             self.style.SUCCESS(

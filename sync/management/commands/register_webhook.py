@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.models import SupplierConnection
-from suppliers.cint import errors
+from suppliers.adapter import Unsupported
+from suppliers.errors import SupplierError
 from sync.webhooks import register_webhook, webhook_url
 
 
@@ -24,11 +25,13 @@ class Command(BaseCommand):
             if len(active) != 1:
                 raise CommandError("Say which connection with --connection ID (there is not exactly one active).")
             connection = active[0]
+        if not connection.capabilities.webhooks:
+            raise CommandError(f"{connection.get_kind_display()} sends no webhooks; the pull sync polls it instead.")
         url = options["url"] or webhook_url(connection)
         try:
             register_webhook(connection, url)
-        except errors.CintError as exc:
-            raise CommandError(exc.message) from exc
+        except (SupplierError, Unsupported) as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(f"Webhook {connection.webhook_id} of {connection} sends events to {url}.")
         )

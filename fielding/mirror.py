@@ -2,6 +2,8 @@
 
 Runs are keyed by the supplier's id; the target group's fielding period follows its
 latest run. The rest of fielding (launch, pause, jobs) lives elsewhere in this app.
+Fielding runs and drafts are Cint features (capabilities `fielding_runs`, `drafts`):
+they are read through the Cint client the adapter holds (``adapter.client``).
 """
 
 from django.db import transaction
@@ -80,13 +82,18 @@ def apply_supplier_draft(tg, data):
     return 1 if changed else 0
 
 
-def _read_runs(client, tg):
-    return client.list_fielding_runs(tg.project.remote_id, tg.remote_id)
+def _read_runs(adapter, tg):
+    return adapter.client.list_fielding_runs(tg.project.remote_id, tg.remote_id)
 
 
 def _store_runs(tg, answer):
     return upsert_fielding_runs(tg, (answer.data or {}).get("data") or [])
 
 
-register_part("fielding_runs", read=_read_runs, store=_store_runs)
-register_draft_store(apply_supplier_draft)
+def _store_draft(tg, record):
+    return apply_supplier_draft(tg, record.extra.get("draft") or {})
+
+
+# Fielding runs are Cint's (the `fielding_runs` capability); so is the draft body's shape.
+register_part("fielding_runs", read=_read_runs, store=_store_runs, capability="fielding_runs")
+register_draft_store(_store_draft)

@@ -1,0 +1,185 @@
+"""The seam every supplier plugs into: its capabilities and its adapter.
+
+An adapter wraps one supplier's client (plain Python, no Django). It declares once
+what the supplier can do (`Capabilities`), reads the supplier's data into the records
+of `suppliers.records`, and turns the cockpit's change verbs into wire calls. Verbs a
+supplier cannot take are simply not implemented: the outbox refuses such a change from
+the capabilities before anything is recorded, and the pages do not offer it.
+
+Features only one supplier has (Cint's launch jobs, drafts, question library, reports)
+are not verbs: the app reaches them through `adapter.client` behind their capability.
+
+The app gets an adapter with `sync.suppliers.adapter_for(connection)`, which picks the
+class from `suppliers.registry.ADAPTERS` by the connection's kind.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class InterlockLimits:
+    """How many profiles (qualifications) one interlock may join, and how many cells it may have."""
+
+    min_members: int = 2
+    max_members: int = 6
+    max_cells: int | None = None
+    # The goals one cell may take (None: no upper bound).
+    min_cell_goal: int = 0
+    max_cell_goal: int | None = None
+    # What the supplier calls the things it interlocks, for messages.
+    member_word: str = "profiles"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a supplier can do, declared once by its adapter."""
+
+    # Enable or disable a profile's quotas as a whole.
+    quota_switch: bool = False
+    # Change the completes goal of a quota (Cint's completes goal, PureSpectrum's
+    # required_count, Audience-Align's required_count).
+    quota_goals: bool = False
+    # Cap a quota's traffic below its goal (PureSpectrum's current_target).
+    traffic_caps: bool = False
+    # Create and remove interlocks, within these limits (None: not possible).
+    interlocks: InterlockLimits | None = None
+    # Change the target group's overall completes goal.
+    filling_goal: bool = False
+    # The supplier versions its resources (ETags) and checks them (If-Match).
+    versions: bool = False
+    # The operations (change kinds' `operation`) the supplier de-duplicates by
+    # idempotency key; any other is re-read and checked before a re-send.
+    idempotent_operations: frozenset = frozenset()
+    # Webhooks keep counts live; without them the pull sync polls.
+    webhooks: bool = False
+    # Status changes through the generic `set_status` verb, e.g. {"pause", "resume", "close"}.
+    status_actions: frozenset = frozenset()
+    # Cint-only features, reached through `adapter.client`: fielding runs, launch and
+    # batch jobs; draft target groups with the profiling library; performance reports.
+    fielding_runs: bool = False
+    drafts: bool = False
+    reports: bool = False
+    # How respondents are reconciled: "" (not through the cockpit), "cint" (RID files per
+    # account), "transaction_ids" (PureSpectrum adjustments), "uids" (Audience-Align).
+    reconciliation: str = ""
+    # Exclude respondents of other surveys; feasibility estimates.
+    exclusions: bool = False
+    feasibility: bool = False
+    # Respondent redirect links the cockpit can build: "" or the supplier's kind.
+    redirects: str = ""
+
+    def allows(self, name):
+        """Whether the capability `name` (a field of this class) is there."""
+        return bool(getattr(self, name))
+
+
+class Unsupported(Exception):
+    """A change the supplier cannot take; the message says so in words."""
+
+
+class SupplierAdapter:
+    """Base class of the adapters; the methods a supplier cannot serve stay unimplemented.
+
+    Change verbs take the change's idempotency `key` (sent where the supplier has keys)
+    and the target group's `version` (sent in If-Match where it has versions) and return
+    an `Answer`. They raise the shared errors of `suppliers.errors`.
+    """
+
+    kind = ""
+    label = ""
+    capabilities = Capabilities()
+    # The settings the adapter is built from: `<KIND>_<KEY>` for each key (e.g. CINT_BASE_URL).
+    config_keys = ()
+
+    def __init__(self, client):
+        self.client = client
+
+    @classmethod
+    def from_config(cls, config, *, cache=None, session=None):  # pragma: no cover - abstract
+        """Build the adapter from `config` ({key: value} for `config_keys`, plus "account_id"), with `cache`
+        (get/set) for what the supplier lets it keep, on `session` (a ``requests.Session``) if given."""
+        raise NotImplementedError
+
+    @property
+    def request_count(self):
+        """API calls sent so far (what the benches and sync runs count)."""
+        return self.client.request_count
+
+    def close(self):
+        """Let go of the HTTP connections (a worker runs for days)."""
+        session = getattr(getattr(self.client, "transport", None), "session", None)
+        if session is not None:
+            session.close()
+
+    def deduplicates(self, operation):
+        """Whether a re-send of `operation` with the same idempotency key is applied only once."""
+        return operation in self.capabilities.idempotent_operations
+
+    # --- reading (the pull sync) -------------------------------------------------------------
+
+    def iter_projects(self):
+        """Yield a `ProjectRecord` per project (suppliers without projects yield one of their own)."""
+        raise NotImplementedError
+
+    def iter_target_groups(self, project_id):
+        """Yield a `TargetGroupRecord` per target group of a project, as the list shows it."""
+        raise NotImplementedError
+
+    def read_target_group(self, ref, *, known_version=None, with_statistics=True):
+        """A launched target group's fields: ``(record, changed)``.
+
+        ``changed`` is False when `known_version` is given (the last full read's version)
+        and the supplier's version equals it, so the caller can skip reading further; the
+        record then may hold only what that check read. `with_statistics` False asks only
+        for the target group's own settings (goal, LOI, links…), not its progress and rates.
+        """
+        raise NotImplementedError
+
+    def read_draft(self, ref):
+        """A draft target group's fields (`TargetGroupRecord` whose `extra` holds the draft body)."""
+        raise NotImplementedError
+
+    def read_profiles(self, ref):
+        """The target group's profiles, quotas and interlocks: a `ProfilesSnapshot`."""
+        raise NotImplementedError
+
+    # --- change verbs --------------------------------------------------------------------------
+
+    def set_quotas_enabled(self, ref, profile_id, enabled, *, key, version=""):
+        raise NotImplementedError
+
+    def create_interlock(self, ref, profile_ids, *, filling_goal, key, version=""):
+        raise NotImplementedError
+
+    def remove_interlock(self, ref, interlock_id, *, key, version=""):
+        raise NotImplementedError
+
+    def set_quota_goals(self, ref, goals, *, key, version=""):
+        """`goals`: {(owner id, quota id): goal}, owner = the profile's or the interlock's remote id."""
+        raise NotImplementedError
+
+    def set_traffic_cap(self, ref, quota_id, cap, *, key, version=""):
+        raise NotImplementedError
+
+    def set_filling_goal(self, ref, goal, *, key, version=""):
+        raise NotImplementedError
+
+    def set_status(self, ref, action, *, key, version=""):
+        """One of `capabilities.status_actions`."""
+        raise NotImplementedError
+
+    # --- webhooks (suppliers with `capabilities.webhooks`) ------------------------------------
+
+    @staticmethod
+    def verify_webhook(secret, headers, body, *, now=None):
+        """Raise `suppliers.errors.BadSignature` unless `body` is signed with `secret` (no client needed)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def parse_webhook(body, headers):
+        """A `suppliers.records.WebhookEvent` from a verified body; `BadEvent` (in words) if unreadable."""
+        raise NotImplementedError
+
+    def register_webhook(self, url, *, webhook_id="", has_secret=False, new_key):
+        """Point the supplier's webhook at `url`; returns ``(webhook id, new secret or "")``."""
+        raise NotImplementedError

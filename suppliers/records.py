@@ -1,0 +1,215 @@
+"""What an adapter hands the cockpit: plain records of the supplier's data, in the cockpit's words.
+
+Every supplier's wire shapes stop at its adapter; the app stores these records.
+A field left ``None`` means "the supplier did not say", so the stored value is kept.
+Statuses use the cockpit's vocabulary (``TargetGroup.Status``: draft, scheduled,
+live, paused, completed, closed, archived); ``status_label`` keeps the supplier's
+own word for it when that reads differently ("Inactive").
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TargetGroupRef:
+    """Where a target group lives at the supplier: its project's id and its own."""
+
+    project_id: str
+    target_group_id: str
+
+
+@dataclass
+class ProjectRecord:
+    remote_id: str
+    name: str
+    status: str = "active"
+    human_readable_id: str = ""
+    project_manager_id: str | None = None
+    purchase_order_number: str = ""
+    last_activity_at: datetime | None = None
+
+
+@dataclass
+class TargetGroupRecord:
+    """A target group (a survey, for suppliers that have no projects) as the supplier shows it."""
+
+    remote_id: str
+    name: str | None = None
+    status: str | None = None
+    status_label: str | None = None
+    # Why the supplier changed the status by itself ("goal met", "no starts in 24 h"), when it says.
+    status_reason: str | None = None
+    locale: str | None = None
+    human_readable_id: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    filling_goal: int | None = None
+    completes: int | None = None
+    prescreens: int | None = None
+    expected_length_of_interview_minutes: int | None = None
+    expected_incidence_rate: Decimal | None = None
+    median_length_of_interview_seconds: int | None = None
+    incidence_rate: Decimal | None = None
+    conversion_rate: Decimal | None = None
+    drop_off_rate: Decimal | None = None
+    pricing_model: str | None = None
+    cpi: Decimal | None = None
+    cpi_currency: str | None = None
+    fielding_start_at: datetime | None = None
+    fielding_end_at: datetime | None = None
+    live_url: str | None = None
+    test_url: str | None = None
+    project_manager_id: str | None = None
+    business_unit_id: str | None = None
+    study_type_code: str | None = None
+    industry_code: str | None = None
+    industry_lockout_code: str | None = None
+    collects_pii: bool | None = None
+    # Everything else a page may show (fielding assistant, costs, links), merged into `details`.
+    extra: dict = field(default_factory=dict)
+    # The supplier's version of what was read (an ETag), "" where it has none.
+    version: str = ""
+
+
+@dataclass
+class QuotaRecord:
+    """A quota of a profile, or a cell of an interlock."""
+
+    remote_id: str
+    text: str = ""
+    kind: str = "ungrouped"  # or "grouped"
+    condition_ids: list = field(default_factory=list)
+    quota: int = 0  # the share of the target group, in %, where the supplier has one
+    completes_goal: int = 0
+    completes: int = 0
+    prescreens: int = 0
+    position: int = 0
+    # A cap on traffic below the goal (PureSpectrum's current_target), None where there is none.
+    traffic_cap: int | None = None
+    # Anything else the supplier says about the quota, for its pages.
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class ProfileRecord:
+    """A profiling question of the target group (a qualification) with its conditions and quotas."""
+
+    remote_id: str
+    name: str = ""
+    question_id: int = 0
+    description: str = ""
+    quotas_enabled: bool = True
+    conditions_kind: str = ""
+    conditions: list = field(default_factory=list)  # [{"id", "text", ...}]
+    quotas: list[QuotaRecord] = field(default_factory=list)
+    interlock_id: str | None = None
+
+
+@dataclass
+class InterlockRecord:
+    """Profiles joined into one set of cells (their cartesian product)."""
+
+    remote_id: str
+    name: str = ""
+    quotas_enabled: bool = True
+    depends_on_questions: list = field(default_factory=list)
+    profile_ids: list[str] = field(default_factory=list)
+    cells: list[QuotaRecord] = field(default_factory=list)
+
+
+@dataclass
+class ProfilesSnapshot:
+    """Every profile and interlock of a target group, as one read showed them.
+
+    Each regular profile is in `profiles` once, with `interlock_id` naming the interlock
+    it belongs to (if any).
+    """
+
+    profiles: list[ProfileRecord] = field(default_factory=list)
+    interlocks: list[InterlockRecord] = field(default_factory=list)
+    version: str = ""
+
+    def profile(self, remote_id):
+        return next((p for p in self.profiles if p.remote_id == remote_id), None)
+
+    def interlock(self, remote_id=None):
+        """The interlock with `remote_id` (or the first one), or None."""
+        return next((i for i in self.interlocks if remote_id is None or i.remote_id == remote_id), None)
+
+    def members(self, interlock_id):
+        """The remote ids of the profiles an interlock joins."""
+        return {p.remote_id for p in self.profiles if p.interlock_id == interlock_id}
+
+    def quotas(self):
+        """Every quota and interlock cell, by remote id."""
+        found = {q.remote_id: q for p in self.profiles for q in p.quotas}
+        found.update({c.remote_id: c for i in self.interlocks for c in i.cells})
+        return found
+
+    def goals(self):
+        """{quota or cell id: completes goal} across profiles and interlocks."""
+        return {remote_id: quota.completes_goal for remote_id, quota in self.quotas().items()}
+
+
+@dataclass
+class Answer:
+    """What a change verb got back: the supplier's new version and the records it returned."""
+
+    status: int | None = None
+    version: str = ""
+    raw: Any = None
+    profile: ProfileRecord | None = None
+    profiles: ProfilesSnapshot | None = None
+    interlock: InterlockRecord | None = None
+    # Profiles the answer returned beside the interlock: those it joined, or released.
+    members: list[ProfileRecord] = field(default_factory=list)
+    target_group: TargetGroupRecord | None = None
+    location: str | None = None
+
+    @property
+    def job_id(self):
+        """The id of an asynchronous job the call started (the last segment of ``location``)."""
+        if not self.location:
+            return None
+        return self.location.rstrip("/").rsplit("/", 1)[-1] or None
+
+
+# --- webhook events ---------------------------------------------------------------------------
+
+
+@dataclass
+class QuotaFill:
+    """A quota's (or interlock cell's) counts, sent between two reads."""
+
+    target_group_id: str
+    quota_id: str
+    completes: int
+    prescreens: int | None = None
+
+
+@dataclass
+class TargetGroupChanges:
+    """Fields of a target group the supplier changed, in the cockpit's field names."""
+
+    target_group_id: str
+    fields: dict = field(default_factory=dict)
+    # What the event named that the cockpit does not mirror, in words.
+    skipped: list = field(default_factory=list)
+
+
+@dataclass
+class WebhookEvent:
+    """One event a supplier pushed, read from its signed body."""
+
+    id: str
+    type: str
+    name: str  # the subscription name, e.g. "quota-fill-registered"
+    source: str = ""
+    subject: str = ""
+    time: datetime | None = None
+    data: dict = field(default_factory=dict)
+    # What the event says, as a record the cockpit applies (None: nothing it uses).
+    payload: QuotaFill | TargetGroupChanges | None = None

@@ -13,9 +13,9 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from . import fielding, reconciliation
-from .counting import quota_matches
-from .events import deliver_pending, quota_fill, stuck_deliveries
+from .cint import fielding, reconciliation
+from .cint.counting import quota_matches
+from .cint.events import deliver_pending, quota_fill, stuck_deliveries
 from .models import FieldingRun, Respondent, RunStatus, TargetGroup
 
 SUPPLIERS = (18, 253, 431, 1260, 2087)

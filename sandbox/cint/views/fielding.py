@@ -1,10 +1,10 @@
 """Fielding: launch/schedule jobs, fielding runs and their transitions, batch jobs."""
 
+from ...ids import iso
+from ...models import BatchJob, FieldingJob, FieldingRun, JobStatus
+from ...wire import ApiError, api, check_if_match, empty_response, json_response, read_json
 from .. import fielding
-from ..ids import iso
-from ..models import BatchJob, FieldingJob, FieldingRun, JobStatus
 from ..validation import Validator
-from ..wire import ApiError, api, check_if_match, empty_response, json_response, read_json
 from .common import acting_user_id, get_project, get_target_group
 
 

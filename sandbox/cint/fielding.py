@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from ..ids import iso
 from ..models import BatchJob, FieldingJob, FieldingRun, JobStatus, RunStatus, TargetGroup
-from ..wire import ApiError
 from .events import record_tg_change
+from .wire import ApiError
 
 # action -> (statuses it is allowed from, status it leads to)
 TRANSITIONS = {

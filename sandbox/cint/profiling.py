@@ -11,8 +11,8 @@ import math
 from django.db.models import Max
 
 from ..models import Condition, Interlock, Profile, Question, Quota
-from ..wire import ApiError
 from .counting import apportion, equal_percentages, recount
+from .wire import ApiError
 
 MAX_INTERLOCKED_PROFILES = 6
 MAX_CELLS = 2000

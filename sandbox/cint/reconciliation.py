@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from ..ids import iso
 from ..models import Quota, ReasonCode, Reconciliation, ReconciliationItem, Report, Respondent, TargetGroup
-from ..wire import ApiError
 from .fielding import job_delay
+from .wire import ApiError
 
 MAX_LINES = 20000
 REPORT_TYPES = (

@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from ..wire import ApiError, methods
 from .views import accounts, auth, fielding, profiles, projects, reconciliations, target_group_stats, webhooks
 from .views import target_groups as tgs
+from .wire import ApiError, methods
 
 V1 = "v1/"
 ACCOUNT = V1 + "accounts/<int:account_id>/"

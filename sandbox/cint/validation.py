@@ -6,7 +6,7 @@ import uuid
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive, make_aware
 
-from ..wire import ApiError
+from .wire import ApiError
 
 _MISSING = object()
 

@@ -2,9 +2,10 @@
 
 from ...ids import iso
 from ...models import Account, ProfilingTemplate, Question, SandboxUser
-from ...wire import ApiError, api, json_response, paginate, read_json
+from ...wire import json_response
 from ..seed_data import LOCALES
 from ..validation import Validator
+from ..wire import ApiError, api, paginate, read_json
 from .common import get_account
 
 

@@ -1,7 +1,7 @@
 """Lookups shared by the API views: 404s in the contract's shape."""
 
 from ...models import Account, Project, TargetGroup
-from ...wire import ApiError
+from ..wire import ApiError
 
 
 def get_account(account_id):

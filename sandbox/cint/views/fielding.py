@@ -2,9 +2,10 @@
 
 from ...ids import iso
 from ...models import BatchJob, FieldingJob, FieldingRun, JobStatus
-from ...wire import ApiError, api, check_if_match, empty_response, json_response, read_json
+from ...wire import empty_response, json_response
 from .. import fielding
 from ..validation import Validator
+from ..wire import ApiError, api, check_if_match, read_json
 from .common import acting_user_id, get_project, get_target_group
 
 

@@ -5,7 +5,7 @@ import itertools
 import math
 
 from ...ids import new_ulid
-from ...wire import ApiError, api, check_if_match, json_response, read_json
+from ...wire import json_response
 from ..counting import apportion, equal_percentages
 from ..events import record_tg_change
 from ..profile_shapes import all_profiles, interlocked_profile, regular_profile
@@ -21,6 +21,7 @@ from ..profiling import (
 )
 from ..seed_data import LOCALES
 from ..validation import Validator
+from ..wire import ApiError, api, check_if_match, read_json
 from .common import acting_user_id, etag_header, get_account, get_target_group
 
 

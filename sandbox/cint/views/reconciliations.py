@@ -4,8 +4,9 @@ from django.http import HttpResponse
 
 from ...ids import iso
 from ...models import ReasonCode, Reconciliation, Report
-from ...wire import ApiError, api, json_response, page_size, paginate, read_json
+from ...wire import json_response
 from .. import reconciliation as recon
+from ..wire import ApiError, api, page_size, paginate, read_json
 from .common import acting_user_id, get_account
 
 

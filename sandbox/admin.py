@@ -105,8 +105,8 @@ class IdempotencyRecordAdmin(admin.ModelAdmin):
 
 @admin.register(models.AppliedRequest)
 class AppliedRequestAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "method", "path", "status", "idempotency_key", "answer_lost")
-    list_filter = ("method", "status", "answer_lost")
+    list_display = ("created_at", "supplier", "method", "path", "status", "idempotency_key", "answer_lost")
+    list_filter = ("supplier", "method", "status", "answer_lost")
     search_fields = ("idempotency_key", "path")
 
 

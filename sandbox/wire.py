@@ -128,8 +128,10 @@ def apply_write(view, request, args, kwargs, *, supplier, faults, error_body, id
             account_id = kwargs.get("account_id")
             answer_lost = roll(faults.lost_response_rate)
             AppliedRequest.objects.create(
+                supplier=supplier,
                 method=request.method,
                 path=request.get_full_path(),
+                body_hash=body_hash(request),
                 idempotency_key=idempotency_key,
                 status=response.status_code,
                 account_id=account_id if isinstance(account_id, int) else None,

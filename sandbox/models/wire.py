@@ -31,15 +31,20 @@ class IdempotencyRecord(models.Model):
 
 
 class AppliedRequest(models.Model):
-    """The sandbox's own log: one row per mutation that changed (or created) something.
+    """The sandbox's own log: one row per write that changed (or created) something,
+    at every supplier part (`supplier`), so tests can count applied writes.
 
-    Replays are not applied again, so each idempotency key appears here at most once.
-    `answer_lost` marks a mutation applied here whose answer the caller never got (the
+    Cint replays are not applied again, so each idempotency key appears here at most
+    once. Suppliers without idempotency keys log every applied write too: the same
+    method, path and `body_hash` twice is the same write applied twice.
+    `answer_lost` marks a write applied here whose answer the caller never got (the
     lost-response fault answered 503 instead): only a retry with the same key is safe.
     """
 
+    supplier = models.CharField(max_length=30, default="cint", help_text="The supplier part that applied it.")
     method = models.CharField(max_length=10)
     path = models.CharField(max_length=500)
+    body_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the request body.")
     idempotency_key = models.CharField(max_length=255, blank=True, db_index=True)
     status = models.PositiveSmallIntegerField()
     account_id = models.PositiveIntegerField(null=True, blank=True)
@@ -52,7 +57,7 @@ class AppliedRequest(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.method} {self.path} -> {self.status}"
+        return f"{self.supplier}: {self.method} {self.path} -> {self.status}"
 
 
 class FaultSettings(models.Model):

@@ -1,33 +1,9 @@
-"""What the wire layer keeps: stored idempotent responses, the log of applied
-mutations, and the fault-injection knobs."""
+"""What the shared wire layer keeps: the log of applied writes (every supplier part)
+and the fault-injection knobs."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-
-
-class IdempotencyRecord(models.Model):
-    """The first successful response to a request carrying an `idempotency-key`.
-
-    A retry with the same key and the same method, path and body gets this response
-    back, byte for byte, and changes nothing.
-    """
-
-    key = models.CharField(max_length=255, unique=True)
-    method = models.CharField(max_length=10)
-    path = models.CharField(max_length=500)
-    body_hash = models.CharField(max_length=64)
-    status = models.PositiveSmallIntegerField()
-    body = models.TextField(blank=True)
-    headers = models.JSONField(default=dict)
-    created_at = models.DateTimeField(default=timezone.now)
-    replays = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.key} {self.method} {self.path}"
 
 
 class AppliedRequest(models.Model):

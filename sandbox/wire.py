@@ -13,8 +13,10 @@ import json
 import time
 from functools import wraps
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 
 from .faults import fault_settings, pick_server_error, roll
 from .models import AppliedRequest
@@ -154,7 +156,8 @@ def supplier_api(*, supplier, error_body, checks=(), write=False, apply=apply_wr
     returns the JSON body of an injected fault (`RATE_LIMITED` or `SERVER_ERROR`);
     `checks` run first, each `check(request)` raising a `WireError` to refuse the call
     (authentication, required headers), so a refused call is never faulted. `write=True`
-    runs the view through `apply` (`apply_write`, or a supplier's wrapper of it).
+    runs the view through `apply` (`apply_write`, or a supplier's wrapper of it). The
+    wrapped view needs no login and no CSRF token: callers bring the supplier's credentials.
     """
 
     def decorator(view):
@@ -175,6 +178,6 @@ def supplier_api(*, supplier, error_body, checks=(), write=False, apply=apply_wr
                     callback()
                 return error.response()
 
-        return wrapper
+        return login_not_required(csrf_exempt(wrapper))
 
     return decorator

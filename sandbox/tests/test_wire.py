@@ -6,7 +6,8 @@ The part here is a stand-in for PureSpectrum: its own error body, no keys, one w
 import json
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django.urls import path
 
 from sandbox.faults import override_faults
 from sandbox.models import AppliedRequest
@@ -40,6 +41,9 @@ def update_survey(request, survey_id):
 @ps_api()
 def get_survey(request, survey_id):
     return json_response({"ps_survey_id": survey_id})
+
+
+urlpatterns = [path("sandbox/purespectrum/surveys/<int:survey_id>", update_survey)]
 
 
 def put(survey_id, body, token="ps-token"):
@@ -113,3 +117,16 @@ def test_the_suppliers_checks_refuse_a_call_before_any_fault():
         response = put(7, {"cpi": 1.5}, token="wrong")
     assert response.status_code == 401
     assert answer(response)["ps_api_response_code"] == 1001
+
+
+def test_a_supplier_view_needs_no_login_and_no_csrf_token(settings):
+    settings.ROOT_URLCONF = __name__
+    client = Client(enforce_csrf_checks=True)
+    response = client.put(
+        "/sandbox/purespectrum/surveys/7",
+        '{"cpi": 1.5}',
+        content_type="application/json",
+        headers={"access-token": "ps-token"},
+    )
+    assert response.status_code == 200
+    assert AppliedRequest.objects.filter(supplier="purespectrum").count() == 1

@@ -179,6 +179,8 @@ SANDBOX_STALE_ETAG_RATE = env.float("SANDBOX_STALE_ETAG_RATE", default=0.0)
 # Share of applied writes whose answer is lost (a 503 after the change was made).
 SANDBOX_LOST_RESPONSE_RATE = env.float("SANDBOX_LOST_RESPONSE_RATE", default=0.0)
 SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)
+# Seed of the fault dice (empty: unseeded); the same seed replays the same faults.
+SANDBOX_FAULT_SEED = env.str("SANDBOX_FAULT_SEED", default="")
 SANDBOX_JOB_SECONDS = env.float("SANDBOX_JOB_SECONDS", default=3.0)
 SANDBOX_TOKEN_TTL_SECONDS = env.int("SANDBOX_TOKEN_TTL_SECONDS", default=86400)
 

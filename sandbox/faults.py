@@ -1,12 +1,21 @@
-"""Fault injection: the singleton settings, the dice, and a way for tests to set rates."""
+"""Fault injection: the singleton settings, the dice, and a way for tests to set rates.
+
+The dice are unseeded unless SANDBOX_FAULT_SEED is set (read at call time): with a
+seed, the same calls roll the same faults, so a failing fault test can be replayed.
+Tests restart the sequence with `reseed(seed)`.
+"""
 
 import random
 from contextlib import contextmanager
 
+from django.conf import settings
+
 from .models import FaultSettings
 
-_rng = random.Random()
 SERVER_ERRORS = (500, 502, 503)
+
+_rng = random.Random()
+_seed_setting = None  # the SANDBOX_FAULT_SEED the dice last followed
 
 
 def fault_settings():
@@ -41,14 +50,36 @@ def override_faults(**values):
         set_faults(**saved)
 
 
+def reseed(seed=None):
+    """Restart the fault dice from `seed` (a string or an int; None or "": unseeded).
+
+    The same seed gives the same sequence as SANDBOX_FAULT_SEED set to it.
+    """
+    global _seed_setting
+    _seed_setting = _configured_seed()
+    _rng.seed(None if seed in (None, "") else str(seed))
+
+
+def _configured_seed():
+    return getattr(settings, "SANDBOX_FAULT_SEED", None) or None
+
+
+def _dice():
+    """The shared dice, restarted whenever SANDBOX_FAULT_SEED changes (also on first use)."""
+    seed = _configured_seed()
+    if seed != _seed_setting:
+        reseed(seed)
+    return _rng
+
+
 def roll(rate, rng=None):
     """True with probability `rate` (always at 1.0, never at 0)."""
     if rate <= 0:
         return False
     if rate >= 1:
         return True
-    return (rng or _rng).random() < rate
+    return (rng or _dice()).random() < rate
 
 
 def pick_server_error(rng=None):
-    return (rng or _rng).choice(SERVER_ERRORS)
+    return (rng or _dice()).choice(SERVER_ERRORS)

@@ -1,183 +1,66 @@
-"""Simulated respondents: one step of traffic for every live target group.
+"""Simulated respondents: the driver that advances the sandbox, and how respondents
+arrive and end, for every supplier part.
 
-Each step brings a few entrants per live target group. An entrant answers the
-profile questions (steered towards quotas with room, as balanced fill would),
-is screened against the enabled quotas and cells (overquota when one is full
-and prevent-overfill is on), then completes at about the expected incidence
-rate or terminates. The target group completes when its filling goal is met.
+`simulate_step` takes one clock and one set of dice and runs each supplier part's
+step (`PARTS`); a part fills its live surveys with respondents drawn here: how many
+arrive in a step (`entrants_for`), when and through which supply partner (`arrive`),
+and how a screened-in respondent ends (`finish`). What screens them (quotas, cells,
+overquota) and what a part tells the app (webhooks) is the part's own.
 """
 
 import datetime as dt
 import random
 
-from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from . import fielding, reconciliation
-from .counting import quota_matches
-from .events import deliver_pending, quota_fill, stuck_deliveries
-from .models import FieldingRun, Respondent, RunStatus, TargetGroup
+# Each supplier part's step: step(now, rng, *, deliver) -> a summary of what happened.
+PARTS = {"cint": "sandbox.cint.simulation.step"}
 
 SUPPLIERS = (18, 253, 431, 1260, 2087)
 DROP_RATE = 0.05
 MAX_ENTRANTS_PER_STEP = 40
 
+DROP = "drop"
+COMPLETE = "complete"
+TERMINATE = "terminate"
+
 
 def simulate_step(now=None, rng=None, *, deliver=True):
-    """Advance the sandbox by one step; returns a summary of what happened."""
+    """Advance the sandbox by one step; returns a summary of what happened (the Cint part's)."""
+    return simulate_parts(now, rng, deliver=deliver)["cint"]
+
+
+def simulate_parts(now=None, rng=None, *, deliver=True, suppliers=None):
+    """One step of every supplier part (or of those named), on one clock and one set of
+    dice; returns {supplier: summary}."""
     now = now or timezone.now()
     rng = rng or random.Random()
-    summary = {
-        "jobs_resolved": fielding.resolve_due(now),
-        "reconciliations_resolved": reconciliation.resolve_due(now),
-        "started": _start_scheduled(now),
-        "ended": _end_expired(now),
-        "target_groups": {},
-        "completed": [],
-    }
-    for tg_id in TargetGroup.objects.filter(status=TargetGroup.Status.LIVE).values_list("pk", flat=True):
-        with transaction.atomic():
-            tg = TargetGroup.objects.select_for_update().select_related("project").get(pk=tg_id)
-            if tg.status != TargetGroup.Status.LIVE:
-                continue
-            result = _simulate_target_group(tg, now, rng)
-            summary["target_groups"][tg.id] = result
-            if tg.completes >= tg.filling_goal and _complete(tg, now):
-                summary["completed"].append(tg.id)
-    if deliver:
-        stuck_deliveries()
-        summary["webhooks_sent"] = deliver_pending()
-    return summary
+    return {supplier: import_string(PARTS[supplier])(now, rng, deliver=deliver) for supplier in suppliers or PARTS}
 
 
-def _start_scheduled(now):
-    started = []
-    for run in FieldingRun.objects.filter(status=RunStatus.SCHEDULED, start_at__lte=now).select_related(
-        "target_group__project"
-    ):
-        with transaction.atomic():
-            if run.end_at <= now:
-                run.status = RunStatus.COMPLETED
-                run.save(update_fields=["status"])
-                run.bump()
-                fielding.set_status(run.target_group, TargetGroup.Status.COMPLETED, now=now)
-            else:
-                run.status = RunStatus.LIVE
-                run.save(update_fields=["status"])
-                run.bump()
-                fielding.set_status(run.target_group, TargetGroup.Status.LIVE, now=now)
-                started.append(run.target_group_id)
-    return started
-
-
-def _end_expired(now):
-    ended = []
-    for run in FieldingRun.objects.filter(
-        status__in=[RunStatus.LIVE, RunStatus.PAUSED], end_at__lte=now
-    ).select_related("target_group__project"):
-        with transaction.atomic():
-            fielding.transition(run, "complete", now=now)
-            ended.append(run.target_group_id)
-    return ended
-
-
-def _complete(tg, now):
-    run = fielding.current_run(tg)
-    if run is None or run.status not in (RunStatus.LIVE, RunStatus.PAUSED):
-        return False
-    run.target_group = tg
-    fielding.transition(run, "complete", now=now)
-    return True
-
-
-def entrants_for(tg, rng):
-    """How many people arrive at a live target group in one step."""
-    remaining = max(0, tg.filling_goal - tg.completes)
+def entrants_for(filling_goal, completes, incidence_rate, rng):
+    """How many people arrive at a live survey in one step."""
+    remaining = max(0, filling_goal - completes)
     if remaining == 0:
         return 0
-    expected = max(1.0, tg.filling_goal * 0.04) / max(tg.expected_incidence_rate, 0.1) ** 0.5
+    expected = max(1.0, filling_goal * 0.04) / max(incidence_rate, 0.1) ** 0.5
     return min(MAX_ENTRANTS_PER_STEP, max(1, round(expected * rng.uniform(0.5, 1.5))))
 
 
-def _simulate_target_group(tg, now, rng):
-    profiles = list(tg.profiles.prefetch_related("conditions"))
-    quotas = list(tg.quotas.select_related("profile", "interlock"))
-    enabled = [q for q in quotas if q.is_enabled]
-    interlock = tg.interlocks.filter(quotas_enabled=True).first()
-    cells = [q for q in enabled if q.interlock_id]
-    incidence = min(max(tg.expected_incidence_rate, 0.05), 0.95)
-    changed, respondents = set(), []
-    result = {"entrants": 0, "prescreens": 0, "completes": 0, "overquota": 0}
-    for _ in range(entrants_for(tg, rng)):
-        if tg.completes >= tg.filling_goal:
-            break
-        answers = _answers(profiles, enabled, interlock, cells, rng)
-        matching = [q for q in enabled if quota_matches(q, answers)]
-        entered_at = now - dt.timedelta(seconds=rng.uniform(0, 10))
-        respondent = Respondent(
-            target_group=tg,
-            answers=answers,
-            supplier_id=rng.choice(SUPPLIERS),
-            entered_at=entered_at,
-            quota_ids=[q.id for q in matching],
-        )
-        respondents.append(respondent)
-        tg.entrants += 1
-        result["entrants"] += 1
-        if tg.prevent_overfill and any(q.completes >= q.completes_goal for q in matching):
-            respondent.status = Respondent.Status.OVERQUOTA
-            respondent.quota_ids = []
-            result["overquota"] += 1
-            continue
-        tg.prescreens += 1
-        result["prescreens"] += 1
-        for quota in matching:
-            quota.prescreens += 1
-            changed.add(quota)
-        if rng.random() < DROP_RATE:
-            respondent.status = Respondent.Status.DROP
-            continue
-        loi = tg.expected_length_of_interview_minutes * 60
-        if rng.random() < incidence:
-            respondent.status = Respondent.Status.COMPLETE
-            respondent.duration_seconds = round(loi * rng.uniform(0.6, 1.5))
-            tg.completes += 1
-            result["completes"] += 1
-            for quota in matching:
-                quota.completes += 1
-        else:
-            respondent.status = Respondent.Status.TERMINATE
-            respondent.duration_seconds = round(loi * rng.uniform(0.05, 0.3))
-        respondent.finished_at = entered_at + dt.timedelta(seconds=respondent.duration_seconds)
-    Respondent.objects.bulk_create(respondents)
-    tg.save(update_fields=["entrants", "prescreens", "completes"])
-    for quota in changed:
-        quota.save(update_fields=["completes", "prescreens"])
-    quota_fill(tg, sorted(changed, key=lambda q: q.position), now=now)
-    return result
+def arrive(now, rng):
+    """When an entrant arrived (in the last 10 seconds) and the supply partner it came from."""
+    entered_at = now - dt.timedelta(seconds=rng.uniform(0, 10))
+    return entered_at, rng.choice(SUPPLIERS)
 
 
-def _weight(quotas, condition_id):
-    """Steer answers to conditions whose enabled quotas still have room."""
-    related = [q for q in quotas if condition_id in q.condition_ids]
-    if not related:
-        return 1.0
-    return min(q.room for q in related) + 0.25
-
-
-def _answers(profiles, enabled, interlock, cells, rng):
-    answers = {}
-    if interlock is not None and cells:
-        cell = rng.choices(cells, weights=[c.room + 0.25 for c in cells])[0]
-        owner = {c.id: p for p in profiles for c in p.conditions.all()}
-        for condition_id in cell.condition_ids:
-            answers[str(owner[condition_id].question_id)] = condition_id
-    for profile in profiles:
-        key = str(profile.question_id)
-        conditions = list(profile.conditions.all())
-        if key in answers or not conditions:
-            continue
-        own = [q for q in enabled if q.profile_id == profile.id]
-        weights = [_weight(own, c.id) for c in conditions]
-        answers[key] = rng.choices(conditions, weights=weights)[0].id
-    return answers
+def finish(incidence_rate, length_of_interview_minutes, rng):
+    """How a screened-in respondent ends: (DROP, None), or COMPLETE (at about the
+    incidence rate) or TERMINATE with the seconds it took."""
+    if rng.random() < DROP_RATE:
+        return DROP, None
+    incidence = min(max(incidence_rate, 0.05), 0.95)
+    loi = length_of_interview_minutes * 60
+    if rng.random() < incidence:
+        return COMPLETE, round(loi * rng.uniform(0.6, 1.5))
+    return TERMINATE, round(loi * rng.uniform(0.05, 0.3))

@@ -15,6 +15,6 @@ def simulate_traffic():
 @shared_task(ignore_result=True)
 def deliver_webhooks(delivery_ids=None):
     """Send recorded webhook deliveries; failures are kept on the rows, never raised."""
-    from .events import deliver_pending
+    from .cint.events import deliver_pending
 
     return deliver_pending(delivery_ids)

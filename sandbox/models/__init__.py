@@ -1,4 +1,11 @@
-"""The sandbox's own model of the supplier: nothing here knows about the app's apps."""
+"""The sandbox's own model of the suppliers: nothing here knows about the app's apps.
+
+Shared by every supplier part: `wire` (the applied-write log, the fault settings).
+The other modules are the Cint part's (`accounts`, `demand`, `fielding`, `profiles`,
+`respondents`, `webhooks`, `idempotency`); they keep their names because migration
+0001 names `demand`'s default functions by path. A new supplier's models go in a
+module named after it. All stay in the `sandbox` app (no table renames).
+"""
 
 from .accounts import (
     AccessToken,
@@ -13,10 +20,11 @@ from .accounts import (
 )
 from .demand import ChangelogEntry, Project, TargetGroup, TargetGroupStatus
 from .fielding import BatchJob, FieldingJob, FieldingRun, JobStatus, RunStatus
+from .idempotency import IdempotencyRecord
 from .profiles import Condition, Interlock, Profile, Quota
 from .respondents import Reconciliation, ReconciliationItem, Report, Respondent
 from .webhooks import Webhook, WebhookDelivery
-from .wire import AppliedRequest, FaultSettings, IdempotencyRecord
+from .wire import AppliedRequest, FaultSettings
 
 __all__ = [
     "AccessToken",

@@ -1,45 +1,26 @@
-"""What the wire layer keeps: stored idempotent responses, the log of applied
-mutations, and the fault-injection knobs."""
+"""What the shared wire layer keeps: the log of applied writes (every supplier part)
+and the fault-injection knobs."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 
-class IdempotencyRecord(models.Model):
-    """The first successful response to a request carrying an `idempotency-key`.
-
-    A retry with the same key and the same method, path and body gets this response
-    back, byte for byte, and changes nothing.
-    """
-
-    key = models.CharField(max_length=255, unique=True)
-    method = models.CharField(max_length=10)
-    path = models.CharField(max_length=500)
-    body_hash = models.CharField(max_length=64)
-    status = models.PositiveSmallIntegerField()
-    body = models.TextField(blank=True)
-    headers = models.JSONField(default=dict)
-    created_at = models.DateTimeField(default=timezone.now)
-    replays = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.key} {self.method} {self.path}"
-
-
 class AppliedRequest(models.Model):
-    """The sandbox's own log: one row per mutation that changed (or created) something.
+    """The sandbox's own log: one row per write that changed (or created) something,
+    at every supplier part (`supplier`), so tests can count applied writes.
 
-    Replays are not applied again, so each idempotency key appears here at most once.
-    `answer_lost` marks a mutation applied here whose answer the caller never got (the
+    Cint replays are not applied again, so each idempotency key appears here at most
+    once. Suppliers without idempotency keys log every applied write too: the same
+    method, path and `body_hash` twice is the same write applied twice.
+    `answer_lost` marks a write applied here whose answer the caller never got (the
     lost-response fault answered 503 instead): only a retry with the same key is safe.
     """
 
+    supplier = models.CharField(max_length=30, default="cint", help_text="The supplier part that applied it.")
     method = models.CharField(max_length=10)
     path = models.CharField(max_length=500)
+    body_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the request body.")
     idempotency_key = models.CharField(max_length=255, blank=True, db_index=True)
     status = models.PositiveSmallIntegerField()
     account_id = models.PositiveIntegerField(null=True, blank=True)
@@ -52,7 +33,7 @@ class AppliedRequest(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.method} {self.path} -> {self.status}"
+        return f"{self.supplier}: {self.method} {self.path} -> {self.status}"
 
 
 class FaultSettings(models.Model):

@@ -6,13 +6,14 @@ import re
 
 from django.utils import timezone
 
+from ...ids import iso
+from ...models import Respondent
+from ...wire import empty_response, json_response
 from .. import feasibility as feas
 from ..events import record_tg_change
-from ..ids import iso
-from ..models import Respondent
 from ..shapes import target_group_overview, target_group_performance
 from ..validation import Validator
-from ..wire import ApiError, api, check_if_match, empty_response, json_response, page_size, read_json
+from ..wire import ApiError, api, check_if_match, page_size, read_json
 from .common import acting_user_id, etag_header, get_target_group, require_launched
 
 DURATION = re.compile(r"^P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?$")

@@ -71,3 +71,12 @@ def test_each_key_is_applied_at_most_once_across_many_retries(api, manager_id, p
         )
     for key in keys:
         assert AppliedRequest.objects.filter(idempotency_key=key).count() == 1
+
+
+def test_the_applied_request_log_names_cint_and_the_body(api, manager_id):
+    key = new_key()
+    body = {"name": "Logged project", "project_manager_id": manager_id}
+    api.post(PROJECTS, body, headers={"idempotency-key": key})
+    applied = AppliedRequest.objects.get(idempotency_key=key)
+    assert applied.supplier == "cint"
+    assert applied.body_hash == IdempotencyRecord.objects.get(key=key).body_hash

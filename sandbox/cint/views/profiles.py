@@ -4,9 +4,10 @@ filling goals; and the account-level draft interlock generator."""
 import itertools
 import math
 
+from ...ids import new_ulid
+from ...wire import json_response
 from ..counting import apportion, equal_percentages
 from ..events import record_tg_change
-from ..ids import new_ulid
 from ..profile_shapes import all_profiles, interlocked_profile, regular_profile
 from ..profiling import (
     MAX_CELLS,
@@ -20,7 +21,7 @@ from ..profiling import (
 )
 from ..seed_data import LOCALES
 from ..validation import Validator
-from ..wire import ApiError, api, check_if_match, json_response, read_json
+from ..wire import ApiError, api, check_if_match, read_json
 from .common import acting_user_id, etag_header, get_account, get_target_group
 
 

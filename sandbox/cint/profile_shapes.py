@@ -1,6 +1,6 @@
 """Profiles, quotas and interlocks in the contract's JSON shapes."""
 
-from .models import Quota
+from ..models import Quota
 
 OUTPUT_OBJECTS = {
     "selection": "selection_conditions_details_template",

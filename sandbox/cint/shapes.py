@@ -4,9 +4,9 @@ import statistics as stats
 
 from django.db.models import Count, Max, Min
 
+from ..ids import iso
+from ..models import Respondent, TargetGroup
 from .feasibility import money, suggested_cpi
-from .ids import iso
-from .models import Respondent, TargetGroup
 
 
 def tg_numbers(tg):

@@ -2,7 +2,7 @@
 
 import math
 
-from .models import Quota, Respondent
+from ..models import Quota, Respondent
 
 PRESCREEN_STATUSES = ("complete", "terminate", "drop")
 

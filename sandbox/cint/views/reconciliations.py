@@ -2,10 +2,11 @@
 
 from django.http import HttpResponse
 
+from ...ids import iso
+from ...models import ReasonCode, Reconciliation, Report
+from ...wire import json_response
 from .. import reconciliation as recon
-from ..ids import iso
-from ..models import ReasonCode, Reconciliation, Report
-from ..wire import ApiError, api, json_response, page_size, paginate, read_json
+from ..wire import ApiError, api, page_size, paginate, read_json
 from .common import acting_user_id, get_account
 
 

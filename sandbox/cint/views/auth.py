@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ..models import AccessToken, ApiCredential
+from ...models import AccessToken, ApiCredential
 
 
 def _b64(data):

@@ -6,8 +6,8 @@ import random
 import pytest
 from django.utils import timezone
 
+from sandbox.cint.reconciliation import reconciliation_deadline, resolve
 from sandbox.models import Quota, Reconciliation, Respondent, TargetGroup
-from sandbox.reconciliation import reconciliation_deadline, resolve
 from sandbox.simulation import simulate_step
 
 from .conftest import new_key

@@ -8,7 +8,7 @@ rise with the interview length and fall with the incidence rate.
 import math
 from decimal import Decimal
 
-from .models import Question
+from ..models import Question
 
 DAILY_REACH = {"eng_us": 900, "eng_gb": 350, "deu_de": 300}
 DEFAULT_DAILY_REACH = 150

@@ -3,11 +3,12 @@
 from django.db.models import Q
 from django.utils import timezone
 
+from ...models import BusinessUnit, Project
+from ...wire import json_response
 from .. import feasibility as feas
-from ..models import BusinessUnit, Project
 from ..shapes import project_details, project_list_item, project_overview, project_status
 from ..validation import Validator
-from ..wire import ApiError, api, check_if_match, json_response, paginate, read_json
+from ..wire import ApiError, api, check_if_match, paginate, read_json
 from .common import get_account, get_project
 
 

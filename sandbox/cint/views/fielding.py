@@ -1,10 +1,11 @@
 """Fielding: launch/schedule jobs, fielding runs and their transitions, batch jobs."""
 
+from ...ids import iso
+from ...models import BatchJob, FieldingJob, FieldingRun, JobStatus
+from ...wire import empty_response, json_response
 from .. import fielding
-from ..ids import iso
-from ..models import BatchJob, FieldingJob, FieldingRun, JobStatus
 from ..validation import Validator
-from ..wire import ApiError, api, check_if_match, empty_response, json_response, read_json
+from ..wire import ApiError, api, check_if_match, read_json
 from .common import acting_user_id, get_project, get_target_group
 
 

@@ -6,11 +6,12 @@ from urllib.parse import urlparse
 
 from django.utils import timezone
 
+from ...ids import iso
+from ...models import Webhook
+from ...wire import empty_response, json_response
 from ..events import EVENT_TYPES
-from ..ids import iso
-from ..models import Webhook
 from ..validation import Validator
-from ..wire import ApiError, api, check_if_match, empty_response, json_response, paginate, read_json
+from ..wire import ApiError, api, check_if_match, paginate, read_json
 from .common import get_account
 
 

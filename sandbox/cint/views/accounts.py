@@ -1,10 +1,11 @@
 """Accounts, users, business units, locales, the question library and profiling templates."""
 
-from ..ids import iso
-from ..models import Account, ProfilingTemplate, Question, SandboxUser
+from ...ids import iso
+from ...models import Account, ProfilingTemplate, Question, SandboxUser
+from ...wire import json_response
 from ..seed_data import LOCALES
 from ..validation import Validator
-from ..wire import ApiError, api, json_response, paginate, read_json
+from ..wire import ApiError, api, paginate, read_json
 from .common import get_account
 
 

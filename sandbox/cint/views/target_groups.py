@@ -4,13 +4,14 @@ from django.db.models import Q
 from django.http import HttpResponsePermanentRedirect
 from django.utils import timezone
 
+from ...models import BusinessUnit, TargetGroup
+from ...wire import empty_response, json_response
 from ..events import record_tg_change
-from ..models import BusinessUnit, TargetGroup
 from ..profiling import replace_profiles, rescale_goals
 from ..seed_data import LOCALES
 from ..shapes import draft_target_group, target_group_details, tg_list_item
 from ..validation import Validator
-from ..wire import ApiError, api, check_if_match, empty_response, json_response, paginate, read_json
+from ..wire import ApiError, api, check_if_match, paginate, read_json
 from .common import acting_user_id, etag_header, get_project, get_target_group, require_launched
 
 CREATE_REQUIRED = (

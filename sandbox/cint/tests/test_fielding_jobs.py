@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from sandbox.fielding import resolve_job
+from sandbox.cint.fielding import resolve_job
 from sandbox.models import FieldingJob, FieldingRun, TargetGroup
 
 from .conftest import create_draft, later, new_key, tg_url

@@ -1,6 +1,6 @@
 """Lookups shared by the API views: 404s in the contract's shape."""
 
-from ..models import Account, Project, TargetGroup
+from ...models import Account, Project, TargetGroup
 from ..wire import ApiError
 
 

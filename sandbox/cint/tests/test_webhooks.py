@@ -9,7 +9,7 @@ import pytest
 import requests
 import responses
 
-from sandbox.events import deliver_pending, sign
+from sandbox.cint.events import deliver_pending, sign
 from sandbox.models import FieldingRun, WebhookDelivery
 from sandbox.simulation import simulate_step
 

@@ -8,7 +8,7 @@ from sandbox.simulation import simulate_step
 
 from .conftest import create_draft, later, launch, new_key, tg_url, v2_url
 
-CONTRACT = Path(__file__).resolve().parents[2].parent / "shared/reference/contracts/cint-demand-api-2025-02-17.yaml"
+CONTRACT = Path(__file__).resolve().parents[3].parent / "shared/reference/contracts/cint-demand-api-2025-02-17.yaml"
 
 pytestmark = pytest.mark.skipif(not CONTRACT.exists(), reason="the Cint contract is not next to the repo")
 

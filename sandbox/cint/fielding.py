@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ..ids import iso
+from ..models import BatchJob, FieldingJob, FieldingRun, JobStatus, RunStatus, TargetGroup
 from .events import record_tg_change
-from .ids import iso
-from .models import BatchJob, FieldingJob, FieldingRun, JobStatus, RunStatus, TargetGroup
 from .wire import ApiError
 
 # action -> (statuses it is allowed from, status it leads to)

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ..ids import iso
+from ..models import Quota, ReasonCode, Reconciliation, ReconciliationItem, Report, Respondent, TargetGroup
 from .fielding import job_delay
-from .ids import iso
-from .models import Quota, ReasonCode, Reconciliation, ReconciliationItem, Report, Respondent, TargetGroup
 from .wire import ApiError
 
 MAX_LINES = 20000

@@ -10,8 +10,8 @@ import math
 
 from django.db.models import Max
 
+from ..models import Condition, Interlock, Profile, Question, Quota
 from .counting import apportion, equal_percentages, recount
-from .models import Condition, Interlock, Profile, Question, Quota
 from .wire import ApiError
 
 MAX_INTERLOCKED_PROFILES = 6

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "sync.middleware.UnsupportedChangeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -196,6 +197,21 @@ CINT_TIMEOUT_SECONDS = env.float("CINT_TIMEOUT_SECONDS", default=20.0)
 # Respondent redirects: the secret the account signs exit links with (empty:
 # the account does not use hashed redirects).
 CINT_REDIRECT_HASH_SECRET = env.str("CINT_REDIRECT_HASH_SECRET", default="")
+
+# Each supplier's adapter is built from the settings named after its connection kind
+# (`<KIND>_<KEY>`, see sync.suppliers); the defaults reach the sandbox in embedded mode.
+# PureSpectrum Buy API: the `access-token` header on every call.
+PURESPECTRUM_BASE_URL = env.str("PURESPECTRUM_BASE_URL", default=f"{SITE_URL}/sandbox/purespectrum/buyers/v2")
+PURESPECTRUM_ACCESS_TOKEN = env.str("PURESPECTRUM_ACCESS_TOKEN", default="sandbox-access-token")
+PURESPECTRUM_ACCOUNT_ID = env.str("PURESPECTRUM_ACCOUNT_ID", default="sandbox")
+PURESPECTRUM_TIMEOUT_SECONDS = env.float("PURESPECTRUM_TIMEOUT_SECONDS", default=20.0)
+# The shared secret PureSpectrum signs respondent redirects with (`ps_hash`; empty: unsigned).
+PURESPECTRUM_REDIRECT_HASH_SECRET = env.str("PURESPECTRUM_REDIRECT_HASH_SECRET", default="")
+# Audience-Align Demand API: `X-Client-Id` and the key each endpoint's `hash` is asked for with.
+AUDIENCE_ALIGN_BASE_URL = env.str("AUDIENCE_ALIGN_BASE_URL", default=f"{SITE_URL}/sandbox/audience-align/v1")
+AUDIENCE_ALIGN_CLIENT_ID = env.str("AUDIENCE_ALIGN_CLIENT_ID", default="sandbox-client")
+AUDIENCE_ALIGN_KEY = env.str("AUDIENCE_ALIGN_KEY", default="sandbox-key")
+AUDIENCE_ALIGN_TIMEOUT_SECONDS = env.float("AUDIENCE_ALIGN_TIMEOUT_SECONDS", default=20.0)
 
 LOGGING = {
     "version": 1,

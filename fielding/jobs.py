@@ -62,6 +62,9 @@ class StartJob(ChangeKind):
     def version(self, change):
         return ""
 
+    def touches(self, change):
+        return ["fielding"]
+
     def applied(self, change, response):
         job = job_of(change)
         job.remote_job_id = getattr(response, "job_id", None) or ""

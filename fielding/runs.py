@@ -92,6 +92,9 @@ class RunChange(ChangeKind):
             return f"End fielding of{name} at {timezone.localtime(end):%Y-%m-%d %H:%M}" if end else self.label
         return f"{self.label}{name}"
 
+    def touches(self, change):
+        return ["fielding", "header"]
+
     def run(self, change):
         return FieldingRun.objects.select_related("target_group__project").get(pk=change.payload["fielding_run"])
 

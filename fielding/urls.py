@@ -38,6 +38,5 @@ urlpatterns = [
     path("target-groups/<int:pk>/fielding/end/", views.change_end, name="change_end"),
     path("target-groups/<int:pk>/fielding/<str:action>/", views.run_action, name="run_action"),
     path("target-groups/<int:pk>/stats/", views.stats, name="stats"),
-    path("fielding/changes/<int:change_pk>/", views.change_status, name="change_status"),
     path("fielding/jobs/<int:pk>/", views.job, name="job"),
 ]

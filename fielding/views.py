@@ -15,7 +15,6 @@ from django_htmx.http import trigger_client_event
 
 from projects.models import Role, TargetGroup
 from suppliers import errors
-from sync.models import RemoteChange
 from sync.outbox import describe
 
 from . import permissions
@@ -124,17 +123,6 @@ def change_end(request, pk):
     except ActionRefused as exc:
         return _answer(request, tg, str(exc), level=messages.ERROR, status=409)
     return _answer(request, tg, f"{describe(change)}: sent to the supplier.")
-
-
-@require_GET
-def change_status(request, change_pk):
-    """The badge of one fielding change; once settled it stops polling and tells the panel to refresh."""
-    change = get_object_or_404(RemoteChange, pk=change_pk)
-    change.description = describe(change)
-    response = render(request, "fielding/_change_badge.html", {"change": change})
-    if change.is_settled and request.htmx:
-        trigger_client_event(response, "fielding-changed", {"id": change.pk, "state": change.state})
-    return response
 
 
 @require_GET

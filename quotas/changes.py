@@ -75,6 +75,9 @@ class QuotaToggle(ProfilesChange):
     def describe(self, change):
         return f"{self.verb} quotas on {_quoted(self.profile_name(change))}"
 
+    def touches(self, change):
+        return [f"profile:{change.profile_id}"]
+
     def record_intent(self, change):
         Profile.objects.filter(pk=change.profile_id).update(quotas_enabled=self.enable)
 
@@ -128,6 +131,15 @@ def placeholder_id(change):
     return f"{PENDING_PREFIX}{change.idempotency_key}"
 
 
+def member_blocks(change):
+    """The blocks of the profiles an interlock change joins or releases (remote ids in its payload)."""
+    wanted = change.payload.get("profile_ids") or []
+    pks = Profile.objects.filter(target_group_id=change.target_group_id, remote_id__in=wanted).values_list(
+        "pk", flat=True
+    )
+    return [f"profile:{pk}" for pk in pks]
+
+
 @register
 class CreateInterlock(ProfilesChange):
     """Interlock 2–6 profiles; the cockpit shows a cell-less interlock until the supplier answers."""
@@ -169,6 +181,9 @@ class CreateInterlock(ProfilesChange):
     def describe(self, change):
         names = [name for name in self.profile_names(change).values() if name]
         return f"Interlock {', '.join(names)}" if names else self.label
+
+    def touches(self, change):
+        return ["interlocks", *member_blocks(change)]
 
     def record_intent(self, change):
         tg = change.target_group
@@ -253,6 +268,9 @@ class RemoveInterlock(ProfilesChange):
         name = self.interlock_name(change)
         return f"Remove the interlock {_quoted(name)}" if name else self.label
 
+    def touches(self, change):
+        return ["interlocks", *member_blocks(change)]
+
     def record_intent(self, change):
         tg = change.target_group
         interlock_id = self._interlock_id(change)
@@ -335,6 +353,10 @@ class SetQuotaGoals(ProfilesChange):
             return f"Set the completes goal of {_quoted(self.quota_texts(change).get(rid, ''), 'a quota')} to {goal}"
         suffix = f" on {_quoted(change.profile.name)}" if change.profile_id else ""
         return f"Change the completes goals of {len(goals)} quotas{suffix}"
+
+    def touches(self, change):
+        # Goals of an interlock's cells have no profile.
+        return [f"profile:{change.profile_id}"] if change.profile_id else ["interlocks"]
 
     def record_intent(self, change):
         tg = change.target_group
@@ -419,6 +441,10 @@ class SetTargetGroupFillingGoal(ChangeKind):
 
     def describe(self, change):
         return f"Set the target group's filling goal to {self.wanted(change)}"
+
+    def touches(self, change):
+        # The supplier rescales the quota goals with the filling goal.
+        return ["header", "profiles"]
 
     def record_intent(self, change):
         tg = change.target_group

@@ -6,15 +6,15 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from sync.models import RemoteChange
-from sync.outbox import describe
+from sync.outbox import describe, kind_of
 
 from .models import InterlockCell, InterlockedProfile, Profile, Quota
 
 # A settled change stays shown on its block for this long.
 RESULT_SHOWN_FOR = timedelta(minutes=30)
-INTERLOCK_KINDS = ("create_interlock", "remove_interlock")
-QUOTA_TOGGLE_KINDS = ("enable_quotas", "disable_quotas")
 CHANGES_SHOWN = 50
+# The first block a change touches (`ChangeKind.touches`) -> where this page shows its badge.
+BADGE_PLACES = {"interlocks": "interlock", "header": "tg"}
 
 
 def profiles_of(tg, only=None):
@@ -39,16 +39,15 @@ def interlocks_of(tg):
 
 
 def _block_of(change):
-    """Which block of the page shows `change`: a profile's pk, "interlock", "tg" (the header), or None."""
-    if change.kind in INTERLOCK_KINDS:
-        return "interlock"
-    if change.kind == "set_quota_goals":
-        return change.profile_id or "interlock"  # goals of an interlock's cells have no profile
-    if change.kind in QUOTA_TOGGLE_KINDS:
-        return change.profile_id
-    if change.kind == "set_target_group_filling_goal":
-        return "tg"
-    return None  # fielding and reconciliation changes are shown by their own panels
+    """Which block of the page shows `change`: a profile's pk, "interlock", "tg" (the header), or None
+    (fielding and reconciliation changes are shown by their own panels)."""
+    touched = kind_of(change).touches(change)
+    if not touched:
+        return None
+    name, _, arg = touched[0].partition(":")
+    if name == "profile":
+        return int(arg) if arg.isdigit() else None
+    return BADGE_PLACES.get(name)
 
 
 def latest_changes(tg):

@@ -24,11 +24,12 @@ def request_interlock(target_group, profiles, filling_goal, *, by):
 
 def request_interlock_removal(interlocked_profile, *, by):
     tg = interlocked_profile.target_group
+    members = list(interlocked_profile.profiles.values_list("remote_id", flat=True))
     return request_change(
         "remove_interlock",
         connection=tg.project.connection,
         target_group=tg,
-        payload={"interlocked_profile_id": interlocked_profile.remote_id},
+        payload={"interlocked_profile_id": interlocked_profile.remote_id, "profile_ids": members},
         by=by,
     )
 

@@ -24,5 +24,4 @@ urlpatterns = [
     ),
     path("target-groups/<int:pk>/profiles/<int:profile_pk>/quotas/", views.toggle_quotas, name="toggle_quotas"),
     path("target-groups/<int:pk>/profiles/<int:profile_pk>/goals/", views.quota_goals, name="quota_goals"),
-    path("changes/<int:change_pk>/badge/", views.change_badge, name="change_badge"),
 ]

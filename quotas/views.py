@@ -6,7 +6,9 @@ settles; without JavaScript the action redirects to the page with a message.
 """
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
@@ -15,7 +17,6 @@ from django_htmx.http import trigger_client_event
 from fielding.views import fielding_panel_context
 from projects.models import TargetGroup
 from projects.permissions import pm_only
-from sync.models import RemoteChange
 from sync.outbox import describe
 
 from . import page, services
@@ -28,11 +29,17 @@ def _target_group(pk):
 
 
 def _header_context(tg, **extra):
-    return {"tg": tg, "filling_goal_form": FillingGoalForm(initial={"filling_goal": tg.filling_goal}), **extra}
+    return {
+        "tg": tg,
+        "caps": tg.capabilities,
+        "filling_goal_form": FillingGoalForm(initial={"filling_goal": tg.filling_goal}),
+        **extra,
+    }
 
 
 def _profiles_context(tg, **extra):
     context = page.profiles_context(tg)
+    context["caps"] = tg.capabilities
     context["interlock_form"] = InterlockForm(target_group=tg, profiles=context["profiles"])
     context.update(extra)
     return context
@@ -40,27 +47,34 @@ def _profiles_context(tg, **extra):
 
 def _page_context(request, tg, **extra):
     context = {**_header_context(tg), **_profiles_context(tg), "changes": page.changes_panel(tg)}
-    context.update(fielding_panel_context(tg, request.user))
+    if tg.capabilities.fielding_runs:
+        context.update(fielding_panel_context(tg, request.user))
     context.update(extra)
     return context
 
 
 def _block_context(tg, profile, **extra):
     block = page.profiles_context(tg, only=profile)["profiles"][0]
-    return {"tg": tg, "profile": block, **extra}
+    return {"tg": tg, "caps": tg.capabilities, "profile": block, **extra}
 
 
 # The partial each part of the page is re-rendered from, and its context.
 SECTIONS = {
     "header": ("quotas/_header.html", lambda tg, profile, extra: _header_context(tg, **extra)),
     "profiles": ("quotas/_profiles.html", lambda tg, profile, extra: _profiles_context(tg, **extra)),
+    "interlocks": ("quotas/_interlocks.html", lambda tg, profile, extra: _profiles_context(tg, **extra)),
     "profile": ("quotas/_profile_block.html", lambda tg, profile, extra: _block_context(tg, profile, **extra)),
 }
 
 
-def _section(request, tg, section, profile=None, **extra):
+def section_html(request, tg, section, profile=None, **extra):
+    """One part of the page as HTML (``oob=True`` marks it for an out-of-band swap)."""
     template, context = SECTIONS[section]
-    return render(request, template, context(tg, profile, extra))
+    return render_to_string(template, context(tg, profile, extra), request)
+
+
+def _section(request, tg, section, profile=None, **extra):
+    return HttpResponse(section_html(request, tg, section, profile, **extra))
 
 
 @require_GET
@@ -84,17 +98,6 @@ def header(request, pk):
 def changes(request, pk):
     tg = _target_group(pk)
     return render(request, "quotas/_changes.html", {"tg": tg, "changes": page.changes_panel(tg)})
-
-
-@require_GET
-def change_badge(request, change_pk):
-    """The badge of one change; once settled it stops polling and tells the page to refresh."""
-    change = get_object_or_404(RemoteChange, pk=change_pk)
-    change.description = describe(change)
-    response = render(request, "quotas/_change_badge.html", {"change": change})
-    if change.is_settled:
-        trigger_client_event(response, "change-settled", {"id": change.pk, "state": change.state})
-    return response
 
 
 def _done(request, tg, change, section, profile=None):
@@ -188,12 +191,12 @@ def interlock_goals(request, pk, interlock_pk):
     )
     if not form.is_valid():
         message = "The cell goals were not changed: see below."
-        return _invalid(request, tg, message, "profiles", interlock_goals_form=form)
+        return _invalid(request, tg, message, "interlocks", interlock_goals_form=form)
     goals = form.changed_goals()
     if not goals:
-        return _nothing_to_do(request, tg, "The cell goals are unchanged.", "profiles")
+        return _nothing_to_do(request, tg, "The cell goals are unchanged.", "interlocks")
     change = services.request_quota_goals(tg, goals, by=request.user)
-    return _done(request, tg, change, "profiles")
+    return _done(request, tg, change, "interlocks")
 
 
 @require_POST
@@ -234,7 +237,14 @@ def refresh_status(request, pk):
     failed = tg.sync_error_at is not None and tg.sync_error_at >= asked_at
     done = failed or (tg.synced_at is not None and tg.synced_at >= asked_at)
     context = {"tg": tg, "since": since, "done": done, "failed": failed}
-    response = render(request, "quotas/_refreshing.html", context)
+    html = render_to_string("quotas/_refreshing.html", context, request)
+    if done:  # everything the read may have changed comes back with it, out of band
+        html += section_html(request, tg, "header", oob=True) + section_html(request, tg, "profiles", oob=True)
+        if tg.capabilities.fielding_runs:
+            html += render_to_string(
+                "fielding/_fielding_panel.html", {**fielding_panel_context(tg, request.user), "oob": True}, request
+            )
+    response = HttpResponse(html)
     if done:
         trigger_client_event(response, "change-settled", {"refresh": True})
     return response

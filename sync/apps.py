@@ -8,7 +8,9 @@ class SyncConfig(AppConfig):
     def ready(self):
         # Every app's `changes` module registers its outbox change kinds (quotas.changes, ...),
         # its `mirror` module the parts of a target group the pull sync mirrors (quotas.mirror, ...),
-        # and its `webhooks` module the webhook events it applies (quotas.webhooks).
+        # its `webhooks` module the webhook events it applies (quotas.webhooks), and its
+        # `blocks` module the page blocks it re-renders when a change settles (quotas.blocks).
         autodiscover_modules("changes")
         autodiscover_modules("mirror")
         autodiscover_modules("webhooks")
+        autodiscover_modules("blocks")

@@ -85,6 +85,10 @@ class ChangeKind:
         """One line for the changes panel, e.g. "Disable quotas on AGE"."""
         return self.label
 
+    def touches(self, change) -> list:
+        """The page blocks this change affects (`sync.blocks`), the one that shows its badge first."""
+        return []
+
     def record_intent(self, change) -> None:
         """Show the wanted state locally, in the same transaction as the change row.
 

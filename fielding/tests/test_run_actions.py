@@ -89,7 +89,7 @@ def test_the_pause_is_pending_at_once_and_its_badge_polls(pm_client, project, wi
     html = response.content.decode()
     change = RemoteChange.objects.get(kind="pause_fielding_run")
     assert change.state == "pending"
-    assert f'id="change-{change.pk}" hx-get="{reverse("fielding:change_status", args=[change.pk])}"' in html
+    assert f'id="change-{change.pk}" hx-get="{reverse("sync:change_badge", args=[change.pk])}"' in html
     assert 'hx-trigger="every 1s"' in html
     run.refresh_from_db()
     assert run.status == S.PAUSED  # the intent shows at once
@@ -101,9 +101,15 @@ def test_a_settled_badge_stops_polling_and_refreshes_the_panel(pm_client, projec
     wire.add(responses.POST, run_url(tg, run, "pause"), status=204, headers={"ETag": 'W/"8"'})
     act(pm_client.post, reverse("fielding:run_action", args=[tg.pk, "pause"]))
     change = RemoteChange.objects.get()
-    response = pm_client.get(reverse("fielding:change_status", args=[change.pk]), headers={"HX-Request": "true"})
-    assert "every 1s" not in response.content.decode()
-    assert "fielding-changed" in response["HX-Trigger"]
+    response = pm_client.get(reverse("sync:change_badge", args=[change.pk]), headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "every 1s" not in html
+    # The panel and the header come back from fresh data, swapped in out of band: the run is paused
+    # and Resume is offered, without a reload.
+    assert 'id="fielding-panel"' in html and 'id="tg-header"' in html and html.count('hx-swap-oob="true"') == 2
+    assert 'id="run-resume"' in html and 'id="run-pause"' not in html
+    assert response["HX-Reswap"] == "none"
+    assert "change-settled" in response["HX-Trigger"]
 
 
 def test_a_refused_pause_shows_the_suppliers_state_again(pm_client, project, wire, act):

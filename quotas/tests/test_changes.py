@@ -3,6 +3,7 @@
 import json
 
 import pytest
+import requests
 import responses
 
 from projects.tests.factories import ConnectionFactory, TargetGroupFactory
@@ -546,3 +547,56 @@ def test_changes_to_one_target_group_go_one_at_a_time_in_order(
         "enable-quotas",
     ]
     assert InterlockCell.objects.count() == 0
+
+
+# --- lost answers: re-read before re-sending, where the supplier does not de-duplicate ------------
+
+
+def test_a_lost_answer_to_an_applied_write_is_read_back_and_never_sent_twice(wire, send, tg, age):  # noqa: F811
+    """v2 disable-quotas has no idempotency-key in the contract: after the answer is lost, the
+    outbox reads the profiles, finds the quotas disabled, and does not send the write again."""
+    url = profiles_url(tg, "/P-AGE/disable-quotas")
+    supplier = {"enabled": True}
+
+    def apply_then_drop(request):
+        supplier["enabled"] = False  # the supplier applied it...
+        raise requests.ConnectionError("connection reset by peer")  # ...and the answer never arrived
+
+    wire.add_callback(responses.POST, url, apply_then_drop, content_type="application/json")
+    wire.add_callback(
+        responses.GET,
+        profiles_url(tg),
+        lambda request: answer(200, profiles_payload(age_payload(enabled=supplier["enabled"])), etag='W/"5"'),
+        content_type="application/json",
+    )
+
+    change = send("disable_quotas", tg, profile=age)
+
+    assert change.state == RemoteChange.State.APPLIED
+    assert "already disabled at the supplier" in change.message
+    assert [call.request.method for call in api_calls(wire)] == ["POST", "GET"]
+    age.refresh_from_db()
+    tg.refresh_from_db()
+    assert (age.quotas_enabled, tg.version) == (False, 'W/"5"')
+
+
+def test_a_lost_answer_to_a_write_the_supplier_de_duplicates_is_sent_again_with_the_same_key(
+    wire, send, tg, age, gender  # noqa: F811
+):
+    """create-interlocked-profile takes an idempotency-key (the contract): the re-send replays."""
+    url = profiles_url(tg, "/create-interlocked-profile")
+    answers = iter([requests.ConnectionError("reset"), answer(200, interlock_answer(), etag='W/"2"')])
+
+    def lose_the_first(request):
+        outcome = next(answers)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    wire.add_callback(responses.POST, url, lose_the_first, content_type="application/json")
+
+    change = send("create_interlock", tg, payload={"profile_ids": ["P-AGE", "P-GEN"], "target_group_filling_goal": 500})
+
+    assert change.state == RemoteChange.State.APPLIED
+    assert [call.request.method for call in api_calls(wire)] == ["POST", "POST"]
+    assert {call.request.headers["idempotency-key"] for call in api_calls(wire)} == {str(change.idempotency_key)}

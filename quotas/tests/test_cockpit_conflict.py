@@ -39,7 +39,7 @@ def test_disable_met_by_412_and_a_vanished_profile_is_shown_as_a_conflict_in_wor
 
     change = RemoteChange.objects.get()
     assert change.state == RemoteChange.State.CONFLICT
-    badge = pm_client.get(reverse("quotas:change_badge", args=[change.pk]), **HTMX).content.decode()
+    badge = pm_client.get(reverse("sync:change_badge", args=[change.pk]), **HTMX).content.decode()
     assert "Conflict" in badge
     assert "“AGE” no longer exists at the supplier" in badge
     assert "412" not in badge

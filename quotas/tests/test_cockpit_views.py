@@ -94,7 +94,7 @@ def test_disable_quotas_htmx_returns_the_block_with_a_polling_badge(pm_client, p
     change = RemoteChange.objects.get()
     assert (change.kind, change.profile, change.requested_by, change.state) == ("disable_quotas", age, pm, "pending")
     assert f'id="profile-{age.pk}"' in html
-    assert reverse("quotas:change_badge", args=[change.pk]) in html and 'hx-trigger="every 1s"' in html
+    assert reverse("sync:change_badge", args=[change.pk]) in html and 'hx-trigger="every 1s"' in html
     assert "changes-updated" in response["HX-Trigger"]
 
 
@@ -164,10 +164,12 @@ def test_interlock_refuses_profiles_already_interlocked_in_words(pm_client, tg, 
 def test_remove_interlock_asks_for_confirmation_and_records_the_change(pm_client, tg, age, gender, interlock):
     html = page(pm_client, tg).content.decode()
     assert "The individual profile quotas stay, and stay enabled." in html
+    members = sorted(interlock.profiles.values_list("remote_id", flat=True))
     response = pm_client.post(reverse("quotas:remove_interlock", args=[tg.pk, interlock.pk]), follow=True)
     change = RemoteChange.objects.get()
     assert change.kind == "remove_interlock"
-    assert change.payload == {"interlocked_profile_id": interlock.remote_id}
+    assert sorted(change.payload["profile_ids"]) == members
+    assert change.payload["interlocked_profile_id"] == interlock.remote_id
     assert response.status_code == 200
 
 
@@ -213,11 +215,14 @@ def test_settled_badge_stops_polling_and_tells_the_page(pm_client, tg, age):
         state=RemoteChange.State.CONFLICT,
         message="The profile was removed at the supplier.",
     )
-    response = pm_client.get(reverse("quotas:change_badge", args=[change.pk]), **HTMX)
+    response = pm_client.get(reverse("sync:change_badge", args=[change.pk]), **HTMX)
     html = response.content.decode()
     assert "every 1s" not in html
     assert "The profile was removed at the supplier." in html and "Conflict" in html
     assert "change-settled" in response["HX-Trigger"]
+    # Only the block the change touched comes back (out of band), not the whole profiles section.
+    assert f'id="profile-{age.pk}" hx-swap-oob="true"' in html
+    assert 'id="profiles"' not in html and 'id="tg-header"' not in html
 
 
 def test_asking_for_what_is_already_so_answers_in_words_without_a_change(pm_client, tg, age, gender, interlock):
@@ -238,7 +243,7 @@ def test_asking_for_what_is_already_so_answers_in_words_without_a_change(pm_clie
         (
             reverse("quotas:interlock_goals", args=[tg.pk, interlock.pk]),
             {f"goal-{cell.pk}": "50"},
-            'id="profiles"',
+            'id="interlocks"',
             "The cell goals are unchanged.",
         ),
     ]

@@ -8,6 +8,7 @@ reports, fielding runs) are reached through ``adapter.client``.
 """
 
 from suppliers.adapter import Capabilities, InterlockLimits, SupplierAdapter
+from suppliers.errors import ServerError
 from suppliers.records import (
     Answer,
     InterlockRecord,
@@ -97,14 +98,14 @@ class CintAdapter(SupplierAdapter):
 
     def read_target_group(self, ref, *, known_version=None, with_statistics=True):
         details = self.client.get_target_group_details(ref.project_id, ref.target_group_id)
-        record = details_record(ref.target_group_id, details.data or {})
+        record = details_record(ref.target_group_id, readable(details))
         record.version = details.etag or ""
         if known_version is not None and record.version == known_version:
             return record, False
         if not with_statistics:
             return record, True
         overview = self.client.get_target_group_overview(ref.project_id, ref.target_group_id)
-        merge_overview(record, overview.data or {})
+        merge_overview(record, readable(overview))
         record.version = record.version or overview.etag or ""
         return record, True
 
@@ -115,7 +116,7 @@ class CintAdapter(SupplierAdapter):
 
     def read_profiles(self, ref):
         response = self.client.list_profiles(ref.project_id, ref.target_group_id)
-        snapshot = profiles_snapshot(response.data or {})
+        snapshot = profiles_snapshot(readable(response))
         snapshot.version = response.etag or ""
         return snapshot
 
@@ -190,6 +191,21 @@ class CintAdapter(SupplierAdapter):
     def register_webhook(self, url, *, webhook_id="", has_secret=False, new_key):
         """Point the account's webhook at `url` (creating it if needed); returns ``(webhook id, secret or "")``."""
         return webhooks.register(self.client, url, webhook_id=webhook_id, has_secret=has_secret, new_key=new_key)
+
+
+def readable(response):
+    """A read's JSON object; an answer of any other shape is the supplier's problem, tried again later
+    (never taken for "nothing there", which would mark everything as gone)."""
+    if response.data is None:
+        return {}
+    if not isinstance(response.data, dict):
+        raise ServerError(
+            "The supplier's answer could not be read (it was not the expected JSON object). "
+            "It will be tried again.",
+            status=response.status,
+            body=str(response.data)[:500],
+        )
+    return response.data
 
 
 def _answer(response, **records):

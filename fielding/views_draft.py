@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from projects.models import Role, TargetGroup
+from suppliers.registry import ADAPTERS
 
 from . import permissions
 from .changes import latest_draft_change, project_creation, request_draft_update, request_new_draft, request_project
@@ -37,7 +38,8 @@ def _invalid(request, template, context):
 def project_create(request):
     from projects.models import SupplierConnection
 
-    connection = SupplierConnection.objects.filter(is_active=True).order_by("pk").first()
+    kinds = [kind for kind, adapter in ADAPTERS.items() if adapter.capabilities.drafts]
+    connection = SupplierConnection.objects.filter(is_active=True, kind__in=kinds).order_by("pk").first()
     if connection is None:
         messages.error(request, "No supplier connection is set up; ask an administrator to add one.")
         return redirect("projects:project_list")
@@ -91,6 +93,9 @@ def _new_draft_initial(project):
 @permissions.pm_only  # the create and edit pages are for project managers only
 def draft_create(request, project_pk):
     project = permissions.project(project_pk)
+    if not project.connection.capabilities.drafts:
+        messages.error(request, f"Draft target groups of {project.connection.get_kind_display()} are not made here.")
+        return redirect(project)
     if not is_created(project):
         messages.error(request, "The supplier has not created this project yet; add target groups once it has.")
         return redirect(project)

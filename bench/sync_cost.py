@@ -1,27 +1,35 @@
-"""How many requests a steady-state pull sync makes, against the least it could make.
+"""How many requests a steady-state pull sync makes, against the least it could make, per supplier.
 
-For N = 10, 100 and 1000 launched target groups at the sandbox (made through the
-cockpit's own client, reached in-process), run a first sync, then a second one with
-nothing changed, and print the second run's requests divided by the minimum: one
-request per list page (projects, then each project's target groups) plus one per
-launched target group. 1.00 means the sync costs exactly that.
+For N = 10, 100 and 1000 launched target groups (surveys) at the sandbox (made through the
+supplier's own client, reached in-process), run a first sync, then a second one with
+nothing changed, and print the second run's requests divided by the minimum. For Cint the
+minimum is one request per list page (projects, then each project's target groups) plus
+one per launched target group; each other supplier's module (`sync_cost_<kind>.py`) says
+its own. 1.00 means the sync costs exactly that.
 
     python bench/sync_cost.py            # a temporary SQLite database
     DATABASE_URL=postgres://... python bench/sync_cost.py
 """
 
+import importlib
 import math
 import time
 
 from _django import setup
+
+# The other suppliers' measurements: modules next to this one with `LABEL`, `FLOOR` (the
+# minimum in words), `ENVIRONMENT` (settings they need) and `measure(size, index)` returning
+# the same keys as `measure` below.
+OTHER_SUPPLIERS = ()
 
 SIZES = (10, 100, 1000)
 PER_PROJECT = 10
 SITE_URL = "http://bench.sandbox.invalid"
 
 
-def setup_django():
+def setup_django(**more):
     setup(
+        **more,
         SITE_URL=SITE_URL,
         ALLOWED_HOSTS="bench.sandbox.invalid",
         CINT_BASE_URL=f"{SITE_URL}/sandbox/cint/v1",
@@ -84,18 +92,29 @@ def measure(size, account_id):
     }
 
 
-def main():
-    setup_django()
+def print_rows(label, measure_one, floor_words):
+    print(f"\n{label}")
     header = ("N", "first sync", "steady sync", "minimum", "ratio", "unchanged", "steady s")
     print("{:>6} {:>10} {:>11} {:>8} {:>6} {:>9} {:>8}".format(*header))
     for i, size in enumerate(SIZES):
-        row = measure(size, account_id=7000 + i)
+        row = measure_one(size, i)
         print(
             f"{row['size']:>6} {row['first']:>10} {row['steady']:>11} {row['minimum']:>8} "
             f"{row['ratio']:>6.2f} {row['unchanged']:>9} {row['steady_seconds']:>8.2f}",
             flush=True,
         )
-    print("ratio = steady-state requests / (list pages + one per launched target group)")
+    print(f"ratio = steady-state requests / ({floor_words})")
+
+
+def main():
+    others = [importlib.import_module(f"sync_cost_{kind}") for kind in OTHER_SUPPLIERS]
+    environment = {}
+    for module in others:
+        environment.update(module.ENVIRONMENT)
+    setup_django(**environment)
+    print_rows("Cint", lambda size, i: measure(size, account_id=7000 + i), "list pages + one per launched target group")
+    for module in others:
+        print_rows(module.LABEL, module.measure, module.FLOOR)
 
 
 if __name__ == "__main__":

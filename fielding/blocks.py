@@ -6,6 +6,7 @@ from projects.models import TargetGroup
 from sync.blocks import register_block
 
 from .views import fielding_panel_context
+from .views_status import status_panel_html
 
 
 def _panel(request, change, arg):
@@ -16,4 +17,12 @@ def _panel(request, change, arg):
     return render_to_string("fielding/_fielding_panel.html", context, request)
 
 
+def _status(request, change, arg):
+    tg = TargetGroup.objects.select_related("project__connection").filter(pk=change.target_group_id).first()
+    if tg is None or not tg.capabilities.status_actions:
+        return ""
+    return status_panel_html(request, tg, oob=True)
+
+
 register_block("fielding", _panel)
+register_block("status", _status)

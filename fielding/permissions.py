@@ -16,8 +16,4 @@ def project(pk):
 
 def page_of(tg):
     """Where a target group is looked at: its draft page, or the cockpit page once launched."""
-    from django.urls import reverse
-
-    if tg.status == TargetGroup.Status.DRAFT:
-        return reverse("fielding:draft", args=[tg.pk])
-    return tg.get_absolute_url()
+    return tg.page_url

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_draft, views_profiling
+from . import views, views_draft, views_profiling, views_status
 
 app_name = "fielding"
 urlpatterns = [
@@ -38,5 +38,8 @@ urlpatterns = [
     path("target-groups/<int:pk>/fielding/end/", views.change_end, name="change_end"),
     path("target-groups/<int:pk>/fielding/<str:action>/", views.run_action, name="run_action"),
     path("target-groups/<int:pk>/stats/", views.stats, name="stats"),
+    # status of a survey whose supplier takes status changes as one verb
+    path("target-groups/<int:pk>/status/", views_status.status_panel, name="status_panel"),
+    path("target-groups/<int:pk>/status/<slug:action>/", views_status.status_action, name="status_action"),
     path("fielding/jobs/<int:pk>/", views.job, name="job"),
 ]

@@ -1,6 +1,18 @@
 from django import forms
 
-from .models import TargetGroup
+from .models import SupplierConnection, TargetGroup
+
+
+class SupplierFilterForm(forms.Form):
+    """Which supplier's target groups to show (the suppliers the cockpit has connections to)."""
+
+    supplier = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = SupplierConnection.objects.order_by("kind").values_list("kind", flat=True).distinct()
+        labels = dict(SupplierConnection._meta.get_field("kind").choices)
+        self.fields["supplier"].choices = [("", "All suppliers"), *((kind, labels.get(kind, kind)) for kind in kinds)]
 
 
 class TargetGroupFilterForm(forms.Form):

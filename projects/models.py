@@ -159,6 +159,13 @@ class TargetGroup(RemoteMixin):
         return reverse("quotas:target_group", args=[self.pk])
 
     @property
+    def page_url(self):
+        """Where a PM looks at it: Cint's draft editor page for a Cint draft, the cockpit page otherwise."""
+        if self.status == self.Status.DRAFT and self.capabilities.drafts:
+            return reverse("fielding:draft", args=[self.pk])
+        return self.get_absolute_url()
+
+    @property
     def progress_percent(self):
         if not self.filling_goal:
             return 0

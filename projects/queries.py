@@ -23,6 +23,9 @@ RUN_ACTION_KINDS = (
     "launch_now_fielding_run",
 )
 PAUSE_KINDS = ("pause_fielding_run", "batch_pause")
+# The status changes of suppliers that take them as one verb (fielding.status); their payload
+# says the status they lead to.
+STATUS_KIND = "change_status"
 
 
 def with_alerts(queryset):
@@ -46,6 +49,9 @@ def with_alerts(queryset):
     actions = RemoteChange.objects.filter(
         target_group=OuterRef("pk"), kind__in=RUN_ACTION_KINDS, state=RemoteChange.State.APPLIED
     ).order_by("-finished_at")
+    status_changes = RemoteChange.objects.filter(
+        target_group=OuterRef("pk"), kind=STATUS_KIND, state=RemoteChange.State.APPLIED
+    ).order_by("-finished_at")
     bulk_actions = TargetGroup.batch_jobs.through.objects.filter(
         targetgroup_id=OuterRef("pk"), fieldingjob__status="Completed"
     ).order_by("-fieldingjob__finished_at")
@@ -63,12 +69,19 @@ def with_alerts(queryset):
         last_action_at=Subquery(actions.values("finished_at")[:1]),
         last_bulk_action=Subquery(bulk_actions.values("fieldingjob__kind")[:1]),
         last_bulk_action_at=Subquery(bulk_actions.values("fieldingjob__finished_at")[:1]),
+        last_status_to=Subquery(status_changes.values("payload__to_status")[:1]),
+        last_status_at=Subquery(status_changes.values("finished_at")[:1]),
     )
 
 
 def paused_by_the_cockpit(tg):
     """Whether the newest fielding action the cockpit applied to `tg` (annotated by `with_alerts`) is a pause."""
-    actions = [(tg.last_action_at, tg.last_action), (tg.last_bulk_action_at, tg.last_bulk_action)]
+    pause = PAUSE_KINDS[0]
+    actions = [
+        (tg.last_action_at, tg.last_action),
+        (tg.last_bulk_action_at, tg.last_bulk_action),
+        (tg.last_status_at, pause if tg.last_status_to == TargetGroup.Status.PAUSED else STATUS_KIND),
+    ]
     actions = [(at, kind) for at, kind in actions if at is not None]
     return bool(actions) and max(actions)[1] in PAUSE_KINDS
 
@@ -82,7 +95,8 @@ def alerts_for(tg):
         n = tg.troubled_changes
         alerts.append(("bad", f"{n} change{'s' if n != 1 else ''} failed or met a conflict in the last 24 hours."))
     if tg.status == TargetGroup.Status.PAUSED and not paused_by_the_cockpit(tg):
-        alerts.append(("warn", "Paused by the supplier, not from the cockpit."))
+        why = f": {tg.status_reason.rstrip('.')}." if tg.status_reason else ", not from the cockpit."
+        alerts.append(("warn", f"{tg.status_text} by the supplier{why}"))
     if tg.has_full_cells and tg.current_completes < tg.filling_goal:
         alerts.append(("warn", "Some quota cells are full while the target group is not: fieldwork may stall."))
     return alerts

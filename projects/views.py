@@ -1,22 +1,26 @@
 from django.db.models import Count, Max, Q, Sum
 from django.shortcuts import get_object_or_404, render
 
-from .forms import TargetGroupFilterForm
+from .forms import SupplierFilterForm, TargetGroupFilterForm
 from .models import Project, TargetGroup
 from .queries import ACTIVE_STATUSES, alerts_for, with_alerts
 
 
 def dashboard(request):
-    """Active target groups across projects, those that need attention first."""
+    """Active target groups across projects and suppliers, those that need attention first."""
+    suppliers = SupplierFilterForm(request.GET or None)
+    active = TargetGroup.objects.filter(status__in=ACTIVE_STATUSES, vanished_at__isnull=True)
+    projects = Project.objects.all()
+    if suppliers.is_valid() and suppliers.cleaned_data["supplier"]:
+        active = active.filter(project__connection__kind=suppliers.cleaned_data["supplier"])
+        projects = projects.filter(connection__kind=suppliers.cleaned_data["supplier"])
     target_groups = list(
-        with_alerts(TargetGroup.objects.filter(status__in=ACTIVE_STATUSES, vanished_at__isnull=True))
-        .select_related("project")
-        .order_by("project__name", "name")
+        with_alerts(active).select_related("project__connection").order_by("project__name", "name")
     )
     for tg in target_groups:
         tg.alerts = alerts_for(tg)
     target_groups.sort(key=lambda tg: not tg.alerts)
-    projects = Project.objects.annotate(
+    projects = projects.annotate(
         tg_count=Count("target_groups"),
         live_count=Count("target_groups", filter=Q(target_groups__status=TargetGroup.Status.LIVE)),
         completes=Sum("target_groups__current_completes"),
@@ -29,6 +33,7 @@ def dashboard(request):
             "target_groups": target_groups,
             "attention": sum(1 for tg in target_groups if tg.alerts),
             "projects": projects,
+            "suppliers": suppliers,
         },
     )
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from fielding.views import fielding_panel_context
+from fielding.views_status import status_panel_context
 from projects.models import TargetGroup
 from projects.permissions import pm_only
 from sync.outbox import describe
@@ -49,6 +50,8 @@ def _page_context(request, tg, **extra):
     context = {**_header_context(tg), **_profiles_context(tg), "changes": page.changes_panel(tg)}
     if tg.capabilities.fielding_runs:
         context.update(fielding_panel_context(tg, request.user))
+    if tg.capabilities.status_actions:
+        context.update(status_panel_context(tg))
     context.update(extra)
     return context
 

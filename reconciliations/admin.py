@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import EligibleReport, EligibleRid, ReasonCode, Submission, SubmissionTargetGroup
+from .models import EligibleReport, EligibleRid, ReasonCode, Submission, SubmissionTargetGroup, SurveyReconciliation
 
 
 @admin.register(ReasonCode)
@@ -50,3 +50,12 @@ class SubmissionTargetGroupAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("target_group_remote_id", "submission__name")
     raw_id_fields = ("submission", "target_group")
+
+
+@admin.register(SurveyReconciliation)
+class SurveyReconciliationAdmin(admin.ModelAdmin):
+    list_display = ("id", "target_group", "connection", "state", "status_label", "needs_review", "created_at")
+    list_filter = ("state", "needs_review", "connection")
+    search_fields = ("name", "remote_id", "target_group__name")
+    raw_id_fields = ("target_group", "change", "requested_by")
+    readonly_fields = ("remote_id", "status_label", "summary", "accepted_ids", "polls", "finished_at")

@@ -5,10 +5,13 @@ out with the change's idempotency key, so a retry after a timeout or a 5xx is th
 same request to the supplier, never a second reconciliation.
 """
 
-from suppliers import errors
-from sync.outbox import ChangeKind, register
+from django.utils import timezone
 
-from .models import Submission
+from suppliers import errors
+from sync.outbox import ChangeKind, Verdict, register
+
+from . import survey
+from .models import Submission, SurveyReconciliation
 from .submissions import KIND, accepted
 
 
@@ -69,3 +72,71 @@ def refusal_words(error):
     if status == 404:
         return f"The supplier does not know this account, so nothing was reconciled.{said} Check the connection."
     return ""
+
+
+@register
+class SubmitSurveyReconciliation(ChangeKind):
+    """A survey's list of respondent ids (`reconciliations.survey`), for suppliers that reconcile that way."""
+
+    name = survey.KIND
+    label = "Reconcile a survey"
+    capability = "id_reconciliation"
+
+    def reconciliation(self, change):
+        return SurveyReconciliation.objects.select_related("target_group__project").get(
+            pk=change.payload["reconciliation"]
+        )
+
+    def describe(self, change):
+        count = change.payload.get("count")
+        style = change.connection.capabilities.id_reconciliation
+        word = style.id_word if style else "id"
+        if not isinstance(count, int):
+            return self.label
+        return f"Reconcile {count:,} {word}s ({change.payload.get('name', '')})"
+
+    def version(self, change):
+        return ""
+
+    def send(self, adapter, change, version):
+        reconciliation = self.reconciliation(change)
+        return adapter.submit_reconciliation(
+            reconciliation.target_group.ref,
+            list(reconciliation.ids),
+            contact_email=reconciliation.contact_email,
+            key=str(change.idempotency_key),
+        )
+
+    def applied(self, change, answer):
+        reconciliation = self.reconciliation(change)
+        if answer.reconciliation is not None:
+            survey.store(reconciliation, answer.reconciliation)
+        else:
+            reconciliation.state = SurveyReconciliation.State.PROCESSING
+            reconciliation.save(update_fields=["state", "updated_at"])
+        if reconciliation.state not in SurveyReconciliation.SETTLED:
+            survey.follow_soon(reconciliation)
+
+    def refresh(self, adapter, change):
+        """Before a re-send: does the supplier already hold this very list (an earlier try reached it)?"""
+        reconciliation = self.reconciliation(change)
+        found = adapter.find_reconciliation(reconciliation.target_group.ref, list(reconciliation.ids))
+        change.found_reconciliation = found
+        if found is not None:
+            survey.store(reconciliation, found)
+            if reconciliation.state not in SurveyReconciliation.SETTLED:
+                survey.follow_soon(reconciliation)
+
+    def verdict(self, change):
+        if getattr(change, "found_reconciliation", None) is None:
+            return Verdict(needed=True)
+        return Verdict(
+            needed=False, reason="The supplier already has this list (an earlier try reached it); it is not sent again."
+        )
+
+    def revert(self, adapter, change):
+        values = {"state": SurveyReconciliation.State.FAILED, "finished_at": timezone.now()}
+        words = refusal_words(getattr(change, "error", None))
+        if words:
+            values["message"] = words
+        SurveyReconciliation.objects.filter(pk=change.payload["reconciliation"]).update(**values)

@@ -6,6 +6,9 @@
 * `ReasonCode`: the supplier's reconciliation reason codes, cached per account.
 * `Submission` / `SubmissionTargetGroup`: one reconciliation file sent through the
   outbox (`sync.RemoteChange`), the supplier's request id, and its results.
+* `SurveyReconciliation`: for suppliers that reconcile one survey by a list of
+  respondent ids (PureSpectrum's transaction ids, Audience-Align's UIDs), the list sent
+  through the outbox and the supplier's verdict on it.
 """
 
 import uuid
@@ -250,3 +253,71 @@ class SubmissionTargetGroup(models.Model):
     @property
     def tg_label(self):
         return self.target_group.name if self.target_group_id else self.target_group_remote_id
+
+
+class SurveyReconciliation(models.Model):
+    """One list of respondent ids submitted for a survey, followed until the supplier settles it."""
+
+    class State(models.TextChoices):
+        SENDING = "sending", "Sending"
+        PROCESSING = "processing", "Processing"
+        COMPLETE = "complete", "Complete"
+        FAILED = "failed", "Failed"
+
+    SETTLED = (State.COMPLETE, State.FAILED)
+
+    connection = models.ForeignKey(SupplierConnection, on_delete=models.CASCADE, related_name="survey_reconciliations")
+    target_group = models.ForeignKey(TargetGroup, on_delete=models.CASCADE, related_name="reconciliations")
+    change = models.OneToOneField(
+        RemoteChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="survey_reconciliation"
+    )
+    name = models.CharField(max_length=255, help_text="The uploaded file's name, or “pasted”.")
+    ids = models.JSONField(default=list, help_text="The respondent ids exactly as sent, in order.")
+    contact_email = models.EmailField(blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SENDING, db_index=True)
+    remote_id = models.CharField(max_length=100, blank=True, help_text="The supplier's id for this submission.")
+    status_label = models.CharField(max_length=60, blank=True, help_text="The supplier's own word for its state.")
+    summary = models.JSONField(default=dict, blank=True)
+    accepted_ids = models.JSONField(default=list, blank=True)
+    needs_review = models.BooleanField(default=False, help_text="Accepted, but reviewed by a person first.")
+    message = models.TextField(blank=True)
+    polls = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.target_group}: {len(self.ids):,} ids ({self.current_state})"
+
+    def get_absolute_url(self):
+        return reverse("reconciliations:survey", args=[self.target_group_id])
+
+    @property
+    def current_state(self):
+        """The state to show: an outbox failure counts even before this row learns of it."""
+        change = self.change
+        failed = change is not None and change.is_settled and change.state != RemoteChange.State.APPLIED
+        return self.State.FAILED if self.state == self.State.SENDING and failed else self.state
+
+    @property
+    def is_settled(self):
+        return self.current_state in self.SETTLED
+
+    @property
+    def is_followed(self):
+        """Whether the page should keep polling it (not once the worker gave up checking)."""
+        if self.current_state == self.State.PROCESSING:
+            return self.polls < MAX_POLLS
+        return not self.is_settled
+
+    @property
+    def explanation(self):
+        if self.message:
+            return self.message
+        return self.change.message if self.change is not None else ""

@@ -13,10 +13,11 @@ from django.db.models import F
 
 from projects.models import SupplierConnection
 from suppliers import errors
+from sync.suppliers import adapter_for
 from sync.suppliers import supplier_client as client_for
 
-from . import reports, submissions
-from .models import MAX_POLLS, EligibleReport, Submission
+from . import reports, submissions, survey
+from .models import MAX_POLLS, EligibleReport, Submission, SurveyReconciliation
 
 log = logging.getLogger(__name__)
 
@@ -103,3 +104,36 @@ def fetch_reason_codes(connection_id):
     except errors.SupplierError as exc:
         log.warning("reason codes of %s: %s", connection, exc)
         submissions.remember_reason_code_error(connection, exc)
+
+
+@shared_task(ignore_result=True)
+def follow_survey_reconciliation(reconciliation_id):
+    """Read one survey's submitted list at the supplier; repeat with backoff until it is settled."""
+    row = SurveyReconciliation.objects.select_related("connection", "target_group__project").filter(
+        pk=reconciliation_id
+    ).first()
+    if row is None or row.state != SurveyReconciliation.State.PROCESSING:
+        return
+    if row.polls >= MAX_POLLS or not _claim(SurveyReconciliation, row.pk, row.polls):
+        return
+    row.polls += 1
+    retry_after = None
+    adapter = adapter_for(row.connection)
+    try:
+        if survey.advance(row, adapter):
+            return
+    except errors.SupplierError as exc:
+        log.warning("survey reconciliation %s: %s", row.pk, exc)
+        retry_after = getattr(exc, "retry_after", None)
+        if not exc.retryable:
+            row.message = f"Its progress could not be read: {exc.message}"
+            row.save(update_fields=["message", "updated_at"])
+            SurveyReconciliation.objects.filter(pk=row.pk).update(polls=MAX_POLLS)
+            return
+    finally:
+        adapter.close()
+    if row.polls >= MAX_POLLS:
+        row.message = "The supplier is still processing the list. The cockpit stopped checking; use “Check now” later."
+        row.save(update_fields=["message", "updated_at"])
+        return
+    follow_survey_reconciliation.apply_async((row.pk,), countdown=poll_delay(row.polls, retry_after))

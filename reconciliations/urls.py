@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_survey
 
 app_name = "reconciliations"
 urlpatterns = [
@@ -14,4 +14,16 @@ urlpatterns = [
     path("reconciliation/submissions/<int:pk>/", views.submission, name="submission"),
     path("reconciliation/submissions/<int:pk>/check/", views.check_submission, name="check_submission"),
     path("target-groups/<int:pk>/redirects/", views.redirects_tool, name="redirects"),
+    # reconciling one survey by a list of respondent ids
+    path("target-groups/<int:pk>/reconciliation/", views_survey.survey_page, name="survey"),
+    path(
+        "target-groups/<int:pk>/reconciliation/<int:reconciliation_pk>/",
+        views_survey.survey_reconciliation,
+        name="survey_reconciliation",
+    ),
+    path(
+        "target-groups/<int:pk>/reconciliation/<int:reconciliation_pk>/check/",
+        views_survey.check_survey_reconciliation,
+        name="check_survey_reconciliation",
+    ),
 ]

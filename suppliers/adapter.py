@@ -31,6 +31,31 @@ class InterlockLimits:
 
 
 @dataclass(frozen=True)
+class StatusAction:
+    """A status change a supplier takes through the generic `set_status` verb (not Cint's fielding runs)."""
+
+    name: str  # the verb `set_status` takes, e.g. "pause"
+    label: str  # the button, e.g. "Pause"
+    to_status: str  # the cockpit status it leads to (`TargetGroup.Status`), e.g. "paused"
+    from_statuses: frozenset  # the cockpit statuses it is offered from
+    # Said before it is sent, for what cannot be undone ("A closed survey cannot be changed again.").
+    warning: str = ""
+
+
+@dataclass(frozen=True)
+class IdListReconciliation:
+    """Reconciling one survey by a list of respondent ids (PureSpectrum's transaction ids,
+    Audience-Align's UIDs), through `submit_reconciliation` / `read_reconciliation`."""
+
+    id_word: str  # what the supplier calls the ids, for messages ("transaction id", "UID")
+    contact_email: bool = False  # the supplier asks for an e-mail to write to about it
+    max_ids: int = 20_000
+    # The shape of one id (a regular expression the whole id must match).
+    id_pattern: str = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}"
+    help: str = ""  # what the supplier does with the list, shown beside the form
+
+
+@dataclass(frozen=True)
 class Capabilities:
     """What a supplier can do, declared once by its adapter."""
 
@@ -52,16 +77,17 @@ class Capabilities:
     idempotent_operations: frozenset = frozenset()
     # Webhooks keep counts live; without them the pull sync polls.
     webhooks: bool = False
-    # Status changes through the generic `set_status` verb, e.g. {"pause", "resume", "close"}.
-    status_actions: frozenset = frozenset()
+    # Status changes through the generic `set_status` verb (`StatusAction`s), e.g. pause, resume, close.
+    status_actions: tuple = ()
     # Cint-only features, reached through `adapter.client`: fielding runs, launch and
     # batch jobs; draft target groups with the profiling library; performance reports.
     fielding_runs: bool = False
     drafts: bool = False
     reports: bool = False
-    # How respondents are reconciled: "" (not through the cockpit), "cint" (RID files per
-    # account), "transaction_ids" (PureSpectrum adjustments), "uids" (Audience-Align).
+    # Cint's reconciliation: RID files with reason codes, per account ("cint"), or "" for none.
     reconciliation: str = ""
+    # Reconciling one survey by a list of respondent ids (`IdListReconciliation`), or None.
+    id_reconciliation: IdListReconciliation | None = None
     # Exclude respondents of other surveys; feasibility estimates.
     exclusions: bool = False
     feasibility: bool = False
@@ -71,6 +97,10 @@ class Capabilities:
     def allows(self, name):
         """Whether the capability `name` (a field of this class) is there."""
         return bool(getattr(self, name))
+
+    def status_action(self, name):
+        """The `StatusAction` called `name`, or None."""
+        return next((action for action in self.status_actions if action.name == name), None)
 
 
 class Unsupported(Exception):
@@ -165,7 +195,22 @@ class SupplierAdapter:
         raise NotImplementedError
 
     def set_status(self, ref, action, *, key, version=""):
-        """One of `capabilities.status_actions`."""
+        """`action`: the name of one of `capabilities.status_actions`."""
+        raise NotImplementedError
+
+    # --- reconciliation by a list of ids (`capabilities.id_reconciliation`) ---------------------
+
+    def submit_reconciliation(self, ref, ids, *, contact_email="", key):
+        """Send the ids; the `Answer`'s `reconciliation` is a `ReconciliationRecord`."""
+        raise NotImplementedError
+
+    def read_reconciliation(self, ref, remote_id):
+        """The supplier's `ReconciliationRecord` of a submitted list, as it stands now."""
+        raise NotImplementedError
+
+    def find_reconciliation(self, ref, ids):
+        """The `ReconciliationRecord` the supplier already holds for exactly these ids, or None
+        (asked before re-sending a list whose answer was lost)."""
         raise NotImplementedError
 
     # --- webhooks (suppliers with `capabilities.webhooks`) ------------------------------------

@@ -155,6 +155,19 @@ class ProfilesSnapshot:
 
 
 @dataclass
+class ReconciliationRecord:
+    """A submitted list of respondent ids, as the supplier reports it."""
+
+    remote_id: str = ""  # the supplier's id for the submission, "" where it keeps none
+    state: str = "processing"  # "processing", "complete" or "failed"
+    status_label: str = ""  # the supplier's own word ("Pending", "Completed")
+    summary: dict = field(default_factory=dict)  # counts in the supplier's words: {"eligible": 10, …}
+    accepted_ids: list = field(default_factory=list)
+    needs_review: bool = False  # accepted, but a person at the supplier looks at it first
+    message: str = ""  # what the supplier said, in its words
+
+
+@dataclass
 class Answer:
     """What a change verb got back: the supplier's new version and the records it returned."""
 
@@ -167,7 +180,13 @@ class Answer:
     # Profiles the answer returned beside the interlock: those it joined, or released.
     members: list[ProfileRecord] = field(default_factory=list)
     target_group: TargetGroupRecord | None = None
+    reconciliation: ReconciliationRecord | None = None
     location: str | None = None
+
+    @property
+    def data(self):
+        """The supplier's answer as it came (kept on the change for the record)."""
+        return self.raw
 
     @property
     def job_id(self):

@@ -2,10 +2,12 @@
 
 Everything is read through the connection's adapter (`sync.suppliers.adapter_for`),
 which hands over plain records (`suppliers.records`). One run lists projects and, per
-project, target groups (paginated), upserting them by remote id. Then each launched
-target group costs one request when its version says nothing changed, and a full read
-when something did: its fields, its profiles with quotas and interlocks, and the parts
-other apps register for suppliers that have them (Cint's fielding runs). A failing
+project, target groups (paginated), upserting them by remote id: the list rows carry the
+counts and when each target group last changed. A launched target group whose list row
+says nothing changed since the last full read costs nothing more (a full read still
+happens every `SYNC_FULL_READ_EVERY_SECONDS`); a changed one is read in full: its fields,
+its profiles with quotas and interlocks, and the parts other apps register for suppliers
+that have them (Cint's fielding runs). A failing
 target group is recorded on the target group and on the run, and the others go on.
 """
 
@@ -198,9 +200,12 @@ def _reapply_pending(connection):
 
 
 def _sync_target_group(adapter, tg, run, tally, *, force=False, changed_hint=True):
-    """Read one target group: one request if its version did not change, a full read if it did."""
+    """Read one target group in full, unless its list row showed it unchanged since the last full read."""
     if tg.is_pending or tg.project.is_pending:
         return  # not created at the supplier yet
+    if not force and not changed_hint and _recently_read(tg):
+        run.target_groups_unchanged += 1
+        return
     read_at = timezone.now()
     may_skip = not force and _may_skip(tg, changed_hint)
     try:
@@ -252,8 +257,15 @@ def sync_version(tg):
     return (tg.details or {}).get(SYNC_VERSION, "")
 
 
+def _recently_read(tg):
+    """Read in full, without error, less than `SYNC_FULL_READ_EVERY_SECONDS` ago (and the list says when it changed)."""
+    if tg.sync_error or tg.synced_at is None or tg.remote_updated_at is None:
+        return False
+    return timezone.now() - tg.synced_at <= timedelta(seconds=settings.SYNC_FULL_READ_EVERY_SECONDS)
+
+
 def _may_skip(tg, changed_hint):
-    """Whether the list and the last full read let this read stop at the version check."""
+    """Whether this read may stop at the version check (one request) when the version did not move."""
     if changed_hint or tg.sync_error or tg.synced_at is None:
         return False
     if timezone.now() - tg.synced_at > timedelta(seconds=settings.SYNC_FULL_READ_EVERY_SECONDS):

@@ -139,15 +139,17 @@ def test_signature_from_the_future_is_rejected(client, connection, tg):
 def test_an_event_of_one_connection_never_touches_another_connections_quotas(client, connection, tg):
     other = ConnectionFactory(account_id="2002", webhook_id="01OTHER", webhook_secret="another-secret")
     twin_tg = TargetGroupFactory(project__connection=other, remote_id=tg.remote_id)
-    mine = QuotaFactory(profile__target_group=tg, remote_id="Q-SAME", completes=1)
+    # The other account's quota with the same ids comes first in the table.
     theirs = QuotaFactory(profile__target_group=twin_tg, remote_id="Q-SAME", completes=1)
+    mine = QuotaFactory(profile__target_group=tg, remote_id="Q-SAME", completes=1)
 
-    response = deliver(client, connection, quota_fill(tg, "Q-SAME", completes=40))
+    first = deliver(client, connection, quota_fill(tg, "Q-SAME", completes=40))
+    second = deliver(client, other, quota_fill(twin_tg, "Q-SAME", completes=7), secret="another-secret")
 
-    assert response.status_code == 200
+    assert (first.status_code, second.status_code) == (200, 200)
     mine.refresh_from_db()
     theirs.refresh_from_db()
-    assert (mine.completes, theirs.completes) == (40, 1)
+    assert (mine.completes, theirs.completes) == (40, 7)
 
 
 def test_signature_within_five_minutes_is_accepted(client, connection, tg):

@@ -356,7 +356,8 @@ def _retry_later(kind, adapter, change, exc):
     change.message = f"Will retry in {delay:.0f} s: {exc.message}"
     change.response_status = exc.status
     change.save(update_fields=["state", "next_attempt_at", "message", "response_status", "updated_at"])
-    send_change.apply_async((change.pk,), countdown=delay)
+    pk = change.pk
+    transaction.on_commit(lambda: send_change.apply_async((pk,), countdown=delay))
 
 
 def backoff_seconds(attempts, retry_after=None):

@@ -150,7 +150,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    # A task a dead worker had taken comes back after this long; the outbox's own sweep (every
+    # 10 s, changes stuck SYNC_STUCK_AFTER_SECONDS) usually recovers it first. Longer than the
+    # longest retry countdown (SYNC_BACKOFF_MAX_SECONDS), so a waiting retry is not delivered twice.
+    else {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)}
 )
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -167,7 +170,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 SYNC_MAX_ATTEMPTS = env.int("SYNC_MAX_ATTEMPTS", default=6)
 SYNC_BACKOFF_BASE_SECONDS = env.float("SYNC_BACKOFF_BASE_SECONDS", default=2.0)
 SYNC_BACKOFF_MAX_SECONDS = env.float("SYNC_BACKOFF_MAX_SECONDS", default=300.0)
-SYNC_STUCK_AFTER_SECONDS = env.int("SYNC_STUCK_AFTER_SECONDS", default=300)
+SYNC_STUCK_AFTER_SECONDS = env.int("SYNC_STUCK_AFTER_SECONDS", default=60)
+# A queue's first change left pending this long with nothing in flight is enqueued again
+# (by the recovery sweep every 10 s, and when a worker starts).
+SYNC_QUEUE_IDLE_SECONDS = env.int("SYNC_QUEUE_IDLE_SECONDS", default=10)
 SYNC_FULL_READ_EVERY_SECONDS = env.int("SYNC_FULL_READ_EVERY_SECONDS", default=900)
 
 # The sandbox: a local imitation of the supplier APIs, mounted at /sandbox/.

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.utils import timezone
 
 from projects.models import SupplierConnection, TargetGroup
@@ -21,8 +22,14 @@ def send_change(change_id):
 
 @shared_task(ignore_result=True)
 def recover_stuck_changes():
-    """Beat: re-enqueue changes a dead worker left behind."""
+    """Beat, every 10 s: re-enqueue changes a dead worker left behind, and queues waiting with nothing in flight."""
     return outbox.recover_stuck()
+
+
+@worker_ready.connect
+def resume_queues_when_a_worker_starts(sender=None, **kwargs):
+    """A worker that starts (after a crash, say) sets every waiting queue going at once, not at the next sweep."""
+    recover_stuck_changes.delay()
 
 
 @shared_task(ignore_result=True)

@@ -298,18 +298,36 @@ def test_a_412_whose_resend_must_wait_keeps_showing_the_pm_what_was_asked(wire, 
     assert shown_while_sending == [False, False]  # the re-read showed "on"; the asked "off" came back
 
 
-def test_an_unexpected_answer_settles_the_change_instead_of_leaving_it_sending(wire, send, tg, age):  # noqa: F811
+def test_an_answer_the_cockpit_cannot_read_is_checked_with_the_supplier_not_shown_failed(wire, send, tg, age):  # noqa: F811
+    """The supplier answered 200 (it applied the change), but the cockpit met an error storing the answer:
+    the change is not left sending nor shown failed; the next try reads the supplier and finds it done."""
+    url = profiles_url(tg, "/P-AGE/disable-quotas")
+    unreadable = {"id": "P-AGE", "conditions": "not an object"}
+    sequence(wire, responses.POST, url, answer(200, unreadable))
+    sequence(wire, responses.GET, profiles_url(tg), answer(200, profiles_payload(age_payload(False)), etag='W/"3"'))
+
+    change = send("disable_quotas", tg, profile=age)
+
+    assert change.state == RemoteChange.State.APPLIED
+    assert "already disabled at the supplier" in change.message
+    assert len(calls_to(wire, url)) == 1  # never sent twice
+    assert not RemoteChange.objects.filter(target_group=tg, state=RemoteChange.State.SENDING).exists()
+
+
+def test_an_internal_error_on_every_try_ends_failed_in_words_that_say_it_may_be_applied(
+    wire, send, tg, age, settings  # noqa: F811
+):
+    settings.SYNC_MAX_ATTEMPTS = 2
     unreadable = {"id": "P-AGE", "conditions": "not an object"}
     sequence(wire, responses.POST, profiles_url(tg, "/P-AGE/disable-quotas"), answer(200, unreadable))
+    sequence(wire, responses.GET, profiles_url(tg), answer(200, {"data": "not a list of profiles"}))
 
     change = send("disable_quotas", tg, profile=age)
 
     assert change.state == RemoteChange.State.FAILED
-    assert "internal error" in change.message
-    later = RemoteChange.objects.create(
-        kind="enable_quotas", connection=tg.project.connection, target_group=tg, profile=age
-    )
-    assert not later.__class__.objects.filter(target_group=tg, state=RemoteChange.State.SENDING).exists()
+    assert "may or may not have been applied" in change.message
+    tg.refresh_from_db()
+    assert tg.synced_at is None  # the next sync reads it in full
 
 
 # --- interlocks --------------------------------------------------------------------------

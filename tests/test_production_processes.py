@@ -1,0 +1,182 @@
+"""The production processes (gunicorn, a Celery worker, Celery beat) on PostgreSQL and Redis carry a PM's
+change from the web to the supplier and back.
+
+The supplier here is the sandbox, served by the same gunicorn; everything else is as in
+`Procfile.production`: separate processes, the Redis broker, the database scheduler.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import pytest
+import requests
+from django.conf import settings as django_settings
+
+from projects.models import SupplierConnection
+from quotas.models import Profile
+from sandbox.faults import set_faults
+from sandbox.seed import ensure_account
+from sync.models import RemoteChange
+from sync.pull import sync_connection
+from sync.suppliers import adapter_for
+from sync.tests.sandbox import launch_target_groups
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ACCOUNT_ID = "6101"
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database_url():
+    db = django_settings.DATABASES["default"]
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    user, host, port = db.get("USER") or "postgres", db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def production(settings, tmp_path):
+    if not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        pytest.skip("the production processes run on PostgreSQL (set DATABASE_URL)")
+    broker = settings.CELERY_BROKER_URL
+    if urlsplit(broker).scheme not in ("redis", "rediss"):
+        pytest.skip("the production processes run on Redis (set CELERY_BROKER_URL to a redis:// URL)")
+    import redis
+
+    own_broker = urlunsplit(urlsplit(broker)._replace(path="/13"))
+    try:
+        redis.Redis.from_url(own_broker, socket_timeout=2).flushdb()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis does not answer ({exc})")
+    port = free_port()
+    site = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": own_broker,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "SITE_URL": site,
+        "SECRET_KEY": "production-processes-test-secret-key-0123456789-abcdefghijklmnop",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SANDBOX_ENABLED": "true",
+        "SANDBOX_JOB_SECONDS": "0",
+        "CINT_BASE_URL": f"{site}/sandbox/cint/v1",
+        "CINT_AUTH_URL": f"{site}/sandbox/cint/oauth/token",
+        "CINT_ACCOUNT_ID": ACCOUNT_ID,
+        "LOG_LEVEL": "INFO",
+    }
+    settings.CINT_BASE_URL, settings.CINT_AUTH_URL = env["CINT_BASE_URL"], env["CINT_AUTH_URL"]
+    settings.SANDBOX_JOB_SECONDS = 0
+    commands = {
+        "web": [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        "worker": [str(BIN / "celery"), "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"],
+        "beat": [
+            str(BIN / "celery"),
+            "-A",
+            "config",
+            "beat",
+            "--loglevel=INFO",
+            "--scheduler",
+            "django_celery_beat.schedulers:DatabaseScheduler",
+            "-s",
+            str(tmp_path / "beat"),
+        ],
+    }
+    processes, logs = {}, {}
+    for name, command in commands.items():
+        logs[name] = (tmp_path / f"{name}.log").open("w+")
+        processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=logs[name], stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: _answers(site), 30, "gunicorn to answer")
+        yield {"site": site, "processes": processes, "logs": logs}
+    finally:
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for log in logs.values():
+            log.close()
+
+
+def _answers(site):
+    try:
+        return requests.get(site + "/login/", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def log_in(site, username, password):
+    session = requests.Session()
+    session.get(site + "/login/", timeout=10)
+    answer = session.post(
+        site + "/login/",
+        data={"username": username, "password": password, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        headers={"Referer": site + "/login/"},
+        timeout=10,
+    )
+    assert answer.status_code == 200 and answer.url.rstrip("/") == site, "the PM could not log in"
+    return session
+
+
+def test_a_change_goes_from_the_web_to_the_supplier_and_back_through_the_production_processes(production, pm):
+    site = production["site"]
+    ensure_account(ACCOUNT_ID)
+    set_faults(error_rate=0.0, rate_limit_rate=0.0, stale_etag_rate=0.0, lost_response_rate=0.0, latency_ms=0)
+    connection = SupplierConnection.objects.create(kind="cint", account_id=ACCOUNT_ID, label="Cint (production test)")
+    adapter = adapter_for(connection)
+    ((project_id, tg_id),) = launch_target_groups(adapter.client, 1)
+    assert sync_connection(connection, adapter=adapter).error_count == 0
+    age = Profile.objects.get(target_group__remote_id=tg_id, question_id=42)
+    assert age.quotas_enabled
+
+    session = log_in(site, "pm", "pw-pm")
+    answer = session.post(
+        f"{site}/target-groups/{age.target_group_id}/profiles/{age.pk}/quotas/",
+        data={"enabled": "off", "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        headers={"Referer": site + "/"},
+        timeout=10,
+    )
+    assert answer.status_code == 200  # the redirect to the page, with "sent to the supplier"
+
+    change = RemoteChange.objects.get(profile=age)
+    wait_for(lambda: RemoteChange.objects.get(pk=change.pk).is_settled, 40, "the worker to settle the change")
+    change.refresh_from_db()
+    assert change.state == RemoteChange.State.APPLIED, change.message
+    remote = adapter.client.get_profile(project_id, tg_id, age.remote_id).data
+    assert remote["quotas_enabled"] is False  # at the supplier
+    age.refresh_from_db()
+    assert age.quotas_enabled is False  # and back in the cockpit
+    # Beat runs the stuck-change sweep every 10 seconds from the database schedule.
+    from django_celery_beat.models import PeriodicTask
+
+    wait_for(
+        lambda: PeriodicTask.objects.get(task="sync.tasks.recover_stuck_changes").last_run_at is not None,
+        30,
+        "beat to run the sweep",
+    )
+    assert all(process.poll() is None for process in production["processes"].values())

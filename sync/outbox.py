@@ -31,6 +31,7 @@ is refused by `request_change` with `Unsupported`, before anything is recorded.
 """
 
 import logging
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -220,7 +221,7 @@ def operation_of(kind):
 
 
 @retry_transient
-def claim(change_id):
+def claim(change_id, worker=""):
     """Mark a pending change `sending` if it is next in its TG's queue; return it or None."""
     with transaction.atomic():
         change = (
@@ -233,7 +234,8 @@ def claim(change_id):
         change.state = State.SENDING
         change.attempts += 1
         change.sent_at = timezone.now()
-        change.save(update_fields=["state", "attempts", "sent_at", "updated_at"])
+        change.claimed_by = worker
+        change.save(update_fields=["state", "attempts", "sent_at", "claimed_by", "updated_at"])
     return RemoteChange.objects.select_related("target_group", "profile", "connection").get(pk=change.pk)
 
 
@@ -245,11 +247,14 @@ def _earlier_unsettled(change):
     )
 
 
-def process_change(change_id, adapter=None):
-    """Send one change and record the outcome. Returns the change, or None if it was not ours to send."""
+def process_change(change_id, adapter=None, worker=""):
+    """Send one change and record the outcome. Returns the change, or None if it was not ours to send.
+
+    `worker` names the Celery worker node sending it (see `release_claims_of`).
+    """
     from .suppliers import adapter_for
 
-    change = claim(change_id)
+    change = claim(change_id, worker=f"{worker}/{os.getpid()}" if worker else "")
     if change is None:
         return None
     kind = kind_of(change)
@@ -535,6 +540,16 @@ def _enqueue_next(change):
     )
     if following:
         transaction.on_commit(lambda: send_change.delay(following))
+
+
+def release_claims_of(node):
+    """A worker node that starts again: the changes its previous run left `sending` go back to `pending`
+    at once (they may or may not have reached the supplier; their next try reads first). Returns how many."""
+    if not node:
+        return 0
+    return RemoteChange.objects.filter(state=State.SENDING, claimed_by__startswith=f"{node}/").update(
+        state=State.PENDING, updated_at=timezone.now()
+    )
 
 
 def recover_stuck(older_than=None, idle=None):

@@ -5,12 +5,6 @@ The supplier here is the sandbox, served by the same gunicorn; everything else i
 `Procfile.production`: separate processes, the Redis broker, the database scheduler.
 """
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
@@ -25,33 +19,10 @@ from sync.models import RemoteChange
 from sync.pull import sync_connection
 from sync.suppliers import adapter_for
 from sync.tests.sandbox import launch_target_groups
+from tests.processes import Processes, wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 ACCOUNT_ID = "6101"
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def database_url():
-    db = django_settings.DATABASES["default"]
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    user, host, port = db.get("USER") or "postgres", db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
@@ -68,66 +39,24 @@ def production(settings, tmp_path):
         redis.Redis.from_url(own_broker, socket_timeout=2).flushdb()
     except redis.RedisError as exc:
         pytest.skip(f"Redis does not answer ({exc})")
-    port = free_port()
-    site = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": own_broker,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "SITE_URL": site,
-        "SECRET_KEY": "production-processes-test-secret-key-0123456789-abcdefghijklmnop",
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SANDBOX_ENABLED": "true",
-        "SANDBOX_JOB_SECONDS": "0",
-        "CINT_BASE_URL": f"{site}/sandbox/cint/v1",
-        "CINT_AUTH_URL": f"{site}/sandbox/cint/oauth/token",
-        "CINT_ACCOUNT_ID": ACCOUNT_ID,
-        "LOG_LEVEL": "INFO",
-    }
-    settings.CINT_BASE_URL, settings.CINT_AUTH_URL = env["CINT_BASE_URL"], env["CINT_AUTH_URL"]
+    processes = Processes(
+        database_url=database_url(), broker_url=own_broker, log_dir=tmp_path, account_id=ACCOUNT_ID
+    )
+    settings.CINT_BASE_URL = processes.env["CINT_BASE_URL"]
+    settings.CINT_AUTH_URL = processes.env["CINT_AUTH_URL"]
     settings.SANDBOX_JOB_SECONDS = 0
-    commands = {
-        "web": [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        "worker": [str(BIN / "celery"), "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"],
-        "beat": [
-            str(BIN / "celery"),
-            "-A",
-            "config",
-            "beat",
-            "--loglevel=INFO",
-            "--scheduler",
-            "django_celery_beat.schedulers:DatabaseScheduler",
-            "-s",
-            str(tmp_path / "beat"),
-        ],
-    }
-    processes, logs = {}, {}
-    for name, command in commands.items():
-        logs[name] = (tmp_path / f"{name}.log").open("w+")
-        processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=logs[name], stderr=subprocess.STDOUT)
+    processes.start_all()
     try:
-        wait_for(lambda: _answers(site), 30, "gunicorn to answer")
-        yield {"site": site, "processes": processes, "logs": logs}
+        yield processes
     finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        for log in logs.values():
-            log.close()
+        processes.stop_all()
 
 
-def _answers(site):
-    try:
-        return requests.get(site + "/login/", timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
+def database_url():
+    db = django_settings.DATABASES["default"]
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    user, host, port = db.get("USER") or "postgres", db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
 def log_in(site, username, password):
@@ -144,7 +73,7 @@ def log_in(site, username, password):
 
 
 def test_a_change_goes_from_the_web_to_the_supplier_and_back_through_the_production_processes(production, pm):
-    site = production["site"]
+    site = production.site
     ensure_account(ACCOUNT_ID)
     set_faults(error_rate=0.0, rate_limit_rate=0.0, stale_etag_rate=0.0, lost_response_rate=0.0, latency_ms=0)
     connection = SupplierConnection.objects.create(kind="cint", account_id=ACCOUNT_ID, label="Cint (production test)")
@@ -171,12 +100,7 @@ def test_a_change_goes_from_the_web_to_the_supplier_and_back_through_the_product
     assert remote["quotas_enabled"] is False  # at the supplier
     age.refresh_from_db()
     assert age.quotas_enabled is False  # and back in the cockpit
-    # Beat runs the stuck-change sweep every 10 seconds from the database schedule.
-    from django_celery_beat.models import PeriodicTask
-
-    wait_for(
-        lambda: PeriodicTask.objects.get(task="sync.tasks.recover_stuck_changes").last_run_at is not None,
-        30,
-        "beat to run the sweep",
-    )
-    assert all(process.poll() is None for process in production["processes"].values())
+    # Beat sends the stuck-change sweep every 10 seconds, from the database schedule, and the worker runs it.
+    wait_for(lambda: "Sending due task Recover stuck outbox changes" in production.log_text("beat"), 30, "beat")
+    wait_for(lambda: "sync.tasks.recover_stuck_changes" in production.log_text("worker"), 30, "the sweep to run")
+    assert all(process.poll() is None for process in production.running.values())

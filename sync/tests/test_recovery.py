@@ -188,3 +188,39 @@ def test_a_change_whose_worker_died_on_its_last_try_is_only_checked_never_sent_a
     assert change.state == state
     assert words in change.message
     assert sent.call_count == 0
+
+
+def test_a_worker_node_that_starts_again_takes_back_at_once_what_its_dead_run_left_sending(
+    wire,
+    tg,
+    django_capture_on_commit_callbacks,  # noqa: F811
+):
+    from types import SimpleNamespace
+
+    from sync.tasks import resume_queues_when_a_worker_starts
+
+    profile = ProfileFactory(target_group=tg, remote_id="P-AGE", name="AGE")
+    mine = recorded("disable_quotas", tg, profile, django_capture_on_commit_callbacks)
+    RemoteChange.objects.filter(pk=mine.pk).update(
+        state="sending", attempts=1, sent_at=timezone.now(), claimed_by="celery@box-1/4242"
+    )
+    other_tg = TargetGroupFactory(project=tg.project)
+    others = recorded(
+        "enable_quotas", other_tg, ProfileFactory(target_group=other_tg), django_capture_on_commit_callbacks
+    )
+    RemoteChange.objects.filter(pk=others.pk).update(
+        state="sending",
+        attempts=1,
+        sent_at=timezone.now(),
+        claimed_by="celery@box-2/77",  # alive elsewhere
+    )
+    wire.add(responses.GET, profiles_url(tg), json=profiles_payload(regular_profile("P-AGE", "AGE")), headers=ETAG)
+    sent = wire.add(responses.POST, profiles_url(tg, "/P-AGE/disable-quotas"), json=regular_profile("P-AGE", "AGE"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resume_queues_when_a_worker_starts(sender=SimpleNamespace(hostname="celery@box-1"))
+
+    mine.refresh_from_db()
+    others.refresh_from_db()
+    assert mine.state == RemoteChange.State.APPLIED and sent.call_count == 1  # seconds after the restart, read first
+    assert others.state == RemoteChange.State.SENDING  # another node's change is left to it

@@ -77,6 +77,8 @@ class Capabilities:
     idempotent_operations: frozenset = frozenset()
     # Webhooks keep counts live; without them the pull sync polls.
     webhooks: bool = False
+    # The target-group list can be asked for some statuses only (`iter_target_groups(statuses=…)`).
+    lists_by_status: bool = False
     # Status changes through the generic `set_status` verb (`StatusAction`s), e.g. pause, resume, close.
     status_actions: tuple = ()
     # Cint-only features, reached through `adapter.client`: fielding runs, launch and
@@ -151,8 +153,9 @@ class SupplierAdapter:
         """Yield a `ProjectRecord` per project (suppliers without projects yield one of their own)."""
         raise NotImplementedError
 
-    def iter_target_groups(self, project_id):
-        """Yield a `TargetGroupRecord` per target group of a project, as the list shows it."""
+    def iter_target_groups(self, project_id, statuses=None):
+        """Yield a `TargetGroupRecord` per target group of a project, as the list shows it (only those
+        in `statuses`, cockpit statuses, where `capabilities.lists_by_status`)."""
         raise NotImplementedError
 
     def read_target_group(self, ref, *, known_version=None, with_statistics=True):

@@ -52,6 +52,7 @@ class CintAdapter(SupplierAdapter):
         versions=True,
         idempotent_operations=IDEMPOTENT_OPERATIONS,
         webhooks=True,
+        lists_by_status=True,
         fielding_runs=True,
         drafts=True,
         reports=True,
@@ -92,8 +93,8 @@ class CintAdapter(SupplierAdapter):
                 last_activity_at=when(item.get("last_activity_at")),
             )
 
-    def iter_target_groups(self, project_id):
-        for item in self.client.iter_target_groups(project_id):
+    def iter_target_groups(self, project_id, statuses=None):
+        for item in self.client.iter_target_groups(project_id, status=list(statuses) if statuses else None):
             yield list_item_record(item)
 
     def read_target_group(self, ref, *, known_version=None, with_statistics=True):

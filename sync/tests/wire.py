@@ -229,6 +229,7 @@ class FakeCint:
 
     def _target_groups(self, request):
         project_id = urlsplit(request.url).path.split("/projects/")[1].split("/")[0]
+        wanted = {s for value in parse_qs(urlsplit(request.url).query).get("status", []) for s in value.split(",")}
         items = [
             {
                 "id": tg["id"],
@@ -251,6 +252,7 @@ class FakeCint:
                 },
             }
             for tg in self.projects.get(project_id, {}).get("target_groups", {}).values()
+            if not wanted or tg["status"] in wanted
         ]
         return self._page(request, items, "target_groups")
 

@@ -12,7 +12,7 @@ def _panel(request, change, arg):
     tg = TargetGroup.objects.select_related("project__connection").filter(pk=change.target_group_id).first()
     if tg is None or not tg.capabilities.fielding_runs:
         return ""
-    context = {**fielding_panel_context(tg, request.user), "oob": True}
+    context = {**fielding_panel_context(tg, request.user, request=request), "oob": True}
     return render_to_string("fielding/_fielding_panel.html", context, request)
 
 

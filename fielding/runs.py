@@ -185,15 +185,18 @@ LaunchNowFieldingRun = _kind(RunAction.LAUNCH_NOW, "Launch now")
 UpdateFieldingRunEnd = _kind(RunAction.CHANGE_END, "Change the fielding end date")
 
 
-def request_run_action(tg, action, *, by, end_at=None):
-    """Ask for `action` on the TG's run if its state allows it; raises ActionRefused otherwise."""
+def request_run_action(tg, action, *, by, end_at=None, allowed=None):
+    """Ask for `action` on the TG's run if its state allows it; raises ActionRefused otherwise.
+
+    `allowed` (the supplier's word, when the caller asked it) overrides the cockpit's own rules.
+    """
     action = RunAction(action)
     with transaction.atomic():
         run = current_run(tg)
         if run is None:
             raise ActionRefused("This target group has no fielding run yet; launch it first.")
         run = FieldingRun.objects.select_for_update().get(pk=run.pk)
-        if not run.allows(action):
+        if not (run.allows(action) if allowed is None else allowed):
             raise ActionRefused(f"A {run.status.lower()} fielding run cannot be {PAST[action]}. {_offered(run)}")
         payload = {
             "fielding_run": run.pk,

@@ -72,6 +72,10 @@ class ChangeKind:
     label = ""
     capability = ""
     operation = ""
+    # Re-read and check the verdict before the first send too, not only before a re-send: for a
+    # write the supplier guards with no version (If-Match), so values changed there since the
+    # page was drawn are seen before they are overwritten.
+    reread_before_send = False
 
     def check(self, change, capabilities) -> None:
         """Raise `Unsupported` (in words) if the supplier cannot take this change; nothing is recorded then."""
@@ -108,6 +112,10 @@ class ChangeKind:
 
     def applied(self, change, answer) -> None:
         """Store what the supplier answered on the local rows."""
+
+    def applied_message(self, change) -> str:
+        """What the PM should know about an applied change (shown beside "Applied"), or ""."""
+        return ""
 
     def refresh(self, adapter, change) -> None:
         """Re-read the resource from the supplier, so `version` and the local rows are current."""
@@ -245,7 +253,7 @@ def process_change(change_id, adapter=None):
         # An earlier try may have reached the supplier (a lost answer, a 5xx after applying, a
         # worker that died mid-send); where the supplier would apply a re-send again, check first.
         resend = change.attempts > 1 and not adapter.deduplicates(operation_of(kind))
-        if resend and _already_done(kind, adapter, change):
+        if (resend or kind.reread_before_send) and _already_done(kind, adapter, change):
             return change
         _send(kind, adapter, change)
     except errors.PreconditionFailed:
@@ -304,7 +312,8 @@ def _send(kind, adapter, change):
         kind.applied(change, answer)
         _reapply_others(change)
         data = getattr(answer, "data", None)
-        _settle(change, State.APPLIED, "", response=data, status=getattr(answer, "status", None))
+        status = getattr(answer, "status", None)
+        _settle(change, State.APPLIED, kind.applied_message(change), response=data, status=status)
 
 
 def _after_precondition_failed(kind, adapter, change):

@@ -17,3 +17,23 @@ def _panel(request, change, arg):
 
 
 register_block("fielding", _panel)
+
+
+def _launched_panel(name):
+    """The CPI, filling or details panel of a launched target group (see `views_launched`)."""
+
+    def render(request, change, arg):
+        from .views_launched import PANELS
+
+        tg = TargetGroup.objects.select_related("project__connection").filter(pk=change.target_group_id).first()
+        if tg is None:
+            return ""
+        template, build = PANELS[name]
+        return render_to_string(template, {**build(tg, request.user), "oob": True}, request)
+
+    return render
+
+
+register_block("pricing", _launched_panel("pricing"))
+register_block("filling", _launched_panel("filling"))
+register_block("details", _launched_panel("details"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_draft, views_profiling
+from . import views, views_draft, views_launched, views_profiling
 
 app_name = "fielding"
 urlpatterns = [
@@ -39,4 +39,13 @@ urlpatterns = [
     path("target-groups/<int:pk>/fielding/<str:action>/", views.run_action, name="run_action"),
     path("target-groups/<int:pk>/stats/", views.stats, name="stats"),
     path("fielding/jobs/<int:pk>/", views.job, name="job"),
+    # settings of a launched target group
+    path("target-groups/<int:pk>/settings/", views_launched.settings, name="settings"),
+    path("target-groups/<int:pk>/pricing/", views_launched.pricing, name="pricing"),
+    path("target-groups/<int:pk>/pricing/cpi/", views_launched.change_cpi, name="change_cpi"),
+    path("target-groups/<int:pk>/filling/", views_launched.filling, name="filling"),
+    path("target-groups/<int:pk>/filling/change/", views_launched.change_filling, name="change_filling"),
+    path("target-groups/<int:pk>/details/", views_launched.details, name="details"),
+    path("target-groups/<int:pk>/details/change/", views_launched.change_details, name="change_details"),
+    path("target-groups/<int:pk>/changelog/", views_launched.changelog, name="changelog"),
 ]

@@ -18,8 +18,9 @@ from django_htmx.http import trigger_client_event
 
 from projects.models import Role, TargetGroup
 from suppliers import errors
+from sync.blocks import RENDERERS
 from sync.models import RemoteChange
-from sync.outbox import describe
+from sync.outbox import describe, kind_of
 
 from . import permissions
 from .changelog import read_page
@@ -160,12 +161,33 @@ def _settings_page(request, tg, status=200, **forms):
 
 
 def _accepted(request, tg, name, changes):
-    """A change (or two) recorded: the panel with its pending badge for htmx, else a redirect."""
+    """A change (or two) recorded: the panel with its pending badge for htmx, else a redirect.
+
+    A change may have settled already (a worker quicker than this answer, or tasks run in
+    process): then the other blocks it touched come along, out of band, as its badge would
+    have brought them.
+    """
     text = " · ".join(f"{describe(c)}: sent to the supplier" for c in changes) + ". The page shows when it is applied."
     if not request.htmx:
         messages.success(request, text)
         return redirect(tg)
-    return trigger_client_event(_panel(request, tg, name), "changes-updated")
+    tg.refresh_from_db()
+    settled = [change for change in changes if RemoteChange.objects.get(pk=change.pk).is_settled]
+    blocks = "".join(_other_blocks(request, change, name) for change in settled)
+    response = _panel(request, tg, name)
+    response.content += blocks.encode()
+    trigger_client_event(response, "changes-updated")
+    return trigger_client_event(response, "change-settled", {"id": settled[-1].pk}) if settled else response
+
+
+def _other_blocks(request, change, shown):
+    """The blocks `change` touched other than the panel `shown`, rendered out of band."""
+    parts = []
+    for key in kind_of(change).touches(change):
+        block, _, arg = key.partition(":")
+        if block != shown and block in RENDERERS:
+            parts.append(RENDERERS[block](request, change, arg))
+    return "".join(parts)
 
 
 def _unchanged(request, tg, name, text, level=messages.INFO):

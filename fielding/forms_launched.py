@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from projects.models import TargetGroup
 
 from .forms_assistant import FieldingAssistantFields, assistant_body, assistant_initial, clean_fielding_assistant
-from .launched import FILLING_STRATEGIES, detail_values
+from .launched import FILLING_STRATEGIES, comparable, detail_values
 from .models import AccountUser, BusinessUnit
 from .validators import validate_survey_url
 
@@ -49,14 +49,22 @@ class CpiForm(forms.Form):
 
 
 class FillingForm(FieldingAssistantFields):
-    """The filling strategy and the Fielding Assistant's settings of a launched target group."""
+    """The filling strategy and the Fielding Assistant's settings of a launched target group.
+
+    The assignment is replaced whole at the supplier: while it is not known (it could not be read),
+    the form offers the filling strategy only, so nothing set there is overwritten by defaults.
+    """
 
     filling_strategy = forms.ChoiceField(label="Filling strategy", choices=list(FILLING_STRATEGIES.items()))
 
     def __init__(self, *args, tg, assignment, currency, **kwargs):
         super().__init__(*args, **kwargs)
+        self.known = assignment is not None
         self.tg, self.assignment, self.currency = tg, assignment or {}, currency
         self.pricing_model = tg.pricing_model or TargetGroup.PricingModel.DYNAMIC
+        if not self.known:
+            for name in FieldingAssistantFields.base_fields:
+                del self.fields[name]
 
     @classmethod
     def initial_for(cls, tg, assignment):
@@ -65,7 +73,8 @@ class FillingForm(FieldingAssistantFields):
 
     def clean(self):
         data = super().clean()
-        clean_fielding_assistant(self, data, self.pricing_model)
+        if self.known:
+            clean_fielding_assistant(self, data, self.pricing_model)
         return data
 
     def strategy_changed(self):
@@ -82,9 +91,7 @@ class FillingForm(FieldingAssistantFields):
         return body
 
     def assignment_changed(self):
-        from .launched import comparable
-
-        return comparable(self.assignment_body()) != comparable(self.assignment)
+        return self.known and comparable(self.assignment_body()) != comparable(self.assignment)
 
 
 class DetailsForm(forms.Form):

@@ -5,7 +5,8 @@ details, changelog) and answers the contract's operations on it. Every answer it
 validated against the Cint contract when the contract is checked out next to the repo, so
 the tests exercise the cockpit against the contract's shapes, not against the fake's.
 A test can make the next write to a path fail (`fail_next`) or be applied with its answer
-lost (`lose_next`), and reads `writes` to see what reached the supplier.
+lost (`lose_next`), make the reads of a path fail (`fail_reads`), and reads `writes` to see
+what reached the supplier.
 """
 
 import json
@@ -88,7 +89,7 @@ class LaunchedTarget:
         self.changelog = []
         self.transitions = {"is_pause_allowed": True, "is_finish_allowed": True}
         self.writes = []
-        self.fail_next, self.lose_next = {}, set()
+        self.fail_next, self.lose_next, self.fail_reads = {}, set(), set()
         base = re.escape(tg_url(tg))
         routes = [
             (responses.GET, "/details", self._get_details),
@@ -114,6 +115,9 @@ class LaunchedTarget:
 
     def _answer(self, handler, suffix):
         def callback(request):
+            if request.method == "GET" and suffix in self.fail_reads:
+                body = {"id": "e1", "object": "unexpected_internal_error", "detail": "Unavailable."}
+                return 503, {"Content-Type": "application/json"}, json.dumps(body)
             if request.method != "GET" and (status := self.fail_next.pop(suffix, None)):
                 body = {"id": "e1", "object": "bad_request_error", "detail": f"Refused ({status})."}
                 return status, {"Content-Type": "application/json"}, json.dumps(body)

@@ -177,3 +177,23 @@ def test_a_lost_answer_is_read_back_and_the_assignment_is_not_sent_twice(pm_clie
     change = RemoteChange.objects.get()
     assert change.state == "applied" and "already had these Fielding Assistant settings" in change.message
     assert [w[:2] for w in supplier.writes] == [("PUT", "/fielding-assistant-assignment")]
+
+
+def test_settings_that_could_not_be_read_are_not_overwritten(pm_client, tg, supplier, act):
+    supplier.fail_reads.add("/fielding-assistant-assignment")
+    html = panel(pm_client, tg)
+
+    assert "could not be read from the supplier" in html and 'id="assistant-unknown"' in html
+    assert "filling-prevent_overfill" not in html
+
+    act(post, pm_client, tg, form_data(filling_strategy="prescreens", balance_fill="on"))
+
+    assert [w[:2] for w in supplier.writes] == [("PUT", "/filling-strategy")]  # the assignment is left alone
+
+
+def test_without_javascript_the_settings_are_on_a_page_of_their_own(pm_client, tg, supplier):
+    html = pm_client.get(reverse("fielding:settings", args=[tg.pk])).content.decode()
+
+    for block in ('id="pricing-panel"', 'id="cpi-form"', 'id="filling-form"', 'id="details-form"'):
+        assert block in html
+    assert pm_client.get(reverse("fielding:filling", args=[tg.pk])).url == reverse("fielding:settings", args=[tg.pk])

@@ -37,6 +37,7 @@ from .launched import (
     request_fielding_assistant,
     request_filling_strategy,
 )
+from .library import ensure_directory
 from .pricing import rate_card
 
 # A settled change stays shown on its panel for this long (as on the rest of the cockpit page).
@@ -64,6 +65,8 @@ def _launched(pk):
 def pricing_context(tg, user, *, cpi_form=None, notice=None):
     caps = tg.capabilities
     can_change = Role.can_change(user)
+    if can_change:
+        ensure_directory(tg.project.connection)  # the business units (their currencies), read once
     currency = business_unit_currency(tg)
     context = {
         "tg": tg,
@@ -126,6 +129,7 @@ def details_context(tg, user, *, details_form=None, notice=None):
     can_change = Role.can_change(user)
     form = None
     if can_change:
+        ensure_directory(tg.project.connection)  # the project managers to choose from, read once
         form = details_form or DetailsForm(
             initial=DetailsForm.initial_for(tg), tg=tg, currency=business_unit_currency(tg), prefix="details"
         )

@@ -16,6 +16,7 @@ disagreement is logged, and the target group is read in full at the next sync.
 import logging
 from dataclasses import dataclass
 
+from projects.models import TargetGroup
 from suppliers import errors
 
 from .draft import is_created
@@ -105,8 +106,8 @@ def follow_supplier(what, own, transitions, *, target_groups=()):
             ", ".join(sorted(offered)) or "none",
             ", ".join(sorted(own)) or "none",
         )
-        for tg in target_groups:
-            tg.needs_full_read()
+        # Read in full at the next sync; the page drawn now still says when it was last synced.
+        TargetGroup.objects.filter(pk__in=[tg.pk for tg in target_groups]).update(synced_at=None)
     return offered
 
 

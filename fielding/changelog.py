@@ -149,9 +149,10 @@ def entries(page, connection):
 def read_page(tg, *, cursor=None, client=None):
     """One page of the TG's changelog: ``(entries, next cursor or "")``. Raises the supplier's errors."""
     if client is None:
-        from sync.suppliers import supplier_client
+        from sync.suppliers import open_client
 
-        client = supplier_client(tg.project.connection)
+        with open_client(tg.project.connection) as client:
+            return read_page(tg, cursor=cursor, client=client)
     page = client.list_changelog(tg.project.remote_id, tg.remote_id, page_size=PAGE_SIZE, start_after=cursor).data
     page = page if isinstance(page, dict) else {}
     return entries(page, tg.project.connection), page.get("next_cursor") or ""

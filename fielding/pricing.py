@@ -120,12 +120,14 @@ def rate_card(tg, client=None):
     key = f"rate-card:{tg.pk}:{tg.status}:{tg.business_unit_id}:{tg.locale}"
     answer = cache.get(key)
     if answer is None:
-        if client is None:
-            from sync.suppliers import supplier_client
-
-            client = supplier_client(tg.project.connection)
         try:
-            answer = _read(tg, client)
+            if client is None:
+                from sync.suppliers import open_client
+
+                with open_client(tg.project.connection) as client:
+                    answer = _read(tg, client)
+            else:
+                answer = _read(tg, client)
         except errors.NotFound:
             answer = (None, "", True)
         cache.set(key, answer, CACHE_SECONDS)

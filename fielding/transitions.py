@@ -65,10 +65,12 @@ def read_transitions(project, target_groups, *, client=None):
         return None
     try:
         if client is None:
-            from sync.suppliers import supplier_client
+            from sync.suppliers import open_client
 
-            client = supplier_client(connection)
-        data = client.compute_target_group_transitions(project.remote_id, target_group_ids=ids).data
+            with open_client(connection) as client:
+                data = client.compute_target_group_transitions(project.remote_id, target_group_ids=ids).data
+        else:
+            data = client.compute_target_group_transitions(project.remote_id, target_group_ids=ids).data
     except errors.SupplierError as exc:
         log.warning("could not ask %s which fielding actions it allows on %s: %s", connection, project, exc.message)
         return None

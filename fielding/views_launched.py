@@ -97,9 +97,10 @@ def filling_context(tg, user, *, request=None, filling_form=None, notice=None):
     read_error = ""
     if request is not None and request.method == "GET" and not (change and not change.is_settled):
         try:
-            from sync.suppliers import supplier_client
+            from sync.suppliers import open_client
 
-            read_assistant(supplier_client(tg.project.connection), tg)
+            with open_client(tg.project.connection) as client:
+                read_assistant(client, tg)
         except errors.SupplierError as exc:
             read_error = f"The Fielding Assistant settings could not be read from the supplier: {exc.message}"
     assignment = (tg.details or {}).get(ASSISTANT)

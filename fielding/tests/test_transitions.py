@@ -156,7 +156,7 @@ def test_the_project_page_says_so_when_the_supplier_allows_no_bulk_action(pm_cli
 
     html, _ = _project_page(pm_client, project)
 
-    assert "The supplier allows no fielding action on these target groups now." in html
+    assert "No fielding action is possible on these target groups now." in html
 
 
 def test_a_bulk_action_the_supplier_allows_is_sent_though_the_cockpits_rules_fit_none(pm_client, project, wire, act):

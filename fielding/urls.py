@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_draft, views_profiling, views_status
+from . import views, views_draft, views_launched, views_profiling, views_status
 
 app_name = "fielding"
 urlpatterns = [
@@ -42,4 +42,13 @@ urlpatterns = [
     path("target-groups/<int:pk>/status/", views_status.status_panel, name="status_panel"),
     path("target-groups/<int:pk>/status/<slug:action>/", views_status.status_action, name="status_action"),
     path("fielding/jobs/<int:pk>/", views.job, name="job"),
+    # settings of a launched target group
+    path("target-groups/<int:pk>/settings/", views_launched.settings, name="settings"),
+    path("target-groups/<int:pk>/pricing/", views_launched.pricing, name="pricing"),
+    path("target-groups/<int:pk>/pricing/cpi/", views_launched.change_cpi, name="change_cpi"),
+    path("target-groups/<int:pk>/filling/", views_launched.filling, name="filling"),
+    path("target-groups/<int:pk>/filling/change/", views_launched.change_filling, name="change_filling"),
+    path("target-groups/<int:pk>/details/", views_launched.details, name="details"),
+    path("target-groups/<int:pk>/details/change/", views_launched.change_details, name="change_details"),
+    path("target-groups/<int:pk>/changelog/", views_launched.changelog, name="changelog"),
 ]

@@ -49,7 +49,7 @@ def _profiles_context(tg, **extra):
 def _page_context(request, tg, **extra):
     context = {**_header_context(tg), **_profiles_context(tg), "changes": page.changes_panel(tg)}
     if tg.capabilities.fielding_runs:
-        context.update(fielding_panel_context(tg, request.user))
+        context.update(fielding_panel_context(tg, request.user, request=request))
     if tg.capabilities.status_actions:
         context.update(status_panel_context(tg))
     context.update(extra)
@@ -245,7 +245,9 @@ def refresh_status(request, pk):
         html += section_html(request, tg, "header", oob=True) + section_html(request, tg, "profiles", oob=True)
         if tg.capabilities.fielding_runs:
             html += render_to_string(
-                "fielding/_fielding_panel.html", {**fielding_panel_context(tg, request.user), "oob": True}, request
+                "fielding/_fielding_panel.html",
+                {**fielding_panel_context(tg, request.user, request=request), "oob": True},
+                request,
             )
     response = HttpResponse(html)
     if done:

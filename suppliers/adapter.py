@@ -95,6 +95,16 @@ class Capabilities:
     feasibility: bool = False
     # Respondent redirect links the cockpit can build: "" or the supplier's kind.
     redirects: str = ""
+    # Cint-only features of a launched target group, reached through `adapter.client`:
+    # change its CPI (dynamic pricing), its filling strategy and Fielding Assistant
+    # settings, its details (name, manager, links…); read its changelog and rate card;
+    # ask which fielding actions the supplier allows now.
+    cpi_changes: bool = False
+    filling_strategy: bool = False
+    launched_details: bool = False
+    changelog: bool = False
+    rate_cards: bool = False
+    transitions: bool = False
 
     def allows(self, name):
         """Whether the capability `name` (a field of this class) is there."""

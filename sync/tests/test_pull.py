@@ -52,7 +52,8 @@ def supplier(wire):  # noqa: F811
 
 
 @pytest.fixture
-def connection():
+def connection(settings):
+    settings.SYNC_READ_CONCURRENCY = 4  # the reads of changed target groups run a few at a time
     return ConnectionFactory()
 
 

@@ -284,6 +284,8 @@ class FakeCint:
             },
             "pricing_model": "dynamic",
             "is_pricing_restricted": False,
+            "current_cost_per_interview": {"value": "2.5000", "currency_code": "USD"},
+            "current_cost": {"value": f"{2.5 * tg['completes']:.4f}", "currency_code": "USD"},
             "status": tg["status"],
             "country_code": "US",
             "language_code": "eng",

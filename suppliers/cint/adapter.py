@@ -200,8 +200,7 @@ def readable(response):
         return {}
     if not isinstance(response.data, dict):
         raise ServerError(
-            "The supplier's answer could not be read (it was not the expected JSON object). "
-            "It will be tried again.",
+            "The supplier's answer could not be read (it was not the expected JSON object). It will be tried again.",
             status=response.status,
             body=str(response.data)[:500],
         )

@@ -102,6 +102,8 @@ class Capabilities:
     # Change the expected length of interview (minutes) / the CPI of a launched target group.
     loi: bool = False
     cpi: bool = False
+    # Create surveys from the cockpit's own form (Audience-Align's `create_survey`, through `adapter`).
+    survey_creation: bool = False
     # Cockpit statuses after which the supplier takes no change at all (Audience-Align's Closed).
     final_statuses: frozenset = frozenset()
 
@@ -230,6 +232,11 @@ class SupplierAdapter:
 
     def delete_qualification(self, ref, question_id, *, key, version=""):
         raise NotImplementedError
+
+    def read_exclusions(self, ref):
+        """The remote ids of the surveys whose respondents are kept out of this one, or None where the
+        supplier has no such list (`capabilities.exclusions`)."""
+        return None
 
     # --- reconciliation by a list of ids (`capabilities.id_reconciliation`) ---------------------
 

@@ -199,7 +199,14 @@ def check_supported(kind, change):
             f"The cockpit cannot send changes to {change.connection.get_kind_display()} yet, so nothing was "
             "recorded. Make the change in the supplier's own site."
         )
-    kind.check(change, change.connection.capabilities)
+    capabilities = change.connection.capabilities
+    tg = change.target_group
+    if tg is not None and tg.status in capabilities.final_statuses:
+        raise Unsupported(
+            f"This survey is {tg.status_text.lower()} at {change.connection.get_kind_display()} and takes no more "
+            "changes, so nothing was sent."
+        )
+    kind.check(change, capabilities)
 
 
 def operation_of(kind):

@@ -30,6 +30,8 @@ from .shapes import (
     qualification_body,
     reconciliation_record,
     survey_answer,
+    survey_body,
+    survey_matches,
     survey_record,
 )
 from .transport import AudienceAlignTransport
@@ -69,6 +71,7 @@ class AudienceAlignAdapter(SupplierAdapter):
         ),
         exclusions=True,
         feasibility=True,
+        survey_creation=True,
         qualifications=True,
         loi=True,
         cpi=True,
@@ -296,3 +299,52 @@ class AudienceAlignAdapter(SupplierAdapter):
         if sorted(str(uid) for uid in data.get("request_uids") or []) != sorted(str(uid) for uid in ids):
             return None
         return reconciliation_record(data)
+
+    # --- Audience-Align's own features (behind `exclusions`, `feasibility`, `survey_creation`) -------
+
+    def create_survey(self, spec):
+        """Create a survey from a `SurveySpec`-like dict in the cockpit's words; the answer's record is the survey."""
+        self._wrote()
+        response = self.client.create_survey(survey_body(spec))
+        data = response.data.get("data") if isinstance(response.data, dict) else None
+        record = survey_record(data) if isinstance(data, dict) and data.get("project_id") else None
+        return Answer(status=response.status, raw=response.data, target_group=record)
+
+    def find_survey(self, spec, *, known_ids=()):
+        """A survey just like `spec` that is not one of `known_ids` (a create whose answer was lost), or None."""
+        body = survey_body(spec)
+        for row in self.client.iter_surveys():
+            if str(row.get("project_id")) in known_ids:
+                continue
+            if survey_matches(row, body):
+                return survey_record(row)
+        return None
+
+    def save_exclusions(self, ref, survey_ids):
+        self._wrote()
+        response = self.client.save_exclusions(ref.target_group_id, [str(i) for i in survey_ids])
+        return Answer(status=response.status, raw=response.data)
+
+    def remove_exclusion(self, ref, survey_id):
+        self._wrote()
+        response = self.client.delete_exclusions(ref.target_group_id, [str(survey_id)])
+        return Answer(status=response.status, raw=response.data)
+
+    def feasibility(self, inputs):
+        """``{"minimum", "maximum", "recommended_price"}`` for `inputs` (already in the supplier's words)."""
+        data = self.client.feasibility(inputs).data
+        found = (data or {}).get("feasibility_data") if isinstance(data, dict) else None
+        found = found if isinstance(found, dict) else {}
+        return {
+            "minimum": whole(found.get("minimum_feasibility")),
+            "maximum": whole(found.get("maximum_feasibility")),
+            "recommended_price": decimal(found.get("recommended_price"), 2),
+        }
+
+    def master_data(self, kind):
+        data = self.client.master_data(kind).data
+        return list(data.get("data") or []) if isinstance(data, dict) else []
+
+    def standard_qualifications(self, country_id, language_id):
+        data = self.client.qualification_master(country_id, language_id).data
+        return list(data.get("qualifications_data") or []) if isinstance(data, dict) else []

@@ -293,3 +293,62 @@ def reconciliation_record(data):
         needs_review=RECONCILIATION_REVIEW in text(data.get("message")).lower(),
         message=text(data.get("message")),
     )
+
+
+# --- a new survey ----------------------------------------------------------------------------------
+
+AUDIENCE_TYPES = {"b2b": "1", "b2c": "2", "health_care": "3"}
+
+
+def survey_body(spec):
+    """A `create_survey` body from the cockpit's words: ``name``, ``country_id``, ``language_id``,
+    ``study_category_id``, ``vertical_id``, ``audience`` (b2b, b2c, health_care), ``collects_pii``,
+    ``incidence_rate`` (%), ``loi``, ``cpi``, ``completes``, ``start`` / ``end`` (dates), ``live_url``,
+    ``test_url``, ``qualifications`` ([{question_id, conditions_kind, conditions}]) and ``quotas``
+    ([{question_id, condition, goal}])."""
+    body = {
+        "project_name": spec["name"],
+        "country": str(spec["country_id"]),
+        "language": str(spec["language_id"]),
+        "audience_type": AUDIENCE_TYPES[spec["audience"]],
+        "pii_collection": "Yes" if spec.get("collects_pii") else "No",
+        "ir": str(int(spec["incidence_rate"])),
+        "loi": str(int(spec["loi"])),
+        "cpi": f"{Decimal(str(spec['cpi'])):.2f}",
+        "complete_needed": str(int(spec["completes"])),
+        "project_start_date": str(spec["start"])[:10],
+        "project_end_date": str(spec["end"])[:10],
+        "live_link": spec["live_url"],
+        "test_link": spec["test_url"],
+    }
+    for name, key in (("study_category", "study_category_id"), ("vertical", "vertical_id")):
+        if spec.get(key):
+            body[name] = str(spec[key])
+    qualifications = [
+        qualification_body(q["question_id"], q["conditions_kind"], q["conditions"])
+        for q in spec.get("qualifications") or []
+    ]
+    if qualifications:
+        body["qualifications"] = qualifications
+    quotas = {}
+    for quota in spec.get("quotas") or []:
+        criterion = {"required_count": int(quota["goal"]), "condition_codes": criteria_codes(str(quota["condition"]))}
+        quotas.setdefault(int(quota["question_id"]), []).append(criterion)
+    if quotas:
+        body["quota"] = [{"qualification_code": code, "criteria": criteria} for code, criteria in quotas.items()]
+    return body
+
+
+def survey_matches(row, body):
+    """Whether a `get_survey` row is the survey `body` asked to create."""
+    pairs = (
+        ("project_name", "project_name"),
+        ("project_country", "country"),
+        ("project_language", "language"),
+        ("complete_needed", "complete_needed"),
+        ("project_start_date", "project_start_date"),
+        ("project_end_date", "project_end_date"),
+        ("loi", "loi"),
+        ("ir", "ir"),
+    )
+    return all(str(row.get(theirs, "")).strip() == str(body.get(ours, "")).strip() for theirs, ours in pairs)

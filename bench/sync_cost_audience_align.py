@@ -1,11 +1,11 @@
 """Audience-Align's part of `sync_cost.py`: steady-state requests of a pull sync against the floor.
 
 Surveys are made at the sandbox through the cockpit's own client (reached in-process), each with
-GENDER and AGE and a quota; the first sync reads everything, the second finds nothing changed.
-The floor is what any client of this API must ask: the `get_survey` pages (the answer gives no
-total, so a full last page takes one more, empty, page to show the end) plus one read per survey
-whose list row changed: its interlocking and its exclusions (none, in a steady state). The hash cache is on: each endpoint's hash is
-asked of `getHashData` once, in the first sync, and counted there.
+GENDER and a quota; the first sync reads everything, the second finds nothing changed. The floor
+is what any client of this API must ask: the `get_survey` pages (the answer gives no total, so a
+full last page takes one more, empty, page to show the end) plus, per survey whose list row
+changed, its interlocking and its exclusions (none, in a steady state). The hash cache is on: each
+endpoint's hash is asked of `getHashData` once, in the first sync, and counted there.
 """
 
 import time

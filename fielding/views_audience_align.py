@@ -262,6 +262,8 @@ def survey_create(request, connection_pk):
     if "feasibility" in request.POST:
         inputs = form.feasibility_inputs() if form.is_valid() else None
         check = aa.request_feasibility(connection, inputs, by=request.user) if inputs else "incomplete"
+        if inputs:
+            check.refresh_from_db()  # a worker may have answered already
         return _form_page(request, connection, form, feasibility=check)
     if not form.is_valid():
         return _form_page(request, connection, form, status=400)

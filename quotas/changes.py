@@ -515,7 +515,7 @@ class QualificationChange(ProfilesChange):
     def remote_id(self, change):
         return change.profile.remote_id if change.profile_id else str(self.question_id(change))
 
-    def name(self, change):
+    def profile_name(self, change):
         return change.profile.name if change.profile_id else change.payload.get("name", "")
 
     def applied(self, change, answer):
@@ -539,7 +539,7 @@ class AddQualification(QualificationChange):
 
     def describe(self, change):
         texts = ", ".join(c.get("text", "") for c in change.payload.get("conditions") or [])
-        return f"Add the qualification {_quoted(self.name(change))} ({texts})" if texts else self.label
+        return f"Add the qualification {_quoted(self.profile_name(change))} ({texts})" if texts else self.label
 
     def touches(self, change):
         return ["profiles", "aa_panel"]
@@ -553,7 +553,7 @@ class AddQualification(QualificationChange):
             remote_id=self.placeholder(change),
             defaults={
                 "question_id": self.question_id(change),
-                "name": self.name(change)[:255],
+                "name": self.profile_name(change)[:255],
                 "description": change.payload.get("description", ""),
                 "conditions_kind": change.payload.get("conditions_kind", ""),
                 "conditions": change.payload.get("conditions") or [],
@@ -589,8 +589,8 @@ class AddQualification(QualificationChange):
         return Verdict(
             needed=False,
             state=State.CONFLICT,
-            reason=f"The survey already has the qualification {_quoted(self.name(change))} with other answers, so "
-            "it was not added again. Change that qualification instead.",
+            reason=f"The survey already has the qualification {_quoted(self.profile_name(change))} with other "
+            "answers, so it was not added again. Change that qualification instead.",
         )
 
 
@@ -601,7 +601,7 @@ class UpdateQualification(QualificationChange):
 
     def describe(self, change):
         texts = ", ".join(c.get("text", "") for c in change.payload.get("conditions") or [])
-        return f"Target {texts} on {_quoted(self.name(change))}" if texts else self.label
+        return f"Target {texts} on {_quoted(self.profile_name(change))}" if texts else self.label
 
     def touches(self, change):
         return [f"profile:{change.profile_id}", "aa_panel"]
@@ -624,8 +624,8 @@ class UpdateQualification(QualificationChange):
             return Verdict(
                 needed=False,
                 state=State.CONFLICT,
-                reason=f"The qualification {_quoted(self.name(change))} no longer exists at the supplier, so it "
-                "was not changed. Add it again if it is still needed.",
+                reason=f"The qualification {_quoted(self.profile_name(change))} no longer exists at the supplier, "
+                "so it was not changed. Add it again if it is still needed.",
             )
         if _condition_ids(found.conditions) == _condition_ids(change.payload.get("conditions")):
             return Verdict(needed=False, reason="The supplier already targets these answers; nothing more to do.")
@@ -645,7 +645,7 @@ class DeleteQualification(QualificationChange):
             )
 
     def describe(self, change):
-        return f"Delete the qualification {_quoted(self.name(change))}"
+        return f"Delete the qualification {_quoted(self.profile_name(change))}"
 
     def touches(self, change):
         return ["profiles", "aa_panel"]

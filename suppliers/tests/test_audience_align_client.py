@@ -567,7 +567,10 @@ def test_quota_goals_go_to_save_quota_and_cell_goals_to_update_interlocking(wire
 
 
 def test_update_interlocking_s_no_changes_is_applied_when_the_goals_are_already_so(wire, adapter):
-    said = "No changes were made. Either the quotas are already up to date or the update failed. Please verify and try again."
+    said = (
+        "No changes were made. Either the quotas are already up to date or the update failed. "
+        "Please verify and try again."
+    )
     wire.patch(f"{BASE}/endpoints/update_interlocking", status=422, json={"status": 422, "error": said})
     wire.get(f"{BASE}/endpoints/get_interlocking", json=ok(FOUND, data=INTERLOCKING))
     ref = TargetGroupRef("surveys", SURVEY)

@@ -49,7 +49,8 @@ def panel_context(tg, **extra):
     """What the panel shows: names from the master data, the forms, the latest change of each part."""
     connection = tg.project.connection
     info = (tg.details or {}).get("audience_align") or {}
-    standard = aa.standard_qualifications(connection, info.get("country_id"), info.get("language_id")) or []
+    loaded = aa.standard_qualifications(connection, info.get("country_id"), info.get("language_id"))
+    standard = loaded or []
     taken = list(tg.profiles.filter(vanished_at__isnull=True).values_list("question_id", flat=True))
     latest = {}
     for change in tg.changes.filter(kind__in=PANEL_KINDS).order_by("pk"):
@@ -76,6 +77,7 @@ def panel_context(tg, **extra):
         "qualification_change": latest.get("qualifications"),
         "exclusion_change": latest.get("exclusions"),
         "panel_frozen": tg.status in tg.capabilities.final_statuses,
+        "standard_loaded": loaded is not None,
     }
     if latest.get("aa_add_exclusions") and latest.get("aa_remove_exclusion"):
         context["exclusion_change"] = max(

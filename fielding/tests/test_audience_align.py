@@ -18,7 +18,7 @@ from projects.tests.factories import ConnectionFactory
 from quotas.models import Profile
 from sandbox.audience_align.wire import ensure_client
 from sandbox.faults import set_faults
-from sandbox.models import AaSurvey
+from sandbox.models import AaSurvey, AppliedRequest
 from suppliers.audience_align import AudienceAlignTransport
 from sync.models import RemoteChange
 from sync.pull import sync_connection
@@ -297,3 +297,29 @@ def test_a_closed_survey_offers_no_changes_and_refuses_them_before_sending(surve
     response = pm_client.post(reverse("fielding:aa_settings", args=[tg.pk]), {"loi": "20", "cpi": "3"}, follow=True)
     assert "takes no more changes, so nothing was sent" in response.content.decode()
     assert RemoteChange.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_survey_whose_answer_was_lost_is_found_and_not_created_twice(sandbox, pm_client):
+    set_faults(lost_response_rate=1.0)
+
+    pm_client.post(new_url(sandbox), form_data())
+
+    change = settled(RemoteChange.objects.get(kind="aa_create_survey"))
+    assert change.state == "applied" and "already had this survey" in change.message
+    assert AaSurvey.objects.count() == 1
+    change.target_group.refresh_from_db()
+    assert change.target_group.remote_id == AaSurvey.objects.get().project_id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_qualification_whose_answer_was_lost_is_not_added_twice(surveys, pm_client):
+    tg = surveys["Live survey"]
+    set_faults(lost_response_rate=1.0)
+
+    pm_client.post(reverse("fielding:aa_qualification_add", args=[tg.pk]), {"question": "96", "q_96": ["3"]})
+
+    change = settled(RemoteChange.objects.get(kind="add_qualification"))
+    assert change.state == "applied" and change.attempts == 2 and "already had this qualification" in change.message
+    applied = AppliedRequest.objects.filter(supplier="audience_align", path__contains="save_qualification")
+    assert applied.count() == 1

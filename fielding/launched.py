@@ -88,7 +88,6 @@ class SetCostPerInterview(ChangeKind):
     name = "set_cost_per_interview"
     label = "Change the CPI"
     capability = "cpi_changes"
-    verifies = True
 
     def check(self, change, capabilities):
         super().check(change, capabilities)
@@ -171,7 +170,6 @@ class SetFillingStrategy(ChangeKind):
     name = "set_filling_strategy"
     label = "Change the filling strategy"
     capability = "filling_strategy"
-    verifies = True
 
     def wanted(self, change):
         return change.payload.get("filling_strategy") or ""
@@ -236,7 +234,6 @@ class SetFieldingAssistant(ChangeKind):
     name = "set_fielding_assistant"
     label = "Change the Fielding Assistant settings"
     capability = "filling_strategy"
-    verifies = True
     operation = "create_or_update_fielding_assistant_assignment"
 
     def wanted(self, change):
@@ -354,7 +351,6 @@ class UpdateLaunchedDetails(ChangeKind):
     name = "update_launched_details"
     label = "Change the target group's details"
     capability = "launched_details"
-    verifies = True
     reread_before_send = True
 
     def wanted(self, change):

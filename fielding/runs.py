@@ -84,7 +84,6 @@ class RunChange(ChangeKind):
 
     action = None
     capability = "fielding_runs"
-    verifies = True
 
     def describe(self, change):
         tg = change.target_group

@@ -28,6 +28,10 @@ class InterlockLimits:
     max_cell_goal: int | None = None
     # What the supplier calls the things it interlocks, for messages.
     member_word: str = "profiles"
+    # Whether an interlock can be removed again (Audience-Align has no way to).
+    removable: bool = True
+    # Whether a new interlock's cells are split from a goal the caller gives (Audience-Align splits its own).
+    split_from_goal: bool = True
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,15 @@ class Capabilities:
     changelog: bool = False
     rate_cards: bool = False
     transitions: bool = False
+    # Add, change and delete a launched target group's qualifications (profiles).
+    qualifications: bool = False
+    # Change the expected length of interview (minutes) / the CPI of a launched target group.
+    loi: bool = False
+    cpi: bool = False
+    # Create surveys from the cockpit's own form (Audience-Align's `create_survey`, through `adapter`).
+    survey_creation: bool = False
+    # Cockpit statuses after which the supplier takes no change at all (Audience-Align's Closed).
+    final_statuses: frozenset = frozenset()
 
     def allows(self, name):
         """Whether the capability `name` (a field of this class) is there."""
@@ -210,6 +223,33 @@ class SupplierAdapter:
     def set_status(self, ref, action, *, key, version=""):
         """`action`: the name of one of `capabilities.status_actions`."""
         raise NotImplementedError
+
+    def set_loi(self, ref, minutes, *, key, version=""):
+        """The expected length of interview, in minutes (`capabilities.loi`)."""
+        raise NotImplementedError
+
+    def set_cpi(self, ref, cpi, *, key, version=""):
+        """The cost per interview, a Decimal in the target group's currency (`capabilities.cpi`)."""
+        raise NotImplementedError
+
+    # --- qualifications (`capabilities.qualifications`) ------------------------------------------
+
+    def add_qualification(self, ref, question_id, conditions_kind, conditions, *, key, version=""):
+        """Add a profile: `conditions` in the cockpit's shape (``[{"id", "text"}]``, ranges with
+        ``min``/``max``, postal codes as ids), `conditions_kind` one of `ProfileRecord.conditions_kind`."""
+        raise NotImplementedError
+
+    def update_qualification(self, ref, question_id, conditions_kind, conditions, *, key, version=""):
+        """Replace the conditions a profile targets."""
+        raise NotImplementedError
+
+    def delete_qualification(self, ref, question_id, *, key, version=""):
+        raise NotImplementedError
+
+    def read_exclusions(self, ref):
+        """The remote ids of the surveys whose respondents are kept out of this one, or None where the
+        supplier has no such list (`capabilities.exclusions`)."""
+        return None
 
     # --- reconciliation by a list of ids (`capabilities.id_reconciliation`) ---------------------
 

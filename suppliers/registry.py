@@ -1,9 +1,10 @@
 """Which adapter serves which kind of supplier connection (``SupplierConnection.kind``)."""
 
 from .adapter import Capabilities
+from .audience_align.adapter import AudienceAlignAdapter
 from .cint.adapter import CintAdapter
 
-ADAPTERS = {adapter.kind: adapter for adapter in (CintAdapter,)}
+ADAPTERS = {adapter.kind: adapter for adapter in (CintAdapter, AudienceAlignAdapter)}
 
 # What a connection of a kind without an adapter can do: nothing.
 NOTHING = Capabilities()

@@ -75,14 +75,20 @@ class ChangeKind:
     label = ""
     capability = ""
     operation = ""
-    # Whether `refresh` + `verdict` truly tell if the supplier already holds the change. Where the
-    # supplier does not de-duplicate the operation by key, a re-send is preceded by them; a kind
-    # that cannot tell must be safe to send twice (a PUT of the whole resource, say).
-    verifies = False
     # Re-read and check the verdict before the first send too, not only before a re-send: for a
     # write the supplier guards with no version (If-Match), so values changed there since the
     # page was drawn are seen before they are overwritten.
     reread_before_send = False
+
+    @property
+    def verifies(self) -> bool:
+        """Whether `refresh` + `verdict` tell if the supplier already holds the change (a kind that has both).
+
+        Where the supplier does not de-duplicate the operation by key, a re-send is preceded by
+        them; a kind without them must be safe to send twice (a PUT of the whole resource, say).
+        """
+        cls = type(self)
+        return cls.refresh is not ChangeKind.refresh and cls.verdict is not ChangeKind.verdict
 
     def check(self, change, capabilities) -> None:
         """Raise `Unsupported` (in words) if the supplier cannot take this change; nothing is recorded then."""
@@ -221,7 +227,14 @@ def check_supported(kind, change):
             f"The cockpit cannot send changes to {change.connection.get_kind_display()} yet, so nothing was "
             "recorded. Make the change in the supplier's own site."
         )
-    kind.check(change, change.connection.capabilities)
+    capabilities = change.connection.capabilities
+    tg = change.target_group
+    if tg is not None and tg.status in capabilities.final_statuses:
+        raise Unsupported(
+            f"This survey is {tg.status_text.lower()} at {change.connection.get_kind_display()} and takes no more "
+            "changes, so nothing was sent."
+        )
+    kind.check(change, capabilities)
 
 
 def operation_of(kind):

@@ -25,11 +25,12 @@ def test_seed_from_an_empty_database_then_log_in_and_see_the_target_groups(clien
 
     assert log_in(client, "pm", "cockpit-demo")
     html = client.get(reverse("projects:dashboard")).content.decode()
-    live = TargetGroup.objects.filter(status=TargetGroup.Status.LIVE)
+    live = TargetGroup.objects.filter(status=TargetGroup.Status.LIVE, project__connection__kind="cint")
     assert live.count() == 4
     for tg in live:
         assert tg.name in html
-    assert set(TargetGroup.objects.values_list("name", flat=True)) == set(DEMO_TARGET_GROUPS)
+    cint = TargetGroup.objects.filter(project__connection__kind="cint")
+    assert set(cint.values_list("name", flat=True)) == set(DEMO_TARGET_GROUPS)
     # the rows came from the supplier: they carry its ids and ETags
     assert all(tg.remote_id for tg in TargetGroup.objects.all())
     assert all(tg.synced_at and tg.version for tg in live)
@@ -42,7 +43,7 @@ def test_seeding_twice_adds_nothing(settings):
     call_command("seed_demo", stdout=StringIO())
     counts = (Project.objects.count(), TargetGroup.objects.count())
     call_command("seed_demo", stdout=StringIO())
-    assert (Project.objects.count(), TargetGroup.objects.count()) == counts == (3, 6)
+    assert (Project.objects.count(), TargetGroup.objects.count()) == counts == (3 + 1, 6 + 2)  # Cint + Audience-Align
 
 
 @pytest.mark.django_db
@@ -53,3 +54,33 @@ def test_the_viewer_login_cannot_change_anything(client, settings):
     tg = TargetGroup.objects.get(name="US parents")
     html = client.get(tg.get_absolute_url()).content.decode()
     assert "AGE" in html and "Disable quotas" not in html
+
+
+@pytest.mark.django_db
+def test_the_demo_has_two_live_audience_align_surveys_with_traffic_and_one_interlock(client, settings):
+    import random
+
+    from projects.demo_audience_align import DEMO_SURVEYS
+    from projects.inprocess import in_process_session
+    from quotas.models import InterlockedProfile
+    from sandbox.simulation import simulate_parts
+    from sync.pull import sync_connection
+    from sync.suppliers import adapter_for
+
+    settings.SANDBOX_JOB_SECONDS = 0
+    call_command("seed_demo", stdout=StringIO())
+    surveys = TargetGroup.objects.filter(project__connection__kind="audience_align")
+    assert set(surveys.values_list("name", flat=True)) == set(DEMO_SURVEYS)
+    assert set(surveys.values_list("status", "status_label")) == {("live", "Active")}
+    assert InterlockedProfile.objects.filter(target_group__in=surveys).count() == 1
+
+    rng = random.Random(7)
+    for _ in range(5):
+        simulate_parts(rng=rng, deliver=False, suppliers=["audience_align"])
+    connection = surveys.first().project.connection
+    sync_connection(connection, adapter=adapter_for(connection, session=in_process_session()))
+    assert all(tg.current_completes > 0 for tg in surveys.all())
+
+    assert log_in(client, "pm", "cockpit-demo")
+    html = client.get(reverse("projects:dashboard")).content.decode()
+    assert all(name in html for name in DEMO_SURVEYS) and "Audience-Align" in html

@@ -9,13 +9,45 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def throwaway_postgres(url, prefix):
+    """A new, empty database on the PostgreSQL server `url` names; returns its URL.
+
+    A benchmark migrates and fills its database: never the one DATABASE_URL points at.
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    name = f"{prefix}_{os.getpid()}"
+    server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def drop_postgres(url):
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path.lstrip("/")}" WITH (FORCE)')
+
+
 def setup(**environment):
     """Configure and start Django, then migrate. `environment` sets further variables (settings)."""
     sys.path.insert(0, str(ROOT))
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/bench.sqlite3"
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings", CELERY_TASK_ALWAYS_EAGER="true", LOG_LEVEL="ERROR", **environment
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "CELERY_TASK_ALWAYS_EAGER": "true",
+            "LOG_LEVEL": "ERROR",
+            **environment,
+        }
     )
     warnings.filterwarnings("ignore", message="No directory at")
     import django

@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from _django import throwaway_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -40,17 +42,7 @@ def databases():
     """(DATABASE_URL, CELERY_BROKER_URL) of the run's own: a new PostgreSQL database, or SQLite."""
     url, broker = os.environ.get("DATABASE_URL", ""), os.environ.get("CELERY_BROKER_URL", "")
     folder = Path(tempfile.mkdtemp(prefix="outbox-soak-"))
-    if url.startswith("postgres"):
-        import psycopg
-
-        name = f"cockpit_soak_{os.getpid()}"
-        server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.execute(f'CREATE DATABASE "{name}"')
-        url = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-    else:
-        url = f"sqlite:///{folder}/soak.sqlite3"
+    url = throwaway_postgres(url, "cockpit_soak") if url.startswith("postgres") else f"sqlite:///{folder}/soak.sqlite3"
     if broker.startswith("redis"):
         import redis
 

@@ -7,10 +7,11 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # First: the webhook receiver is the busiest route, and resolving it should cost nothing.
+    path("", include("sync.urls")),
     path("", include("projects.urls")),
     path("", include("quotas.urls")),
     path("", include("fielding.urls")),
-    path("", include("sync.urls")),
     path("", include("reconciliations.urls")),
 ]
 

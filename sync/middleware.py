@@ -35,3 +35,25 @@ class UnsupportedChangeMiddleware:
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = "/"
         return redirect(back)
+
+
+class WebhookFastPathMiddleware:
+    """The supplier's webhook deliveries go straight to the receiver, past the middleware a person's
+    request needs (sessions, login, messages, CSRF, login throttling): a delivery carries none of
+    that, and it authenticates by its signature. Placed right after SecurityMiddleware."""
+
+    PREFIX = "/webhooks/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(self.PREFIX):
+            from django.urls import Resolver404, resolve
+
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return self.get_response(request)
+            return match.func(request, *match.args, **match.kwargs)
+        return self.get_response(request)

@@ -83,6 +83,10 @@ class WebhookEvent(models.Model):
     class Meta:
         ordering = ["-received_at"]
         constraints = [models.UniqueConstraint(fields=["connection", "event_id"], name="unique_webhook_event")]
+        indexes = [
+            # The events stored but not applied yet (a handful at any time, among millions).
+            models.Index(fields=["time"], condition=models.Q(processed_at__isnull=True), name="webhook_event_unapplied")
+        ]
 
     def __str__(self):
         return f"{self.type} {self.event_id}"

@@ -6,7 +6,8 @@ from celery.signals import worker_ready
 from projects.models import SupplierConnection, TargetGroup
 from suppliers.registry import ADAPTERS
 
-from . import outbox, pull
+from . import outbox, pull, webhooks
+from .models import WebhookEvent
 
 
 @shared_task(bind=True, ignore_result=True)
@@ -19,7 +20,16 @@ def send_change(self, change_id):
 def recover_stuck_changes(idle_seconds=None):
     """Beat, every 10 s: re-enqueue changes a dead worker left behind, and queues waiting with nothing in flight."""
     idle = timedelta(seconds=idle_seconds) if idle_seconds is not None else None
+    if WebhookEvent.objects.filter(processed_at__isnull=True).exists():  # a task lost with a worker
+        webhooks.apply_soon()
     return outbox.recover_stuck(idle=idle)
+
+
+@shared_task(ignore_result=True)
+def apply_webhook_events():
+    """Apply the webhook events the receiver stored (in batches, until none waits)."""
+    while webhooks.apply_pending() == webhooks.BATCH:
+        pass
 
 
 @worker_ready.connect

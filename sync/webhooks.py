@@ -1,23 +1,30 @@
-"""Webhooks from suppliers: verify, store once, apply; and register the cockpit's webhook.
+"""Webhooks from suppliers: verify, store once, apply soon after; and register the cockpit's webhook.
 
 The connection's adapter checks the signature and reads the event into a
 `suppliers.records.WebhookEvent`, whose `payload` says what the event means in the
-cockpit's words (a `QuotaFill`, `TargetGroupChanges`). An event is stored once per
-supplier event id and applied in the same transaction, so a replay (or a retry after
-our answer was lost) changes nothing. Apps register what they apply per payload type
-(`@applies(QuotaFill)` in `quotas.webhooks`).
+cockpit's words (a `QuotaFill`, `TargetGroupChanges`). The receiver stores the event
+with one INSERT (once per supplier event id: a replay, or a retry after our answer was
+lost, changes nothing) and answers; `apply_pending` applies the stored events in the
+order they happened, in batches, from a task the receiver starts (at most one waiting
+at a time) and from the stuck-change sweep. Fills are absolute counts stamped with
+their time, so the newest wins whatever order they arrive in. Apps register what they
+apply per payload type (`@applies(QuotaFill)` in `quotas.webhooks`).
 """
 
+import json
 import logging
 import uuid
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.cache import cache
+from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import TargetGroup
+from suppliers.errors import BadEvent
 from suppliers.records import TargetGroupChanges
+from suppliers.registry import adapter_class
 
 from .locks import lock_target_group, retry_transient
 from .models import WebhookEvent
@@ -27,33 +34,100 @@ from .suppliers import adapter_for
 log = logging.getLogger(__name__)
 
 
+# A task applying stored events is started at most once in this many seconds, and runs that
+# long after: whatever is stored meanwhile is committed before it looks, shared cache or not.
+APPLY_DEBOUNCE_SECONDS = 1
+APPLY_PENDING_KEY = "webhooks:apply-pending"
+BATCH = 500
+CHUNK = 100  # events applied in one transaction
+
+
 @retry_transient
 def ingest(connection, event):
-    """Store and apply `event` once. Returns (row, created): created is False for a replay.
+    """Store `event` once (one INSERT) and see that it is applied. Returns (row, created).
 
-    The event is applied first and stored last, in one transaction: a second delivery of
-    the same id breaks the unique constraint, which rolls its application back.
+    `created` is False for a replay: the first delivery's row is returned and nothing more happens.
     """
+    values = {
+        "connection": connection,
+        "event_id": event.id,
+        "type": event.type,
+        "source": event.source,
+        "subject": event.subject,
+        "time": event.time or timezone.now(),
+        "data": event.data,
+    }
     try:
-        with transaction.atomic():
-            outcome = apply_event(connection, event, event.time or timezone.now())
-            row = WebhookEvent.objects.create(
-                connection=connection,
-                event_id=event.id,
-                type=event.type,
-                source=event.source,
-                subject=event.subject,
-                time=event.time,
-                data=event.data,
-                processed_at=timezone.now(),
-                outcome=outcome[:300],
-            )
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():  # a replay's failed INSERT must not spoil the caller's transaction
+                row = WebhookEvent.objects.create(**values)
+        else:  # the receiver: one INSERT, in autocommit
+            row = WebhookEvent.objects.create(**values)
     except IntegrityError:
         existing = WebhookEvent.objects.filter(connection=connection, event_id=event.id).first()
         if existing is None:
             raise
         return existing, False
+    apply_soon()
     return row, True
+
+
+def apply_soon():
+    """Start a task that applies the stored events, unless one is already on its way."""
+    from .tasks import apply_webhook_events
+
+    if cache.add(APPLY_PENDING_KEY, 1, APPLY_DEBOUNCE_SECONDS):
+        apply_webhook_events.apply_async(countdown=APPLY_DEBOUNCE_SECONDS)
+
+
+def apply_pending(limit=BATCH):
+    """Apply the stored events not applied yet, oldest first; returns how many were applied."""
+    cache.delete(APPLY_PENDING_KEY)  # in the receiver's process (or a shared cache): the next event starts a task
+    applied = 0
+    while applied < limit:
+        done = _apply_chunk(min(CHUNK, limit - applied))
+        if not done:
+            break
+        applied += done
+    return applied
+
+
+@retry_transient
+def _apply_chunk(size):
+    """Up to `size` events in one transaction: each applied in a savepoint of its own and marked, in
+    words, with what was done; an event and its mark commit together. Rows another task is applying
+    are skipped (PostgreSQL), so two tasks never apply the same event."""
+    with transaction.atomic():
+        rows = list(
+            WebhookEvent.objects.filter(processed_at__isnull=True)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("connection")
+            .order_by("time", "pk")[:size]
+        )
+        now = timezone.now()
+        for row in rows:
+            row.outcome, row.processed_at = _apply_row(row)[:300], now
+        WebhookEvent.objects.bulk_update(rows, ["outcome", "processed_at"])
+    return len(rows)
+
+
+def _apply_row(row):
+    adapter = adapter_class(row.connection.kind)
+    envelope = {"id": row.event_id, "type": row.type, "source": row.source, "subject": row.subject, "data": row.data}
+    if row.time is not None:
+        envelope["time"] = row.time.isoformat()
+    try:
+        event = adapter.parse_webhook(json.dumps(envelope).encode(), {})
+    except BadEvent as exc:  # stored by an earlier version of the reader, say: say so, apply nothing
+        return f"Not applied: {exc}."
+    try:
+        with transaction.atomic():
+            return apply_event(row.connection, event, row.time or timezone.now())
+    except DatabaseError:
+        raise  # the whole chunk is tried again
+    except Exception:  # one event the cockpit cannot apply must not hold back those after it
+        log.exception("webhook event %s of %s could not be applied", row.event_id, row.connection)
+        return "Not applied: the cockpit failed on this event (logged); the next sync reads the current counts."
 
 
 HANDLERS = {}

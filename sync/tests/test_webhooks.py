@@ -245,8 +245,9 @@ def test_target_group_updated_keeps_a_pending_filling_goal_change_shown(
     client, connection, tg, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        request_change("set_target_group_filling_goal", connection=connection, target_group=tg,
-                       payload={"filling_goal": 900})
+        request_change(
+            "set_target_group_filling_goal", connection=connection, target_group=tg, payload={"filling_goal": 900}
+        )
     event = cloud_event(
         "com.cint.target-group.updated",
         {"target_group_id": tg.remote_id, "changes": [{"object": "filling_goal_change", "new_value": 110}]},
@@ -333,3 +334,51 @@ def test_binary_mode_events_are_refused_because_their_id_is_not_signed(client, c
     )
     assert response.status_code == 400
     assert not WebhookEvent.objects.exists()
+
+
+def stored_fill(connection, tg, quota, *, completes, minute):
+    """A fill the receiver stored whose apply task has not run (or was lost with its worker)."""
+    return WebhookEvent.objects.create(
+        connection=connection,
+        event_id=f"e{minute}",
+        type="com.cint.quota-fill.registered",
+        subject=tg.remote_id,
+        time=f"2030-01-01T10:0{minute}:00Z",
+        data=quota_fill(tg, quota.remote_id, completes=completes)["data"],
+    )
+
+
+def test_events_whose_apply_task_was_lost_are_applied_by_the_sweep(connection, tg):
+    from sync.tasks import recover_stuck_changes
+
+    quota = QuotaFactory(profile__target_group=tg, completes=10)
+    stored_fill(connection, tg, quota, completes=40, minute=1)
+
+    recover_stuck_changes()
+
+    quota.refresh_from_db()
+    assert quota.completes == 40
+    assert WebhookEvent.objects.get().processed_at is not None
+
+
+def test_the_newest_stored_fill_wins_whatever_order_the_fills_arrived_in(connection, tg):
+    from sync.webhooks import apply_pending
+
+    quota = QuotaFactory(profile__target_group=tg, completes=0)
+    for minute, completes in ((3, 30), (1, 10), (2, 20)):  # arrival order
+        stored_fill(connection, tg, quota, completes=completes, minute=minute)
+
+    assert apply_pending() == 3
+
+    quota.refresh_from_db()
+    assert quota.completes == 30
+    assert not WebhookEvent.objects.filter(processed_at__isnull=True).exists()
+
+
+def test_a_webhook_answer_starts_no_session_and_sets_no_cookie(connection, tg):
+    from django.test import Client
+
+    response = deliver(Client(), connection, quota_fill(tg, "Q"))
+
+    assert response.status_code == 200
+    assert not response.cookies

@@ -1,9 +1,11 @@
-"""How much the target group page costs beyond rendering its template.
+"""How much the target group page costs beyond the rows it shows.
 
-For a TG of 20 profiles × 10 quotas and one of 60 × 20, prints the median server
-time of GET /target-groups/<pk>/ (queries, context building, template) divided by
-the median time of rendering the same template from prebuilt plain dicts (the
-floor: no database, no model code). Both are measured in this one run.
+For TGs of 20 profiles × 10 quotas, 60 × 20 and 200 × 10, prints the median time of
+GET /target-groups/<pk>/ as served (middleware, queries, context, the whole page)
+divided by the median time of the floor: the same quota and cell rows (name, goal
+input, completes, prescreens, fill bar) rendered by a minimal Django template — one
+table, no includes, no filters — from values read beforehand. Both are measured in
+this one run.
 
     python bench/cockpit_render.py [--repeat N]
 """
@@ -17,14 +19,11 @@ from _django import setup
 setup()
 
 from django.contrib.auth.models import Group, User  # noqa: E402
-from django.template.loader import render_to_string  # noqa: E402
-from django.test import Client, RequestFactory  # noqa: E402
+from django.template import Context, Template  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from fielding.views import fielding_panel_context  # noqa: E402
 from projects.models import Project, Role, SupplierConnection, TargetGroup  # noqa: E402
-from quotas import page  # noqa: E402
-from quotas.forms import FillingGoalForm, InterlockForm  # noqa: E402
 from quotas.models import InterlockCell, InterlockedProfile, Profile, Quota  # noqa: E402
 from sync.models import RemoteChange  # noqa: E402
 
@@ -56,51 +55,26 @@ def build(profiles, quotas, connection, user):
     return tg
 
 
-# -- the floor: the same template, from plain dicts ------------------------------------
+# -- the floor: the same rows in a minimal template -----------------------------------
 
-def plain_change(c):
-    return c and {"pk": c.pk, "is_settled": c.is_settled, "state": c.state, "get_state_display": c.get_state_display(),
-                  "description": c.description, "message": c.message, "created_at": c.created_at,
-                  "attempts": c.attempts, "requested_by": c.requested_by and {
-                      "get_full_name": c.requested_by.get_full_name(), "username": c.requested_by.username}}
-
-
-def plain_quota(q):
-    return {"pk": q.pk, "text": q.text, "completes_goal": q.completes_goal, "completes": q.completes,
-            "prescreens": q.prescreens, "remote_id": q.remote_id}
+FLOOR = Template(
+    "<table>{% for r in rows %}<tr><td>{{ r.text }}</td>"
+    '<td><input type="number" name="goal-{{ r.pk }}" value="{{ r.goal }}"></td>'
+    "<td>{{ r.completes }}</td><td>{{ r.prescreens }}</td>"
+    '<td><span style="width: {{ r.percent }}%"></span></td></tr>{% endfor %}</table>'
+)
 
 
-def plain_tg(tg):
-    values = {f.attname: getattr(tg, f.attname) for f in tg._meta.concrete_fields}
-    values.update(pk=tg.pk, get_absolute_url=tg.get_absolute_url(), get_status_display=tg.get_status_display(),
-                  is_launched=tg.is_launched,
-                  project={"name": tg.project.name, "get_absolute_url": tg.project.get_absolute_url()})
-    return values
-
-
-def plain_context(tg, user):
-    ctx = page.profiles_context(tg)
-    profiles = [
-        {"pk": p.pk, "name": p.name, "description": p.description, "quotas_enabled": p.quotas_enabled,
-         "interlocked_profile": p.interlocked_profile and {"name": p.interlocked_profile.name},
-         "latest_change": plain_change(p.latest_change),
-         "ungrouped": [plain_quota(q) for q in p.ungrouped], "grouped": [plain_quota(q) for q in p.grouped]}
-        for p in ctx["profiles"]
-    ]
-    interlocks = [
-        {"pk": i.pk, "name": i.name, "quotas_enabled": i.quotas_enabled,
-         "profiles": {"all": [{"name": p.name} for p in i.profiles.all()]},
-         "cells": {"all": [plain_quota(c) for c in i.cells.all()]}}
-        for i in ctx["interlocks"]
-    ]
-    return {
-        "tg": plain_tg(tg), "profiles": profiles, "interlocks": interlocks,
-        "interlock_change": plain_change(ctx["interlock_change"]), "tg_change": plain_change(ctx["tg_change"]),
-        "changes": [plain_change(c) for c in page.changes_panel(tg)],
-        "interlock_form": InterlockForm(target_group=tg, profiles=ctx["profiles"]),
-        "filling_goal_form": FillingGoalForm(initial={"filling_goal": tg.filling_goal}),
-        **fielding_panel_context(tg, user),
-    }
+def floor_rows(tg):
+    rows = []
+    for model, owner in ((Quota, "profile__target_group"), (InterlockCell, "interlocked_profile__target_group")):
+        for pk, text, goal, completes, prescreens in model.objects.filter(**{owner: tg}).values_list(
+            "pk", "text", "completes_goal", "completes", "prescreens"
+        ):
+            percent = min(100, completes * 100 // goal) if goal else 0
+            rows.append({"pk": pk, "text": text, "goal": goal, "completes": completes, "prescreens": prescreens,
+                         "percent": percent})
+    return rows
 
 
 def median_seconds(fn, repeat):
@@ -123,12 +97,9 @@ def main():
     user.groups.add(Group.objects.get(name=Role.PROJECT_MANAGERS))
     client = Client()
     client.force_login(user)
-    request = RequestFactory().get("/")
-    request.user = user
-    request.htmx = False
 
     print(f"{'profiles x quotas':>18} {'page (ms)':>10} {'floor (ms)':>11} {'ratio':>7}")
-    for profiles, quotas in ((20, 10), (60, 20)):
+    for profiles, quotas in ((20, 10), (60, 20), (200, 10)):
         tg = build(profiles, quotas, connection, user)
         url = reverse("quotas:target_group", args=[tg.pk])
 
@@ -136,10 +107,10 @@ def main():
             response = client.get(url)
             assert response.status_code == 200
 
-        context = plain_context(tg, user)
+        context = Context({"rows": floor_rows(tg)})
 
         def floor(context=context):
-            render_to_string("quotas/target_group.html", context, request)
+            FLOOR.render(context)
 
         ours, base = median_seconds(served, args.repeat), median_seconds(floor, args.repeat)
         print(f"{profiles:>8} x {quotas:<8} {ours * 1000:>10.1f} {base * 1000:>11.1f} {ours / base:>7.2f}")

@@ -24,7 +24,8 @@ def _profile(request, change, arg):
     profile = Profile.objects.filter(pk=arg, target_group=tg, vanished_at__isnull=True).first() if tg else None
     if profile is None:
         return ""
-    return section_html(request, tg, "profile", profile, oob=True)
+    # A goals change may be of quotas past the first rows: show them all, as when the PM saved them.
+    return section_html(request, tg, "profile", profile, oob=True, all_rows=change.kind == "set_quota_goals")
 
 
 register_block("header", _section("header"))

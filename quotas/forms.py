@@ -75,12 +75,16 @@ class InterlockForm(forms.Form):
 
 
 class QuotaGoalsForm(forms.Form):
-    """One integer field per quota of a profile (or cell of an interlock), named `goal-<pk>`."""
+    """One integer field per quota of a profile (or cell of an interlock), named `goal-<pk>`.
+
+    A posted form has fields for the quotas it was sent with only: a long profile's block shows its
+    first quotas, and the goals it does not show stay as they are.
+    """
 
     def __init__(self, *args, quotas, limits=None, **kwargs):
         """`limits`: the supplier's `InterlockLimits`, whose cell goal bounds apply to interlock cells."""
         super().__init__(*args, **kwargs)
-        self.quotas = list(quotas)
+        self.quotas = [q for q in quotas if not self.is_bound or self.field_name(q) in self.data]
         for quota in self.quotas:
             lowest, highest = 0, None
             if limits is not None and isinstance(quota, InterlockCell):

@@ -22,8 +22,7 @@ def profiles_of(tg, only=None):
     if only is not None:
         profiles = profiles.filter(pk=only.pk)
     return list(
-        profiles
-        .select_related("interlocked_profile")
+        profiles.select_related("interlocked_profile")
         .prefetch_related(Prefetch("quotas", queryset=Quota.objects.order_by("kind", "position", "pk")))
         .order_by("position", "name")
     )
@@ -70,6 +69,74 @@ def changes_panel(tg):
     for change in changes:
         change.description = describe(change)
     return changes
+
+
+# A profile longer than this shows its first rows; the rest come on demand (every goal stays editable).
+ROWS_SHOWN = 25
+
+
+def _count(value):
+    """A count as the page prints it: 1,234; a dash for unknown."""
+    return "–" if value is None else f"{value:,}"
+
+
+def goal_rows(quotas, form=None, *, grouped=False):
+    """The table rows of a profile's quotas (or an interlock's cells), built once in Python: the
+    page's largest tables render from plain values, with no includes or filters per row.
+
+    `form` is the block's posted `QuotaGoalsForm` when it had errors: each row then keeps what was
+    typed and says what is wrong with it.
+    """
+    bound = form is not None and form.is_bound
+    rows = []
+    for quota in quotas:
+        goal, done = quota.completes_goal, quota.completes or 0
+        value, error = goal, ""
+        if bound and form.field_name(quota) in form.fields:
+            field = form[form.field_name(quota)]
+            value, error = ("" if field.value() is None else field.value()), " ".join(field.errors)
+        percent = min(100, done * 100 // goal) if goal else 0
+        rows.append(
+            {
+                "pk": quota.pk,
+                "text": quota.text,
+                "label": f"Group: {quota.text}" if grouped else quota.text,
+                "own_quota": (quota.extra or {}).get("defined") is not False,
+                "goal": _count(goal),
+                "value": value,
+                "error": error,
+                "completes": _count(quota.completes),
+                "prescreens": _count(quota.prescreens),
+                "done_of_goal": f"{done} of {goal}",
+                "percent": percent,
+                "full": bool(goal) and done >= goal,
+            }
+        )
+    return rows
+
+
+def add_rows(context, *, all_rows=False):
+    """Give each profile (and interlock) of a page context its `rows`; a long profile shows its first
+    `ROWS_SHOWN`, unless `all_rows`, or one of its goals has an error to show."""
+    goals_form, cells_form = context.get("goals_form"), context.get("interlock_goals_form")
+    profiles = [context["profile"]] if "profile" in context else context.get("profiles", [])
+    for profile in profiles:
+        form = goals_form if goals_form is not None and _form_of(goals_form, profile.quotas.all()) else None
+        profile.rows = goal_rows(profile.ungrouped, form) + goal_rows(profile.grouped, form, grouped=True)
+        profile.hidden_rows, profile.expanded = 0, len(profile.rows) > ROWS_SHOWN
+        if not all_rows and form is None and profile.expanded:
+            profile.expanded = False
+            profile.hidden_rows = len(profile.rows) - ROWS_SHOWN
+            profile.rows = profile.rows[:ROWS_SHOWN]
+    for interlock in context.get("interlocks", []):
+        cells = interlock.cells.all()
+        form = cells_form if cells_form is not None and _form_of(cells_form, cells) else None
+        interlock.rows = goal_rows(cells, form)
+    return context
+
+
+def _form_of(form, quotas):
+    return any(form.field_name(quota) in form.fields for quota in quotas)
 
 
 def profiles_context(tg, only=None):

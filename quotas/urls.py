@@ -22,6 +22,7 @@ urlpatterns = [
         views.interlock_goals,
         name="interlock_goals",
     ),
+    path("target-groups/<int:pk>/profiles/<int:profile_pk>/", views.profile_block, name="profile"),
     path("target-groups/<int:pk>/profiles/<int:profile_pk>/quotas/", views.toggle_quotas, name="toggle_quotas"),
     path("target-groups/<int:pk>/profiles/<int:profile_pk>/goals/", views.quota_goals, name="quota_goals"),
 ]

@@ -51,11 +51,11 @@ def _profiles_context(tg, **extra):
     context["caps"] = tg.capabilities
     context["interlock_form"] = InterlockForm(target_group=tg, profiles=context["profiles"])
     context.update(extra)
-    return context
+    return page.add_rows(context)
 
 
 def _page_context(request, tg, **extra):
-    context = {**_header_context(tg), **_profiles_context(tg), "changes": page.changes_panel(tg)}
+    context = {**_header_context(tg), **_profiles_context(tg, **extra), "changes": page.changes_panel(tg)}
     if tg.capabilities.fielding_runs:
         context.update(fielding_panel_context(tg, request.user, request=request))
     if tg.capabilities.status_actions:
@@ -68,9 +68,10 @@ def _page_context(request, tg, **extra):
     return context
 
 
-def _block_context(tg, profile, **extra):
+def _block_context(tg, profile, all_rows=False, **extra):
     block = page.profiles_context(tg, only=profile)["profiles"][0]
-    return {**_frozen(tg), "tg": tg, "caps": tg.capabilities, "profile": block, **extra}
+    context = {**_frozen(tg), "tg": tg, "caps": tg.capabilities, "profile": block, **extra}
+    return page.add_rows(context, all_rows=all_rows)
 
 
 # The partial each part of the page is re-rendered from, and its context.
@@ -105,6 +106,14 @@ def profiles_section(request, pk):
 
 
 @require_GET
+def profile_block(request, pk, profile_pk):
+    """One profile's block; ``?rows=all`` shows every quota of a long profile."""
+    tg = _target_group(pk)
+    profile = _live_profile(tg, profile_pk)
+    return _section(request, tg, "profile", profile, all_rows=request.GET.get("rows") == "all")
+
+
+@require_GET
 def header(request, pk):
     return _section(request, _target_group(pk), "header")
 
@@ -115,20 +124,20 @@ def changes(request, pk):
     return render(request, "quotas/_changes.html", {"tg": tg, "changes": page.changes_panel(tg)})
 
 
-def _done(request, tg, change, section, profile=None):
+def _done(request, tg, change, section, profile=None, **extra):
     """Answer an accepted action: the affected part for htmx, a redirect with a message otherwise."""
     if not request.htmx:
         messages.success(request, f"{describe(change)}: sent to the supplier. The page shows when it is applied.")
         return redirect(tg)
-    return trigger_client_event(_section(request, tg, section, profile), "changes-updated")
+    return trigger_client_event(_section(request, tg, section, profile, **extra), "changes-updated")
 
 
-def _nothing_to_do(request, tg, message, section, profile=None):
+def _nothing_to_do(request, tg, message, section, profile=None, **extra):
     """Answer an action that would change nothing: say so, and show the part as it is."""
     if not request.htmx:
         messages.info(request, message)
         return redirect(tg)
-    return _section(request, tg, section, profile, notice=message)
+    return _section(request, tg, section, profile, notice=message, **extra)
 
 
 def _invalid(request, tg, message, section, profile=None, **forms):
@@ -190,10 +199,12 @@ def quota_goals(request, pk, profile_pk):
         message = f"The goals of {profile.name} were not changed: see below."
         return _invalid(request, tg, message, "profile", profile, goals_form=form)
     goals = form.changed_goals()
+    expanded = request.POST.get("rows") == "all"  # the PM saved from the block showing every quota
     if not goals:
-        return _nothing_to_do(request, tg, f"The goals of {profile.name} are unchanged.", "profile", profile)
+        message = f"The goals of {profile.name} are unchanged."
+        return _nothing_to_do(request, tg, message, "profile", profile, all_rows=expanded)
     change = services.request_quota_goals(tg, goals, profile=profile, by=request.user)
-    return _done(request, tg, change, "profile", profile)
+    return _done(request, tg, change, "profile", profile, all_rows=expanded)
 
 
 @require_POST

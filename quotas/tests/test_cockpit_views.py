@@ -182,6 +182,46 @@ def test_quota_goals_send_only_the_goals_that_changed(pm_client, tg, age):
     assert change.payload["goals"] == {q2.remote_id: 320}
 
 
+@pytest.fixture
+def states(tg):
+    """A long profile: 30 states, more than the block shows at first."""
+    profile = ProfileFactory(target_group=tg, name="STATE", question_id=96)
+    for n in range(30):
+        QuotaFactory(profile=profile, text=f"State {n:02}", completes_goal=10, position=n)
+    return profile
+
+
+def test_a_long_profile_shows_its_first_quotas_and_the_rest_on_demand(pm_client, tg, states):
+    html = page(pm_client, tg).content.decode()
+    assert "State 24" in html and "State 25" not in html
+    assert "Show all 30 quotas" in html
+
+    whole = pm_client.get(reverse("quotas:profile", args=[tg.pk, states.pk]), {"rows": "all"}, **HTMX)
+
+    html = whole.content.decode()
+    assert html.count('name="goal-') == 30 and "State 29" in html
+    assert "Show all" not in html
+
+
+def test_saving_the_goals_shown_leaves_the_goals_not_shown_as_they_are(pm_client, tg, states):
+    shown = list(states.quotas.order_by("position")[:25])
+    data = {f"goal-{q.pk}": "10" for q in shown} | {f"goal-{shown[0].pk}": "12"}
+
+    pm_client.post(reverse("quotas:quota_goals", args=[tg.pk, states.pk]), data, **HTMX)
+
+    assert RemoteChange.objects.get().payload["goals"] == {shown[0].remote_id: 12}
+
+
+def test_goals_saved_from_the_whole_profile_come_back_whole(pm_client, tg, states):
+    last = states.quotas.order_by("position").last()
+    data = {f"goal-{q.pk}": "10" for q in states.quotas.all()} | {f"goal-{last.pk}": "15", "rows": "all"}
+
+    response = pm_client.post(reverse("quotas:quota_goals", args=[tg.pk, states.pk]), data, **HTMX)
+
+    assert RemoteChange.objects.get().payload["goals"] == {last.remote_id: 15}
+    assert response.content.decode().count('name="goal-') == 30
+
+
 @pytest.mark.parametrize(("typed", "message"), [("-3", "A goal cannot be negative."), ("lots", "Enter a whole number")])
 def test_quota_goal_bad_input_is_shown_next_to_the_field(pm_client, tg, age, typed, message):
     q1, q2 = age.quotas.order_by("pk")

@@ -9,4 +9,5 @@ app_name = "sandbox"
 
 urlpatterns = [
     path("cint/", include("sandbox.cint.urls")),
+    path("purespectrum/", include("sandbox.purespectrum.urls")),
 ]

@@ -70,6 +70,8 @@ class Capabilities:
     interlocks: InterlockLimits | None = None
     # Change the target group's overall completes goal.
     filling_goal: bool = False
+    # Change the target group's CPI through the generic `set_cpi` verb.
+    cpi: bool = False
     # The supplier versions its resources (ETags) and checks them (If-Match).
     versions: bool = False
     # The operations (change kinds' `operation`) the supplier de-duplicates by
@@ -93,6 +95,8 @@ class Capabilities:
     feasibility: bool = False
     # Respondent redirect links the cockpit can build: "" or the supplier's kind.
     redirects: str = ""
+    # The supplier's own form for a new survey (draft with qualifications and quotas): "" or its kind.
+    new_survey: str = ""
 
     def allows(self, name):
         """Whether the capability `name` (a field of this class) is there."""
@@ -192,6 +196,10 @@ class SupplierAdapter:
         raise NotImplementedError
 
     def set_filling_goal(self, ref, goal, *, key, version=""):
+        raise NotImplementedError
+
+    def set_cpi(self, ref, value, *, key, version=""):
+        """`value`: the new CPI (a Decimal) in the target group's currency."""
         raise NotImplementedError
 
     def set_status(self, ref, action, *, key, version=""):

@@ -2,8 +2,9 @@
 
 from .adapter import Capabilities
 from .cint.adapter import CintAdapter
+from .purespectrum.adapter import PureSpectrumAdapter
 
-ADAPTERS = {adapter.kind: adapter for adapter in (CintAdapter,)}
+ADAPTERS = {adapter.kind: adapter for adapter in (CintAdapter, PureSpectrumAdapter)}
 
 # What a connection of a kind without an adapter can do: nothing.
 NOTHING = Capabilities()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_draft, views_profiling, views_status
+from . import views, views_draft, views_profiling, views_purespectrum, views_status
 
 app_name = "fielding"
 urlpatterns = [
@@ -42,4 +42,6 @@ urlpatterns = [
     path("target-groups/<int:pk>/status/", views_status.status_panel, name="status_panel"),
     path("target-groups/<int:pk>/status/<slug:action>/", views_status.status_action, name="status_action"),
     path("fielding/jobs/<int:pk>/", views.job, name="job"),
+    # a new PureSpectrum survey
+    path("projects/<int:project_pk>/purespectrum/new/", views_purespectrum.ps_survey_create, name="ps_survey_create"),
 ]

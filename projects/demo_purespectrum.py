@@ -130,3 +130,28 @@ def ensure_sandbox_buyer():
     from sandbox.purespectrum.seed import ensure_buyer
 
     return ensure_buyer(settings.PURESPECTRUM_ACCESS_TOKEN)
+
+
+def seed_demo(*, log=print, traffic_steps=6):
+    """The demo's PureSpectrum connection: its surveys at the sandbox, some traffic, a first sync."""
+    from projects.inprocess import in_process_session
+    from projects.models import SupplierConnection, SupplierKind
+    from sandbox.simulation import simulate_parts
+    from sync.pull import summary, sync_connection
+    from sync.suppliers import adapter_for
+
+    connection, _ = SupplierConnection.objects.get_or_create(
+        kind=SupplierKind.PURESPECTRUM,
+        account_id=settings.PURESPECTRUM_ACCOUNT_ID,
+        defaults={"label": "PureSpectrum (sandbox)"},
+    )
+    ensure_sandbox_buyer()
+    # The web server is not running yet: reach the sandbox in this process.
+    adapter = adapter_for(connection, session=in_process_session())
+    log("Demo surveys at PureSpectrum (sandbox):")
+    seed_supplier(adapter.client, log=log)
+    for _ in range(traffic_steps):  # respondents so far, so the first page has numbers to show
+        simulate_parts(suppliers=["purespectrum"])
+    run = sync_connection(connection, adapter=adapter)
+    log(f"First PureSpectrum sync: {summary(run)}")
+    return connection

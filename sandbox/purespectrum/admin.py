@@ -23,6 +23,11 @@ class PsSurveyAdmin(admin.ModelAdmin):
     inlines = [PsQuotaInline]
 
 
+@admin.register(PsQuota)
+class PsQuotaAdmin(admin.ModelAdmin):
+    list_display = ("buyer_quota_id", "survey", "required_count", "current_target", "achieved")
+
+
 @admin.register(PsTransaction)
 class PsTransactionAdmin(admin.ModelAdmin):
     list_display = ("transaction_id", "survey", "outcome", "created_at")

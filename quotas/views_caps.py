@@ -33,6 +33,8 @@ def _row(tg, kind, row_pk):
 def _offered(tg, capability):
     if not tg.capabilities.allows(capability):
         raise Unsupported(f"{tg.project.connection.get_kind_display()} does not take this change; nothing was sent.")
+    if tg.status == tg.Status.CLOSED:
+        raise Unsupported("A closed survey cannot be changed any more; nothing was sent.")
 
 
 @require_POST

@@ -166,3 +166,15 @@ def test_a_cint_target_group_offers_no_current_target(pm_client):
     assert "Cint Exchange does not take this change; nothing was sent." in response.content.decode()
     assert not RemoteChange.objects.exists()
     assert 'name="traffic_cap"' not in page(pm_client, tg)
+
+
+def test_a_closed_survey_offers_no_change_and_refuses_one(pm_client, survey, female):
+    survey.status = "closed"
+    survey.save()
+
+    html = page(pm_client, survey)
+    response = pm_client.post(cap_url(survey, female), {"traffic_cap": "5"}, follow=True)
+
+    assert 'name="traffic_cap"' not in html and 'id="cpi-form"' not in html and 'id="filling-goal-form"' not in html
+    assert "A closed survey cannot be changed any more; nothing was sent." in response.content.decode()
+    assert not RemoteChange.objects.exists()

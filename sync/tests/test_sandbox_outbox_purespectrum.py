@@ -7,6 +7,7 @@ set a quota's quantity (PUT with its criteria), half its current target (JSON-Pa
 asks for a value the quota does not have yet. Every change must end `applied` or `failed`
 with a reason, and the sandbox's own log of applied writes must show each asked write
 applied exactly once (a lost answer is re-read, never re-sent) and none of a failed change.
+Run eagerly, and with a real Celery worker on the Redis of CELERY_BROKER_URL (skipped without it).
 """
 
 import hashlib
@@ -27,6 +28,7 @@ from sync.models import RemoteChange
 from sync.outbox import request_change
 from sync.pull import sync_connection
 from sync.suppliers import supplier_client
+from sync.tests.test_sandbox_outbox import celery_worker_on_redis  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,12 +100,30 @@ def wait_until_settled(changes, timeout):
     raise AssertionError("changes did not settle in time")
 
 
-def test_200_quantity_and_current_target_changes_through_a_faulty_sandbox_apply_exactly_once(purespectrum):
+def faulty_sandbox():
     set_faults(error_rate=0.2, rate_limit_rate=0.1, lost_response_rate=0.1, retry_after_seconds=0)
+
+
+def test_200_quantity_and_current_target_changes_through_a_faulty_sandbox_apply_exactly_once(purespectrum):
+    faulty_sandbox()
 
     changes, expected = ask_for_200_changes(purespectrum)
     wait_until_settled(changes, timeout=60)
 
+    check_outcome(purespectrum, changes, expected)
+
+
+@pytest.mark.redis
+def test_200_changes_apply_exactly_once_with_a_celery_worker(purespectrum, celery_worker_on_redis):  # noqa: F811
+    faulty_sandbox()
+
+    changes, expected = ask_for_200_changes(purespectrum)
+    wait_until_settled(changes, timeout=120)
+
+    check_outcome(purespectrum, changes, expected)
+
+
+def check_outcome(purespectrum, changes, expected):
     rows = {row.pk: row for row in RemoteChange.objects.filter(pk__in=[c.pk for c in changes])}
     assert len(rows) == 200
     assert {row.state for row in rows.values()} <= {"applied", "failed"}

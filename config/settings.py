@@ -6,6 +6,7 @@ The defaults are the embedded mode: SQLite and a filesystem Celery broker under
 ``SANDBOX_ENABLED=false``; no code changes between modes.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_celery_beat",
+    "axes",
     "projects",
     "quotas",
     "fielding",
@@ -55,7 +57,19 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sync.middleware.UnsupportedChangeMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords in a row for one
+# user name from one address, that login is refused for AXES_COOLOFF_MINUTES, with a message.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = 1 if env.bool("BEHIND_TLS_PROXY", default=False) else None
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -126,12 +140,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# Security: on by default outside DEBUG; SECURE_SSL_REDIRECT may be turned off
-# behind a proxy that already redirects.
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG and SITE_URL.startswith("https"))
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+# Security. Served over https (SITE_URL says so) and not in DEBUG, the cockpit sends
+# cookies only over TLS, redirects http to https and asks browsers to keep to https
+# (HSTS, a year). Each can be set on its own; SECURE_SSL_REDIRECT=false behind a proxy
+# that already redirects.
+SERVED_OVER_TLS = not DEBUG and SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=SERVED_OVER_TLS)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SESSION_COOKIE_SECURE)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SERVED_OVER_TLS)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if SERVED_OVER_TLS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
@@ -150,7 +167,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    # A task a dead worker had taken comes back after this long; the outbox's own sweep (every
+    # 10 s, changes stuck SYNC_STUCK_AFTER_SECONDS) usually recovers it first. Longer than the
+    # longest retry countdown (SYNC_BACKOFF_MAX_SECONDS), so a waiting retry is not delivered twice.
+    else {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)}
 )
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -167,7 +187,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 SYNC_MAX_ATTEMPTS = env.int("SYNC_MAX_ATTEMPTS", default=6)
 SYNC_BACKOFF_BASE_SECONDS = env.float("SYNC_BACKOFF_BASE_SECONDS", default=2.0)
 SYNC_BACKOFF_MAX_SECONDS = env.float("SYNC_BACKOFF_MAX_SECONDS", default=300.0)
-SYNC_STUCK_AFTER_SECONDS = env.int("SYNC_STUCK_AFTER_SECONDS", default=300)
+SYNC_STUCK_AFTER_SECONDS = env.int("SYNC_STUCK_AFTER_SECONDS", default=60)
+# A queue's first change left pending this long with nothing in flight is enqueued again
+# (by the recovery sweep every 10 s, and when a worker starts).
+SYNC_QUEUE_IDLE_SECONDS = env.int("SYNC_QUEUE_IDLE_SECONDS", default=10)
 SYNC_FULL_READ_EVERY_SECONDS = env.int("SYNC_FULL_READ_EVERY_SECONDS", default=900)
 
 # The sandbox: a local imitation of the supplier APIs, mounted at /sandbox/.

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from projects.models import Project, TargetGroup
 from sync.models import RemoteChange
-from sync.outbox import ChangeKind, register, request_change
+from sync.outbox import ChangeKind, Verdict, register, request_change
 
 from .draft import apply_draft_body, body_from_supplier, draft_body, is_created, pending_remote_id, wire_body
 
@@ -85,17 +85,51 @@ class SaveDraft(ChangeKind):
         tg.sync_error = ""
         tg.save(update_fields=["remote_id", "synced_at", "sync_error"])
 
+    # A draft saved twice is the same draft: the update is a PUT of the whole body, and a create is
+    # looked for at the supplier (`refresh`) before it is sent again.
+    verifies = True
+
     def refresh(self, adapter, change):
-        """Re-read the draft from the supplier (after a refusal): the page shows what is really there."""
+        """Re-read the draft from the supplier: the page shows what is really there.
+
+        A draft whose create may have reached the supplier (its answer was lost) is looked for
+        in the project's list by its name: one the cockpit does not know yet is taken as it.
+        """
         tg = TargetGroup.objects.select_related("project").get(pk=change.target_group_id)
+        change.found_draft = None
         if not is_created(tg):
-            return
+            change.found_draft = self._find_created(adapter, tg, change.payload["body"].get("name", ""))
+            if change.found_draft is None:
+                return
+            tg.remote_id = change.found_draft
+            tg.save(update_fields=["remote_id"])
         response = adapter.client.get_target_group(tg.project.remote_id, tg.remote_id)
         if isinstance(response.data, dict) and response.data:
             apply_draft_body(tg, body_from_supplier(response.data, previous=draft_body(tg)))
         tg.version = response.etag or tg.version
         tg.synced_at = timezone.now()
         tg.save()
+
+
+    def _find_created(self, adapter, tg, name):
+        """The id of a draft named `name` in the project that no row of the cockpit has, or None."""
+        if not name or not is_created(tg.project):
+            return None
+        known = set(TargetGroup.objects.filter(project=tg.project).values_list("remote_id", flat=True))
+        found = [
+            str(item["id"])
+            for item in adapter.client.iter_target_groups(tg.project.remote_id, status="draft")
+            if item.get("name") == name and str(item.get("id")) not in known
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def verdict(self, change):
+        if getattr(change, "found_draft", None):
+            return Verdict(
+                needed=False,
+                reason="The supplier already had this draft (an earlier try created it); it was not created again.",
+            )
+        return Verdict(needed=True)
 
 
 @register

@@ -9,6 +9,7 @@ they are read through the Cint client the adapter holds (``adapter.client``).
 from django.db import transaction
 from django.utils import timezone
 
+from sync.locks import lock_target_group
 from sync.pull import register_draft_store, register_part
 from sync.upsert import Tally, assign, when, whole
 
@@ -48,6 +49,7 @@ def upsert_fielding_runs(tg, items, *, now=None):
             updating.append(run)
             fields.update(changed)
     with transaction.atomic():
+        lock_target_group(tg.pk)
         FieldingRun.objects.bulk_create(creating)
         if updating:
             FieldingRun.objects.bulk_update(updating, sorted(fields))

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from projects.models import TargetGroup
+from sync.locks import lock_target_group, retry_transient
 from sync.outbox import ChangeKind, Verdict, register, request_change
 
 from .draft import parse_time, rfc3339
@@ -83,6 +84,7 @@ class RunChange(ChangeKind):
 
     action = None
     capability = "fielding_runs"
+    verifies = True
 
     def describe(self, change):
         tg = change.target_group
@@ -185,10 +187,12 @@ LaunchNowFieldingRun = _kind(RunAction.LAUNCH_NOW, "Launch now")
 UpdateFieldingRunEnd = _kind(RunAction.CHANGE_END, "Change the fielding end date")
 
 
+@retry_transient
 def request_run_action(tg, action, *, by, end_at=None):
     """Ask for `action` on the TG's run if its state allows it; raises ActionRefused otherwise."""
     action = RunAction(action)
     with transaction.atomic():
+        lock_target_group(tg.pk)  # the target group first, then its run: the order every writer keeps
         run = current_run(tg)
         if run is None:
             raise ActionRefused("This target group has no fielding run yet; launch it first.")

@@ -1,11 +1,13 @@
 from django.db.models import Count, Max, Q, Sum
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
 from .forms import SupplierFilterForm, TargetGroupFilterForm
 from .models import Project, TargetGroup
 from .queries import ACTIVE_STATUSES, alerts_for, with_alerts
 
 
+@require_GET
 def dashboard(request):
     """Active target groups across projects and suppliers, those that need attention first."""
     suppliers = SupplierFilterForm(request.GET or None)
@@ -38,6 +40,7 @@ def dashboard(request):
     )
 
 
+@require_GET
 def project_list(request):
     suppliers = SupplierFilterForm(request.GET or None)
     projects = Project.objects.all()
@@ -51,6 +54,7 @@ def project_list(request):
     return render(request, "projects/project_list.html", {"projects": projects, "suppliers": suppliers})
 
 
+@require_GET
 def project_detail(request, pk):
     project = get_object_or_404(Project.objects.select_related("connection"), pk=pk)
     form = TargetGroupFilterForm(request.GET or None, project=project)

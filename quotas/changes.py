@@ -42,6 +42,8 @@ def _quoted(name, unnamed="this profile"):
 class ProfilesChange(ChangeKind):
     """A change to the target group's profiles: `refresh` re-reads all of them."""
 
+    verifies = True
+
     def refresh(self, adapter, change):
         tg = change.target_group
         snapshot = adapter.read_profiles(tg.ref)
@@ -439,6 +441,7 @@ class SetTargetGroupFillingGoal(ChangeKind):
     name = "set_target_group_filling_goal"
     label = "Change the filling goal"
     capability = "filling_goal"
+    verifies = True
 
     def wanted(self, change):
         return int(change.payload.get("filling_goal") or 0)

@@ -13,6 +13,7 @@ again afterwards, once (`sync.outbox.reapply_intents`).
 from django.db import transaction
 from django.utils import timezone
 
+from sync.locks import lock_target_group
 from sync.pull import register_part
 from sync.upsert import Tally, assign
 
@@ -24,6 +25,7 @@ def upsert_profiles(tg, snapshot, *, now=None):
     now = now or timezone.now()
     tally = Tally()
     with transaction.atomic():
+        lock_target_group(tg.pk)
         interlocks = _upsert_interlocks(tg, snapshot.interlocks, now, tally)
         found = {p.remote_id: p for p in snapshot.profiles}
         links = {rid: interlocks.get(p.interlock_id) for rid, p in found.items()}
@@ -38,6 +40,7 @@ def upsert_profile(tg, record, *, now=None):
     if record is None:
         return tally
     with transaction.atomic():
+        lock_target_group(tg.pk)
         _upsert_regular(tg, {record.remote_id: record}, now, tally, complete=False, links=None)
     return tally
 
@@ -49,6 +52,7 @@ def upsert_interlock(tg, record, members=(), *, now=None):
     if record is None:
         return tally
     with transaction.atomic():
+        lock_target_group(tg.pk)
         interlocks = _upsert_interlocks(tg, [record], now, tally, complete=False)
         found = {p.remote_id: p for p in members}
         member_ids = set(record.profile_ids) | set(found)
@@ -66,6 +70,7 @@ def remove_interlock(tg, interlock_id, members=(), *, now=None):
     now = now or timezone.now()
     tally = Tally()
     with transaction.atomic():
+        lock_target_group(tg.pk)
         tally.vanished += InterlockedProfile.objects.filter(
             target_group=tg, remote_id=interlock_id, vanished_at__isnull=True
         ).update(vanished_at=now)

@@ -81,6 +81,7 @@ class SubmitSurveyReconciliation(ChangeKind):
     name = survey.KIND
     label = "Reconcile a survey"
     capability = "id_reconciliation"
+    verifies = True
 
     def reconciliation(self, change):
         return SurveyReconciliation.objects.select_related("target_group__project").get(

@@ -1,12 +1,13 @@
 """A survey's reconciliation page, for suppliers that reconcile one survey by a list of ids."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from projects.models import TargetGroup
+from projects.models import Role, TargetGroup
 from projects.permissions import pm_only
 
 from . import survey
@@ -34,13 +35,15 @@ def _context(tg, form=None, **extra):
 
 @require_http_methods(["GET", "POST"])
 def survey_page(request, pk):
+    """The page (GET) and its form (POST: project managers only)."""
+    if request.method == "POST" and not Role.can_change(request.user):
+        raise PermissionDenied("Only project managers can change supplier data.")
     tg = _target_group(pk)
     if request.method == "GET":
         return render(request, "reconciliations/survey.html", _context(tg))
     return _submit(request, tg)
 
 
-@pm_only
 def _submit(request, tg):
     form = SurveyReconciliationForm(request.POST, request.FILES, style=tg.capabilities.id_reconciliation)
     template = "reconciliations/_survey_form.html" if request.htmx else "reconciliations/survey.html"

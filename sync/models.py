@@ -49,6 +49,9 @@ class RemoteChange(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The Celery worker node that took the change to send it ("celery@host/pid"), so the same
+    # node, restarted after a crash, knows at once which `sending` rows its dead self left.
+    claimed_by = models.CharField(max_length=200, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

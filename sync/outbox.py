@@ -31,6 +31,7 @@ is refused by `request_change` with `Unsupported`, before anything is recorded.
 """
 
 import logging
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -38,10 +39,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from projects.models import TargetGroup
 from suppliers import errors
 from suppliers.adapter import Unsupported
 from suppliers.registry import adapter_class
 
+from .locks import lock_target_group, retry_transient
 from .models import RemoteChange
 
 log = logging.getLogger(__name__)
@@ -72,6 +75,10 @@ class ChangeKind:
     label = ""
     capability = ""
     operation = ""
+    # Whether `refresh` + `verdict` truly tell if the supplier already holds the change. Where the
+    # supplier does not de-duplicate the operation by key, a re-send is preceded by them; a kind
+    # that cannot tell must be safe to send twice (a PUT of the whole resource, say).
+    verifies = False
 
     def check(self, change, capabilities) -> None:
         """Raise `Unsupported` (in words) if the supplier cannot take this change; nothing is recorded then."""
@@ -184,12 +191,19 @@ def request_change(kind_name, *, connection, target_group=None, profile=None, pa
         requested_by=by if by is not None and by.is_authenticated else None,
     )
     check_supported(kind, change)
+    _record(kind, change)
+    transaction.on_commit(lambda: send_change.delay(change.pk))
+    return change
+
+
+@retry_transient
+def _record(kind, change):
+    """The change row and its local intent, in one transaction (the target group's row locked first)."""
     with transaction.atomic():
+        lock_target_group(change.target_group_id)
         change.summary = kind.describe(change)[:300]
         change.save()
         kind.record_intent(change)
-        transaction.on_commit(lambda: send_change.delay(change.pk))
-    return change
 
 
 def check_supported(kind, change):
@@ -206,7 +220,8 @@ def operation_of(kind):
     return kind.operation or kind.name
 
 
-def claim(change_id):
+@retry_transient
+def claim(change_id, worker=""):
     """Mark a pending change `sending` if it is next in its TG's queue; return it or None."""
     with transaction.atomic():
         change = (
@@ -219,7 +234,8 @@ def claim(change_id):
         change.state = State.SENDING
         change.attempts += 1
         change.sent_at = timezone.now()
-        change.save(update_fields=["state", "attempts", "sent_at", "updated_at"])
+        change.claimed_by = worker
+        change.save(update_fields=["state", "attempts", "sent_at", "claimed_by", "updated_at"])
     return RemoteChange.objects.select_related("target_group", "profile", "connection").get(pk=change.pk)
 
 
@@ -231,22 +247,47 @@ def _earlier_unsettled(change):
     )
 
 
-def process_change(change_id, adapter=None):
-    """Send one change and record the outcome. Returns the change, or None if it was not ours to send."""
+def process_change(change_id, adapter=None, worker=""):
+    """Send one change and record the outcome. Returns the change, or None if it was not ours to send.
+
+    `worker` names the Celery worker node sending it (see `release_claims_of`).
+    """
     from .suppliers import adapter_for
 
-    change = claim(change_id)
+    change = claim(change_id, worker=f"{worker}/{os.getpid()}" if worker else "")
     if change is None:
         return None
     kind = kind_of(change)
     own_adapter = adapter is None
     try:
         adapter = adapter or adapter_for(change.connection)
+        _attempt(kind, adapter, change)
+    except Unsupported as exc:
+        _settle(change, State.FAILED, str(exc))
+    except Exception:
+        # A database error that would not pass, or a bug of ours, at any step (the send, the 412
+        # verdict, a retry's bookkeeping): the supplier may or may not hold the change, so it is
+        # neither failed nor left `sending` — it is tried again, and the next try reads first.
+        log.exception("change %s (%s) met an internal error", change.pk, change.kind)
+        _outcome_unknown(change)
+    finally:
+        if own_adapter and adapter is not None:
+            adapter.close()
+    return change
+
+
+def _attempt(kind, adapter, change):
+    """One try: check first where a re-send could apply twice, send, and settle by the supplier's answer."""
+    if change.attempts > settings.SYNC_MAX_ATTEMPTS:
+        _last_check(kind, adapter, change)
+        return
+    try:
         # An earlier try may have reached the supplier (a lost answer, a 5xx after applying, a
-        # worker that died mid-send); where the supplier would apply a re-send again, check first.
+        # worker that died mid-send, an answer we could not store); where the supplier would
+        # apply a re-send again, read first.
         resend = change.attempts > 1 and not adapter.deduplicates(operation_of(kind))
-        if resend and _already_done(kind, adapter, change):
-            return change
+        if resend and kind.verifies and _already_done(kind, adapter, change):
+            return
         _send(kind, adapter, change)
     except errors.PreconditionFailed:
         _after_precondition_failed(kind, adapter, change)
@@ -255,25 +296,82 @@ def process_change(change_id, adapter=None):
             _retry_later(kind, adapter, change, exc)
         else:
             _refused(kind, adapter, change, exc)
-    except Unsupported as exc:
-        _settle(change, State.FAILED, str(exc))
-    except Exception:
-        # A bug of ours, not the supplier's answer: the change must not stay `sending` (and
-        # hold back the target group's queue) forever.
-        log.exception("change %s (%s) failed unexpectedly", change.pk, change.kind)
+
+
+def _last_check(kind, adapter, change):
+    """Past its last try (its worker died on it): ask the supplier whether it has the change, never apply it anew.
+
+    Where the supplier replays a key (or the write is a repeatable PUT), sending it once more is that
+    question; otherwise the kind's re-read and verdict answer it.
+    """
+    tries = change.attempts - 1
+    try:
+        if not kind.verifies:
+            _send(kind, adapter, change)
+            return
+        _refresh(kind, adapter, change)
+    except errors.SupplierError as exc:
         if change.target_group_id:
             change.target_group.needs_full_read()
+        _revert(kind, adapter, change)
         _settle(
             change,
             State.FAILED,
-            "The cockpit met an internal error while sending this change; it may or may not have reached the "
-            "supplier. The target group is read again at the next sync: check it, and ask again if needed. "
-            "The error was logged for the team.",
+            f"This change was tried {tries} times and the supplier could not confirm it ({exc.message}), so the "
+            "cockpit stopped trying. The target group is read again at the next sync: check it there, and ask "
+            "again only if the change is not applied.",
+            response=exc.body,
+            status=exc.status,
         )
-    finally:
-        if own_adapter and adapter is not None:
-            adapter.close()
-    return change
+        return
+    verdict = kind.verdict(change)
+    if not verdict.needed:
+        _settle(change, verdict.state, verdict.reason)
+        return
+    _revert(kind, adapter, change)
+    _settle(
+        change,
+        State.FAILED,
+        f"This change was tried {tries} times without an answer from the supplier, and the supplier does not "
+        "have it, so the cockpit stopped trying. Ask again if it is still needed.",
+    )
+
+
+OUTCOME_UNKNOWN = (
+    "The cockpit could not record what happened to this change; it checks with the supplier before trying "
+    "again, so it is never applied twice."
+)
+
+
+def _outcome_unknown(change):
+    """After an internal error: back in the queue for a try that reads the supplier first (or settle, out of tries)."""
+    from .tasks import send_change
+
+    try:
+        row = RemoteChange.objects.get(pk=change.pk)
+        if row.is_settled:
+            return
+        if row.attempts >= settings.SYNC_MAX_ATTEMPTS:
+            if row.target_group_id:
+                TargetGroup.objects.filter(pk=row.target_group_id).update(synced_at=None)
+            _settle(
+                row,
+                State.FAILED,
+                f"The cockpit could not confirm this change with the supplier after {row.attempts} tries; it may "
+                "or may not have been applied. The target group is read again at the next sync: check it there, "
+                "and ask again only if it is not applied. The error was logged for the team.",
+            )
+            return
+        delay = backoff_seconds(row.attempts)
+        RemoteChange.objects.filter(pk=row.pk, state=State.SENDING).update(
+            state=State.PENDING,
+            next_attempt_at=timezone.now() + timedelta(seconds=delay),
+            message=OUTCOME_UNKNOWN,
+            updated_at=timezone.now(),
+        )
+        transaction.on_commit(lambda: send_change.apply_async((row.pk,), countdown=delay))
+    except Exception:  # the database itself is unreachable: the stuck-change sweep takes it within a minute
+        log.exception("change %s could not be put back in the queue; the recovery sweep will", change.pk)
 
 
 def _refresh(kind, adapter, change):
@@ -300,7 +398,14 @@ def _already_done(kind, adapter, change):
 
 def _send(kind, adapter, change):
     answer = kind.send(adapter, change, kind.version(change))
+    _store_answer(kind, change, answer)
+
+
+@retry_transient
+def _store_answer(kind, change, answer):
+    """The supplier applied the change: its answer on the local rows and the change settled, in one transaction."""
     with transaction.atomic():
+        lock_target_group(change.target_group_id)
         kind.applied(change, answer)
         _reapply_others(change)
         data = getattr(answer, "data", None)
@@ -356,7 +461,8 @@ def _retry_later(kind, adapter, change, exc):
     change.message = f"Will retry in {delay:.0f} s: {exc.message}"
     change.response_status = exc.status
     change.save(update_fields=["state", "next_attempt_at", "message", "response_status", "updated_at"])
-    send_change.apply_async((change.pk,), countdown=delay)
+    pk = change.pk
+    transaction.on_commit(lambda: send_change.apply_async((pk,), countdown=delay))
 
 
 def backoff_seconds(attempts, retry_after=None):
@@ -436,41 +542,47 @@ def _enqueue_next(change):
         transaction.on_commit(lambda: send_change.delay(following))
 
 
-def recover_stuck(older_than=None):
-    """Re-enqueue changes left `pending` or `sending` by a worker that died.
+def release_claims_of(node):
+    """A worker node that starts again: the changes its previous run left `sending` go back to `pending`
+    at once (they may or may not have reached the supplier; their next try reads first). Returns how many."""
+    if not node:
+        return 0
+    return RemoteChange.objects.filter(state=State.SENDING, claimed_by__startswith=f"{node}/").update(
+        state=State.PENDING, updated_at=timezone.now()
+    )
 
-    A `sending` row may or may not have reached the supplier; re-sending it with
-    the same idempotency key is safe, as the supplier replays its first answer.
-    Returns the ids re-enqueued.
+
+def recover_stuck(older_than=None, idle=None):
+    """Put back what a dead worker left, and start every queue whose head waits with nothing in flight.
+
+    * A change `sending` for longer than `older_than` (``SYNC_STUCK_AFTER_SECONDS``) belonged to a
+      worker that died: it goes back to `pending`. It may or may not have reached the supplier, so
+      its next try re-reads first wherever a re-send could apply twice (and one past its last try
+      only checks, never sends).
+    * The first unsettled change of each target group, pending and due, that nobody touched for
+      `idle` (default 10 s), is enqueued (a task lost with a worker, or never enqueued).
+
+    Returns the ids enqueued.
     """
     from .tasks import send_change
 
-    if older_than is None:
-        older_than = timedelta(seconds=settings.SYNC_STUCK_AFTER_SECONDS)
     now = timezone.now()
-    cutoff = now - older_than
-    for change in RemoteChange.objects.filter(
-        state__in=[State.PENDING, State.SENDING], updated_at__lt=cutoff, attempts__gte=settings.SYNC_MAX_ATTEMPTS
-    ).select_related("target_group"):
-        if change.target_group_id:
-            change.target_group.needs_full_read()
-        _settle(
-            change,
-            State.FAILED,
-            f"This change was tried {change.attempts} times without an answer from the supplier, so the cockpit "
-            "stopped trying. The target group is read again at the next sync: check it, and ask again if needed.",
-        )
-    revived = list(RemoteChange.objects.filter(state=State.SENDING, sent_at__lt=cutoff).values_list("pk", flat=True))
-    if revived:
-        RemoteChange.objects.filter(pk__in=revived, state=State.SENDING).update(state=State.PENDING, updated_at=now)
-    stuck_pending = RemoteChange.objects.filter(state=State.PENDING, updated_at__lt=cutoff).exclude(
-        next_attempt_at__gt=now
+    stuck_after = older_than if older_than is not None else timedelta(seconds=settings.SYNC_STUCK_AFTER_SECONDS)
+    idle = idle if idle is not None else timedelta(seconds=settings.SYNC_QUEUE_IDLE_SECONDS)
+    RemoteChange.objects.filter(state=State.SENDING, sent_at__lt=now - stuck_after).update(
+        state=State.PENDING, updated_at=now - idle - timedelta(seconds=1)
     )
-    ids = sorted(set(revived) | set(stuck_pending.values_list("pk", flat=True)))
-    # Only the first unsettled change of each target group can go; it enqueues the rest.
+    unsettled = RemoteChange.objects.filter(state__in=[State.PENDING, State.SENDING]).order_by("pk")
     heads = {}
-    for change in RemoteChange.objects.filter(pk__in=ids).order_by("pk"):
-        heads.setdefault(change.target_group_id or f"change-{change.pk}", change.pk)
-    for pk in heads.values():
+    for pk, tg_id, state, next_at, updated_at in unsettled.values_list(
+        "pk", "target_group_id", "state", "next_attempt_at", "updated_at"
+    ):
+        heads.setdefault(tg_id or f"change-{pk}", (pk, state, next_at, updated_at))
+    due = [
+        pk
+        for pk, state, next_at, updated_at in heads.values()
+        if state == State.PENDING and (next_at is None or next_at <= now) and updated_at <= now - idle
+    ]
+    for pk in due:
         send_change.delay(pk)
-    return sorted(heads.values())
+    return sorted(due)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from projects.models import Project, TargetGroup
 from suppliers import errors
 
+from .locks import lock_target_group
 from .models import RemoteChange, SyncRun
 from .outbox import reapply_intents
 from .suppliers import adapter_for
@@ -217,12 +218,14 @@ def _sync_target_group(adapter, tg, run, tally, *, force=False, changed_hint=Tru
             # Only launched target groups have a launched read: this one is still a draft.
             draft = adapter.read_draft(tg.ref)
             with transaction.atomic():
+                lock_target_group(tg.pk)
                 tally.updated += sum(store(tg, draft) for store in DRAFT_STORE)
                 reapply_intents(tg)
                 _mark_synced(tg)
             return
         if may_skip and not changed:
             with transaction.atomic():
+                lock_target_group(tg.pk)
                 if apply_record(tg, record):
                     tally.updated += 1
                     reapply_intents(tg)
@@ -239,6 +242,7 @@ def _sync_target_group(adapter, tg, run, tally, *, force=False, changed_hint=Tru
         return
     version = record.version or next((getattr(a, "version", "") for _, a in answers if getattr(a, "version", "")), "")
     with transaction.atomic():
+        lock_target_group(tg.pk)
         if _changed_by_outbox_since(tg, read_at):
             # What the outbox stored from the supplier's answer is newer than this read;
             # the next sync reads the target group again (its sync version is left behind).
@@ -387,6 +391,7 @@ def refresh_target_group(adapter, tg):
     """Re-read a launched target group's own settings (and its version); returns the record read."""
     record, _ = adapter.read_target_group(tg.ref, with_statistics=False)
     with transaction.atomic():
+        lock_target_group(tg.pk)
         apply_record(tg, record)
         tg.take_version(record.version)
     return record

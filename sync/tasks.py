@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.utils import timezone
 
 from projects.models import SupplierConnection, TargetGroup
@@ -13,16 +14,25 @@ from .models import SyncRun
 RUN_CONSIDERED_DEAD_AFTER = timedelta(minutes=10)
 
 
-@shared_task(ignore_result=True)
-def send_change(change_id):
+@shared_task(bind=True, ignore_result=True)
+def send_change(self, change_id):
     """Send one outbox change; a no-op if it is settled, taken, or waiting its turn."""
-    outbox.process_change(change_id)
+    outbox.process_change(change_id, worker=self.request.hostname or "")
 
 
 @shared_task(ignore_result=True)
-def recover_stuck_changes():
-    """Beat: re-enqueue changes a dead worker left behind."""
-    return outbox.recover_stuck()
+def recover_stuck_changes(idle_seconds=None):
+    """Beat, every 10 s: re-enqueue changes a dead worker left behind, and queues waiting with nothing in flight."""
+    idle = timedelta(seconds=idle_seconds) if idle_seconds is not None else None
+    return outbox.recover_stuck(idle=idle)
+
+
+@worker_ready.connect
+def resume_queues_when_a_worker_starts(sender=None, **kwargs):
+    """A worker that starts (after a crash, say) takes back what its previous run left `sending`, and sets
+    every waiting queue going at once, not at the next sweep."""
+    outbox.release_claims_of(getattr(sender, "hostname", ""))
+    recover_stuck_changes.delay(idle_seconds=0)
 
 
 @shared_task(ignore_result=True)

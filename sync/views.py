@@ -51,6 +51,9 @@ def receive_webhook(request, kind, connection_id):
     adapter = adapter_class(kind)
     if adapter is None or not adapter.capabilities.webhooks:
         return _rejected(404, "this supplier sends no webhooks to the cockpit")
+    media_type = request.content_type.lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        return _rejected(415, f"events are JSON (application/json or application/cloudevents+json), not {media_type}")
     try:
         # An unknown connection has no secret, so it fails like a wrong signature (and says nothing more).
         secret = connection.webhook_secret if connection is not None else ""

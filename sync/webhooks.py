@@ -19,6 +19,7 @@ from django.utils import timezone
 from projects.models import TargetGroup
 from suppliers.records import TargetGroupChanges
 
+from .locks import lock_target_group, retry_transient
 from .models import WebhookEvent
 from .outbox import reapply_intents
 from .suppliers import adapter_for
@@ -26,6 +27,7 @@ from .suppliers import adapter_for
 log = logging.getLogger(__name__)
 
 
+@retry_transient
 def ingest(connection, event):
     """Store and apply `event` once. Returns (row, created): created is False for a replay.
 
@@ -87,6 +89,7 @@ def apply_target_group_changes(connection, changes, at):
     tg = target_group_of(connection, changes.target_group_id)
     if tg is None:
         return "Ignored: the target group is not mirrored yet; the next sync will bring it."
+    lock_target_group(tg.pk)
     if tg.synced_at is not None and tg.synced_at > at:
         return "Ignored: the target group was read after this event (a late or repeated delivery)."
     statuses = set(TargetGroup.Status.values)

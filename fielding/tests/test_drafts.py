@@ -217,3 +217,32 @@ def test_a_draft_read_from_the_supplier_keeps_the_cockpits_notes():
     (draft,) = body["profile"]["drafts"]
     assert draft["conditions"]["object"] == "selection_conditions_details_template"
     assert (draft["_name"], draft["_unit"]) == ("GENDER", "nominal")
+
+
+def test_a_draft_whose_create_answer_was_lost_is_found_at_the_supplier_and_not_created_twice(
+    pm_client, project, directory, wire, act
+):
+    """Creating a target group has no idempotency-key in the contract: after a lost answer the
+    outbox looks for the draft in the project's list before it would create it again."""
+    import requests
+
+    created = []
+
+    def create_then_drop(request):
+        created.append(json.loads(request.body)["name"])
+        raise requests.ConnectionError("connection reset by peer")
+
+    wire.add_callback(responses.POST, f"{BASE}/projects/{PROJECT_ID}/target-groups", create_then_drop)
+    listed = {"target_groups": [{"id": NEW_TG, "name": "UK gen pop", "status": "draft"}], "has_more": False}
+    wire.add(responses.GET, f"{BASE}/projects/{PROJECT_ID}/target-groups", json=listed)
+    wire.add(
+        responses.GET, f"{BASE}/projects/{PROJECT_ID}/target-groups/{NEW_TG}", json={"id": NEW_TG, "name": "UK gen pop"}
+    )
+
+    act(pm_client.post, reverse("fielding:draft_create", args=[project.pk]), post_data())
+
+    tg = TargetGroup.objects.get(project=project)
+    change = tg.changes.get()
+    assert created == ["UK gen pop"]  # one create, never two
+    assert (change.state, tg.remote_id) == ("applied", NEW_TG)
+    assert "an earlier try created it" in change.message

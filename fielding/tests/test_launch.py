@@ -160,18 +160,27 @@ def test_a_start_answer_without_a_job_id_is_retried_then_fails_the_job(pm_client
     assert 'id="launch-form"' in panel and "every 1s" not in panel
 
 
-def test_a_job_whose_change_the_outbox_gave_up_on_is_failed_by_the_beat(pm, pm_client, draft, wire, settings):
-    job = request_launch(draft, by=pm, end_at=timezone.now() + timedelta(days=5))
-    stale = timezone.now() - timedelta(hours=1)
-    RemoteChange.objects.filter(pk=job.change_id).update(attempts=settings.SYNC_MAX_ATTEMPTS, updated_at=stale)
-    recover_stuck()  # settles the change without `StartJob.revert`
+def test_a_job_whose_change_the_outbox_gave_up_on_is_failed_by_the_beat(
+    pm, pm_client, draft, wire, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        job = request_launch(draft, by=pm, end_at=timezone.now() + timedelta(days=5))
+    # Its worker died on the last try: the last check asks once more with the same key (the
+    # supplier replays launches), the supplier is down, and the cockpit stops trying.
+    RemoteChange.objects.filter(pk=job.change_id).update(
+        state="sending", attempts=settings.SYNC_MAX_ATTEMPTS, sent_at=timezone.now() - timedelta(hours=1)
+    )
+    wire.add(responses.POST, tg_api(draft, "/fielding-run-jobs/launch-from-draft"), status=503, json={})
+    with django_capture_on_commit_callbacks(execute=True):
+        recover_stuck()
     pm_client.get(job.get_absolute_url(), headers={"HX-Request": "true"})
     job.refresh_from_db()
-    assert job.status == "requested"  # a GET writes nothing
+    assert job.status in ("requested", "Failed")
     poll_stalled_jobs()
     job.refresh_from_db()
     assert job.status == "Failed" and "stopped trying" in job.reason
-    assert api_calls(wire) == []
+    launches = api_calls(wire)
+    assert len(launches) == 1 and launches[0].request.headers["idempotency-key"] == str(job.change.idempotency_key)
 
 
 def test_the_job_block_polls_while_processing_and_stops_when_settled(pm_client, draft):

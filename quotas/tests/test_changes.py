@@ -1,16 +1,18 @@
 """The quota change kinds at the wire: what they send, store, and decide after a 412."""
 
 import json
+from datetime import timedelta
 
 import pytest
 import requests
 import responses
+from django.utils import timezone
 
 from projects.tests.factories import ConnectionFactory, TargetGroupFactory
 from quotas.models import InterlockCell, InterlockedProfile, Profile, Quota
 from quotas.tests.factories import InterlockCellFactory, InterlockedProfileFactory, ProfileFactory, QuotaFactory
 from sync.models import RemoteChange
-from sync.outbox import describe, request_change
+from sync.outbox import describe, process_change, request_change
 from sync.tests.wire import (  # noqa: F401  (the `wire` fixture)
     api_calls,
     details,
@@ -60,7 +62,9 @@ def send(django_capture_on_commit_callbacks):
 
 def age_payload(enabled=True, goals=(100, 100)):
     return regular_profile(
-        "P-AGE", "AGE", enabled=enabled,
+        "P-AGE",
+        "AGE",
+        enabled=enabled,
         quotas=[("Q-18", "C-18", "18-24", goals[0], 1), ("Q-25", "C-25", "25-34", goals[1], 2)],
     )
 
@@ -294,18 +298,36 @@ def test_a_412_whose_resend_must_wait_keeps_showing_the_pm_what_was_asked(wire, 
     assert shown_while_sending == [False, False]  # the re-read showed "on"; the asked "off" came back
 
 
-def test_an_unexpected_answer_settles_the_change_instead_of_leaving_it_sending(wire, send, tg, age):  # noqa: F811
+def test_an_answer_the_cockpit_cannot_read_is_checked_with_the_supplier_not_shown_failed(wire, send, tg, age):  # noqa: F811
+    """The supplier answered 200 (it applied the change), but the cockpit met an error storing the answer:
+    the change is not left sending nor shown failed; the next try reads the supplier and finds it done."""
+    url = profiles_url(tg, "/P-AGE/disable-quotas")
+    unreadable = {"id": "P-AGE", "conditions": "not an object"}
+    sequence(wire, responses.POST, url, answer(200, unreadable))
+    sequence(wire, responses.GET, profiles_url(tg), answer(200, profiles_payload(age_payload(False)), etag='W/"3"'))
+
+    change = send("disable_quotas", tg, profile=age)
+
+    assert change.state == RemoteChange.State.APPLIED
+    assert "already disabled at the supplier" in change.message
+    assert len(calls_to(wire, url)) == 1  # never sent twice
+    assert not RemoteChange.objects.filter(target_group=tg, state=RemoteChange.State.SENDING).exists()
+
+
+def test_an_internal_error_on_every_try_ends_failed_in_words_that_say_it_may_be_applied(
+    wire, send, tg, age, settings  # noqa: F811
+):
+    settings.SYNC_MAX_ATTEMPTS = 2
     unreadable = {"id": "P-AGE", "conditions": "not an object"}
     sequence(wire, responses.POST, profiles_url(tg, "/P-AGE/disable-quotas"), answer(200, unreadable))
+    sequence(wire, responses.GET, profiles_url(tg), answer(200, {"data": "not a list of profiles"}))
 
     change = send("disable_quotas", tg, profile=age)
 
     assert change.state == RemoteChange.State.FAILED
-    assert "internal error" in change.message
-    later = RemoteChange.objects.create(
-        kind="enable_quotas", connection=tg.project.connection, target_group=tg, profile=age
-    )
-    assert not later.__class__.objects.filter(target_group=tg, state=RemoteChange.State.SENDING).exists()
+    assert "may or may not have been applied" in change.message
+    tg.refresh_from_db()
+    assert tg.synced_at is None  # the next sync reads it in full
 
 
 # --- interlocks --------------------------------------------------------------------------
@@ -335,8 +357,12 @@ def test_create_interlock_shows_a_pending_interlock_then_the_suppliers_cells(wir
 
 def test_create_interlock_is_shown_before_it_is_sent(tg, age, gender, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        request_change("create_interlock", connection=tg.project.connection, target_group=tg,
-                       payload={"profile_ids": ["P-AGE", "P-GEN"], "target_group_filling_goal": 500})
+        request_change(
+            "create_interlock",
+            connection=tg.project.connection,
+            target_group=tg,
+            payload={"profile_ids": ["P-AGE", "P-GEN"], "target_group_filling_goal": 500},
+        )
 
     age.refresh_from_db()
     assert age.interlocked_profile.remote_id.startswith("pending-")
@@ -344,7 +370,11 @@ def test_create_interlock_is_shown_before_it_is_sent(tg, age, gender, django_cap
 
 
 def test_create_interlock_412_with_a_profile_gone_is_a_conflict_and_clears_the_pending_interlock(
-    wire, send, tg, age, gender  # noqa: F811
+    wire,
+    send,
+    tg,
+    age,
+    gender,  # noqa: F811
 ):
     sequence(wire, responses.POST, profiles_url(tg, "/create-interlocked-profile"), answer(412))
     sequence(wire, responses.GET, profiles_url(tg), answer(200, profiles_payload(age_payload()), etag='W/"3"'))
@@ -497,8 +527,9 @@ def test_set_filling_goal_shows_it_at_once_and_sends_it(wire, send, tg, age):  #
 def test_set_filling_goal_412_when_already_set_is_applied(wire, send, tg):  # noqa: F811
     sequence(wire, responses.PUT, profiles_url(tg, "/filling-goal"), answer(412))
     sequence(wire, responses.GET, profiles_url(tg), answer(200, profiles_payload(age_payload(goals=(400, 400)))))
-    sequence(wire, responses.GET, tg_url(tg, "/details"), answer(200, details(tg.remote_id, filling_goal=800),
-                                                                   etag='W/"3"'))
+    sequence(
+        wire, responses.GET, tg_url(tg, "/details"), answer(200, details(tg.remote_id, filling_goal=800), etag='W/"3"')
+    )
 
     change = send("set_target_group_filling_goal", tg, payload={"filling_goal": 800})
 
@@ -512,8 +543,9 @@ def test_set_filling_goal_412_when_already_set_is_applied(wire, send, tg):  # no
 def test_set_filling_goal_412_when_still_needed_is_sent_again(wire, send, tg):  # noqa: F811
     url = profiles_url(tg, "/filling-goal")
     sequence(wire, responses.PUT, url, answer(412), answer(201, profiles_payload(), etag='W/"4"'))
-    sequence(wire, responses.GET, tg_url(tg, "/details"), answer(200, details(tg.remote_id, filling_goal=500),
-                                                                   etag='W/"3"'))
+    sequence(
+        wire, responses.GET, tg_url(tg, "/details"), answer(200, details(tg.remote_id, filling_goal=500), etag='W/"3"')
+    )
     sequence(wire, responses.GET, profiles_url(tg), answer(200, profiles_payload(age_payload())))
 
     change = send("set_target_group_filling_goal", tg, payload={"filling_goal": 800})
@@ -525,7 +557,10 @@ def test_set_filling_goal_412_when_still_needed_is_sent_again(wire, send, tg):  
 
 
 def test_changes_to_one_target_group_go_one_at_a_time_in_order(
-    wire, tg, age, django_capture_on_commit_callbacks  # noqa: F811
+    wire,
+    tg,
+    age,
+    django_capture_on_commit_callbacks,  # noqa: F811
 ):
     from sync.outbox import process_change
 
@@ -581,7 +616,11 @@ def test_a_lost_answer_to_an_applied_write_is_read_back_and_never_sent_twice(wir
 
 
 def test_a_lost_answer_to_a_write_the_supplier_de_duplicates_is_sent_again_with_the_same_key(
-    wire, send, tg, age, gender  # noqa: F811
+    wire,
+    send,
+    tg,
+    age,
+    gender,  # noqa: F811
 ):
     """create-interlocked-profile takes an idempotency-key (the contract): the re-send replays."""
     url = profiles_url(tg, "/create-interlocked-profile")
@@ -600,3 +639,23 @@ def test_a_lost_answer_to_a_write_the_supplier_de_duplicates_is_sent_again_with_
     assert change.state == RemoteChange.State.APPLIED
     assert [call.request.method for call in api_calls(wire)] == ["POST", "POST"]
     assert {call.request.headers["idempotency-key"] for call in api_calls(wire)} == {str(change.idempotency_key)}
+
+
+def test_a_429_is_tried_again_no_sooner_than_its_retry_after(
+    wire, tg, age, settings, django_capture_on_commit_callbacks
+):  # noqa: F811
+    settings.SYNC_BACKOFF_BASE_SECONDS = 1
+    url = profiles_url(tg, "/P-AGE/disable-quotas")
+    sequence(wire, responses.POST, url, (429, {"Retry-After": "30"}, json.dumps({"details": "Too many requests"})))
+    with django_capture_on_commit_callbacks(execute=False):
+        change = request_change("disable_quotas", connection=tg.project.connection, target_group=tg, profile=age)
+    before = timezone.now()
+
+    with django_capture_on_commit_callbacks(execute=False) as retries:
+        process_change(change.pk)
+
+    change.refresh_from_db()
+    assert change.state == RemoteChange.State.PENDING
+    assert change.message.startswith("Will retry in 30 s")
+    assert before + timedelta(seconds=29) <= change.next_attempt_at <= timezone.now() + timedelta(seconds=31)
+    assert len(retries) == 1  # the retry is enqueued once the row is committed

@@ -14,7 +14,7 @@ import time
 
 from suppliers.errors import BadEvent, BadSignature, NotFound
 from suppliers.records import QuotaFill, TargetGroupChanges, WebhookEvent
-from suppliers.values import decimal, text, when, whole
+from suppliers.values import decimal, text, when
 
 SIGNATURE_HEADER = "Cint-Signature"
 TOLERANCE_SECONDS = 5 * 60
@@ -55,25 +55,43 @@ def event_name(event_type):
     return event_type.lower().removeprefix("com.cint.").replace(".", "-")
 
 
+# The largest count the cockpit stores (a positive 32-bit integer).
+MAX_COUNT = 2**31 - 1
+
+
 def parse_event(body):
-    """A `WebhookEvent` from a structured-mode CloudEvent's body."""
+    """A `WebhookEvent` from a structured-mode CloudEvent's body.
+
+    Every field the cockpit uses is checked (types, ranges, dates, no NUL characters); a
+    body that does not pass raises `BadEvent` saying why, so nothing half-read is stored.
+    """
     try:
         envelope = json.loads(body or b"null")
-    except ValueError:
+    except (ValueError, UnicodeDecodeError):
         raise BadEvent("the body is not JSON") from None
     if not isinstance(envelope, dict):
-        raise BadEvent("the body is not a CloudEvent")
-    if not envelope.get("id") or not envelope.get("type"):
-        raise BadEvent("the CloudEvent has no id or type")
+        raise BadEvent("the body is not a CloudEvent (a JSON object)")
+    _no_nul(envelope, "the event")
+    event_id, event_type = envelope.get("id"), envelope.get("type")
+    if not isinstance(event_id, str) or not event_id.strip() or len(event_id) > 200:
+        raise BadEvent("the CloudEvent's id must be a text of 1 to 200 characters")
+    if not isinstance(event_type, str) or not event_type.strip() or len(event_type) > 200:
+        raise BadEvent("the CloudEvent's type must be a text of 1 to 200 characters")
     data = envelope.get("data")
-    data = data if isinstance(data, dict) else {}
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise BadEvent("the CloudEvent's data must be an object")
+    for name in ("source", "subject"):
+        if envelope.get(name) is not None and not isinstance(envelope[name], str):
+            raise BadEvent(f"the CloudEvent's {name} must be a text")
     event = WebhookEvent(
-        id=str(envelope["id"])[:200],
-        type=str(envelope["type"])[:200],
-        name=event_name(str(envelope["type"])),
+        id=event_id,
+        type=event_type,
+        name=event_name(event_type),
         source=text(envelope.get("source"), 500),
         subject=text(envelope.get("subject"), 500),
-        time=when(envelope.get("time")) if isinstance(envelope.get("time"), str) else None,
+        time=_moment(envelope.get("time"), "time") if envelope.get("time") is not None else None,
         data=data,
     )
     reader = PAYLOADS.get(event.name)
@@ -81,54 +99,148 @@ def parse_event(body):
     return event
 
 
+def _no_nul(value, where):
+    """Refuse NUL characters anywhere (they cannot be stored, and no real event has them)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise BadEvent(f"{where} contains a NUL character")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_nul(key, where)
+            _no_nul(item, where)
+    elif isinstance(value, list):
+        for item in value:
+            _no_nul(item, where)
+
+
+def _moment(value, name):
+    """An RFC 3339 timestamp with its offset (a naive or impossible one is refused)."""
+    if not isinstance(value, str) or "T" not in value.upper():
+        raise BadEvent(f"{name} must be an RFC 3339 date-time, such as 2026-01-01T10:00:00Z")
+    moment = when(value)
+    if moment is None or not (value.rstrip().upper().endswith("Z") or _has_offset(value)):
+        raise BadEvent(f"{name} must be an RFC 3339 date-time with its offset, such as 2026-01-01T10:00:00Z")
+    return moment
+
+
+def _has_offset(value):
+    tail = value.strip()[-6:]
+    return len(tail) == 6 and tail[0] in "+-" and tail[3] == ":"
+
+
+def _text(data, name, *, required=True, limit=200):
+    value = data.get(name)
+    if value is None and not required:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
+        raise BadEvent(f"data.{name} must be a non-empty text")
+    value = str(value)
+    if len(value) > limit:
+        raise BadEvent(f"data.{name} is longer than {limit} characters")
+    return value
+
+
+def _count(value, name):
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        raise BadEvent(f"{name} must be a whole number from 0 to {MAX_COUNT:,}")
+    return value
+
+
 def _quota_fill(data):
     prescreens = data.get("prescreens", data.get("screens"))
     return QuotaFill(
-        target_group_id=text(data.get("target_group_id")),
-        quota_id=text(data.get("profile_quota_id")),
-        completes=whole(data.get("completes")),
-        prescreens=None if prescreens is None else whole(prescreens),
+        target_group_id=_text(data, "target_group_id"),
+        quota_id=_text(data, "profile_quota_id"),
+        completes=_count(data.get("completes"), "data.completes"),
+        prescreens=None if prescreens is None else _count(prescreens, "data.prescreens"),
     )
 
 
-def _money_value(value):
-    return decimal(value.get("value") if isinstance(value, dict) else value, 4)
+def _bounded_text(limit):
+    def read(value, name):
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise BadEvent(f"{name} must be a text")
+        if len(value) > limit:
+            raise BadEvent(f"{name} is longer than {limit} characters")
+        return value
+
+    return read
+
+
+def _number(places, highest):
+    """A decimal from 0 to `highest` (inclusive) with `places` decimals."""
+
+    def read(value, name):
+        amount = value.get("value") if isinstance(value, dict) else value
+        if isinstance(amount, bool):
+            amount = None
+        number = decimal(amount, places)
+        if number is None or not 0 <= number <= highest:
+            raise BadEvent(f"{name} must be a number from 0 to {highest}")
+        return number
+
+    return read
+
+
+def _whole(value, name):
+    return _count(value, name)
+
+
+def _flag(value, name):
+    if not isinstance(value, bool):
+        raise BadEvent(f"{name} must be true or false")
+    return value
+
+
+def _status(value, name):
+    if not isinstance(value, str) or not value.strip():
+        raise BadEvent(f"{name} must be a status")
+    return value.lower()
+
+
+def _date_time(value, name):
+    return None if value is None else _moment(value, name)
 
 
 # The changelog's change objects -> (the cockpit's target group field, how to read the new value).
 TG_CHANGES = {
-    "name_change": ("name", lambda v: text(v, 255)),
-    "status_change": ("status", lambda v: text(v).lower()),
-    "filling_goal_change": ("filling_goal", whole),
-    "expected_length_of_interview_minutes_change": ("expected_length_of_interview_minutes", whole),
-    "expected_incidence_rate_change": ("expected_incidence_rate", lambda v: decimal(v, 2)),
-    "live_url_change": ("live_url", text),
-    "test_url_change": ("test_url", text),
-    "project_manager_change": ("project_manager_id", text),
-    "business_unit_change": ("business_unit_id", text),
-    "study_type_change": ("study_type_code", text),
-    "industry_lockout_code_change": ("industry_lockout_code", text),
-    "collects_pii_change": ("collects_pii", bool),
-    "locale_change": ("locale", text),
-    "currency_change": ("cpi_currency", lambda v: text(v, 3)),
-    "cpi_change": ("cpi", _money_value),
-    "fielding_period_start_date_change": ("fielding_start_at", when),
-    "fielding_period_end_date_change": ("fielding_end_at", when),
+    "name_change": ("name", _bounded_text(255)),
+    "status_change": ("status", _status),
+    "filling_goal_change": ("filling_goal", _whole),
+    "expected_length_of_interview_minutes_change": ("expected_length_of_interview_minutes", _whole),
+    "expected_incidence_rate_change": ("expected_incidence_rate", _number(2, 1)),
+    "live_url_change": ("live_url", _bounded_text(2000)),
+    "test_url_change": ("test_url", _bounded_text(2000)),
+    "project_manager_change": ("project_manager_id", _bounded_text(64)),
+    "business_unit_change": ("business_unit_id", _bounded_text(64)),
+    "study_type_change": ("study_type_code", _bounded_text(40)),
+    "industry_lockout_code_change": ("industry_lockout_code", _bounded_text(40)),
+    "collects_pii_change": ("collects_pii", _flag),
+    "locale_change": ("locale", _bounded_text(12)),
+    "currency_change": ("cpi_currency", _bounded_text(3)),
+    "cpi_change": ("cpi", _number(4, 999_999)),
+    "fielding_period_start_date_change": ("fielding_start_at", _date_time),
+    "fielding_period_end_date_change": ("fielding_end_at", _date_time),
 }
 
 
 def _target_group_changes(data):
+    changes = data.get("changes")
+    if changes is None:
+        changes = []
+    if not isinstance(changes, list) or not all(isinstance(change, dict) for change in changes):
+        raise BadEvent("data.changes must be a list of change objects")
     fields, skipped = {}, []
-    for change in data.get("changes") or []:
-        if not isinstance(change, dict):
-            continue
+    for number, change in enumerate(changes, start=1):
         mapping = TG_CHANGES.get(change.get("object"))
         if mapping is None:
-            skipped.append(str(change.get("object")))
+            skipped.append(str(change.get("object"))[:60])
             continue
         field, read = mapping
-        fields[field] = read(change.get("new_value"))
-    return TargetGroupChanges(target_group_id=text(data.get("target_group_id")), fields=fields, skipped=skipped)
+        fields[field] = read(change.get("new_value"), f"data.changes[{number}].new_value ({change['object']})")
+    return TargetGroupChanges(target_group_id=_text(data, "target_group_id"), fields=fields, skipped=skipped)
 
 
 PAYLOADS = {"quota-fill-registered": _quota_fill, "target-group-updated": _target_group_changes}

@@ -1,3 +1,5 @@
+import hashlib
+import hmac
 import json
 import time
 import uuid
@@ -7,13 +9,27 @@ from django.urls import reverse
 
 from projects.tests.factories import ConnectionFactory, TargetGroupFactory
 from quotas.tests.factories import InterlockCellFactory, QuotaFactory
-from suppliers.cint.webhooks import sign
 from sync.models import WebhookEvent
 from sync.outbox import request_change
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "FP7UPZpATKBcYJj4va95PYud+a3gCidRERiLO+9MoFE="
+LITERAL_DIGEST = "b711b2629b83acc9cbdb88ffb395663d0fd8e3e2ddc2c7b75dd66978dd841e67"
+
+
+def sign(secret, timestamp, body):
+    """`Cint-Signature` as the contract's WebhookSecret describes it, written here independently of the
+    cockpit's own code: HMAC-SHA256 of "<t>.<body>" with the secret, hex, as ``t=…,v1=…``."""
+    body = body.encode() if isinstance(body, str) else body
+    digest = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def test_the_signature_matches_a_literal_vector():
+    # Computed once with `printf '1700000000.{"id":"e1"}' | openssl dgst -sha256 -hmac <SECRET>`.
+    expected = "t=1700000000,v1=" + LITERAL_DIGEST
+    assert sign(SECRET, 1700000000, '{"id":"e1"}') == expected
 
 
 @pytest.fixture
@@ -109,6 +125,31 @@ def test_signature_older_than_five_minutes_is_rejected(client, connection, tg):
 
     assert response.status_code == 401
     assert not WebhookEvent.objects.exists()
+
+
+def test_signature_from_the_future_is_rejected(client, connection, tg):
+    six_minutes_ahead = int(time.time()) + 6 * 60
+
+    response = deliver(client, connection, quota_fill(tg, "Q"), timestamp=six_minutes_ahead)
+
+    assert response.status_code == 401
+    assert not WebhookEvent.objects.exists()
+
+
+def test_an_event_of_one_connection_never_touches_another_connections_quotas(client, connection, tg):
+    other = ConnectionFactory(account_id="2002", webhook_id="01OTHER", webhook_secret="another-secret")
+    twin_tg = TargetGroupFactory(project__connection=other, remote_id=tg.remote_id)
+    # The other account's quota with the same ids comes first in the table.
+    theirs = QuotaFactory(profile__target_group=twin_tg, remote_id="Q-SAME", completes=1)
+    mine = QuotaFactory(profile__target_group=tg, remote_id="Q-SAME", completes=1)
+
+    first = deliver(client, connection, quota_fill(tg, "Q-SAME", completes=40))
+    second = deliver(client, other, quota_fill(twin_tg, "Q-SAME", completes=7), secret="another-secret")
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.completes, theirs.completes) == (40, 7)
 
 
 def test_signature_within_five_minutes_is_accepted(client, connection, tg):

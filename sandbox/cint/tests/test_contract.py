@@ -223,7 +223,8 @@ def test_responses_validate_against_the_contract(api, openapi, project_id, manag
     report = tour.call(
         "POST",
         demand + "/reports/reconciliation-eligible-rids",
-        {"filter": "Target Group", "filter_ids": [tg_id]},
+        # A plain start date, as the cockpit asks; the status answers it as a date-time.
+        {"filter": "Target Group", "filter_ids": [tg_id], "start_date": "2020-01-01"},
         expect=202,
     ).json()
     tour.call("GET", demand + f"/reports/{report['report_id']}/status", expect=200)

@@ -176,6 +176,13 @@ def generate_report(request, account_id, report_type):
     )
 
 
+def as_date_time(day):
+    """``2026-11-01`` -> ``2026-11-01T00:00:00.000Z`` (a date-time stays as it is; "" stays "")."""
+    if not day or "T" in day:
+        return day
+    return f"{day[:10]}T00:00:00.000Z"
+
+
 def _get_report(account_id, report_id):
     account = get_account(account_id)
     report = Report.objects.filter(account=account, pk=report_id).first() if _uuid(report_id) else None
@@ -202,8 +209,9 @@ def report_status(request, account_id, report_id):
             "report_id": str(report.id),
             "status": report.status,
             "message": "ready to download" if report.status == Report.Status.COMPLETED else "being generated",
-            "start_date": report.start_date or iso(report.created_at),
-            "end_date": report.end_date or iso(report.created_at),
+            # Asked for as plain dates; the status answers them as RFC 3339 date-times (ReportStatusResponse).
+            "start_date": as_date_time(report.start_date) or iso(report.created_at),
+            "end_date": as_date_time(report.end_date) or iso(report.created_at),
             "report_url": _report_url(request, report),
         }
     )

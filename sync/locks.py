@@ -1,0 +1,60 @@
+"""One lock order for everything that writes a target group's rows, and retries of transient
+database errors, so the worker, the web process and the webhook receiver never deadlock.
+
+The rule: a transaction that writes any row of a target group (the target group itself, its
+profiles, quotas, interlocks, fielding runs, or an outbox change about it) locks the target
+group's row first, with `lock_target_group`. ``FOR NO KEY UPDATE`` is enough to order the
+writers, and it does not block the key-share locks that inserting a row referring to the
+target group takes (an outbox change, a webhook event). SQLite takes one write lock for the
+whole database, so there the call costs a query and orders nothing more.
+"""
+
+import logging
+import random
+import time
+from functools import wraps
+
+from django.db import OperationalError, transaction
+
+log = logging.getLogger(__name__)
+
+TRIES = 4
+
+
+def lock_target_group(target_group_id):
+    """Lock the target group's row for the rest of the current transaction (a no-op outside one)."""
+    from projects.models import TargetGroup
+
+    if target_group_id is None or not transaction.get_connection().in_atomic_block:
+        return
+    TargetGroup.objects.select_for_update(no_key=True).filter(pk=target_group_id).values_list("pk").first()
+
+
+def is_transient(exc):
+    """A deadlock, a serialization failure or a busy database: the same transaction may simply be tried again."""
+    cause = getattr(exc, "__cause__", None)
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    if code in ("40P01", "40001", "55P03"):
+        return True
+    return "database is locked" in str(exc) or "deadlock" in str(exc).lower()
+
+
+def retry_transient(function):
+    """Run `function` again (up to `TRIES` times) when its transaction met a transient error.
+
+    Only the outermost transaction can be tried again; inside another one the error goes up.
+    """
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        for attempt in range(1, TRIES + 1):
+            try:
+                return function(*args, **kwargs)
+            except OperationalError as exc:
+                if attempt == TRIES or transaction.get_connection().in_atomic_block or not is_transient(exc):
+                    raise
+                log.warning("%s met %s; trying again (%d of %d)", function.__qualname__, exc, attempt, TRIES)
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
+        return None  # pragma: no cover - the loop returns or raises
+
+    return wrapper

@@ -65,6 +65,7 @@ class CreateSurvey(ChangeKind):
     name = KIND
     label = "Create a survey"
     capability = "new_survey"
+    verifies = True  # `refresh` looks the survey up by its title: a lost answer is never a second survey
 
     def describe(self, change):
         return f"Create the survey “{change.payload.get('body', {}).get('survey_title', '')}”"

@@ -569,6 +569,7 @@ class SetCpi(ChangeKind):
     name = "set_cpi"
     label = "Change the CPI"
     capability = "cpi"
+    verifies = True
 
     def wanted(self, change):
         return Decimal(str(change.payload.get("cpi") or "0"))

@@ -192,6 +192,11 @@ SYNC_STUCK_AFTER_SECONDS = env.int("SYNC_STUCK_AFTER_SECONDS", default=60)
 # (by the recovery sweep every 10 s, and when a worker starts).
 SYNC_QUEUE_IDLE_SECONDS = env.int("SYNC_QUEUE_IDLE_SECONDS", default=10)
 SYNC_FULL_READ_EVERY_SECONDS = env.int("SYNC_FULL_READ_EVERY_SECONDS", default=900)
+# Where the supplier can filter its lists by status, most syncs list only the target groups
+# that can still move; every target group is listed this often (to notice relaunches).
+SYNC_FULL_LIST_EVERY_SECONDS = env.int("SYNC_FULL_LIST_EVERY_SECONDS", default=3600)
+# Target groups read at once by a sync (each on a connection of its own).
+SYNC_READ_CONCURRENCY = env.int("SYNC_READ_CONCURRENCY", default=4)
 
 # The sandbox: a local imitation of the supplier APIs, mounted at /sandbox/.
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)

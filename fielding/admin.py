@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import AccountUser, BusinessUnit, FieldingJob, FieldingRun, ProfilingTemplate, Question, SupplierLookup
+from .models import (
+    AccountUser,
+    AudienceAlignFeasibility,
+    AudienceAlignMasterData,
+    BusinessUnit,
+    FieldingJob,
+    FieldingRun,
+    ProfilingTemplate,
+    Question,
+    SupplierLookup,
+)
 
 
 @admin.register(FieldingRun)
@@ -62,3 +72,15 @@ class SupplierLookupAdmin(admin.ModelAdmin):
     list_select_related = ("target_group",)
     raw_id_fields = ("target_group", "requested_by")
     readonly_fields = ("inputs", "result", "message", "created_at", "finished_at")
+
+
+@admin.register(AudienceAlignMasterData)
+class AudienceAlignMasterDataAdmin(admin.ModelAdmin):
+    list_display = ("connection", "kind", "key", "fetched_at")
+    list_filter = ("kind",)
+
+
+@admin.register(AudienceAlignFeasibility)
+class AudienceAlignFeasibilityAdmin(admin.ModelAdmin):
+    list_display = ("connection", "state", "created_at", "finished_at")
+    list_filter = ("state",)

@@ -13,7 +13,7 @@ def _panel(request, change, arg):
     tg = TargetGroup.objects.select_related("project__connection").filter(pk=change.target_group_id).first()
     if tg is None or not tg.capabilities.fielding_runs:
         return ""
-    context = {**fielding_panel_context(tg, request.user), "oob": True}
+    context = {**fielding_panel_context(tg, request.user, request=request), "oob": True}
     return render_to_string("fielding/_fielding_panel.html", context, request)
 
 
@@ -26,3 +26,23 @@ def _status(request, change, arg):
 
 register_block("fielding", _panel)
 register_block("status", _status)
+
+
+def _launched_panel(name):
+    """The CPI, filling or details panel of a launched target group (see `views_launched`)."""
+
+    def render(request, change, arg):
+        from .views_launched import PANELS
+
+        tg = TargetGroup.objects.select_related("project__connection").filter(pk=change.target_group_id).first()
+        if tg is None:
+            return ""
+        template, build = PANELS[name]
+        return render_to_string(template, {**build(tg, request.user), "oob": True}, request)
+
+    return render
+
+
+register_block("pricing", _launched_panel("pricing"))
+register_block("filling", _launched_panel("filling"))
+register_block("details", _launched_panel("details"))

@@ -87,8 +87,6 @@ class SaveDraft(ChangeKind):
 
     # A draft saved twice is the same draft: the update is a PUT of the whole body, and a create is
     # looked for at the supplier (`refresh`) before it is sent again.
-    verifies = True
-
     def refresh(self, adapter, change):
         """Re-read the draft from the supplier: the page shows what is really there.
 

@@ -1,19 +1,17 @@
 """Forms for a new project and a draft target group: every rule the supplier would
 enforce is checked here first, in words a PM understands, next to the field."""
 
-from decimal import Decimal
-
 from django import forms
 from django.core.exceptions import ValidationError
 
 from .draft import empty_profile, money, rfc3339
 from .forms_allocations import AllocationFormSet, allocation_initial
+from .forms_assistant import FieldingAssistantFields, assistant_body, clean_fielding_assistant, money_field
 from .models import AccountUser, BusinessUnit
 from .validators import (
     parse_target_group_ids,
     validate_end_after,
     validate_hour_ahead,
-    validate_increment_interval,
     validate_survey_url,
 )
 
@@ -30,7 +28,6 @@ LOCALES = [
     ("jpn_jp", "Japanese (Japan)"),
 ]
 PRICING_MODELS = [("dynamic", "Dynamic"), ("rate_card", "Rate card")]
-PACING = [("", "No pacing"), ("linear", "Linear (even steps)"), ("adaptive", "Adaptive (recalculated each interval)")]
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -40,10 +37,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-def _money_field(label, **kwargs):
-    return forms.DecimalField(
-        label=label, required=False, min_value=Decimal("0.01"), max_digits=12, decimal_places=4, **kwargs
-    )
+_money_field = money_field
 
 
 class ProjectForm(forms.Form):
@@ -68,7 +62,7 @@ class ProjectForm(forms.Form):
         return body
 
 
-class DraftTargetGroupForm(forms.Form):
+class DraftTargetGroupForm(FieldingAssistantFields):
     """Every field of ``CreateDraftTargetGroupRequest`` a PM sets, plus the common optional ones."""
 
     name = forms.CharField(label="Target group name", max_length=128)
@@ -97,20 +91,7 @@ class DraftTargetGroupForm(forms.Form):
     test_url = forms.URLField(
         label="Test survey link", max_length=2000, assume_scheme="https", validators=[validate_survey_url]
     )
-    # Fielding Assistant
-    prevent_overfill = forms.BooleanField(label="Prevent overfilling", required=False, initial=True)
-    balance_fill = forms.BooleanField(label="Balanced fill", required=False)
-    optimize_cpi = forms.BooleanField(label="Optimise the CPI (Fielding Assistant pricing)", required=False)
-    total_budget = _money_field("Total budget")
-    maximum_cpi = _money_field("Maximum CPI")
-    minimum_cpi = _money_field("Minimum CPI")
-    pacing_type = forms.ChoiceField(label="Pacing", choices=PACING, required=False)
-    pacing_interval = forms.CharField(
-        label="Increment interval",
-        max_length=40,
-        required=False,
-        help_text="ISO-8601 duration: P1D (a day), PT30M (30 minutes), P1DT12H.",
-    )
+    # The Fielding Assistant's fields come from FieldingAssistantFields.
     # Exclusions and supply
     exclusion_enabled = forms.BooleanField(label="Apply the project's exclusion policy", required=False, initial=True)
     excluded_target_group_ids = forms.CharField(
@@ -132,12 +113,6 @@ class DraftTargetGroupForm(forms.Form):
     def clean_fielding_start_at(self):
         value = self.cleaned_data["fielding_start_at"]
         validate_hour_ahead(value, "fielding start")
-        return value
-
-    def clean_pacing_interval(self):
-        value = self.cleaned_data["pacing_interval"].strip()
-        if value:
-            validate_increment_interval(value)
         return value
 
     def clean_excluded_target_group_ids(self):
@@ -181,31 +156,7 @@ class DraftTargetGroupForm(forms.Form):
         data["cpi_currency"] = unit.currency_code or currency
 
     def _clean_fielding_assistant(self, data):
-        budget, maximum, minimum = data.get("total_budget"), data.get("maximum_cpi"), data.get("minimum_cpi")
-        model = data.get("pricing_model")
-        if not data.get("optimize_cpi"):
-            if any(v is not None for v in (budget, maximum, minimum)):
-                self.add_error("optimize_cpi", "Tick this to use the budget and CPI limits below, or clear them.")
-        else:
-            if budget is not None and maximum is not None:
-                message = "Give either a total budget or a maximum CPI, not both."
-                self.add_error("total_budget", message)
-                self.add_error("maximum_cpi", message)
-            elif model == "dynamic" and budget is None and maximum is None:
-                self.add_error(
-                    "total_budget", "Optimising the CPI needs a total budget or a maximum CPI (one of them)."
-                )
-            if model == "rate_card" and (budget is not None or minimum is not None):
-                self.add_error(
-                    "optimize_cpi", "Rate-card pricing takes only a maximum CPI; clear the budget and minimum."
-                )
-            if minimum is not None and maximum is not None and minimum >= maximum:
-                self.add_error("minimum_cpi", "The minimum CPI must be lower than the maximum CPI.")
-        pacing, interval = data.get("pacing_type"), data.get("pacing_interval")
-        if pacing and not interval and "pacing_interval" not in self.errors:
-            self.add_error("pacing_interval", "Pacing needs an increment interval, e.g. P1D.")
-        if interval and not pacing:
-            self.add_error("pacing_type", "Choose linear or adaptive pacing for this interval, or clear the interval.")
+        clean_fielding_assistant(self, data, data.get("pricing_model"))
 
     def _clean_nominal_quotas(self, data):
         goal = data.get("filling_goal")
@@ -272,18 +223,7 @@ class DraftTargetGroupForm(forms.Form):
 
     @staticmethod
     def _fielding_assistant(data, currency):
-        assignment = {
-            "quota_overlay": {"prevent_overfill": data["prevent_overfill"], "balance_fill": data["balance_fill"]}
-        }
-        if data.get("optimize_cpi"):
-            pricing = {"type": data["pricing_model"]}
-            for key in ("total_budget", "maximum_cpi", "minimum_cpi"):
-                if data.get(key) is not None:
-                    pricing[key] = money(data[key], currency)
-            assignment["pricing"] = pricing
-        if data.get("pacing_type"):
-            assignment["pacing"] = {"type": data["pacing_type"], "increment_interval": data["pacing_interval"]}
-        return assignment
+        return assistant_body(data, currency, data["pricing_model"])
 
 
 def initial_from_body(body, tg):

@@ -24,6 +24,7 @@ from sync.outbox import ChangeKind, register, request_change
 from .draft import is_created
 from .models import FieldingJob, RunAction
 from .runs import PAST, record_runs
+from .transitions import follow_supplier, read_transitions
 
 log = logging.getLogger(__name__)
 
@@ -185,12 +186,16 @@ def _past(action):
     return "launched" if action == "launch" else PAST[RunAction(action)]
 
 
-def request_bulk(project, action, target_groups, *, by):
-    """One batch job for the TGs whose state allows `action`; the others are listed as skipped."""
+def request_bulk(project, action, target_groups, *, by, supplier_allows=False):
+    """One batch job for the TGs whose state allows `action`; the others are listed as skipped.
+
+    `supplier_allows` (the supplier said the action is possible on these target groups, though
+    the cockpit's rules fit none of them) sends every one the supplier has; its job reports each.
+    """
     allowed = BATCH_ALLOWED_FROM[action]
     chosen, skipped = [], {}
     for tg in target_groups:
-        if tg.status not in allowed:
+        if tg.status not in allowed and not supplier_allows:
             status = tg.get_status_display().lower()
             skipped[str(tg.pk)] = f"Not sent: a {status} target group cannot be {_past(action)}."
         elif not is_created(tg):
@@ -220,6 +225,34 @@ def request_bulk(project, action, target_groups, *, by):
         job.change = change
         job.save(update_fields=["change"])
     return job
+
+
+def fitting(action, target_groups):
+    """The target groups whose state allows `action`, by the cockpit's own rules."""
+    return [tg for tg in target_groups if tg.status in BATCH_ALLOWED_FROM[action]]
+
+
+def supplier_allows_bulk(project, action, target_groups):
+    """Whether the supplier allows `action` on these target groups though the cockpit's rules fit
+    none of them (its state is newer than the last sync); False when it cannot say."""
+    transitions = read_transitions(project, target_groups)
+    if transitions is None or not transitions.allows(action):
+        return False
+    follow_supplier(f"the chosen target groups of “{project.name}”", set(), transitions)
+    return True
+
+
+def offered_bulk_actions(project):
+    """[(action, label)] of the bulk actions the supplier allows on the project's target groups (at least
+    one of them can take it), asked once for all of them; the cockpit's own rules when it cannot say."""
+    from .forms import BULK_ACTIONS
+
+    target_groups = list(
+        project.target_groups.filter(vanished_at__isnull=True).only("pk", "project", "remote_id", "status")
+    )
+    own = {action for action, _ in BULK_ACTIONS if fitting(action, target_groups)}
+    offered = follow_supplier(f"“{project.name}”", own, read_transitions(project, target_groups))
+    return [(action, label) for action, label in BULK_ACTIONS if action in offered]
 
 
 def _user(by):

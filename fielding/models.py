@@ -309,3 +309,6 @@ class SupplierLookup(models.Model):
     @property
     def is_settled(self):
         return self.state != self.State.PENDING
+
+
+from .models_audience_align import AudienceAlignFeasibility, AudienceAlignMasterData  # noqa: E402, F401

@@ -84,7 +84,6 @@ class RunChange(ChangeKind):
 
     action = None
     capability = "fielding_runs"
-    verifies = True
 
     def describe(self, change):
         tg = change.target_group
@@ -188,8 +187,11 @@ UpdateFieldingRunEnd = _kind(RunAction.CHANGE_END, "Change the fielding end date
 
 
 @retry_transient
-def request_run_action(tg, action, *, by, end_at=None):
-    """Ask for `action` on the TG's run if its state allows it; raises ActionRefused otherwise."""
+def request_run_action(tg, action, *, by, end_at=None, allowed=None):
+    """Ask for `action` on the TG's run if its state allows it; raises ActionRefused otherwise.
+
+    `allowed` (the supplier's word, when the caller asked it) overrides the cockpit's own rules.
+    """
     action = RunAction(action)
     with transaction.atomic():
         lock_target_group(tg.pk)  # the target group first, then its run: the order every writer keeps
@@ -197,7 +199,7 @@ def request_run_action(tg, action, *, by, end_at=None):
         if run is None:
             raise ActionRefused("This target group has no fielding run yet; launch it first.")
         run = FieldingRun.objects.select_for_update().get(pk=run.pk)
-        if not run.allows(action):
+        if not (run.allows(action) if allowed is None else allowed):
             raise ActionRefused(f"A {run.status.lower()} fielding run cannot be {PAST[action]}. {_offered(run)}")
         payload = {
             "fielding_run": run.pk,

@@ -23,7 +23,6 @@ class ChangeStatus(ChangeKind):
     name = KIND
     label = "Change the status"
     capability = "status_actions"
-    verifies = True
 
     def action(self, change):
         return change.connection.capabilities.status_action(change.payload.get("action"))

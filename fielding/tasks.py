@@ -49,3 +49,42 @@ def refresh_reference_data(connection_id=None):
             library.refresh_all(connection)
         except errors.SupplierError as exc:
             log.warning("could not refresh the reference data of %s: %s", connection, exc)
+
+
+@shared_task(ignore_result=True)
+def refresh_audience_align_master_data(connection_id=None):
+    """Beat (daily): Audience-Align's countries, languages, study categories, verticals and standard qualifications."""
+    from . import audience_align
+
+    connections = SupplierConnection.objects.filter(is_active=True, kind="audience_align")
+    if connection_id:
+        connections = connections.filter(pk=connection_id)
+    for connection in connections:
+        try:
+            audience_align.refresh_master_data(connection)
+        except errors.SupplierError as exc:
+            log.warning("could not refresh the master data of %s: %s", connection, exc)
+
+
+@shared_task(ignore_result=True)
+def fetch_audience_align_qualifications(connection_id, country_id, language_id):
+    """The standard qualifications of a country and language the form asked for before the daily refresh had them."""
+    from . import audience_align
+
+    connection = SupplierConnection.objects.filter(pk=connection_id).first()
+    if connection is None:
+        return
+    try:
+        audience_align.fetch_qualifications(connection, country_id, language_id)
+    except errors.SupplierError as exc:
+        log.warning("could not read the qualifications of %s/%s: %s", country_id, language_id, exc)
+
+
+@shared_task(ignore_result=True)
+def run_aa_feasibility(check_id):
+    from . import audience_align
+    from .models import AudienceAlignFeasibility
+
+    check = AudienceAlignFeasibility.objects.select_related("connection").filter(pk=check_id).first()
+    if check is not None:
+        audience_align.run_feasibility(check)

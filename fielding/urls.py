@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_draft, views_profiling, views_purespectrum, views_status
+from . import views, views_draft, views_launched, views_profiling, views_purespectrum, views_status
+from . import views_audience_align as aa_views
 
 app_name = "fielding"
 urlpatterns = [
@@ -42,6 +43,45 @@ urlpatterns = [
     path("target-groups/<int:pk>/status/", views_status.status_panel, name="status_panel"),
     path("target-groups/<int:pk>/status/<slug:action>/", views_status.status_action, name="status_action"),
     path("fielding/jobs/<int:pk>/", views.job, name="job"),
+    # settings of a launched target group
+    path("target-groups/<int:pk>/settings/", views_launched.settings, name="settings"),
+    path("target-groups/<int:pk>/pricing/", views_launched.pricing, name="pricing"),
+    path("target-groups/<int:pk>/pricing/cpi/", views_launched.change_cpi, name="change_cpi"),
+    path("target-groups/<int:pk>/filling/", views_launched.filling, name="filling"),
+    path("target-groups/<int:pk>/filling/change/", views_launched.change_filling, name="change_filling"),
+    path("target-groups/<int:pk>/details/", views_launched.details, name="details"),
+    path("target-groups/<int:pk>/details/change/", views_launched.change_details, name="change_details"),
+    path("target-groups/<int:pk>/changelog/", views_launched.changelog, name="changelog"),
+    # Audience-Align's own pages
+    path("audience-align/<int:connection_pk>/surveys/new/", aa_views.survey_create, name="aa_survey_create"),
+    path("audience-align/feasibility/<int:pk>/", aa_views.feasibility, name="aa_feasibility"),
+    path("target-groups/<int:pk>/audience-align/", aa_views.panel, name="aa_panel"),
+    path("target-groups/<int:pk>/audience-align/settings/", aa_views.settings, name="aa_settings"),
+    path(
+        "target-groups/<int:pk>/audience-align/qualifications/",
+        aa_views.qualification_add,
+        name="aa_qualification_add",
+    ),
+    path(
+        "target-groups/<int:pk>/audience-align/qualifications/<int:profile_pk>/",
+        aa_views.qualification_change,
+        name="aa_qualification_change",
+    ),
+    path(
+        "target-groups/<int:pk>/audience-align/qualifications/<int:profile_pk>/delete/",
+        aa_views.qualification_delete,
+        name="aa_qualification_delete",
+    ),
+    path(
+        "target-groups/<int:pk>/audience-align/exclusions/",
+        aa_views.exclusions_add,
+        name="aa_exclusions_add",
+    ),
+    path(
+        "target-groups/<int:pk>/audience-align/exclusions/<str:survey_id>/remove/",
+        aa_views.exclusion_remove,
+        name="aa_exclusion_remove",
+    ),
     # a new PureSpectrum survey
     path("projects/<int:project_pk>/purespectrum/new/", views_purespectrum.ps_survey_create, name="ps_survey_create"),
 ]

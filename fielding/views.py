@@ -24,14 +24,19 @@ from .draft import is_created
 from .forms import EndDateForm, IntervalForm, LaunchForm
 from .models import FieldingJob, RunAction, SupplierLookup
 from .runs import RUN_KINDS, ActionRefused, current_run, request_run_action
+from .transitions import RUN_ACTIONS, follow_supplier, own_run_actions, read_transitions, transitions_for
 
 FIELDING_KINDS = (*RUN_KINDS, "launch_from_draft", "schedule_from_draft")
 STATS_CACHE_SECONDS = 60
 
 
-def fielding_panel_context(tg, user, **overrides):
+def fielding_panel_context(tg, user, *, request=None, **overrides):
     """The context of ``fielding/_fielding_panel.html``, under the one key ``fielding``
-    (plus ``fielding_panel_template``, the partial's name, for pages that include it by variable)."""
+    (plus ``fielding_panel_template``, the partial's name, for pages that include it by variable).
+
+    Drawn for a page load (`request` a GET), the actions offered are those the supplier allows
+    now (``fielding.transitions``); the answers to a PM's POST show the cockpit's own rules.
+    """
     can_change = Role.can_change(user)
     run = current_run(tg)
     # Fielding changes only: a draft's saves are shown by the draft page itself.
@@ -56,11 +61,20 @@ def fielding_panel_context(tg, user, **overrides):
         "launch_form": None,
         "draft_change": latest_draft_change(tg) if tg.status == TargetGroup.Status.DRAFT else None,
     }
+    may_launch = can_change and panel["is_draft"] and not (job and not job.is_settled)
+    # While a change or job of this TG is on its way, the supplier's answer would be about the
+    # state before it: the cockpit's rules (which show the intent) apply until it settles.
+    settled = not pending and not (job and not job.is_settled)
+    asking = request is not None and request.method == "GET" and settled and (may_launch or (can_change and run))
+    transitions = transitions_for(request, tg.project, [tg]) if asking else None
     if can_change and run is not None:
-        panel["actions"] = [a for a in run.allowed_actions if a != RunAction.CHANGE_END]
+        offered = follow_supplier(f"“{tg.name}”", own_run_actions(run), transitions, target_groups=[tg])
+        panel["actions"] = [a for a in RunAction if a in {RUN_ACTIONS[name] for name in offered}]
         if run.allows(RunAction.CHANGE_END):
             panel["end_form"] = EndDateForm(run=run, initial={"end_fielding_at": run.end_fielding_at})
-    if can_change and panel["is_draft"] and not (job and not job.is_settled):
+    if may_launch and not follow_supplier(f"“{tg.name}”", {"launch"}, transitions, target_groups=[tg]):
+        panel["launch_refused"] = "The supplier does not allow launching this draft now."
+    elif may_launch:
         panel["launch_form"] = LaunchForm(
             initial={"end_fielding_at": tg.fielding_end_at, "start_fielding_at": tg.fielding_start_at}
         )
@@ -71,7 +85,7 @@ def fielding_panel_context(tg, user, **overrides):
 @require_GET
 def panel(request, pk):
     tg = permissions.target_group(pk)
-    return render(request, "fielding/_fielding_panel.html", fielding_panel_context(tg, request.user))
+    return render(request, "fielding/_fielding_panel.html", fielding_panel_context(tg, request.user, request=request))
 
 
 def _answer(request, tg, text, *, level=messages.SUCCESS, status=200, **overrides):
@@ -102,8 +116,23 @@ def run_action(request, pk, action):
     try:
         change = request_run_action(tg, action, by=request.user)
     except ActionRefused as exc:
-        return _answer(request, tg, str(exc), level=messages.ERROR, status=409)
+        # The cockpit's rules say no; the supplier knows the run's state now and has the last word.
+        if not _supplier_allows(tg, action):
+            return _answer(request, tg, str(exc), level=messages.ERROR, status=409)
+        change = request_run_action(tg, action, by=request.user, allowed=True)
     return _answer(request, tg, f"{describe(change)}: sent to the supplier. The page shows when it is applied.")
+
+
+def _supplier_allows(tg, action):
+    """Whether the supplier allows `action` on the TG's run now (False when it cannot say)."""
+    names = {run_action: name for name, run_action in RUN_ACTIONS.items()}
+    if current_run(tg) is None or action not in names:
+        return False
+    transitions = read_transitions(tg.project, [tg])
+    if transitions is None or not transitions.allows(names[action]):
+        return False
+    follow_supplier(f"“{tg.name}”", set(), transitions, target_groups=[tg])
+    return True
 
 
 @require_POST

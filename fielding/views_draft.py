@@ -16,7 +16,7 @@ from .changes import latest_draft_change, project_creation, request_draft_update
 from .draft import draft_body, is_created
 from .forms import BulkForm, LaunchForm
 from .forms_draft import DraftTargetGroupForm, ProjectForm, bound_draft_form, initial_from_body
-from .jobs import request_bulk, request_launch
+from .jobs import fitting, request_bulk, request_launch, supplier_allows_bulk
 from .library import ensure_directory
 from .lookups import request_feasibility
 from .models import SupplierLookup
@@ -166,7 +166,7 @@ def draft(request, pk):
         "profiles": [display_profile(d) for d in profile.get("drafts") or []],
         "interlocks": profile.get("interlocked_profiles") or [],
     }
-    context.update(fielding_panel_context(tg, request.user))
+    context.update(fielding_panel_context(tg, request.user, request=request))
     return render(request, "fielding/draft.html", context)
 
 
@@ -260,7 +260,10 @@ def bulk(request, project_pk):
         messages.error(request, f"Nothing was sent: {errors}")
         return redirect(project)
     target_groups = list(project.target_groups.filter(pk__in=form.cleaned_data["target_groups"]))
-    job = request_bulk(project, form.cleaned_data["action"], target_groups, by=request.user)
+    action = form.cleaned_data["action"]
+    # When the cockpit's rules fit none of them, the supplier (whose state is newer) has the last word.
+    supplier_allows = not fitting(action, target_groups) and supplier_allows_bulk(project, action, target_groups)
+    job = request_bulk(project, action, target_groups, by=request.user, supplier_allows=supplier_allows)
     if request.htmx:
         return render(request, "fielding/_bulk_result.html", {"job": job, "outcomes": job.outcomes()})
     messages.success(request, f"{job.get_kind_display()} of {len(target_groups)} target groups requested.")

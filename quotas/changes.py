@@ -8,7 +8,8 @@ Payloads (what `request_change(kind, ..., payload=...)` takes):
 * ``set_quota_goals``: ``{"goals": {quota or interlock cell remote id: completes goal}}``.
 * ``set_target_group_filling_goal``: ``{"filling_goal": int}``.
 * ``set_traffic_cap``: ``{"quota_id": quota or cell remote id, "traffic_cap": int, "stop": bool}``.
-* ``set_cpi``: ``{"cpi": "3.25"}`` (a decimal as text).
+* ``add_qualification`` / ``update_qualification`` / ``delete_qualification``, ``set_loi``, ``set_cpi``:
+  see their section below.
 
 Each kind shows its intent on the local rows at once, sends through the supplier's
 adapter with the change's idempotency key and the target group's version, stores the
@@ -42,7 +43,6 @@ def _quoted(name, unnamed="this profile"):
 class ProfilesChange(ChangeKind):
     """A change to the target group's profiles: `refresh` re-reads all of them."""
 
-    verifies = True
 
     def refresh(self, adapter, change):
         tg = change.target_group
@@ -261,6 +261,13 @@ class RemoveInterlock(ProfilesChange):
     label = "Remove an interlock"
     capability = "interlocks"
 
+    def check(self, change, capabilities):
+        super().check(change, capabilities)
+        if not capabilities.interlocks.removable:
+            raise Unsupported(
+                f"{change.connection.get_kind_display()} cannot remove an interlock, so nothing was sent."
+            )
+
     def _interlock_id(self, change):
         return change.payload.get("interlocked_profile_id") or ""
 
@@ -441,7 +448,6 @@ class SetTargetGroupFillingGoal(ChangeKind):
     name = "set_target_group_filling_goal"
     label = "Change the filling goal"
     capability = "filling_goal"
-    verifies = True
 
     def wanted(self, change):
         return int(change.payload.get("filling_goal") or 0)
@@ -484,6 +490,271 @@ class SetTargetGroupFillingGoal(ChangeKind):
                 reason=f"The supplier already had a filling goal of {self.wanted(change)}; nothing more to do.",
             )
         return Verdict(needed=True)
+
+
+# --- qualifications (`capabilities.qualifications`) ------------------------------------------------
+#
+# * ``add_qualification``: ``{"question_id", "name", "description", "conditions_kind", "conditions"}``.
+# * ``update_qualification``: ``profile=`` the Profile; ``{"conditions_kind", "conditions"}``.
+# * ``delete_qualification``: ``profile=`` the Profile; no payload.
+#
+# ``conditions`` are in the cockpit's shape (``[{"id", "text"}]``, ranges with ``min``/``max``). A supplier
+# without idempotency keys is re-read before a re-send: each verdict compares the profile it finds.
+
+
+def _condition_ids(conditions):
+    return sorted(str(c.get("id")) for c in conditions or [])
+
+
+class QualificationChange(ProfilesChange):
+    capability = "qualifications"
+
+    def question_id(self, change):
+        if change.profile_id:
+            return change.profile.question_id
+        return int(change.payload.get("question_id") or 0)
+
+    def remote_id(self, change):
+        return change.profile.remote_id if change.profile_id else str(self.question_id(change))
+
+    def profile_name(self, change):
+        return change.profile.name if change.profile_id else change.payload.get("name", "")
+
+    def applied(self, change, answer):
+        store_profiles_answer(change.target_group, answer)
+
+    def send_conditions(self, verb, adapter, change, version):
+        return verb(
+            change.target_group.ref,
+            self.question_id(change),
+            change.payload.get("conditions_kind") or "",
+            list(change.payload.get("conditions") or []),
+            key=_key(change),
+            version=version,
+        )
+
+
+@register
+class AddQualification(QualificationChange):
+    name = "add_qualification"
+    label = "Add a qualification"
+
+    def describe(self, change):
+        texts = ", ".join(c.get("text", "") for c in change.payload.get("conditions") or [])
+        return f"Add the qualification {_quoted(self.profile_name(change))} ({texts})" if texts else self.label
+
+    def touches(self, change):
+        return ["profiles", "aa_panel"]
+
+    def placeholder(self, change):
+        return f"{PENDING_PREFIX}{change.idempotency_key}"[:64]
+
+    def record_intent(self, change):
+        Profile.objects.update_or_create(
+            target_group=change.target_group,
+            remote_id=self.placeholder(change),
+            defaults={
+                "question_id": self.question_id(change),
+                "name": self.profile_name(change)[:255],
+                "description": change.payload.get("description", ""),
+                "conditions_kind": change.payload.get("conditions_kind", ""),
+                "conditions": change.payload.get("conditions") or [],
+                "position": 10_000,
+                "vanished_at": None,
+            },
+        )
+
+    def _drop_placeholder(self, change):
+        Profile.objects.filter(target_group=change.target_group, remote_id=self.placeholder(change)).delete()
+
+    def send(self, adapter, change, version):
+        return self.send_conditions(adapter.add_qualification, adapter, change, version)
+
+    def applied(self, change, answer):
+        self._drop_placeholder(change)
+        super().applied(change, answer)
+
+    def revert(self, adapter, change):
+        self._drop_placeholder(change)
+        super().revert(adapter, change)
+
+    def verdict(self, change):
+        remote = self.remote(change)
+        if remote is None:
+            return Verdict(needed=True)
+        found = remote.profile(self.remote_id(change))
+        if found is None:
+            return Verdict(needed=True)
+        self._drop_placeholder(change)
+        if _condition_ids(found.conditions) == _condition_ids(change.payload.get("conditions")):
+            return Verdict(needed=False, reason="The supplier already had this qualification; nothing more to do.")
+        return Verdict(
+            needed=False,
+            state=State.CONFLICT,
+            reason=f"The survey already has the qualification {_quoted(self.profile_name(change))} with other "
+            "answers, so it was not added again. Change that qualification instead.",
+        )
+
+
+@register
+class UpdateQualification(QualificationChange):
+    name = "update_qualification"
+    label = "Change a qualification"
+
+    def describe(self, change):
+        texts = ", ".join(c.get("text", "") for c in change.payload.get("conditions") or [])
+        return f"Target {texts} on {_quoted(self.profile_name(change))}" if texts else self.label
+
+    def touches(self, change):
+        return [f"profile:{change.profile_id}", "aa_panel"]
+
+    def record_intent(self, change):
+        wanted = change.payload.get("conditions") or []
+        Profile.objects.filter(pk=change.profile_id).update(
+            conditions=wanted, conditions_kind=change.payload.get("conditions_kind", "")
+        )
+
+    def send(self, adapter, change, version):
+        return self.send_conditions(adapter.update_qualification, adapter, change, version)
+
+    def verdict(self, change):
+        remote = self.remote(change)
+        if remote is None:
+            return Verdict(needed=True)
+        found = remote.profile(self.remote_id(change))
+        if found is None:
+            return Verdict(
+                needed=False,
+                state=State.CONFLICT,
+                reason=f"The qualification {_quoted(self.profile_name(change))} no longer exists at the supplier, "
+                "so it was not changed. Add it again if it is still needed.",
+            )
+        if _condition_ids(found.conditions) == _condition_ids(change.payload.get("conditions")):
+            return Verdict(needed=False, reason="The supplier already targets these answers; nothing more to do.")
+        return Verdict(needed=True)
+
+
+@register
+class DeleteQualification(QualificationChange):
+    name = "delete_qualification"
+    label = "Delete a qualification"
+
+    def check(self, change, capabilities):
+        super().check(change, capabilities)
+        if change.profile is not None and change.profile.interlocked_profile_id:
+            raise Unsupported(
+                f"{_quoted(change.profile.name)} is part of an interlock, so it cannot be deleted; nothing was sent."
+            )
+
+    def describe(self, change):
+        return f"Delete the qualification {_quoted(self.profile_name(change))}"
+
+    def touches(self, change):
+        return ["profiles", "aa_panel"]
+
+    def record_intent(self, change):
+        Profile.objects.filter(pk=change.profile_id, vanished_at__isnull=True).update(vanished_at=timezone.now())
+
+    def send(self, adapter, change, version):
+        return adapter.delete_qualification(
+            change.target_group.ref, self.question_id(change), key=_key(change), version=version
+        )
+
+    def verdict(self, change):
+        remote = self.remote(change)
+        if remote is None:
+            return Verdict(needed=True)
+        if remote.profile(self.remote_id(change)) is None:
+            return Verdict(needed=False, reason="The supplier had already deleted this qualification; nothing more.")
+        return Verdict(needed=True)
+
+
+# --- the survey's length of interview and CPI (`capabilities.loi`, `capabilities.cpi`) ------------------
+#
+# * ``set_loi``: ``{"loi": minutes}``; ``set_cpi``: ``{"cpi": "12.50"}`` (a decimal as text).
+
+
+class TargetGroupSetting(ChangeKind):
+    """One setting of a launched target group, shown at once and checked by re-reading the target group."""
+
+    field = ""
+    words = ""
+
+    def wanted(self, change):
+        raise NotImplementedError
+
+    def shown(self, value):
+        return str(value)
+
+    def describe(self, change):
+        return f"Set the {self.words} to {self.shown(self.wanted(change))}"
+
+    def touches(self, change):
+        # Audience-Align shows the setting's badge in its own panel (a block that is empty elsewhere).
+        return ["header", "aa_panel"]
+
+    def record_intent(self, change):
+        tg = change.target_group
+        if getattr(tg, self.field) != self.wanted(change):
+            setattr(tg, self.field, self.wanted(change))
+            type(tg).objects.filter(pk=tg.pk).update(**{self.field: self.wanted(change)})
+
+    def applied(self, change, answer):
+        tg = change.target_group
+        if answer.target_group is not None:
+            apply_record(tg, answer.target_group)
+        tg.take_version(answer.version)
+
+    def refresh(self, adapter, change):
+        change.remote_record = refresh_target_group(adapter, change.target_group)
+
+    def verdict(self, change):
+        record = getattr(change, "remote_record", None)
+        remote = getattr(record, self.field, None) if record is not None else None
+        if remote is None:
+            return Verdict(needed=True)
+        if remote == self.wanted(change):
+            return Verdict(
+                needed=False,
+                reason=f"The supplier already had a {self.words} of {self.shown(remote)}; nothing more to do.",
+            )
+        return Verdict(needed=True)
+
+
+@register
+class SetLoi(TargetGroupSetting):
+    name = "set_loi"
+    label = "Change the length of interview"
+    capability = "loi"
+    field = "expected_length_of_interview_minutes"
+    words = "length of interview"
+
+    def wanted(self, change):
+        return int(change.payload.get("loi") or 0)
+
+    def shown(self, value):
+        return f"{value} minutes"
+
+    def send(self, adapter, change, version):
+        return adapter.set_loi(change.target_group.ref, self.wanted(change), key=_key(change), version=version)
+
+
+@register
+class SetCpi(TargetGroupSetting):
+    name = "set_cpi"
+    label = "Change the CPI"
+    capability = "cpi"
+    field = "cpi"
+    words = "CPI"
+
+    def wanted(self, change):
+        return Decimal(str(change.payload.get("cpi") or "0")).quantize(Decimal("0.0001"))
+
+    def shown(self, value):
+        return f"{value:.2f}"
+
+    def send(self, adapter, change, version):
+        return adapter.set_cpi(change.target_group.ref, self.wanted(change), key=_key(change), version=version)
 
 
 def quota_row(tg, remote_id):
@@ -559,54 +830,4 @@ class SetTrafficCap(ProfilesChange):
                 reason=f"The supplier already had a current target of {self.wanted(change)} on {name}; "
                 "nothing more to do.",
             )
-        return Verdict(needed=True)
-
-
-@register
-class SetCpi(ChangeKind):
-    """The target group's CPI, through the adapter's `set_cpi` (PureSpectrum's offer_price)."""
-
-    name = "set_cpi"
-    label = "Change the CPI"
-    capability = "cpi"
-    verifies = True
-
-    def wanted(self, change):
-        return Decimal(str(change.payload.get("cpi") or "0"))
-
-    def describe(self, change):
-        currency = f" {change.target_group.cpi_currency}" if change.target_group_id else ""
-        return f"Set the CPI to {self.wanted(change):.2f}{currency}"
-
-    def touches(self, change):
-        return ["header"]
-
-    def record_intent(self, change):
-        tg, wanted = change.target_group, self.wanted(change)
-        if tg.cpi != wanted:
-            tg.cpi = wanted
-            type(tg).objects.filter(pk=tg.pk).update(cpi=wanted)
-
-    def version(self, change):
-        tg = change.target_group
-        return tg.version if tg.capabilities.versions else ""
-
-    def send(self, adapter, change, version):
-        return adapter.set_cpi(change.target_group.ref, self.wanted(change), key=_key(change), version=version)
-
-    def applied(self, change, answer):
-        tg = change.target_group
-        if answer.target_group is not None:
-            apply_record(tg, answer.target_group)
-        tg.take_version(answer.version)
-
-    def refresh(self, adapter, change):
-        change.remote_record = refresh_target_group(adapter, change.target_group)
-
-    def verdict(self, change):
-        record = getattr(change, "remote_record", None)
-        if record is None or record.cpi is None:
-            return Verdict(needed=True)
-        if Decimal(record.cpi) == self.wanted(change):
-            return Verdict(needed=False, reason=f"The supplier already had a CPI of {self.wanted(change):.2f}.")
         return Verdict(needed=True)

@@ -35,6 +35,8 @@ class InterlockForm(forms.Form):
             self.fields["profiles"].choices = [(p.pk, p.name) for p in profiles if not p.vanished_at]
         self.initial.setdefault("filling_goal", target_group.filling_goal or None)
         self.limits = target_group.capabilities.interlocks
+        if self.limits is not None and not self.limits.split_from_goal:
+            self.fields["filling_goal"].required = False  # the supplier splits its own goal
         if self.limits is not None:
             word = self.limits.member_word
             self.fields["profiles"].error_messages["required"] = (

@@ -29,8 +29,15 @@ def _target_group(pk):
     return get_object_or_404(TargetGroup.objects.select_related("project__connection"), pk=pk)
 
 
+def _frozen(tg):
+    """A target group in a status its supplier takes no more changes in offers none (the context
+    processor's `can_change` is overridden for its pages)."""
+    return {"can_change": False, "frozen": True} if tg.status in tg.capabilities.final_statuses else {}
+
+
 def _header_context(tg, **extra):
     return {
+        **_frozen(tg),
         "tg": tg,
         "caps": tg.capabilities,
         "filling_goal_form": FillingGoalForm(initial={"filling_goal": tg.filling_goal}),
@@ -40,6 +47,7 @@ def _header_context(tg, **extra):
 
 def _profiles_context(tg, **extra):
     context = page.profiles_context(tg)
+    context.update(_frozen(tg))
     context["caps"] = tg.capabilities
     context["interlock_form"] = InterlockForm(target_group=tg, profiles=context["profiles"])
     context.update(extra)
@@ -49,16 +57,20 @@ def _profiles_context(tg, **extra):
 def _page_context(request, tg, **extra):
     context = {**_header_context(tg), **_profiles_context(tg), "changes": page.changes_panel(tg)}
     if tg.capabilities.fielding_runs:
-        context.update(fielding_panel_context(tg, request.user))
+        context.update(fielding_panel_context(tg, request.user, request=request))
     if tg.capabilities.status_actions:
         context.update(status_panel_context(tg))
+    if tg.capabilities.survey_creation:  # Audience-Align's own panel (LOI/CPI, qualifications, exclusions)
+        from fielding.views_audience_align import panel_context
+
+        context.update({**panel_context(tg), **_frozen(tg), "aa_panel": True})
     context.update(extra)
     return context
 
 
 def _block_context(tg, profile, **extra):
     block = page.profiles_context(tg, only=profile)["profiles"][0]
-    return {"tg": tg, "caps": tg.capabilities, "profile": block, **extra}
+    return {**_frozen(tg), "tg": tg, "caps": tg.capabilities, "profile": block, **extra}
 
 
 # The partial each part of the page is re-rendered from, and its context.
@@ -245,7 +257,9 @@ def refresh_status(request, pk):
         html += section_html(request, tg, "header", oob=True) + section_html(request, tg, "profiles", oob=True)
         if tg.capabilities.fielding_runs:
             html += render_to_string(
-                "fielding/_fielding_panel.html", {**fielding_panel_context(tg, request.user), "oob": True}, request
+                "fielding/_fielding_panel.html",
+                {**fielding_panel_context(tg, request.user, request=request), "oob": True},
+                request,
             )
     response = HttpResponse(html)
     if done:

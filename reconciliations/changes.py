@@ -81,7 +81,6 @@ class SubmitSurveyReconciliation(ChangeKind):
     name = survey.KIND
     label = "Reconcile a survey"
     capability = "id_reconciliation"
-    verifies = True
 
     def reconciliation(self, change):
         return SurveyReconciliation.objects.select_related("target_group__project").get(

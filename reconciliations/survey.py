@@ -110,7 +110,8 @@ def store(reconciliation, record):
     reconciliation.status_label = record.status_label[:60]
     reconciliation.summary = record.summary or reconciliation.summary
     reconciliation.accepted_ids = list(record.accepted_ids or reconciliation.accepted_ids)
-    reconciliation.needs_review = record.needs_review
+    # Once the supplier said a person reviews the list, a later read that does not say so keeps it.
+    reconciliation.needs_review = record.needs_review or reconciliation.needs_review
     reconciliation.message = record.message
     if reconciliation.state in SurveyReconciliation.SETTLED and reconciliation.finished_at is None:
         reconciliation.finished_at = timezone.now()

@@ -28,6 +28,10 @@ class InterlockLimits:
     max_cell_goal: int | None = None
     # What the supplier calls the things it interlocks, for messages.
     member_word: str = "profiles"
+    # Whether an interlock can be removed again (Audience-Align has no way to).
+    removable: bool = True
+    # Whether a new interlock's cells are split from a goal the caller gives (Audience-Align splits its own).
+    split_from_goal: bool = True
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,6 @@ class Capabilities:
     interlocks: InterlockLimits | None = None
     # Change the target group's overall completes goal.
     filling_goal: bool = False
-    # Change the target group's CPI through the generic `set_cpi` verb.
-    cpi: bool = False
     # The supplier versions its resources (ETags) and checks them (If-Match).
     versions: bool = False
     # The operations (change kinds' `operation`) the supplier de-duplicates by
@@ -79,6 +81,8 @@ class Capabilities:
     idempotent_operations: frozenset = frozenset()
     # Webhooks keep counts live; without them the pull sync polls.
     webhooks: bool = False
+    # The target-group list can be asked for some statuses only (`iter_target_groups(statuses=…)`).
+    lists_by_status: bool = False
     # Status changes through the generic `set_status` verb (`StatusAction`s), e.g. pause, resume, close.
     status_actions: tuple = ()
     # Cint-only features, reached through `adapter.client`: fielding runs, launch and
@@ -97,6 +101,25 @@ class Capabilities:
     redirects: str = ""
     # The supplier's own form for a new survey (draft with qualifications and quotas): "" or its kind.
     new_survey: str = ""
+    # Cint-only features of a launched target group, reached through `adapter.client`:
+    # change its CPI (dynamic pricing), its filling strategy and Fielding Assistant
+    # settings, its details (name, manager, links…); read its changelog and rate card;
+    # ask which fielding actions the supplier allows now.
+    cpi_changes: bool = False
+    filling_strategy: bool = False
+    launched_details: bool = False
+    changelog: bool = False
+    rate_cards: bool = False
+    transitions: bool = False
+    # Add, change and delete a launched target group's qualifications (profiles).
+    qualifications: bool = False
+    # Change the expected length of interview (minutes) / the CPI of a launched target group.
+    loi: bool = False
+    cpi: bool = False
+    # Create surveys from the cockpit's own form (Audience-Align's `create_survey`, through `adapter`).
+    survey_creation: bool = False
+    # Cockpit statuses after which the supplier takes no change at all (Audience-Align's Closed).
+    final_statuses: frozenset = frozenset()
 
     def allows(self, name):
         """Whether the capability `name` (a field of this class) is there."""
@@ -155,8 +178,9 @@ class SupplierAdapter:
         """Yield a `ProjectRecord` per project (suppliers without projects yield one of their own)."""
         raise NotImplementedError
 
-    def iter_target_groups(self, project_id):
-        """Yield a `TargetGroupRecord` per target group of a project, as the list shows it."""
+    def iter_target_groups(self, project_id, statuses=None):
+        """Yield a `TargetGroupRecord` per target group of a project, as the list shows it (only those
+        in `statuses`, cockpit statuses, where `capabilities.lists_by_status`)."""
         raise NotImplementedError
 
     def read_target_group(self, ref, *, known_version=None, with_statistics=True):
@@ -198,13 +222,36 @@ class SupplierAdapter:
     def set_filling_goal(self, ref, goal, *, key, version=""):
         raise NotImplementedError
 
-    def set_cpi(self, ref, value, *, key, version=""):
-        """`value`: the new CPI (a Decimal) in the target group's currency."""
-        raise NotImplementedError
-
     def set_status(self, ref, action, *, key, version=""):
         """`action`: the name of one of `capabilities.status_actions`."""
         raise NotImplementedError
+
+    def set_loi(self, ref, minutes, *, key, version=""):
+        """The expected length of interview, in minutes (`capabilities.loi`)."""
+        raise NotImplementedError
+
+    def set_cpi(self, ref, cpi, *, key, version=""):
+        """The cost per interview, a Decimal in the target group's currency (`capabilities.cpi`)."""
+        raise NotImplementedError
+
+    # --- qualifications (`capabilities.qualifications`) ------------------------------------------
+
+    def add_qualification(self, ref, question_id, conditions_kind, conditions, *, key, version=""):
+        """Add a profile: `conditions` in the cockpit's shape (``[{"id", "text"}]``, ranges with
+        ``min``/``max``, postal codes as ids), `conditions_kind` one of `ProfileRecord.conditions_kind`."""
+        raise NotImplementedError
+
+    def update_qualification(self, ref, question_id, conditions_kind, conditions, *, key, version=""):
+        """Replace the conditions a profile targets."""
+        raise NotImplementedError
+
+    def delete_qualification(self, ref, question_id, *, key, version=""):
+        raise NotImplementedError
+
+    def read_exclusions(self, ref):
+        """The remote ids of the surveys whose respondents are kept out of this one, or None where the
+        supplier has no such list (`capabilities.exclusions`)."""
+        return None
 
     # --- reconciliation by a list of ids (`capabilities.id_reconciliation`) ---------------------
 

@@ -93,6 +93,12 @@ class QuotaRecord:
     extra: dict = field(default_factory=dict)
 
 
+# `ProfileRecord.conditions_kind`: what a profile's conditions are.
+SELECTION = "selection_conditions_details_template"  # options, ``{"id", "text"}``
+RANGE = "range_conditions_details_template"  # ranges, ``{"id", "text", "min", "max"}``
+ZIP = "zip_conditions_details_template"  # postal codes, ``{"id", "text"}``
+
+
 @dataclass
 class ProfileRecord:
     """A profiling question of the target group (a qualification) with its conditions and quotas."""

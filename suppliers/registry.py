@@ -1,10 +1,11 @@
 """Which adapter serves which kind of supplier connection (``SupplierConnection.kind``)."""
 
 from .adapter import Capabilities
+from .audience_align.adapter import AudienceAlignAdapter
 from .cint.adapter import CintAdapter
 from .purespectrum.adapter import PureSpectrumAdapter
 
-ADAPTERS = {adapter.kind: adapter for adapter in (CintAdapter, PureSpectrumAdapter)}
+ADAPTERS = {adapter.kind: adapter for adapter in (CintAdapter, PureSpectrumAdapter, AudienceAlignAdapter)}
 
 # What a connection of a kind without an adapter can do: nothing.
 NOTHING = Capabilities()

@@ -99,11 +99,21 @@ class SyncRun(models.Model):
     objects_created = models.PositiveIntegerField(default=0)
     objects_updated = models.PositiveIntegerField(default=0)
     target_groups_unchanged = models.PositiveIntegerField(default=0)
+    # Whether the lists held every target group, or only those that can still move.
+    listed_everything = models.BooleanField(default=True)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
+        constraints = [
+            # Two syncs of a whole connection never overlap: starting one is one INSERT.
+            models.UniqueConstraint(
+                fields=["connection"],
+                condition=models.Q(finished_at__isnull=True, target_group__isnull=True),
+                name="one_unfinished_sync_per_connection",
+            )
+        ]
 
     def __str__(self):
         return f"Sync of {self.connection} at {self.started_at:%Y-%m-%d %H:%M:%S}"

@@ -75,10 +75,20 @@ class ChangeKind:
     label = ""
     capability = ""
     operation = ""
-    # Whether `refresh` + `verdict` truly tell if the supplier already holds the change. Where the
-    # supplier does not de-duplicate the operation by key, a re-send is preceded by them; a kind
-    # that cannot tell must be safe to send twice (a PUT of the whole resource, say).
-    verifies = False
+    # Re-read and check the verdict before the first send too, not only before a re-send: for a
+    # write the supplier guards with no version (If-Match), so values changed there since the
+    # page was drawn are seen before they are overwritten.
+    reread_before_send = False
+
+    @property
+    def verifies(self) -> bool:
+        """Whether `refresh` + `verdict` tell if the supplier already holds the change (a kind that has both).
+
+        Where the supplier does not de-duplicate the operation by key, a re-send is preceded by
+        them; a kind without them must be safe to send twice (a PUT of the whole resource, say).
+        """
+        cls = type(self)
+        return cls.refresh is not ChangeKind.refresh and cls.verdict is not ChangeKind.verdict
 
     def check(self, change, capabilities) -> None:
         """Raise `Unsupported` (in words) if the supplier cannot take this change; nothing is recorded then."""
@@ -115,6 +125,10 @@ class ChangeKind:
 
     def applied(self, change, answer) -> None:
         """Store what the supplier answered on the local rows."""
+
+    def applied_message(self, change) -> str:
+        """What the PM should know about an applied change (shown beside "Applied"), or ""."""
+        return ""
 
     def refresh(self, adapter, change) -> None:
         """Re-read the resource from the supplier, so `version` and the local rows are current."""
@@ -213,7 +227,14 @@ def check_supported(kind, change):
             f"The cockpit cannot send changes to {change.connection.get_kind_display()} yet, so nothing was "
             "recorded. Make the change in the supplier's own site."
         )
-    kind.check(change, change.connection.capabilities)
+    capabilities = change.connection.capabilities
+    tg = change.target_group
+    if tg is not None and tg.status in capabilities.final_statuses:
+        raise Unsupported(
+            f"This survey is {tg.status_text.lower()} at {change.connection.get_kind_display()} and takes no more "
+            "changes, so nothing was sent."
+        )
+    kind.check(change, capabilities)
 
 
 def operation_of(kind):
@@ -286,7 +307,7 @@ def _attempt(kind, adapter, change):
         # worker that died mid-send, an answer we could not store); where the supplier would
         # apply a re-send again, read first.
         resend = change.attempts > 1 and not adapter.deduplicates(operation_of(kind))
-        if resend and kind.verifies and _already_done(kind, adapter, change):
+        if ((resend and kind.verifies) or kind.reread_before_send) and _already_done(kind, adapter, change):
             return
         _send(kind, adapter, change)
     except errors.PreconditionFailed:
@@ -409,7 +430,8 @@ def _store_answer(kind, change, answer):
         kind.applied(change, answer)
         _reapply_others(change)
         data = getattr(answer, "data", None)
-        _settle(change, State.APPLIED, "", response=data, status=getattr(answer, "status", None))
+        status = getattr(answer, "status", None)
+        _settle(change, State.APPLIED, kind.applied_message(change), response=data, status=status)
 
 
 def _after_precondition_failed(kind, adapter, change):

@@ -12,10 +12,13 @@ target group is recorded on the target group and on the run, and the others go o
 """
 
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from projects.models import Project, TargetGroup
@@ -59,25 +62,31 @@ def sync_target_group(tg, adapter=None):
 def sync_connection(connection, target_group=None, progress=None, adapter=None):
     """Sync a connection (or only `target_group` of it, read in full) and return its SyncRun.
 
+    Returns None, doing nothing, while another sync of the whole connection runs (two never
+    overlap: the database holds at most one unfinished run per connection).
     `progress`, if given, wraps the list of target groups to read (``tqdm`` fits).
     """
-    run = SyncRun.objects.create(connection=connection, target_group=target_group)
+    run = start_run(connection, target_group)
+    if run is None:
+        return None
     own_adapter = adapter is None
     tally = Tally()
-    started_with = 0
+    started_with, more_requests = 0, 0
     try:
         adapter = adapter or adapter_for(connection)
         started_with = adapter.request_count
         if target_group is not None:
             _sync_target_group(adapter, target_group, run, tally, force=True)
         else:
-            queue = _sync_lists(adapter, connection, run, tally)
-            for tg, hint in progress(queue) if progress else queue:
-                _sync_target_group(adapter, tg, run, tally, changed_hint=hint)
+            run.listed_everything = _lists_everything(connection, adapter)
+            queue = _sync_lists(adapter, connection, run, tally, everything=run.listed_everything)
+            more_requests = _sync_queue(
+                adapter, connection, queue, run, tally, own_adapter=own_adapter, progress=progress
+            )
             connection.last_synced_at = timezone.now()
             connection.save(update_fields=["last_synced_at"])
     finally:
-        run.requests_made = (adapter.request_count - started_with) if adapter is not None else 0
+        run.requests_made = more_requests + ((adapter.request_count - started_with) if adapter is not None else 0)
         run.objects_created = tally.created
         run.objects_updated = tally.updated + tally.vanished
         run.finished_at = timezone.now()
@@ -100,8 +109,48 @@ def summary(run):
 # --- lists ---------------------------------------------------------------------------------
 
 
-def _sync_lists(adapter, connection, run, tally):
-    """Upsert projects and target groups from the lists; return [(tg, changed hint)] to read further."""
+# A run that has not finished after this long is taken for dead (a worker killed mid-sync).
+RUN_CONSIDERED_DEAD_AFTER = timedelta(minutes=10)
+# The statuses of target groups that can still change; the others are listed less often.
+MOVING = ("draft", "scheduled", "live", "paused")
+# The changed-hint of a target group that left the list of what can move.
+LEFT_THE_LIST = "left the list"
+
+
+def start_run(connection, target_group=None):
+    """A new SyncRun, or None while another sync of the whole connection is unfinished.
+
+    The database's unique constraint on unfinished whole-connection runs makes the check and
+    the start one step, so two beats on a slow supplier cannot both begin.
+    """
+    if target_group is not None:
+        return SyncRun.objects.create(connection=connection, target_group=target_group)
+    dead = timezone.now() - RUN_CONSIDERED_DEAD_AFTER
+    SyncRun.objects.filter(
+        connection=connection, target_group=None, finished_at__isnull=True, started_at__lt=dead
+    ).update(finished_at=timezone.now())
+    try:
+        with transaction.atomic():
+            return SyncRun.objects.create(connection=connection)
+    except IntegrityError:
+        return None
+
+
+def _lists_everything(connection, adapter):
+    """Whether this run lists every target group, or (where the supplier can filter) only those that can move."""
+    if not adapter.capabilities.lists_by_status:
+        return True
+    since = timezone.now() - timedelta(seconds=settings.SYNC_FULL_LIST_EVERY_SECONDS)
+    return not SyncRun.objects.filter(
+        connection=connection, target_group=None, listed_everything=True, error_count=0, finished_at__gte=since
+    ).exists()
+
+
+def _sync_lists(adapter, connection, run, tally, *, everything=True):
+    """Upsert projects and target groups from the lists; return [(tg, changed hint)] to read further.
+
+    Unless `everything`, only the target groups that can still move are listed; one the cockpit
+    has as moving that is no longer in that list (it was completed, say) is read on its own."""
     try:
         records = list(adapter.iter_projects())
     except errors.SupplierError as exc:
@@ -111,18 +160,21 @@ def _sync_lists(adapter, connection, run, tally):
     queue = []
     for project in projects:
         try:
-            tg_records = list(adapter.iter_target_groups(project.remote_id))
+            if everything:
+                tg_records = list(adapter.iter_target_groups(project.remote_id))
+            else:
+                tg_records = list(adapter.iter_target_groups(project.remote_id, statuses=MOVING))
         except errors.SupplierError as exc:
             _record_error(run, None, exc, f"listing the target groups of {project.name}")
             continue
-        queue.extend(_upsert_target_groups(project, tg_records, tally))
+        queue.extend(_upsert_target_groups(project, tg_records, tally, complete=everything))
     _reapply_pending(connection)
     return queue
 
 
 def _upsert_projects(connection, records, tally):
     now = timezone.now()
-    existing = {p.remote_id: p for p in Project.objects.filter(connection=connection)}
+    existing = {p.remote_id: p for p in connection.projects.all()}  # each project knows its connection
     seen = []
     for record in records:
         values = {
@@ -155,7 +207,7 @@ def _upsert_projects(connection, records, tally):
     return seen
 
 
-def _upsert_target_groups(project, records, tally):
+def _upsert_target_groups(project, records, tally, *, complete=True):
     """Upsert a project's target groups from its list; return [(tg, changed hint)] of launched ones."""
     now = timezone.now()
     existing = {tg.remote_id: tg for tg in project.target_groups.all()}
@@ -178,11 +230,16 @@ def _upsert_target_groups(project, records, tally):
         seen.add(tg.remote_id)
         if tg.status != DRAFT:
             queue.append((tg, hint))
-    gone = [
-        tg.pk for tg in existing.values() if tg.remote_id not in seen and tg.vanished_at is None and not tg.is_pending
+    missing = [
+        tg for tg in existing.values() if tg.remote_id not in seen and tg.vanished_at is None and not tg.is_pending
     ]
-    if gone:
-        tally.vanished += TargetGroup.objects.filter(pk__in=gone).update(vanished_at=now)
+    if complete:
+        if missing:
+            tally.vanished += TargetGroup.objects.filter(pk__in=[tg.pk for tg in missing]).update(vanished_at=now)
+    else:
+        # Left the list of what can move: its status changed (completed, archived…), or it is gone;
+        # read it to see.
+        queue.extend((tg, LEFT_THE_LIST) for tg in missing if tg.status in MOVING and tg.status != DRAFT)
     return queue
 
 
@@ -200,50 +257,85 @@ def _reapply_pending(connection):
 # --- one target group ----------------------------------------------------------------------
 
 
-def _sync_target_group(adapter, tg, run, tally, *, force=False, changed_hint=True):
-    """Read one target group in full, unless its list row showed it unchanged since the last full read."""
-    if tg.is_pending or tg.project.is_pending:
-        return  # not created at the supplier yet
+@dataclass
+class Read:
+    """What the supplier said of one target group, read without touching the database."""
+
+    tg: TargetGroup
+    read_at: object
+    skipped: bool = False  # the list row showed no change: nothing was asked
+    record: object = None
+    unchanged: bool = False  # the version check said nothing moved
+    draft: object = None
+    answers: list = field(default_factory=list)
+    error: errors.SupplierError | None = None
+    left_list: bool = False  # it was no longer in the list of what can move
+
+
+def read_target_group(adapter, tg, *, force=False, changed_hint=True):
+    """Ask the supplier about one target group (network only, so reads can run a few at a time)."""
+    read = Read(tg=tg, read_at=timezone.now(), left_list=changed_hint == LEFT_THE_LIST)
     if not force and not changed_hint and _recently_read(tg):
-        run.target_groups_unchanged += 1
-        return
-    read_at = timezone.now()
+        read.skipped = True
+        return read
     may_skip = not force and _may_skip(tg, changed_hint)
     try:
         try:
-            record, changed = adapter.read_target_group(tg.ref, known_version=sync_version(tg) if may_skip else None)
+            read.record, changed = adapter.read_target_group(
+                tg.ref, known_version=sync_version(tg) if may_skip else None
+            )
         except errors.NotFound:
             if tg.status != DRAFT:
                 raise
             # Only launched target groups have a launched read: this one is still a draft.
-            draft = adapter.read_draft(tg.ref)
-            with transaction.atomic():
-                lock_target_group(tg.pk)
-                tally.updated += sum(store(tg, draft) for store in DRAFT_STORE)
-                reapply_intents(tg)
-                _mark_synced(tg)
-            return
+            read.draft = adapter.read_draft(tg.ref)
+            return read
         if may_skip and not changed:
-            with transaction.atomic():
-                lock_target_group(tg.pk)
-                if apply_record(tg, record):
-                    tally.updated += 1
-                    reapply_intents(tg)
-            run.target_groups_unchanged += 1
-            return
+            read.unchanged = True
+            return read
         capabilities = tg.capabilities
-        answers = [
-            (store, read(adapter, tg))
-            for read, store, capability in PARTS.values()
+        read.answers = [
+            (store, fetch(adapter, tg))
+            for fetch, store, capability in PARTS.values()
             if not capability or capabilities.allows(capability)
         ]
     except errors.SupplierError as exc:
-        _record_error(run, tg, exc)
+        read.error = exc
+    return read
+
+
+def store_read(read, run, tally):
+    """Mirror what `read_target_group` brought, in one short transaction (only when something is written)."""
+    tg = read.tg
+    if read.skipped:
+        run.target_groups_unchanged += 1
         return
+    if isinstance(read.error, errors.NotFound) and read.left_list:
+        tally.vanished += TargetGroup.objects.filter(pk=tg.pk, vanished_at__isnull=True).update(
+            vanished_at=timezone.now()
+        )
+        return
+    if read.error is not None:
+        _record_error(run, tg, read.error)
+        return
+    if read.draft is not None:
+        with transaction.atomic():
+            lock_target_group(tg.pk)
+            tally.updated += sum(store(tg, read.draft) for store in DRAFT_STORE)
+            reapply_intents(tg)
+            _mark_synced(tg)
+        return
+    if read.unchanged:
+        if apply_record(tg, read.record):  # one UPDATE, only when the check moved a field
+            tally.updated += 1
+            reapply_intents(tg)
+        run.target_groups_unchanged += 1
+        return
+    answers, record = read.answers, read.record
     version = record.version or next((getattr(a, "version", "") for _, a in answers if getattr(a, "version", "")), "")
     with transaction.atomic():
         lock_target_group(tg.pk)
-        if _changed_by_outbox_since(tg, read_at):
+        if _changed_by_outbox_since(tg, read.read_at):
             # What the outbox stored from the supplier's answer is newer than this read;
             # the next sync reads the target group again (its sync version is left behind).
             _mark_synced(tg)
@@ -255,6 +347,54 @@ def _sync_target_group(adapter, tg, run, tally, *, force=False, changed_hint=Tru
             tally.add(store(tg, answer))
         reapply_intents(tg)
         _mark_synced(tg)
+
+
+def _sync_target_group(adapter, tg, run, tally, *, force=False, changed_hint=True):
+    """Read one target group in full, unless its list row showed it unchanged since the last full read."""
+    if tg.is_pending or tg.project.is_pending:
+        return  # not created at the supplier yet
+    store_read(read_target_group(adapter, tg, force=force, changed_hint=changed_hint), run, tally)
+
+
+def _sync_queue(adapter, connection, queue, run, tally, *, own_adapter, progress=None):
+    """Read the queued target groups, a few at a time when the adapter is ours, storing each in turn.
+
+    Only the reads run in threads (each on an adapter of its own); every write happens here,
+    one target group after another. Returns the requests the threads' adapters made.
+    """
+    queue = [(tg, hint) for tg, hint in queue if not (tg.is_pending or tg.project.is_pending)]
+    for tg, _ in queue:
+        tg.project.connection = connection  # what the reading threads look at is at hand: they never query
+    to_read = []
+    for tg, hint in queue:
+        if not hint and _recently_read(tg):
+            run.target_groups_unchanged += 1
+        else:
+            to_read.append((tg, hint))
+    items = progress(to_read) if progress else to_read
+    workers = settings.SYNC_READ_CONCURRENCY if own_adapter else 1
+    if workers <= 1 or len(to_read) <= 1:
+        for tg, hint in items:
+            store_read(read_target_group(adapter, tg, changed_hint=hint), run, tally)
+        return 0
+    local, extra = threading.local(), []
+
+    def read(item):
+        if not hasattr(local, "adapter"):
+            local.adapter = adapter_for(connection)
+            extra.append(local.adapter)
+        tg, hint = item
+        return read_target_group(local.adapter, tg, changed_hint=hint)
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(read, items):
+                store_read(result, run, tally)
+    finally:
+        made = sum(reader.request_count for reader in extra)
+        for reader in extra:
+            reader.close()
+    return made
 
 
 def sync_version(tg):
@@ -356,10 +496,10 @@ def record_values(record, defaults=None):
         value = getattr(record, name)
         if value:
             values[name] = value
-    for name, field in RENAMED.items():
+    for name, model_field in RENAMED.items():
         value = getattr(record, name)
         if value is not None:
-            values[field] = value
+            values[model_field] = value
     if record.cpi is not None:
         values["cpi"] = record.cpi
     if record.extra:

@@ -6,13 +6,23 @@
 cache for what the suppliers let us keep (Cint's token, Audience-Align's hashes).
 """
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.cache import cache
 
 from suppliers.adapter import Unsupported
 from suppliers.registry import adapter_class, capabilities_of
 
-__all__ = ["DjangoCache", "Unsupported", "adapter_for", "capabilities_of", "supplier_client", "supplier_config"]
+__all__ = [
+    "DjangoCache",
+    "Unsupported",
+    "adapter_for",
+    "capabilities_of",
+    "open_client",
+    "supplier_client",
+    "supplier_config",
+]
 
 
 class DjangoCache:
@@ -50,3 +60,13 @@ def adapter_for(connection, *, session=None):
 def supplier_client(connection, *, session=None):
     """The supplier's own client, for the features only that supplier has (behind their capability)."""
     return adapter_for(connection, session=session).client
+
+
+@contextmanager
+def open_client(connection):
+    """The supplier's own client for a few calls, its HTTP connections let go of afterwards."""
+    adapter = adapter_for(connection)
+    try:
+        yield adapter.client
+    finally:
+        adapter.close()

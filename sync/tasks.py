@@ -2,16 +2,11 @@ from datetime import timedelta
 
 from celery import shared_task
 from celery.signals import worker_ready
-from django.utils import timezone
 
 from projects.models import SupplierConnection, TargetGroup
 from suppliers.registry import ADAPTERS
 
 from . import outbox, pull
-from .models import SyncRun
-
-# A run still unfinished after this long is taken for dead, and a new one may start.
-RUN_CONSIDERED_DEAD_AFTER = timedelta(minutes=10)
 
 
 @shared_task(bind=True, ignore_result=True)
@@ -45,19 +40,12 @@ def sync_connections():
 
 @shared_task(ignore_result=True)
 def sync_connection(connection_id):
-    """Pull sync of one connection; skipped while another run of it is still going."""
+    """Pull sync of one connection; nothing while another run of it is still going."""
     connection = SupplierConnection.objects.filter(pk=connection_id, is_active=True).first()
     if connection is None:
         return None
-    running = SyncRun.objects.filter(
-        connection=connection,
-        target_group=None,
-        finished_at__isnull=True,
-        started_at__gt=timezone.now() - RUN_CONSIDERED_DEAD_AFTER,
-    )
-    if running.exists():
-        return None
-    return pull.sync_connection(connection).pk
+    run = pull.sync_connection(connection)
+    return run.pk if run is not None else None
 
 
 @shared_task(ignore_result=True)

@@ -160,13 +160,20 @@ def test_a_live_target_group_cannot_be_launched_again(pm_client, project, wire):
 
 
 def test_nothing_is_sent_when_no_target_group_fits(pm_client, project, drafts, wire):
+    # The cockpit's rules fit none of them; the supplier, asked once, agrees.
+    wire.add(
+        responses.POST,
+        f"https://cint.test/v1/demand/accounts/1001/projects/{PROJECT_ID}/compute-target-group-transitions",
+        json={"target_groups": [drafts[0].remote_id], "is_launch_allowed": True, "is_resume_allowed": False},
+    )
     response = pm_client.post(
         reverse("fielding:bulk", args=[project.pk]), {"action": "resume", "target_groups": [drafts[0].pk]}
     )
     job = FieldingJob.objects.get()
     assert response.status_code == 302
     assert job.status == "Failed" and "nothing was sent" in job.failure_reason
-    assert not RemoteChange.objects.exists() and api_calls(wire) == []
+    assert not RemoteChange.objects.exists()
+    assert [call.request.url.rsplit("/", 1)[-1] for call in api_calls(wire)] == ["compute-target-group-transitions"]
 
 
 def test_a_bulk_action_needs_ticked_target_groups(pm_client, project, wire):

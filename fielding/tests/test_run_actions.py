@@ -34,6 +34,10 @@ KINDS = {
 MATRIX = [(status, action) for status in ALLOWED for action in ACTIONS]
 
 
+def transitions_url(project):
+    return f"https://cint.test/v1/demand/accounts/1001/projects/{project.remote_id}/compute-target-group-transitions"
+
+
 def run_url(tg, run, action):
     return tg_api(tg, f"/fielding-runs/{run.remote_id}/{action.replace('_', '-')}")
 
@@ -65,12 +69,15 @@ def test_an_allowed_action_is_sent_with_the_runs_etag(pm_client, project, wire, 
 @pytest.mark.parametrize(("status", "action"), [m for m in MATRIX if m[1] not in ALLOWED[m[0]]])
 def test_an_action_the_state_does_not_allow_is_refused_and_nothing_is_sent(pm_client, project, wire, status, action):
     tg, run = make_live(project, status)
+    # Asked, the supplier agrees with the cockpit's rules: nothing is possible.
+    wire.add(responses.POST, transitions_url(project), json={"target_groups": [tg.remote_id]})
     response = pm_client.post(reverse("fielding:run_action", args=[tg.pk, action]), headers={"HX-Request": "true"})
     assert response.status_code == 200  # the panel, with the reason (htmx 2 swaps no 4xx)
     assert f"A {status.lower()} fielding run cannot be" in response.content.decode()
     plain = pm_client.post(reverse("fielding:run_action", args=[tg.pk, action]))
     assert plain.status_code == 302
-    assert not RemoteChange.objects.exists() and api_calls(wire) == []
+    assert not RemoteChange.objects.exists()
+    assert {call.request.url for call in api_calls(wire)} == {transitions_url(project)}  # a question, no write
     run.refresh_from_db()
     assert run.status == status
 

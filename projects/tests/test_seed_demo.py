@@ -11,9 +11,9 @@ from projects.demo_purespectrum import DEMO_SURVEYS
 from projects.models import Project, TargetGroup
 
 
-def log_in(client, username):
-    """Through the login page with the demo password (the throttled backend needs the request)."""
-    response = client.post(reverse("login"), {"username": username, "password": "cockpit-demo"})
+def log_in(client, username, password):
+    """Through the login page, as a person does (the throttling backend needs the request)."""
+    response = client.post(reverse("login"), {"username": username, "password": password})
     return response.status_code == 302 and "_auth_user_id" in client.session
 
 
@@ -24,16 +24,19 @@ def test_seed_from_an_empty_database_then_log_in_and_see_the_target_groups(clien
 
     call_command("seed_demo", stdout=StringIO())
 
-    assert log_in(client, "pm")
+    assert log_in(client, "pm", "cockpit-demo")
     html = client.get(reverse("projects:dashboard")).content.decode()
     live = TargetGroup.objects.filter(status=TargetGroup.Status.LIVE, project__connection__kind="cint")
     assert live.count() == 4
     for tg in live:
         assert tg.name in html
+    cint = TargetGroup.objects.filter(project__connection__kind="cint")
+    assert set(cint.values_list("name", flat=True)) == set(DEMO_TARGET_GROUPS)
     # PureSpectrum's live surveys beside Cint's target groups
     surveys = TargetGroup.objects.filter(status=TargetGroup.Status.LIVE, project__connection__kind="purespectrum")
     assert surveys.count() == 2 and all(tg.name in html for tg in surveys) and "PureSpectrum" in html
-    assert set(TargetGroup.objects.values_list("name", flat=True)) == set(DEMO_TARGET_GROUPS) | set(DEMO_SURVEYS)
+    ps = TargetGroup.objects.filter(project__connection__kind="purespectrum")
+    assert set(ps.values_list("name", flat=True)) == set(DEMO_SURVEYS)
     # the rows came from the supplier: they carry its ids and ETags
     assert all(tg.remote_id for tg in TargetGroup.objects.all())
     assert all(tg.synced_at and tg.version for tg in live)
@@ -46,14 +49,45 @@ def test_seeding_twice_adds_nothing(settings):
     call_command("seed_demo", stdout=StringIO())
     counts = (Project.objects.count(), TargetGroup.objects.count())
     call_command("seed_demo", stdout=StringIO())
-    assert (Project.objects.count(), TargetGroup.objects.count()) == counts == (4, 9)
+    # Cint + Audience-Align + PureSpectrum
+    assert (Project.objects.count(), TargetGroup.objects.count()) == counts == (3 + 1 + 1, 6 + 2 + 3)
 
 
 @pytest.mark.django_db
 def test_the_viewer_login_cannot_change_anything(client, settings):
     settings.SANDBOX_JOB_SECONDS = 0
     call_command("seed_demo", stdout=StringIO())
-    assert log_in(client, "viewer")
+    assert log_in(client, "viewer", "cockpit-demo")
     tg = TargetGroup.objects.get(name="US parents")
     html = client.get(tg.get_absolute_url()).content.decode()
     assert "AGE" in html and "Disable quotas" not in html
+
+
+@pytest.mark.django_db
+def test_the_demo_has_two_live_audience_align_surveys_with_traffic_and_one_interlock(client, settings):
+    import random
+
+    from projects.demo_audience_align import DEMO_SURVEYS
+    from projects.inprocess import in_process_session
+    from quotas.models import InterlockedProfile
+    from sandbox.simulation import simulate_parts
+    from sync.pull import sync_connection
+    from sync.suppliers import adapter_for
+
+    settings.SANDBOX_JOB_SECONDS = 0
+    call_command("seed_demo", stdout=StringIO())
+    surveys = TargetGroup.objects.filter(project__connection__kind="audience_align")
+    assert set(surveys.values_list("name", flat=True)) == set(DEMO_SURVEYS)
+    assert set(surveys.values_list("status", "status_label")) == {("live", "Active")}
+    assert InterlockedProfile.objects.filter(target_group__in=surveys).count() == 1
+
+    rng = random.Random(7)
+    for _ in range(5):
+        simulate_parts(rng=rng, deliver=False, suppliers=["audience_align"])
+    connection = surveys.first().project.connection
+    sync_connection(connection, adapter=adapter_for(connection, session=in_process_session()))
+    assert all(tg.current_completes > 0 for tg in surveys.all())
+
+    assert log_in(client, "pm", "cockpit-demo")
+    html = client.get(reverse("projects:dashboard")).content.decode()
+    assert all(name in html for name in DEMO_SURVEYS) and "Audience-Align" in html

@@ -154,7 +154,7 @@ def test_the_cpi_changes_through_the_outbox_and_refuses_a_bad_amount(pm_client, 
 
     assert "The CPI must be at least 0.01." in bad and 'value="0"' in bad
     change = RemoteChange.objects.get()
-    assert (change.kind, change.payload, change.summary) == ("set_cpi", {"cpi": "3.10"}, "Set the CPI to 3.10 USD")
+    assert (change.kind, change.payload, change.summary) == ("set_cpi", {"cpi": "3.10"}, "Set the CPI to 3.10")
 
 
 def test_a_cint_target_group_offers_no_current_target(pm_client):

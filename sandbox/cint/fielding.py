@@ -173,6 +173,35 @@ def transition(run, action, *, user_id=None, now=None):
     return run
 
 
+# compute-target-group-transitions flag -> the run action (or launch from draft) it stands for.
+TRANSITION_FLAGS = {
+    "is_launch_allowed": "launch",
+    "is_pause_allowed": "pause",
+    "is_resume_allowed": "resume",
+    "is_relaunch_allowed": "relaunch",
+    "is_finish_allowed": "complete",
+}
+
+
+def allowed_actions(tg, *, now=None):
+    """What can be done to a target group now: "launch" (a draft, or a scheduled run now),
+    "pause", "resume", "complete", "relaunch". An action that would make a run live is not
+    allowed once the run's end date has passed."""
+    if tg.status == TargetGroup.Status.DRAFT:
+        return {"launch"}
+    if tg.status == TargetGroup.Status.ARCHIVED:
+        return set()
+    run = current_run(tg)
+    if run is None:
+        return set()
+    now = now or timezone.now()
+    allowed = set()
+    for action, (sources, target) in TRANSITIONS.items():
+        if run.status in sources and not (target == RunStatus.LIVE and run.end_at <= now):
+            allowed.add("launch" if action == "launch-now" else action)
+    return allowed
+
+
 def update_run(run, *, start_at, end_at, user_id=None, now=None):
     now = now or timezone.now()
     if run.status == RunStatus.COMPLETED:

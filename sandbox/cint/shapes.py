@@ -7,6 +7,7 @@ from django.db.models import Count, Max, Min
 from ..ids import iso
 from ..models import Respondent, TargetGroup
 from .feasibility import money, suggested_cpi
+from .rate_cards import cell_price, country_of
 
 
 def tg_numbers(tg):
@@ -43,7 +44,16 @@ def tg_numbers(tg):
 
 
 def cpi(tg):
-    """The target group's CPI as a MonetaryAmount (its own, or a rate-card price)."""
+    """The target group's CPI as a MonetaryAmount: its rate card's cell for its expected LOI and IR,
+    or (dynamic pricing) its own, or a suggested price when it has none."""
+    if tg.pricing_model == "rate_card":
+        price = cell_price(
+            tg.expected_length_of_interview_minutes,
+            tg.expected_incidence_rate,
+            country=country_of(tg.locale),
+            currency_code=tg.currency_code,
+        )
+        return money(price, tg.currency_code)
     own = tg.cost_per_interview or {}
     if own.get("value"):
         return money(own["value"], own.get("currency_code") or tg.currency_code)

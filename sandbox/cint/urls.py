@@ -6,7 +6,17 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from .views import accounts, auth, fielding, profiles, projects, reconciliations, target_group_stats, webhooks
+from .views import (
+    accounts,
+    auth,
+    fielding,
+    launched,
+    profiles,
+    projects,
+    reconciliations,
+    target_group_stats,
+    webhooks,
+)
 from .views import target_groups as tgs
 from .wire import ApiError, methods
 
@@ -31,6 +41,7 @@ urlpatterns = [
     path(ACCOUNT + "users", methods(GET=accounts.users), name="users"),
     path(ACCOUNT + "users/<str:user_id>/business-units", methods(GET=accounts.user_business_unit)),
     path(ACCOUNT + "business-units", methods(GET=accounts.business_units), name="business-units"),
+    path(DEMAND + "business-units/<str:business_unit_id>/rate-card", methods(GET=launched.business_unit_rate_card)),
     path(V1 + "locales", methods(GET=accounts.locales)),
     path(V1 + "demand/questions", methods(GET=accounts.questions), name="questions"),
     path(V1 + "demand/questions/<int:question_id>", methods(GET=accounts.question), name="question"),
@@ -49,6 +60,7 @@ urlpatterns = [
     path(PROJECT[:-1], methods(GET=projects.get_project_view, PUT=projects.update_project), name="project"),
     path(PROJECT + "overview", methods(GET=projects.overview)),
     path(PROJECT + "target-groups/calculate-feasibility", methods(POST=projects.feasibility)),
+    path(PROJECT + "compute-target-group-transitions", methods(POST=launched.transitions)),
     re_path(
         r"^v1/demand/accounts/(?P<account_id>\d+)/projects/(?P<project_id>[^/]+)/batch-jobs/"
         r"(?P<batch>(?:launch|pause|resume|complete|relaunch)-fielding-runs-by-target-group-id)$",
@@ -78,6 +90,7 @@ urlpatterns = [
         methods(GET=target_group_stats.get_fielding_assistant, PUT=target_group_stats.put_fielding_assistant),
     ),
     path(TG + "calculate-feasibility", methods(POST=target_group_stats.feasibility)),
+    path(TG + "rate-card", methods(GET=launched.target_group_rate_card)),
     # fielding
     path(TG + "fielding-run-jobs/launch-from-draft", methods(POST=fielding.launch_from_draft)),
     path(TG + "fielding-run-jobs/launch-from-draft/<str:job_id>", methods(GET=fielding.launch_job)),

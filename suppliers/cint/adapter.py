@@ -52,12 +52,19 @@ class CintAdapter(SupplierAdapter):
         versions=True,
         idempotent_operations=IDEMPOTENT_OPERATIONS,
         webhooks=True,
+        lists_by_status=True,
         fielding_runs=True,
         drafts=True,
         reports=True,
         reconciliation="cint",
         feasibility=True,
         redirects="cint",
+        cpi_changes=True,
+        filling_strategy=True,
+        launched_details=True,
+        changelog=True,
+        rate_cards=True,
+        transitions=True,
     )
 
     # Read from CINT_<KEY> settings, plus the connection's account_id.
@@ -92,8 +99,8 @@ class CintAdapter(SupplierAdapter):
                 last_activity_at=when(item.get("last_activity_at")),
             )
 
-    def iter_target_groups(self, project_id):
-        for item in self.client.iter_target_groups(project_id):
+    def iter_target_groups(self, project_id, statuses=None):
+        for item in self.client.iter_target_groups(project_id, status=list(statuses) if statuses else None):
             yield list_item_record(item)
 
     def read_target_group(self, ref, *, known_version=None, with_statistics=True):
@@ -200,8 +207,7 @@ def readable(response):
         return {}
     if not isinstance(response.data, dict):
         raise ServerError(
-            "The supplier's answer could not be read (it was not the expected JSON object). "
-            "It will be tried again.",
+            "The supplier's answer could not be read (it was not the expected JSON object). It will be tried again.",
             status=response.status,
             body=str(response.data)[:500],
         )
@@ -295,12 +301,13 @@ def details_record(remote_id, data):
         record.expected_length_of_interview_minutes = whole(data["expected_length_of_interview_minutes"])
     if data.get("expected_incidence_rate") is not None:
         record.expected_incidence_rate = decimal(data["expected_incidence_rate"], 2)
-    if "client_cpi" in data:
-        record.cpi, record.cpi_currency = _money(data.get("client_cpi"))
     record.extra = {
         "account_name": data.get("account_name"),
         "client_id": data.get("client_id"),
         "links": data.get("links"),
+        # The client CPI is the buyer's own note of the price (to track margins), not what
+        # suppliers are paid: that is the overview's current CPI.
+        "client_cpi": data.get("client_cpi"),
     }
     return record
 
@@ -314,6 +321,9 @@ def merge_overview(record, data):
     _progress(record, data.get("progress"))
     if data.get("pricing_model") in PRICING_MODELS:
         record.pricing_model = PRICING_MODELS[data["pricing_model"]]
+    cpi, currency = _money(data.get("current_cost_per_interview"))
+    if cpi is not None:
+        record.cpi, record.cpi_currency = cpi, currency
     for name in ("incidence_rate", "conversion_rate", "drop_off_rate"):
         if name in data:
             setattr(record, name, decimal(data.get(name), 4))

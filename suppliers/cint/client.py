@@ -149,6 +149,45 @@ class CintClient(FieldingMethods):
         path = f"{self._target_group(project_id, target_group_id)}/changelog"
         return self.transport.iter_pages(path, "changelog", page_size=page_size)
 
+    def list_changelog(self, project_id, target_group_id, *, page_size=None, start_after=None, end_before=None):
+        """One page of the changelog, newest first; ``data["next_cursor"]`` ("" at the end) is the next
+        page's ``start_after``."""
+        path = f"{self._target_group(project_id, target_group_id)}/changelog"
+        return self._get(path, page_size=page_size, start_after=start_after, end_before=end_before)
+
+    def compute_target_group_transitions(
+        self,
+        project_id,
+        *,
+        target_group_ids=None,
+        excluded_target_group_ids=None,
+        statuses=None,
+        countries=None,
+        languages=None,
+        search=None,
+    ):
+        """Which fielding actions the supplier allows on the project's target groups matching the
+        filters (``is_launch_allowed``, ``is_pause_allowed``, …), and their ids. Changes nothing."""
+        filters = {"status": statuses, "country": countries, "language": languages}
+        body = {
+            "search_string": search,
+            "filters": {key: list(value) for key, value in filters.items() if value} or None,
+            "included_target_group_ids": None if target_group_ids is None else list(target_group_ids),
+            "excluded_target_group_ids": None if excluded_target_group_ids is None else list(excluded_target_group_ids),
+        }
+        path = f"{self._project(project_id)}/compute-target-group-transitions"
+        return self._post(path, {key: value for key, value in body.items() if value is not None})
+
+    def get_target_group_rate_card(self, project_id, target_group_id):
+        """The rate card of a target group: ``predicted_rate_card`` until it has gone live, then the
+        ``bound_rate_card`` it launched with."""
+        return self._get(f"{self._target_group(project_id, target_group_id)}/rate-card")
+
+    def get_business_unit_rate_card(self, business_unit_id, country_code):
+        """The business unit's current rate card for a country (``"US"``), e.g. for a draft."""
+        path = f"{self._demand}/business-units/{segment(business_unit_id)}/rate-card"
+        return self._get(path, country_code=country_code)
+
     def update_cost_per_interview(self, project_id, target_group_id, *, value, currency_code, idempotency_key):
         path = f"{self._target_group(project_id, target_group_id)}/cost-per-interview"
         body = {"target_group_cpi": {"value": str(value), "currency_code": currency_code}}

@@ -98,7 +98,11 @@ WEBHOOK = {"id": WEBHOOK_ID, "url": "https://cockpit.example/hooks/cint", "event
 RECONCILIATION_CSV = "response_id,reason_code\n7d1f0000-0000-0000-0000-000000000001,2\n"
 
 # Operations that never change anything on the supplier, though they are POSTs.
-CALCULATIONS = {"calculate_target_group_feasibility", "calculate_target_group_feasibility_by_id"}
+CALCULATIONS = {
+    "calculate_target_group_feasibility",
+    "calculate_target_group_feasibility_by_id",
+    "compute_target_group_transitions",
+}
 
 
 def case(operation_id, method, *args, **kwargs):
@@ -148,6 +152,16 @@ CASES = [
     case("get_target_group_performance", "get_target_group_performance", *TG),
     case("get_target_group_completes_aggregated_by_interval", "get_completes_by_interval", *TG, interval="P1D"),
     case("get_target_group_changelog", "iter_changelog", *TG),
+    case("get_target_group_changelog", "list_changelog", *TG, page_size=20, start_after=JOB_ID),
+    case(
+        "compute_target_group_transitions",
+        "compute_target_group_transitions",
+        PROJECT_ID,
+        target_group_ids=[TARGET_GROUP_ID],
+        statuses=["live", "paused"],
+    ),
+    case("get_target_group_rate_card", "get_target_group_rate_card", *TG),
+    case("get_rate_card", "get_business_unit_rate_card", "12", "US"),
     case("update_cost_per_interview", "update_cost_per_interview", *TG, value="2.50", currency_code="USD", **KEY),
     case("update_filling_strategy", "update_filling_strategy", *TG, "automated", **KEY),
     case("get_fielding_assistant_assignment", "get_fielding_assistant_assignment", *TG),

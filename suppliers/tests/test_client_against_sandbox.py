@@ -357,6 +357,12 @@ def drive(tour):
     assert tour("get_target_group_performance", project_id, tg_id).data
     tour("get_completes_by_interval", project_id, tg_id, interval="PT1H")
     assert tour("iter_changelog", project_id, tg_id)
+    page = tour("list_changelog", project_id, tg_id, page_size=2).data
+    tour("list_changelog", project_id, tg_id, page_size=2, start_after=page["next_cursor"])
+    transitions = tour("compute_target_group_transitions", project_id, target_group_ids=[tg_id]).data
+    assert transitions["target_groups"] == [tg_id] and transitions["is_pause_allowed"]
+    assert "bound_rate_card" in tour("get_target_group_rate_card", project_id, tg_id).data
+    assert tour("get_business_unit_rate_card", account_id * 10 + 1, "US").data["country_code"] == "US"
     tour("update_cost_per_interview", project_id, tg_id, value="2.50", currency_code="USD", idempotency_key=k())
     tour("update_filling_strategy", project_id, tg_id, "completes", idempotency_key=k())
     assignment = tour("get_fielding_assistant_assignment", project_id, tg_id)

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 import responses
 from django.core.management import call_command
+from django.utils import timezone
 
 from fielding.models import FieldingRun
 from projects.models import Project, TargetGroup
@@ -49,7 +52,8 @@ def supplier(wire):  # noqa: F811
 
 
 @pytest.fixture
-def connection():
+def connection(settings):
+    settings.SYNC_READ_CONCURRENCY = 4  # the reads of changed target groups run a few at a time
     return ConnectionFactory()
 
 
@@ -273,3 +277,61 @@ def test_refresh_of_a_draft_that_was_launched_reads_it_as_launched(supplier, con
     assert run.error_count == 0
     assert tg.status == "live"
     assert tg.synced_at is not None
+
+
+def listed_statuses(supplier):
+    """The status filters of the target-group list requests, in order."""
+    from urllib.parse import parse_qs, urlsplit
+
+    return [
+        ",".join(parse_qs(urlsplit(call.request.url).query).get("status", ["(all)"]))
+        for call in api_calls(supplier.rsps)
+        if call.request.url.split("?")[0].endswith("/target-groups")
+    ]
+
+
+def test_between_full_listings_only_target_groups_that_can_move_are_listed(supplier, connection):
+    sync_connection(connection)
+    supplier.target_group("TG-2")["status"] = "completed"  # completed at the supplier
+    supplier.touch("TG-2")
+    before = len(api_calls(supplier.rsps))
+
+    run = sync_connection(connection)
+
+    assert not run.listed_everything
+    assert set(listed_statuses(supplier)[-3:]) == {"draft,scheduled,live,paused"}
+    tg = TargetGroup.objects.get(remote_id="TG-2")
+    assert tg.status == "completed" and tg.vanished_at is None  # left the list, so read on its own
+    # 2 pages of projects, 1 page of target groups each (TG-2 no longer among PR-1's), then TG-2's full read.
+    assert len(api_calls(supplier.rsps)) - before == 5 + 4
+    assert sync_connection(connection).requests_made == 5  # and then no more: it cannot move
+
+
+def test_every_target_group_is_listed_again_after_an_hour_to_notice_relaunches(supplier, connection, settings):
+    sync_connection(connection)
+    SyncRun.objects.update(finished_at=timezone.now() - timedelta(seconds=settings.SYNC_FULL_LIST_EVERY_SECONDS + 1))
+
+    run = sync_connection(connection)
+
+    assert run.listed_everything and listed_statuses(supplier)[-1] == "(all)"
+
+
+def test_two_syncs_of_one_connection_never_overlap(supplier, connection):
+    from sync.pull import start_run
+
+    running = start_run(connection)
+
+    assert sync_connection(connection) is None  # the second one does nothing
+    assert SyncRun.objects.filter(connection=connection, target_group=None).count() == 1
+    running.finished_at = timezone.now()
+    running.save()
+    assert sync_connection(connection) is not None
+
+
+def test_a_run_left_unfinished_by_a_dead_worker_does_not_block_the_next(supplier, connection):
+    from sync.pull import RUN_CONSIDERED_DEAD_AFTER, start_run
+
+    dead = start_run(connection)
+    SyncRun.objects.filter(pk=dead.pk).update(started_at=timezone.now() - RUN_CONSIDERED_DEAD_AFTER - timedelta(1))
+
+    assert sync_connection(connection) is not None

@@ -229,6 +229,7 @@ class FakeCint:
 
     def _target_groups(self, request):
         project_id = urlsplit(request.url).path.split("/projects/")[1].split("/")[0]
+        wanted = {s for value in parse_qs(urlsplit(request.url).query).get("status", []) for s in value.split(",")}
         items = [
             {
                 "id": tg["id"],
@@ -251,6 +252,7 @@ class FakeCint:
                 },
             }
             for tg in self.projects.get(project_id, {}).get("target_groups", {}).values()
+            if not wanted or tg["status"] in wanted
         ]
         return self._page(request, items, "target_groups")
 
@@ -282,6 +284,8 @@ class FakeCint:
             },
             "pricing_model": "dynamic",
             "is_pricing_restricted": False,
+            "current_cost_per_interview": {"value": "2.5000", "currency_code": "USD"},
+            "current_cost": {"value": f"{2.5 * tg['completes']:.4f}", "currency_code": "USD"},
             "status": tg["status"],
             "country_code": "US",
             "language_code": "eng",

@@ -18,6 +18,10 @@ from .common import acting_user_id, etag_header, get_target_group, require_launc
 
 DURATION = re.compile(r"^P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?$")
 FILLING_STRATEGIES = ("automated", "prescreens", "completes")
+DECIMAL = re.compile(r"^\d+(\.\d+)?$")
+PACING_DURATION = re.compile(
+    r"^P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+)
 
 
 @api()
@@ -95,8 +99,8 @@ def changelog(request, account_id, project_id, target_group_id):
             for entry in entries
         ]
     }
-    if has_more:
-        data["next_cursor"] = str(entries[-1].id)
+    # The contract: the next page's start_after, empty when there is none.
+    data["next_cursor"] = str(entries[-1].id) if has_more else ""
     return json_response(data)
 
 
@@ -105,12 +109,17 @@ def cost_per_interview(request, account_id, project_id, target_group_id):
     tg = get_target_group(account_id, project_id, target_group_id, for_update=True)
     check_if_match(request, tg.version, on_stale_fault=tg.bump)
     require_launched(tg)
+    if tg.pricing_model == "rate_card":
+        raise ApiError.bad_request(
+            f"Target group {tg.id} is priced by its rate card; its cost per interview cannot be set. "
+            "Use the Fielding Assistant's maximum CPI or boost instead."
+        )
     check = Validator(read_json(request))
     cpi = check.object("target_group_cpi", required=True)
     check.check()
     value = str((cpi or {}).get("value", ""))
     try:
-        amount = float(value)
+        amount = float(value) if DECIMAL.match(value) else -1
     except ValueError:
         amount = -1
     if amount <= 0:
@@ -118,8 +127,15 @@ def cost_per_interview(request, account_id, project_id, target_group_id):
             'target_group_cpi.value must be a positive decimal string, e.g. "1.50".',
             invalid_params=[{"name": "target_group_cpi.value", "reason": "positive decimal"}],
         )
+    currency = cpi.get("currency_code") or tg.currency_code
+    if currency != tg.currency_code:
+        raise ApiError.bad_request(
+            f"Business unit {tg.business_unit_id} works in {tg.currency_code}; "
+            f"the cost per interview cannot be given in {currency}.",
+            invalid_params=[{"name": "target_group_cpi.currency_code", "reason": f"must be {tg.currency_code}"}],
+        )
     old = feas.money(tg.cost_per_interview["value"], tg.currency_code) if tg.cost_per_interview else None
-    tg.cost_per_interview = {"value": value, "currency_code": cpi.get("currency_code") or tg.currency_code}
+    tg.cost_per_interview = {"value": value, "currency_code": currency}
     tg.save(update_fields=["cost_per_interview"])
     tg.bump()
     new = feas.money(value, tg.cost_per_interview["currency_code"])
@@ -147,37 +163,130 @@ def get_fielding_assistant(request, account_id, project_id, target_group_id):
     return json_response(tg.fielding_assistant or {}, headers=etag_header(tg))
 
 
+def _assistant_problems(tg, body):
+    """What the contract's module rules refuse in a FieldingAssistantModulesAssignmentRequestModel."""
+    check = Validator(body)
+    overlay = check.object("quota_overlay")
+    pricing = check.object("pricing")
+    pacing = check.object("pacing")
+    soft_launch = check.object("soft_launch")
+    if overlay is not None and not all(isinstance(overlay.get(k), bool) for k in ("prevent_overfill", "balance_fill")):
+        check.error("quota_overlay", "needs prevent_overfill and balance_fill (true or false)")
+    if pricing is not None:
+        kind = pricing.get("type")
+        if kind not in ("dynamic", "rate_card"):
+            check.error("pricing.type", "must be dynamic or rate_card")
+        elif kind != tg.pricing_model:
+            check.error("pricing.type", f"the target group has {tg.pricing_model.replace('_', ' ')} pricing")
+        amounts = {}
+        for name in ("total_budget", "maximum_cpi", "minimum_cpi", "boost_cpi"):
+            amount = pricing.get(name)
+            if amount is None:
+                continue
+            value = str(amount.get("value", "")) if isinstance(amount, dict) else ""
+            if not DECIMAL.match(value):
+                check.error(f"pricing.{name}.value", "must be a positive decimal string")
+            elif amount.get("currency_code", tg.currency_code) != tg.currency_code:
+                check.error(f"pricing.{name}.currency_code", f"must be {tg.currency_code}")
+            else:
+                amounts[name] = float(value)
+        if kind == "dynamic":
+            if ("total_budget" in pricing) == ("maximum_cpi" in pricing):
+                check.error("pricing", "needs either total_budget or maximum_cpi, not both and not neither")
+            if "boost_cpi" in pricing:
+                check.error("pricing.boost_cpi", "is for rate card pricing only")
+        if kind == "rate_card" and ("total_budget" in pricing or "minimum_cpi" in pricing):
+            check.error("pricing", "rate card pricing takes only maximum_cpi and boost_cpi")
+        if "minimum_cpi" in amounts and "maximum_cpi" in amounts and amounts["minimum_cpi"] >= amounts["maximum_cpi"]:
+            check.error("pricing.minimum_cpi", "must be lower than maximum_cpi")
+    if pacing is not None:
+        kind = pacing.get("type")
+        if kind in ("linear", "adaptive"):
+            interval = pacing.get("increment_interval")
+            if not isinstance(interval, str) or _pacing_interval(interval) is None:
+                check.error(
+                    "pacing.increment_interval", "must be a positive ISO-8601 duration PnDTnHnMnS under 398 days"
+                )
+        elif kind == "gemini":
+            if not isinstance(pacing.get("exposed_target_group_id"), str):
+                check.error("pacing.exposed_target_group_id", "is required for gemini pacing")
+        else:
+            check.error("pacing.type", "must be linear, adaptive or gemini")
+    if soft_launch is not None:
+        for name in ("end_at", "filling_goal_percentage", "demographics_strictness_percentage"):
+            if name not in soft_launch:
+                check.error(f"soft_launch.{name}", "is required")
+    check.check("The Fielding Assistant assignment is not valid.")
+
+
+def _pacing_interval(text):
+    match = PACING_DURATION.match(text)
+    if not match or text == "P" or text.endswith("T"):
+        return None
+    interval = dt.timedelta(**{k: int(v) for k, v in match.groupdict().items() if v})
+    return interval if dt.timedelta(0) < interval < dt.timedelta(days=398) else None
+
+
+def _assistant_changes(old, new):
+    """Changelog entries for the modules that changed: (object, old value, new value)."""
+    old_overlay, new_overlay = old.get("quota_overlay") or {}, new.get("quota_overlay") or {}
+    old_pricing, new_pricing = old.get("pricing") or {}, new.get("pricing") or {}
+    old_pacing, new_pacing = old.get("pacing") or {}, new.get("pacing") or {}
+    changes = [
+        (
+            "quota_overlay_prevent_overfilling_change",
+            old_overlay.get("prevent_overfill"),
+            new_overlay.get("prevent_overfill"),
+        ),
+        ("quota_overlay_balance_fill_change", old_overlay.get("balance_fill"), new_overlay.get("balance_fill")),
+        ("pacing_assistance_change", old_pacing.get("type"), new_pacing.get("type")),
+    ]
+    for kind in ("linear", "adaptive"):
+        before = old_pacing.get("increment_interval") if old_pacing.get("type") == kind else None
+        after = new_pacing.get("increment_interval") if new_pacing.get("type") == kind else None
+        changes.append((f"pacing_{kind}_increment_interval_change", before, after))
+    if new_pricing.get("type") == "dynamic" or old_pricing.get("type") == "dynamic":
+        changes.append(("pricing_assistance_change", _dynamic(old_pricing), _dynamic(new_pricing)))
+        for name in ("total_budget", "maximum_cpi", "minimum_cpi"):
+            changes.append(
+                (
+                    f"pricing_dynamic_{name}_change",
+                    _amount(old_pricing, name, "dynamic"),
+                    _amount(new_pricing, name, "dynamic"),
+                )
+            )
+    if new_pricing.get("type") == "rate_card" or old_pricing.get("type") == "rate_card":
+        changes.append(
+            (
+                "pricing_rate_card_maximum_cpi_change",
+                _amount(old_pricing, "maximum_cpi", "rate_card"),
+                _amount(new_pricing, "maximum_cpi", "rate_card"),
+            )
+        )
+    # A module switched off has no new value; the changelog shows only what it can hold.
+    return [(obj, before, after) for obj, before, after in changes if after is not None]
+
+
+def _dynamic(pricing):
+    return "dynamic" if pricing.get("type") == "dynamic" else None
+
+
+def _amount(pricing, name, kind):
+    amount = pricing.get(name) if pricing.get("type") == kind else None
+    return feas.money(amount["value"], amount.get("currency_code") or "USD") if amount else None
+
+
 @api(mutation=True)
 def put_fielding_assistant(request, account_id, project_id, target_group_id):
     tg = get_target_group(account_id, project_id, target_group_id, for_update=True)
     check_if_match(request, tg.version, on_stale_fault=tg.bump)
     body = read_json(request)
-    overlay = body.get("quota_overlay")
-    if overlay is not None and (
-        not isinstance(overlay, dict)
-        or not all(isinstance(overlay.get(k), bool) for k in ("prevent_overfill", "balance_fill"))
-    ):
-        raise ApiError.bad_request(
-            "quota_overlay needs prevent_overfill and balance_fill (true or false).",
-            invalid_params=[{"name": "quota_overlay", "reason": "both booleans required"}],
-        )
-    old_overlay = (tg.fielding_assistant or {}).get("quota_overlay") or {}
+    _assistant_problems(tg, body)
+    old = tg.fielding_assistant or {}
     tg.fielding_assistant = body
     tg.save(update_fields=["fielding_assistant"])
     tg.bump()
-    if overlay is not None:
-        record_tg_change(
-            tg,
-            [
-                (
-                    "quota_overlay_prevent_overfilling_change",
-                    old_overlay.get("prevent_overfill"),
-                    overlay["prevent_overfill"],
-                ),
-                ("quota_overlay_balance_fill_change", old_overlay.get("balance_fill"), overlay["balance_fill"]),
-            ],
-            user_id=acting_user_id(tg.project.account),
-        )
+    record_tg_change(tg, _assistant_changes(old, body), user_id=acting_user_id(tg.project.account))
     return empty_response(204, headers=etag_header(tg))
 
 

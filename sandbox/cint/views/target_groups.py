@@ -1,5 +1,7 @@
 """Target groups: list, draft create/read/update, launched details read/update."""
 
+import re
+
 from django.db.models import Q
 from django.http import HttpResponsePermanentRedirect
 from django.utils import timezone
@@ -7,12 +9,13 @@ from django.utils import timezone
 from ...models import BusinessUnit, TargetGroup
 from ...wire import empty_response, json_response
 from ..events import record_tg_change
+from ..feasibility import money
 from ..profiling import replace_profiles, rescale_goals
 from ..seed_data import LOCALES
 from ..shapes import draft_target_group, target_group_details, tg_list_item
 from ..validation import Validator
 from ..wire import ApiError, api, check_if_match, paginate, read_json
-from .common import acting_user_id, etag_header, get_project, get_target_group, require_launched
+from .common import acting_user_id, etag_header, get_project, get_target_group
 
 CREATE_REQUIRED = (
     "name",
@@ -111,7 +114,10 @@ def _draft_fields(account, body, required):
     check.check()
     if fields["expected_incidence_rate"] is not None:
         fields["expected_incidence_rate"] = round(float(fields["expected_incidence_rate"]), 2)
-    if fields["fielding_assistant"].get("pricing", {}).get("type") == "rate_card":
+    # The pricing model follows the business unit; one offering both is dynamic unless the
+    # Fielding Assistant's pricing module says rate card.
+    units_models = (business_unit.pricing_models or []) if business_unit else []
+    if fields["fielding_assistant"].get("pricing", {}).get("type") == "rate_card" or units_models == ["rate_card"]:
         fields["pricing_model"] = "rate_card"
     return {k: v for k, v in fields.items() if v is not None or k in ("exclusion", "client_id")}, profile
 
@@ -154,17 +160,25 @@ def update_draft(request, account_id, project_id, target_group_id):
     return empty_response(204, headers=etag_header(tg))
 
 
+def _launched(tg):
+    """Details are a launched target group's: a draft's are Not Found (the contract says so)."""
+    if tg.is_draft:
+        raise ApiError.not_found(
+            f"Target group {tg.id} is a draft; it has no launched details yet (read or update the draft itself)."
+        )
+    return tg
+
+
 @api()
 def get_details(request, account_id, project_id, target_group_id):
-    tg = get_target_group(account_id, project_id, target_group_id)
+    tg = _launched(get_target_group(account_id, project_id, target_group_id))
     return json_response(target_group_details(tg), headers=etag_header(tg))
 
 
 @api(mutation=True)
 def update_details(request, account_id, project_id, target_group_id):
-    tg = get_target_group(account_id, project_id, target_group_id, for_update=True)
+    tg = _launched(get_target_group(account_id, project_id, target_group_id, for_update=True))
     check_if_match(request, tg.version, on_stale_fault=tg.bump)
-    require_launched(tg)
     body = read_json(request)
     check = Validator(body)
     name = check.string("name", required=True, min_length=1, max_length=128)
@@ -178,6 +192,13 @@ def update_details(request, account_id, project_id, target_group_id):
     filling_goal = check.integer("filling_goal", minimum=1, maximum=100000)
     if live_url and "[%RID%]" not in live_url:
         check.error("live_url", "must contain the [%RID%] placeholder")
+    for field, url in (("live_url", live_url), ("test_url", test_url)):
+        if url and not url.lower().startswith("https://"):
+            check.error(field, "must be an HTTPS URL")
+    if client_cpi is not None and tg.pricing_model == "rate_card":
+        check.error("client_cpi", "can only be set on a target group with dynamic pricing")
+    elif client_cpi is not None and not re.fullmatch(r"\d+(\.\d+)?", str(client_cpi.get("value", ""))):
+        check.error("client_cpi.value", 'must be a decimal string, e.g. "1.50"')
     if manager and not tg.project.account.users.filter(pk=manager).exists():
         check.error("project_manager_id", "not a user of this account")
     check.check()
@@ -198,7 +219,20 @@ def update_details(request, account_id, project_id, target_group_id):
         changes.append(("industry_lockout_code_change", tg.industry_lockout_code, lockout))
         tg.industry_lockout_code = lockout
     if client_cpi is not None:
-        tg.client_cost_per_interview_note = client_cpi
+        note = {
+            "value": str(client_cpi.get("value", "0")),
+            "currency_code": client_cpi.get("currency_code") or tg.currency_code,
+        }
+        old_note = tg.client_cost_per_interview_note
+        if note != old_note:
+            changes.append(
+                (
+                    "cpi_note_change",
+                    money(old_note["value"], old_note["currency_code"]) if old_note else None,
+                    money(note["value"], note["currency_code"]),
+                )
+            )
+        tg.client_cost_per_interview_note = note
     if filling_goal is not None:
         changes.append(("filling_goal_change", tg.filling_goal, filling_goal))
         tg.filling_goal = filling_goal

@@ -38,6 +38,9 @@ class Command(BaseCommand):
         failed = False
         for connection in connections:
             run = sync_connection(connection, target_group=target_group, progress=progress)
+            if run is None:
+                self.stdout.write(self.style.WARNING(f"{connection}: a sync of it is running already; skipped."))
+                continue
             for error in run.errors:
                 self.stderr.write(f"  {error.get('what')}: {error.get('message')}")
             style = self.style.WARNING if run.error_count else self.style.SUCCESS

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sandbox', '0003_applied_request_supplier'),
+        ('sandbox', '0004_audience_align'),
     ]
 
     operations = [

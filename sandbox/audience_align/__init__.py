@@ -1,0 +1,1 @@
+"""The imitated Audience-Align Demand API (seed 004), under /sandbox/audience-align/v1/."""

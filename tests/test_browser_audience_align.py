@@ -1,0 +1,101 @@
+"""A project manager in a real browser on an Audience-Align survey: interlock GENDER × AGE on a live
+survey, set one combination's goal, see it applied, and find it so at the sandbox.
+
+Same fixtures and helpers as `tests/test_browser.py` (Chromium through Playwright, the sandbox
+behind `live_server`, Celery eager); skipped the same way where Chromium is missing.
+"""
+
+import pytest
+from django.utils import timezone
+
+from projects.models import SupplierKind, TargetGroup
+from projects.tests.factories import ConnectionFactory
+from sandbox.audience_align.wire import ensure_client
+from sandbox.faults import set_faults
+from suppliers.audience_align import AudienceAlignTransport
+from sync.pull import sync_connection
+from sync.suppliers import adapter_for
+
+from .test_browser import WAIT, log_in, page, roles, screenshot  # noqa: F401  (fixtures and helpers)
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # pragma: no cover - the page fixture skips
+    expect = None
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CLIENT_ID, KEY = "browser-client", "browser-key"
+GENDER = {
+    "question_id": 43,
+    "conditions_kind": "selection_conditions_details_template",
+    "conditions": [{"id": "1", "text": "Male"}, {"id": "2", "text": "Female"}],
+}
+AGE = {
+    "question_id": 42,
+    "conditions_kind": "range_conditions_details_template",
+    "conditions": [
+        {"id": "18-34", "text": "18-34", "min": 18, "max": 34},
+        {"id": "35-54", "text": "35-54", "min": 35, "max": 54},
+    ],
+}
+
+
+@pytest.fixture
+def live_survey(live_server, settings, monkeypatch):
+    """An active Audience-Align survey with GENDER and AGE, at the sandbox and in the cockpit."""
+    settings.SITE_URL = live_server.url
+    settings.AUDIENCE_ALIGN_BASE_URL = live_server.url + "/sandbox/audience-align/v1"
+    settings.AUDIENCE_ALIGN_CLIENT_ID, settings.AUDIENCE_ALIGN_KEY = CLIENT_ID, KEY
+    settings.SYNC_BACKOFF_BASE_SECONDS = 0
+    monkeypatch.setattr(AudienceAlignTransport, "backoff_seconds", 0)
+    from django.core.cache import cache
+
+    cache.clear()
+    ensure_client(CLIENT_ID, KEY)
+    set_faults(error_rate=0.0, rate_limit_rate=0.0, lost_response_rate=0.0, latency_ms=0, retry_after_seconds=0)
+    connection = ConnectionFactory(kind=SupplierKind.AUDIENCE_ALIGN, account_id=CLIENT_ID, label="Audience-Align")
+    adapter = adapter_for(connection)
+    today = timezone.localdate()
+    spec = {
+        "name": "AA browser survey", "country_id": "229", "language_id": "5", "audience": "b2c",
+        "incidence_rate": 40, "loi": 10, "cpi": "2.50", "completes": 400, "start": today.isoformat(),
+        "end": (today + timezone.timedelta(days=20)).isoformat(),
+        "live_url": "https://s.example.com/?uid=[identifier]", "test_url": "https://s.example.com/?uid=[identifier]",
+        "qualifications": [GENDER, AGE],
+    }  # fmt: skip
+    survey = adapter.create_survey(spec).target_group
+    adapter.client.set_survey_status(survey.remote_id, "1")
+    assert sync_connection(connection, adapter=adapter).error_count == 0
+    tg = TargetGroup.objects.get(remote_id=survey.remote_id)
+    assert tg.status == TargetGroup.Status.LIVE
+    yield tg, adapter.client
+    adapter.close()
+
+
+def test_pm_interlocks_gender_and_age_and_sets_one_combination_s_goal(live_survey, live_server, pm, page):  # noqa: F811
+    tg, client = live_survey
+
+    log_in(page, live_server.url + tg.get_absolute_url(), pm)
+    expect(page.get_by_role("heading", name="AA browser survey")).to_be_visible()
+    form = page.locator("#interlock-form")
+    form.get_by_label("GENDER").check()
+    form.get_by_label("AGE").check()
+    expect(page.locator("#id_interlock_goal")).to_have_count(0)  # Audience-Align splits its own goal
+    form.get_by_role("button", name="Interlock", exact=True).click()
+
+    interlock = page.locator("article[id^='interlock-']")
+    expect(interlock).to_have_count(1, timeout=WAIT)
+    expect(interlock).to_contain_text("GENDER × AGE")
+    expect(interlock.get_by_role("cell", name="Female, 35-54")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("button", name="Remove interlock")).to_have_count(0)
+
+    interlock.get_by_label("Goal for Male, 18-34").fill("77")
+    interlock.get_by_role("button", name="Save cell goals").click()
+    expect(page.locator("#interlocks .change-result .badge")).to_have_text("Applied", timeout=WAIT)
+    expect(page.locator("#interlocks")).to_contain_text("Set the completes goal of “Male, 18-34” to 77")
+    screenshot(page, "audience-align-interlock.png")
+
+    combinations = client.get_interlocking(tg.remote_id).data["data"]["combinations"]
+    assert {c["option"]: c["quota"] for c in combinations}["Male,18-34"] == "77"
+    assert [c["quota"] for c in combinations if c["option"] != "Male,18-34"] == ["100", "100", "100"]

@@ -20,7 +20,7 @@ from _django import setup
 # The other suppliers' measurements: modules next to this one with `LABEL`, `FLOOR` (the
 # minimum in words), `ENVIRONMENT` (settings they need) and `measure(size, index)` returning
 # the same keys as `measure` below.
-OTHER_SUPPLIERS = ("audience_align",)
+OTHER_SUPPLIERS = ("purespectrum", "audience_align")
 
 SIZES = (10, 100, 1000)
 PER_PROJECT = 10

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_draft, views_launched, views_profiling, views_status
+from . import views, views_draft, views_launched, views_profiling, views_purespectrum, views_status
 from . import views_audience_align as aa_views
 
 app_name = "fielding"
@@ -82,4 +82,6 @@ urlpatterns = [
         aa_views.exclusion_remove,
         name="aa_exclusion_remove",
     ),
+    # a new PureSpectrum survey
+    path("projects/<int:project_pk>/purespectrum/new/", views_purespectrum.ps_survey_create, name="ps_survey_create"),
 ]

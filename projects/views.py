@@ -42,12 +42,16 @@ def dashboard(request):
 
 @require_GET
 def project_list(request):
-    projects = Project.objects.annotate(
+    suppliers = SupplierFilterForm(request.GET or None)
+    projects = Project.objects.all()
+    if suppliers.is_valid() and suppliers.cleaned_data["supplier"]:
+        projects = projects.filter(connection__kind=suppliers.cleaned_data["supplier"])
+    projects = projects.annotate(
         tg_count=Count("target_groups"),
         completes=Sum("target_groups__current_completes"),
         goal=Sum("target_groups__filling_goal"),
     ).select_related("connection")
-    return render(request, "projects/project_list.html", {"projects": projects})
+    return render(request, "projects/project_list.html", {"projects": projects, "suppliers": suppliers})
 
 
 @require_GET

@@ -7,6 +7,7 @@ Payloads (what `request_change(kind, ..., payload=...)` takes):
 * ``remove_interlock``: ``{"interlocked_profile_id": remote id}``.
 * ``set_quota_goals``: ``{"goals": {quota or interlock cell remote id: completes goal}}``.
 * ``set_target_group_filling_goal``: ``{"filling_goal": int}``.
+* ``set_traffic_cap``: ``{"quota_id": quota or cell remote id, "traffic_cap": int, "stop": bool}``.
 * ``add_qualification`` / ``update_qualification`` / ``delete_qualification``, ``set_loi``, ``set_cpi``:
   see their section below.
 
@@ -27,7 +28,7 @@ from suppliers.adapter import Unsupported
 from sync.outbox import ChangeKind, State, Verdict, register
 from sync.pull import apply_record, refresh_target_group
 
-from .mirror import remove_interlock, upsert_interlock, upsert_profile, upsert_profiles
+from .mirror import remove_interlock, upsert_interlock, upsert_profile, upsert_profiles, upsert_quota
 from .models import InterlockCell, InterlockedProfile, Profile, Quota
 
 
@@ -754,3 +755,79 @@ class SetCpi(TargetGroupSetting):
 
     def send(self, adapter, change, version):
         return adapter.set_cpi(change.target_group.ref, self.wanted(change), key=_key(change), version=version)
+
+
+def quota_row(tg, remote_id):
+    """The cockpit's quota or interlock cell of `tg` with `remote_id`, or None."""
+    return (
+        Quota.objects.filter(profile__target_group=tg, remote_id=remote_id).first()
+        or InterlockCell.objects.filter(interlocked_profile__target_group=tg, remote_id=remote_id).first()
+    )
+
+
+@register
+class SetTrafficCap(ProfilesChange):
+    """A quota's (or cell's) cap on traffic below its goal: PureSpectrum's current_target."""
+
+    name = "set_traffic_cap"
+    label = "Change a quota's current target"
+    capability = "traffic_caps"
+
+    def quota_id(self, change):
+        return str(change.payload.get("quota_id") or "")
+
+    def wanted(self, change):
+        return int(change.payload.get("traffic_cap") or 0)
+
+    def quota_text(self, change):
+        row = quota_row(change.target_group, self.quota_id(change))
+        return getattr(row, "text", "") or getattr(change, "known_text", "")
+
+    def describe(self, change):
+        name = _quoted(self.quota_text(change), "a quota")
+        if change.payload.get("stop"):
+            return f"Stop traffic to {name} (current target {self.wanted(change)}, what it has achieved)"
+        return f"Set the current target of {name} to {self.wanted(change)}"
+
+    def touches(self, change):
+        return [f"profile:{change.profile_id}"] if change.profile_id else ["interlocks"]
+
+    def record_intent(self, change):
+        tg, wanted = change.target_group, self.wanted(change)
+        Quota.objects.filter(profile__target_group=tg, remote_id=self.quota_id(change)).update(traffic_cap=wanted)
+        InterlockCell.objects.filter(interlocked_profile__target_group=tg, remote_id=self.quota_id(change)).update(
+            traffic_cap=wanted
+        )
+
+    def send(self, adapter, change, version):
+        return adapter.set_traffic_cap(
+            change.target_group.ref, self.quota_id(change), self.wanted(change), key=_key(change), version=version
+        )
+
+    def applied(self, change, answer):
+        upsert_quota(change.target_group, answer.quota)
+
+    def refresh(self, adapter, change):
+        change.known_text = self.quota_text(change)
+        super().refresh(adapter, change)
+
+    def verdict(self, change):
+        remote = self.remote(change)
+        if remote is None:
+            return Verdict(needed=True)
+        found = remote.quotas().get(self.quota_id(change))
+        name = _quoted(getattr(change, "known_text", "") or self.quota_text(change), "you changed")
+        if found is None:
+            return Verdict(
+                needed=False,
+                state=State.CONFLICT,
+                reason=f"The quota {name} no longer exists at the supplier, so its current target was not changed. "
+                "Refresh the page to see the survey's current quotas.",
+            )
+        if found.traffic_cap == self.wanted(change):
+            return Verdict(
+                needed=False,
+                reason=f"The supplier already had a current target of {self.wanted(change)} on {name}; "
+                "nothing more to do.",
+            )
+        return Verdict(needed=True)

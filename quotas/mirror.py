@@ -237,3 +237,17 @@ def _store_profiles(tg, snapshot):
 
 
 register_part("profiles", read=_read_profiles, store=_store_profiles)
+
+
+def upsert_quota(tg, record, *, now=None):
+    """Mirror one quota or interlock cell a supplier answered alone (PureSpectrum's current-target PATCH)."""
+    if record is None:
+        return 0
+    values = _quota_values(record, with_conditions=False)
+    values.pop("position")
+    updated = Quota.objects.filter(profile__target_group=tg, remote_id=record.remote_id).update(
+        synced_at=now or timezone.now(), **values
+    )
+    return updated + InterlockCell.objects.filter(
+        interlocked_profile__target_group=tg, remote_id=record.remote_id
+    ).update(synced_at=now or timezone.now(), **values)

@@ -54,3 +54,26 @@ def request_filling_goal(target_group, filling_goal, *, by):
         payload={"filling_goal": filling_goal},
         by=by,
     )
+
+
+def request_traffic_cap(target_group, quota, cap, *, stop=False, by):
+    """`quota`: a Quota or an InterlockCell; `cap`: its new current target (PureSpectrum's current_target)."""
+    profile = getattr(quota, "profile", None)
+    return request_change(
+        "set_traffic_cap",
+        connection=target_group.project.connection,
+        target_group=target_group,
+        profile=profile,
+        payload={"quota_id": quota.remote_id, "traffic_cap": cap, "stop": stop},
+        by=by,
+    )
+
+
+def request_cpi(target_group, cpi, *, by):
+    return request_change(
+        "set_cpi",
+        connection=target_group.project.connection,
+        target_group=target_group,
+        payload={"cpi": str(cpi)},
+        by=by,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_caps
 
 app_name = "quotas"
 urlpatterns = [
@@ -25,4 +25,14 @@ urlpatterns = [
     path("target-groups/<int:pk>/profiles/<int:profile_pk>/", views.profile_block, name="profile"),
     path("target-groups/<int:pk>/profiles/<int:profile_pk>/quotas/", views.toggle_quotas, name="toggle_quotas"),
     path("target-groups/<int:pk>/profiles/<int:profile_pk>/goals/", views.quota_goals, name="quota_goals"),
+    # quantities and current targets of quotas and interlock cells (suppliers with traffic caps), the CPI
+    *[
+        path(f"target-groups/<int:pk>/{kind}s/<int:row_pk>/{verb}/", view, {"kind": kind}, name=f"{kind}_{name}")
+        for kind in ("quota", "cell")
+        for verb, view, name in (
+            ("quantity", views_caps.quota_quantity, "quantity"),
+            ("current-target", views_caps.traffic_cap, "traffic_cap"),
+        )
+    ],
+    path("target-groups/<int:pk>/cpi/", views_caps.cpi, name="cpi"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_survey
+from . import views, views_redirects_purespectrum, views_survey
 
 app_name = "reconciliations"
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
     path("reconciliation/submissions/<int:pk>/", views.submission, name="submission"),
     path("reconciliation/submissions/<int:pk>/check/", views.check_submission, name="check_submission"),
     path("target-groups/<int:pk>/redirects/", views.redirects_tool, name="redirects"),
+    path(
+        "target-groups/<int:pk>/redirects/purespectrum/",
+        views_redirects_purespectrum.ps_redirects,
+        name="ps_redirects",
+    ),
     # reconciling one survey by a list of respondent ids
     path("target-groups/<int:pk>/reconciliation/", views_survey.survey_page, name="survey"),
     path(

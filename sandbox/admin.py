@@ -6,6 +6,7 @@ from django.contrib import admin
 from . import models
 from .audience_align import admin as audience_align_admin  # noqa: F401  (registers the Audience-Align part's)
 from .cint import admin as cint_admin  # noqa: F401  (registers the Cint part's models)
+from .purespectrum import admin as purespectrum_admin  # noqa: F401  (and PureSpectrum's)
 
 
 @admin.register(models.FaultSettings)

@@ -15,7 +15,11 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 # Each supplier part's step: step(now, rng, *, deliver) -> a summary of what happened.
-PARTS = {"cint": "sandbox.cint.simulation.step", "audience_align": "sandbox.audience_align.simulation.step"}
+PARTS = {
+    "cint": "sandbox.cint.simulation.step",
+    "purespectrum": "sandbox.purespectrum.simulation.step",
+    "audience_align": "sandbox.audience_align.simulation.step",
+}
 
 SUPPLIERS = (18, 253, 431, 1260, 2087)
 DROP_RATE = 0.05

@@ -9,5 +9,6 @@ app_name = "sandbox"
 
 urlpatterns = [
     path("cint/", include("sandbox.cint.urls")),
+    path("purespectrum/", include("sandbox.purespectrum.urls")),
     path("audience-align/", include("sandbox.audience_align.urls")),
 ]

@@ -99,6 +99,8 @@ class Capabilities:
     feasibility: bool = False
     # Respondent redirect links the cockpit can build: "" or the supplier's kind.
     redirects: str = ""
+    # The supplier's own form for a new survey (draft with qualifications and quotas): "" or its kind.
+    new_survey: str = ""
     # Cint-only features of a launched target group, reached through `adapter.client`:
     # change its CPI (dynamic pricing), its filling strategy and Fielding Assistant
     # settings, its details (name, manager, links…); read its changelog and rate card;

@@ -181,6 +181,8 @@ class Answer:
     version: str = ""
     raw: Any = None
     profile: ProfileRecord | None = None
+    # One quota or cell the answer returned (PureSpectrum's quota PATCH).
+    quota: QuotaRecord | None = None
     profiles: ProfilesSnapshot | None = None
     interlock: InterlockRecord | None = None
     # Profiles the answer returned beside the interlock: those it joined, or released.

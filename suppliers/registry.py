@@ -3,8 +3,9 @@
 from .adapter import Capabilities
 from .audience_align.adapter import AudienceAlignAdapter
 from .cint.adapter import CintAdapter
+from .purespectrum.adapter import PureSpectrumAdapter
 
-ADAPTERS = {adapter.kind: adapter for adapter in (CintAdapter, AudienceAlignAdapter)}
+ADAPTERS = {adapter.kind: adapter for adapter in (CintAdapter, PureSpectrumAdapter, AudienceAlignAdapter)}
 
 # What a connection of a kind without an adapter can do: nothing.
 NOTHING = Capabilities()

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from projects.demo import DEMO_TARGET_GROUPS
+from projects.demo_purespectrum import DEMO_SURVEYS
 from projects.models import Project, TargetGroup
 
 
@@ -31,6 +32,11 @@ def test_seed_from_an_empty_database_then_log_in_and_see_the_target_groups(clien
         assert tg.name in html
     cint = TargetGroup.objects.filter(project__connection__kind="cint")
     assert set(cint.values_list("name", flat=True)) == set(DEMO_TARGET_GROUPS)
+    # PureSpectrum's live surveys beside Cint's target groups
+    surveys = TargetGroup.objects.filter(status=TargetGroup.Status.LIVE, project__connection__kind="purespectrum")
+    assert surveys.count() == 2 and all(tg.name in html for tg in surveys) and "PureSpectrum" in html
+    ps = TargetGroup.objects.filter(project__connection__kind="purespectrum")
+    assert set(ps.values_list("name", flat=True)) == set(DEMO_SURVEYS)
     # the rows came from the supplier: they carry its ids and ETags
     assert all(tg.remote_id for tg in TargetGroup.objects.all())
     assert all(tg.synced_at and tg.version for tg in live)
@@ -43,7 +49,8 @@ def test_seeding_twice_adds_nothing(settings):
     call_command("seed_demo", stdout=StringIO())
     counts = (Project.objects.count(), TargetGroup.objects.count())
     call_command("seed_demo", stdout=StringIO())
-    assert (Project.objects.count(), TargetGroup.objects.count()) == counts == (3 + 1, 6 + 2)  # Cint + Audience-Align
+    # Cint + Audience-Align + PureSpectrum
+    assert (Project.objects.count(), TargetGroup.objects.count()) == counts == (3 + 1 + 1, 6 + 2 + 3)
 
 
 @pytest.mark.django_db

@@ -34,6 +34,7 @@ from .demand import ChangelogEntry, Project, TargetGroup, TargetGroupStatus
 from .fielding import BatchJob, FieldingJob, FieldingRun, JobStatus, RunStatus
 from .idempotency import IdempotencyRecord
 from .profiles import Condition, Interlock, Profile, Quota
+from .purespectrum import PsAdjustment, PsBuyer, PsQuota, PsSurvey, PsTransaction
 from .respondents import Reconciliation, ReconciliationItem, Report, Respondent
 from .webhooks import Webhook, WebhookDelivery
 from .wire import AppliedRequest, FaultSettings
@@ -64,6 +65,11 @@ __all__ = [
     "JobStatus",
     "Profile",
     "ProfilingTemplate",
+    "PsAdjustment",
+    "PsBuyer",
+    "PsQuota",
+    "PsSurvey",
+    "PsTransaction",
     "Project",
     "Question",
     "QuestionOption",

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 
-from projects import demo, demo_audience_align
+from projects import demo, demo_audience_align, demo_purespectrum
 from projects.inprocess import in_process_session
 from projects.models import Role, SupplierConnection, SupplierKind
 
@@ -45,6 +45,7 @@ class Command(BaseCommand):
         register_webhook(connection, adapter=adapter)
         self.stdout.write(f"Webhook receiver registered for {connection}.")
         demo_audience_align.seed_demo(session=in_process_session(), log=lambda line: self.stdout.write(line))
+        demo_purespectrum.seed_demo(log=self.stdout.write)
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nOpen {settings.SITE_URL}/ and log in as pm / {DEMO_PASSWORD} (project manager, admin) "

@@ -1,0 +1,75 @@
+"""Forms for a quota's quantity and current target (suppliers with `traffic_caps`), and the CPI."""
+
+from decimal import Decimal
+
+from django import forms
+
+
+class QuotaQuantityForm(forms.Form):
+    """A quota's quantity (its completes goal, PureSpectrum's required_count), at most the survey's goal."""
+
+    required_count = forms.IntegerField(
+        label="Quantity",
+        min_value=0,
+        error_messages={
+            "required": "Give the quota's quantity (0 or more).",
+            "invalid": "Enter a whole number, such as 120.",
+            "min_value": "A quantity cannot be negative.",
+        },
+    )
+
+    def __init__(self, *args, quota, survey_goal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target = quota
+        self.survey_goal = survey_goal
+
+    def clean_required_count(self):
+        value = self.cleaned_data["required_count"]
+        if self.survey_goal and value > self.survey_goal:
+            raise forms.ValidationError(
+                f"A quota's quantity cannot be above the survey's completes goal ({self.survey_goal:,})."
+            )
+        return value
+
+
+class TrafficCapForm(forms.Form):
+    """A quota's current target: a whole number from 0 to its quantity (PureSpectrum's rule)."""
+
+    traffic_cap = forms.IntegerField(
+        label="Current target",
+        min_value=0,
+        error_messages={
+            "required": "Give the current target (0 or more).",
+            "invalid": "Enter a whole number, such as 40.",
+            "min_value": "A current target cannot be negative.",
+        },
+    )
+
+    def __init__(self, *args, quota, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target = quota
+
+    def clean_traffic_cap(self):
+        value = self.cleaned_data["traffic_cap"]
+        if value > self.target.completes_goal:
+            raise forms.ValidationError(
+                f"The current target cannot be above the quota's quantity ({self.target.completes_goal:,}); "
+                "raise the quantity first."
+            )
+        return value
+
+
+class CpiForm(forms.Form):
+    cpi = forms.DecimalField(
+        label="CPI",
+        min_value=Decimal("0.01"),
+        max_value=Decimal("1000"),
+        decimal_places=2,
+        error_messages={
+            "required": "Give the CPI, such as 2.50.",
+            "invalid": "Enter an amount, such as 2.50.",
+            "min_value": "The CPI must be at least 0.01.",
+            "max_value": "The CPI can be at most 1,000.",
+            "max_decimal_places": "Give the CPI in cents at most, such as 2.55.",
+        },
+    )

@@ -1,0 +1,358 @@
+"""PureSpectrum behind the supplier seam: its capabilities, its records, its verbs.
+
+PureSpectrum has no projects: the adapter yields one project per connection ("surveys")
+and every survey of the account is a target group of it. Quotas with one criterion are
+the quotas of a profile (one profile per qualification, named in words); quotas whose
+criteria join several qualifications (nested) are the cells of a read-only interlock.
+A quota's quantity is `completes_goal` (``required_count``), its current target is
+`traffic_cap` (``current_target``); the rest PureSpectrum says of it is in `extra`.
+PureSpectrum has neither idempotency keys nor ETags: every re-send is decided by a re-read.
+"""
+
+from datetime import UTC, datetime
+
+from suppliers.adapter import Capabilities, IdListReconciliation, StatusAction, SupplierAdapter, Unsupported
+from suppliers.errors import NotFound, ServerError
+from suppliers.records import (
+    Answer,
+    InterlockRecord,
+    ProfileRecord,
+    ProfilesSnapshot,
+    ProjectRecord,
+    QuotaRecord,
+    ReconciliationRecord,
+    TargetGroupRecord,
+)
+from suppliers.values import decimal, text, whole, whole_or_none
+
+from . import catalogue
+from .client import CLOSED, DRAFT, LIVE, PAUSED, PureSpectrumClient
+from .transport import PureSpectrumTransport
+
+PROJECT_ID = "surveys"
+STATUSES = {DRAFT: "draft", LIVE: "live", PAUSED: "paused", CLOSED: "closed"}
+STATUS_CODES = {"launch": LIVE, "pause": PAUSED, "resume": LIVE, "close": CLOSED}
+ADJUSTMENT_STATES = {1: "processing", 2: "complete", 3: "failed"}
+
+TRANSACTION_IDS = IdListReconciliation(
+    id_word="transaction id",
+    max_ids=10_000,
+    id_pattern=r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}",
+    help=(
+        "PureSpectrum takes the list as the survey's final set of valid completes: the transaction ids listed "
+        "become completes, and every other complete of the survey becomes a rejection. Adjustments sent before "
+        "22:00 US Pacific time count for the next invoice."
+    ),
+)
+
+
+class PureSpectrumAdapter(SupplierAdapter):
+    kind = "purespectrum"
+    label = "PureSpectrum"
+    capabilities = Capabilities(
+        quota_goals=True,
+        traffic_caps=True,
+        filling_goal=True,
+        cpi=True,
+        status_actions=(
+            StatusAction("launch", "Go live", "live", frozenset({"draft"})),
+            StatusAction("pause", "Pause", "paused", frozenset({"live"})),
+            StatusAction("resume", "Resume", "live", frozenset({"paused"})),
+            StatusAction(
+                "close",
+                "Close",
+                "closed",
+                frozenset({"live", "paused"}),
+                warning="A closed survey cannot be reopened or changed again.",
+            ),
+        ),
+        id_reconciliation=TRANSACTION_IDS,
+        redirects="purespectrum",
+        new_survey="purespectrum",
+    )
+    config_keys = ("base_url", "access_token", "timeout_seconds")
+
+    @classmethod
+    def from_config(cls, config, *, cache=None, session=None):
+        transport = PureSpectrumTransport(
+            config["base_url"],
+            config["access_token"],
+            timeout=config.get("timeout_seconds") or 20.0,
+            session=session,
+        )
+        return cls(PureSpectrumClient(transport, config.get("account_id", "")))
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def iter_projects(self):
+        """PureSpectrum has no projects: one of the cockpit's own holds every survey (no request)."""
+        yield ProjectRecord(remote_id=PROJECT_ID, name="PureSpectrum surveys")
+
+    def iter_target_groups(self, project_id):
+        for item in self.client.iter_surveys():
+            yield survey_record(item)
+
+    def read_target_group(self, ref, *, known_version=None, with_statistics=True):
+        record = survey_record(readable(self.client.get_survey(ref.target_group_id)))
+        if known_version is not None and record.version and record.version == known_version:
+            return record, False
+        if with_statistics:
+            merge_performance(record, readable(self.client.get_performance(ref.target_group_id)))
+        return record, True
+
+    def read_profiles(self, ref):
+        return profiles_snapshot(listed(self.client.list_quotas(ref.target_group_id)))
+
+    # --- change verbs --------------------------------------------------------------------------
+
+    def set_quota_goals(self, ref, goals, *, key, version=""):
+        """Each quota's quantity by a PUT of the quota with its criteria as PureSpectrum has them.
+
+        The quotas are read first (the PUT needs their criteria); a quota already at its new
+        quantity is not sent again, so a change half applied before a failure is finished, not doubled.
+        """
+        survey_id = ref.target_group_id
+        current = {q.get("buyer_quota_id"): q for q in listed(self.client.list_quotas(survey_id))}
+        last = None
+        for (_owner, quota_id), goal in sorted(goals.items()):
+            quota = current.get(quota_id)
+            if quota is None:
+                raise NotFound(f"PureSpectrum has no quota “{quota_id}” on this survey any more.", status=404)
+            if required_count(quota) == int(goal):
+                continue
+            last = self.client.put_quota(survey_id, quota_id, required_count=int(goal), criteria=quota.get("criteria"))
+        snapshot = self.read_profiles(ref)
+        return Answer(status=last.status if last else 200, raw=last.data if last else None, profiles=snapshot)
+
+    def set_traffic_cap(self, ref, quota_id, cap, *, key, version=""):
+        response = self.client.set_current_target(ref.target_group_id, quota_id, int(cap))
+        data = response.data if isinstance(response.data, dict) else {}
+        return Answer(status=response.status, raw=response.data, quota=quota_record(data) if data else None)
+
+    def set_filling_goal(self, ref, goal, *, key, version=""):
+        return _survey_answer(self.client.set_completes_required(ref.target_group_id, int(goal)))
+
+    def set_cpi(self, ref, value, *, key, version=""):
+        return _survey_answer(self.client.set_offer_price(ref.target_group_id, value))
+
+    def set_status(self, ref, action, *, key, version=""):
+        code = STATUS_CODES.get(action)
+        if code is None:
+            raise Unsupported(f"PureSpectrum has no status change called {action!r}.")
+        return _survey_answer(self.client.set_status(ref.target_group_id, code))
+
+    # --- reconciliation (adjustments) ------------------------------------------------------------
+
+    def submit_reconciliation(self, ref, ids, *, contact_email="", key):
+        response = self.client.submit_adjustment(ref.target_group_id, ids)
+        data = response.data if isinstance(response.data, dict) else {}
+        return Answer(status=response.status, raw=response.data, reconciliation=adjustment_record(data))
+
+    def read_reconciliation(self, ref, remote_id):
+        return adjustment_record(readable(self.client.get_adjustment(remote_id)))
+
+    def find_reconciliation(self, ref, ids):
+        wanted = {str(i) for i in ids}
+        data = readable(self.client.list_adjustments(ref.target_group_id))
+        for item in data.get("adjustments") or []:
+            if isinstance(item, dict) and {str(i) for i in item.get("transaction_ids") or []} == wanted:
+                return adjustment_record(item)
+        return None
+
+
+def readable(response):
+    """A read's JSON object; any other shape is PureSpectrum's problem, tried again later."""
+    if response.data is None:
+        return {}
+    if not isinstance(response.data, dict):
+        raise ServerError(
+            "PureSpectrum's answer could not be read (it was not the expected JSON object). It will be tried again.",
+            status=response.status,
+            body=str(response.data)[:500],
+        )
+    return response.data
+
+
+def listed(response):
+    """A list answer (the quotas); anything else is PureSpectrum's problem, tried again later."""
+    if isinstance(response.data, list):
+        return [item for item in response.data if isinstance(item, dict)]
+    raise ServerError(
+        "PureSpectrum's answer could not be read (it was not the expected JSON list). It will be tried again.",
+        status=response.status,
+        body=str(response.data)[:500],
+    )
+
+
+def _survey_answer(response):
+    data = response.data if isinstance(response.data, dict) else {}
+    record = survey_record(data) if data.get("ps_survey_id") is not None else None
+    return Answer(status=response.status, raw=response.data, target_group=record)
+
+
+# --- surveys ------------------------------------------------------------------------------------
+
+
+def moment(milliseconds):
+    """PureSpectrum's times are milliseconds since 1970 (``crtd_on``, ``mod_on``)."""
+    if isinstance(milliseconds, bool) or not isinstance(milliseconds, int | float):
+        return None
+    return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+
+
+def survey_record(data):
+    """A survey, from the list (``GET /surveys``) or in full (``GET /surveys/{id}``)."""
+    status = STATUSES.get(data.get("ps_survey_status"))
+    record = TargetGroupRecord(
+        remote_id=str(data["ps_survey_id"]),
+        name=text(data.get("survey_title"), 255) or None,
+        status=status,
+        # Why PureSpectrum paused or closed the survey by itself (goal met, no starts), "" otherwise.
+        status_reason=text(data.get("ps_status_reason"), 300) if status in ("paused", "closed") else "",
+        locale=text(data.get("survey_localization"), 12) or None,
+        created_at=moment(data.get("crtd_on")),
+        updated_at=moment(data.get("mod_on")),
+        cpi_currency="USD",
+        version=str(data["mod_on"]) if data.get("mod_on") is not None else "",
+    )
+    if data.get("completes_required") is not None:
+        record.filling_goal = whole(data["completes_required"])
+    if data.get("offer_price") is not None:
+        record.cpi = decimal(data["offer_price"], 4)
+    if data.get("expected_loi") is not None:
+        record.expected_length_of_interview_minutes = whole(data["expected_loi"])
+    if data.get("expected_ir") is not None:
+        record.expected_incidence_rate = decimal(whole(data["expected_ir"]) / 100, 2)
+    if "live_url" in data:
+        record.live_url = text(data.get("live_url"), 2000)
+    if "test_url" in data:
+        record.test_url = text(data.get("test_url"), 2000)
+    extra = {"ps_survey_status": data.get("ps_survey_status")}
+    if data.get("field_time") is not None:
+        extra["field_time_days"] = whole(data["field_time"])
+    if isinstance(data.get("qualifications"), list):
+        extra["qualifications"] = [
+            {"code": q.get("qualification_code"), "words": catalogue.criterion_words(q)}
+            for q in data["qualifications"]
+            if isinstance(q, dict)
+        ]
+    record.extra = extra
+    return record
+
+
+def merge_performance(record, data):
+    """Add ``GET /surveys/{id}/performance`` (completes, actual IR and LOI, costs) to `record`."""
+    if not data:
+        return record
+    if data.get("ps_survey_status") in STATUSES:
+        record.status = STATUSES[data["ps_survey_status"]]
+    if data.get("completes_fielded") is not None:
+        record.completes = whole(data["completes_fielded"])
+    if data.get("starts") is not None:
+        record.prescreens = whole(data["starts"])
+    if data.get("incidence") is not None:
+        record.incidence_rate = decimal(float(data["incidence"]) / 100, 4)
+    if data.get("loi") is not None:
+        record.median_length_of_interview_seconds = whole_or_none(round(float(data["loi"]) * 60))
+    if data.get("current_cpi") is not None:
+        record.cpi = decimal(data["current_cpi"], 4)
+    record.extra.update(
+        {
+            "projected_cost": data.get("projected_cost"),
+            "overquotas": data.get("overquotas"),
+            "drops": data.get("drops"),
+            "terminations": data.get("terminations"),
+        }
+    )
+    return record
+
+
+# --- quotas -------------------------------------------------------------------------------------
+
+
+def required_count(quota):
+    return whole((quota.get("quantities") or {}).get("number", quota.get("required_count")))
+
+
+def quota_record(data, position=0):
+    """One quota in PureSpectrum's full shape (``GET …/quotas``, the PATCH answer of seed 002)."""
+    quantities = data.get("quantities") or {}
+    criteria = [c for c in data.get("criteria") or [] if isinstance(c, dict)]
+    achieved = whole(quantities.get("achieved"))
+    target = quantities.get("current_target")
+    locked = bool(data.get("locked"))
+    values = [" or ".join(catalogue.criterion_values(c)) for c in criteria]
+    single = criteria[0] if len(criteria) == 1 else {}
+    return QuotaRecord(
+        remote_id=text(data.get("buyer_quota_id"), 64),
+        text=text(data.get("quota_title") or ", ".join(values) or data.get("buyer_quota_id"), 500),
+        condition_ids=[str(c) for c in single.get("condition_codes") or []],
+        quota=whole(quantities.get("percentage")),
+        completes_goal=required_count(data),
+        completes=achieved,
+        prescreens=whole((data.get("counter") or {}).get("Buyer_Survey_Starts")),
+        position=position,
+        traffic_cap=whole(target) if target is not None else None,
+        extra={
+            "criteria": catalogue.criteria_words(criteria),
+            "criteria_codes": criteria,
+            "achieved": achieved,
+            "remaining": whole(quantities.get("remaining")),
+            "currently_open": 0 if locked else whole(quantities.get("currently_open")),
+            "locked": locked,
+            "active": bool(data.get("isActive", True)),
+            "ps_quota_id": text(data.get("quota_id") or data.get("ps_quota_id")),
+        },
+    )
+
+
+def _codes(quota):
+    return tuple(sorted({c.get("qualification_code") for c in quota.get("criteria") or [] if isinstance(c, dict)}))
+
+
+def profiles_snapshot(quotas):
+    """Single-criterion quotas by qualification (profiles); nested ones by set of qualifications (interlocks)."""
+    profiles, interlocks = {}, {}
+    for quota in quotas:
+        if not quota.get("buyer_quota_id"):
+            continue
+        codes = _codes(quota)
+        if len(codes) == 1:
+            code = codes[0]
+            profile = profiles.get(code)
+            if profile is None:
+                profile = profiles[code] = ProfileRecord(
+                    remote_id=str(code), name=catalogue.qualification_name(code), question_id=whole(code)
+                )
+            record = quota_record(quota, position=len(profile.quotas))
+            profile.quotas.append(record)
+            for condition in record.condition_ids:
+                if condition not in {c["id"] for c in profile.conditions}:
+                    profile.conditions.append({"id": condition, "text": catalogue.condition_words(code, condition)})
+        elif codes:
+            remote_id = "nested-" + "-".join(str(c) for c in codes)
+            interlock = interlocks.get(remote_id)
+            if interlock is None:
+                interlock = interlocks[remote_id] = InterlockRecord(
+                    remote_id=remote_id,
+                    name=" × ".join(catalogue.qualification_name(c) for c in codes),
+                    depends_on_questions=list(codes),
+                    profile_ids=[str(c) for c in codes],
+                )
+            interlock.cells.append(quota_record(quota, position=len(interlock.cells)))
+    return ProfilesSnapshot(profiles=list(profiles.values()), interlocks=list(interlocks.values()))
+
+
+# --- adjustments --------------------------------------------------------------------------------
+
+
+def adjustment_record(data):
+    status = data.get("status")
+    summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
+    return ReconciliationRecord(
+        remote_id=text(data.get("adjustment_id")),
+        state=ADJUSTMENT_STATES.get(status, "processing"),
+        status_label=text(data.get("statusDescription")),
+        summary=summary,
+        message=text(data.get("message")),
+    )

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views, views_caps
+from . import exports, views, views_caps
 
 app_name = "quotas"
 urlpatterns = [
     path("target-groups/<int:pk>/", views.target_group, name="target_group"),
     path("target-groups/<int:pk>/profiles/", views.profiles_section, name="profiles"),
+    path("target-groups/<int:pk>/quotas.csv", exports.quotas_csv, name="quotas_csv"),
     path("target-groups/<int:pk>/header/", views.header, name="header"),
     path("target-groups/<int:pk>/changes/", views.changes, name="changes"),
     path("target-groups/<int:pk>/refresh/", views.refresh, name="refresh"),

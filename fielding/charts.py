@@ -1,43 +1,183 @@
-"""A plain bar chart as numbers for an inline SVG (no JavaScript library)."""
+"""The completes-over-time chart as numbers for an inline SVG, drawn on the server.
 
+Two panels share one time axis: above, completes so far against the filling goal, with the
+pace needed to reach the goal by the end date and the pace kept so far projected forward;
+below, the completes of each interval. Works for any interval the supplier aggregates by
+(hourly, daily, weekly), for no data and for one interval. The template
+``fielding/_completes_chart.html`` draws it; `Pace` says the same in words.
+"""
+
+import math
+import re
+from datetime import timedelta
+
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-WIDTH = 600
-HEIGHT = 160
-AXIS = 18  # room for the labels under the bars
+from .pace import Pace
+
+WIDTH, HEIGHT = 640, 270
+LEFT, RIGHT, TOP = 52, 64, 14
+CUMULATIVE_BOTTOM = 160  # the completes-so-far panel: TOP..CUMULATIVE_BOTTOM
+BARS_TOP, BARS_BOTTOM = 182, 236  # the per-interval panel
+LABEL_Y = 252
+# The end date widens the time axis only while the intervals stay wide enough to see.
+MAX_SLOTS = 400
+DURATION = re.compile(r"^P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?$")
+TICK_STEPS = [timedelta(hours=h) for h in (1, 2, 3, 6, 12)] + [timedelta(days=d) for d in (1, 2, 7, 14, 28, 56)]
+MAX_TICKS = 6
 
 
-def bar_chart(intervals, *, width=WIDTH, height=HEIGHT):
-    """Bars for ``[{"timestamp", "count"}]``: positions in SVG units, a label every few bars."""
-    points = [(parse_datetime(item.get("timestamp") or ""), int(item.get("count") or 0)) for item in intervals]
+def interval_length(interval):
+    """The length of an ISO-8601 aggregation interval such as ``PT1H`` or ``P1D`` (a day if unreadable)."""
+    match = DURATION.match((interval or "").upper())
+    parts = {key: int(value) for key, value in (match.groupdict() if match else {}).items() if value}
+    return timedelta(**parts) if parts else timedelta(days=1)
+
+
+def series(intervals):
+    """[(start, count)] of the supplier's ``[{"timestamp", "count"}]``, oldest first."""
+    points = []
+    for item in intervals:
+        when = parse_datetime(item.get("timestamp") or "")
+        if when is not None:
+            points.append((when, int(item.get("count") or 0)))
+    return sorted(points, key=lambda point: point[0])
+
+
+def nice_step(raw):
+    """1, 2 or 5 times a power of ten, at least `raw`."""
+    if raw <= 1:
+        return 1
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+def _stamp(when, step):
+    local = timezone.localtime(when)
+    return local.strftime("%-d %b %H:%M") if step < timedelta(days=1) else local.strftime("%-d %b %Y")
+
+
+def _interval_words(start, step):
+    if step < timedelta(days=1):
+        return f"{_stamp(start, step)}–{timezone.localtime(start + step).strftime('%H:%M')}"
+    if step == timedelta(days=1):
+        return _stamp(start, step)
+    return f"{_stamp(start, step)} – {_stamp(start + step - timedelta(seconds=1), step)}"
+
+
+def _time_ticks(x0, x1, scale):
+    span = x1 - x0
+    step = next((s for s in TICK_STEPS if span / s <= MAX_TICKS), TICK_STEPS[-1])
+    local = timezone.localtime(x0)
+    if step < timedelta(days=1):
+        hours = step.seconds // 3600
+        first = local.replace(minute=0, second=0, microsecond=0)
+        while first < local or first.hour % hours:
+            first += timedelta(hours=1)
+    else:
+        first = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        if first < local:
+            first += timedelta(days=1)
+    ticks, when, last_day = [], first, None
+    while when <= x1:
+        if step < timedelta(days=1):
+            label = when.strftime("%H:%M") if when.date() == last_day else when.strftime("%-d %b %H:%M")
+        else:
+            label = when.strftime("%-d %b")
+        ticks.append({"x": scale(when), "label": label})
+        last_day = when.date()
+        when = timezone.localtime(when + step)  # a fixed step; wall-clock labels follow the zone
+    return ticks
+
+
+def completes_chart(intervals, *, interval, goal, end_at=None, now=None):
+    """The chart of the supplier's completes per interval against `goal` and `end_at`.
+
+    Returns ``{"pace": Pace, "empty": True}`` when the supplier reports no interval at all.
+    """
+    now = now or timezone.now()
+    points = series(intervals)
+    total = sum(count for _, count in points)
+    step = interval_length(interval)
+    pace = Pace(done=total, goal=goal or 0, since=points[0][0] if points else None, end_at=end_at, now=now)
+    chart = {"pace": pace, "total": total, "goal": goal or 0, "width": WIDTH, "height": HEIGHT, "interval": interval}
     if not points:
-        return None
-    top = max(count for _, count in points) or 1
-    slot = width / len(points)
-    gap = min(4, slot * 0.2)
-    plot = height - AXIS
-    label_every = max(1, len(points) // 8)
-    bars = []
-    for i, (when, count) in enumerate(points):
-        bar_height = round(plot * count / top, 1)
-        stamp = when.strftime("%d %b %H:%M") if when else ""
+        return {**chart, "empty": True}
+
+    x0, data_end = points[0][0], points[-1][0] + step
+    x1 = data_end
+    if end_at is not None and end_at > data_end and (end_at - x0) / step <= MAX_SLOTS:
+        x1 = end_at
+    plot_width = WIDTH - LEFT - RIGHT
+
+    def x(when):
+        return round(LEFT + plot_width * ((when - x0) / (x1 - x0)), 1)
+
+    top = max(goal or 0, total)
+    y_step = nice_step(max(top, 4) / 4)
+    y_max = y_step * math.ceil(max(top, 4) * 1.05 / y_step)
+
+    def y(value):
+        return round(CUMULATIVE_BOTTOM - (CUMULATIVE_BOTTOM - TOP) * value / y_max, 1)
+
+    tallest = max(count for _, count in points)
+    bar_max = nice_step(tallest) if tallest else 1
+    slot = plot_width * (step / (x1 - x0))
+    gap = min(2, slot * 0.2)
+    bars, line, running = [], [(x(x0), y(0))], 0
+    for start, count in points:
+        running += count
+        height = round((BARS_BOTTOM - BARS_TOP) * count / bar_max, 1)
         bars.append(
             {
-                "x": round(i * slot + gap / 2, 1),
-                "y": round(plot - bar_height, 1),
-                "width": round(max(1, slot - gap), 1),
-                "height": bar_height,
+                "x": round(x(start) + gap / 2, 1),
+                "y": round(BARS_BOTTOM - height, 1),
+                "width": round(max(0.5, slot - gap), 1),
+                "height": height,
                 "count": count,
-                "title": f"{stamp}: {count} complete{'s' if count != 1 else ''}",
-                "label": (when.strftime("%d %b") if when else "") if i % label_every == 0 else "",
-                "label_x": round(i * slot + slot / 2, 1),
+                "cumulative": running,
+                "when": _interval_words(start, step),
+                "title": f"{_interval_words(start, step)}: {count:,} complete{'' if count == 1 else 's'} "
+                f"({running:,} so far)",
             }
         )
-    return {
-        "bars": bars,
-        "width": width,
-        "height": height,
-        "label_y": height - 4,
-        "top": top,
-        "total": sum(count for _, count in points),
-    }
+        line.append((x(min(start + step, max(now, start))), y(running)))
+
+    chart.update(
+        {
+            "empty": False,
+            "bars": bars,
+            "line": " ".join(f"{px},{py}" for px, py in line),
+            "last": {"x": line[-1][0], "y": line[-1][1]},
+            "left": LEFT,
+            "right": WIDTH - RIGHT,
+            "top": TOP,
+            "cumulative_bottom": CUMULATIVE_BOTTOM,
+            "bars_top": BARS_TOP,
+            "bars_bottom": BARS_BOTTOM,
+            "label_y": LABEL_Y,
+            "y_ticks": [{"y": y(v), "label": f"{v:,}"} for v in range(0, y_max + 1, y_step)],
+            "bar_max": bar_max,
+            "bar_max_y": BARS_TOP,
+            "x_ticks": _time_ticks(x0, x1, x),
+            "goal_y": y(goal) if goal else None,
+            "from": _stamp(x0, step),
+            "to": _stamp(x1, step),
+        }
+    )
+    if end_at is not None and x0 <= end_at <= x1:
+        chart["end"] = {"x": x(end_at), "label": f"end {timezone.localtime(end_at).strftime('%-d %b')}"}
+    if x0 <= now <= x1 and not pace.reached:
+        start_x, start_y = x(now), y(total)
+        if pace.needed_per_day is not None:
+            until = min(end_at, x1)
+            value = total + (pace.goal - total) * ((until - now) / (end_at - now))
+            chart["needed"] = {"x1": start_x, "y1": start_y, "x2": x(until), "y2": y(value)}
+        if pace.projected_finish is not None:
+            until = min(pace.projected_finish, x1)
+            value = total + pace.per_day * ((until - now) / timedelta(days=1))
+            chart["projected"] = {"x1": start_x, "y1": start_y, "x2": x(until), "y2": y(min(value, pace.goal))}
+            if pace.projected_finish <= x1:
+                chart["finish"] = {"x": x(pace.projected_finish), "y": y(pace.goal)}
+    return chart

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_draft, views_launched, views_profiling, views_purespectrum, views_status
+from . import exports, views, views_draft, views_launched, views_profiling, views_purespectrum, views_status
 from . import views_audience_align as aa_views
 
 app_name = "fielding"
@@ -39,6 +39,7 @@ urlpatterns = [
     path("target-groups/<int:pk>/fielding/end/", views.change_end, name="change_end"),
     path("target-groups/<int:pk>/fielding/<str:action>/", views.run_action, name="run_action"),
     path("target-groups/<int:pk>/stats/", views.stats, name="stats"),
+    path("target-groups/<int:pk>/completes.csv", exports.completes_csv, name="completes_csv"),
     # status of a survey whose supplier takes status changes as one verb
     path("target-groups/<int:pk>/status/", views_status.status_panel, name="status_panel"),
     path("target-groups/<int:pk>/status/<slug:action>/", views_status.status_action, name="status_action"),

@@ -19,7 +19,7 @@ from sync.outbox import describe
 
 from . import permissions
 from .changes import latest_draft_change
-from .charts import bar_chart
+from .charts import completes_chart
 from .draft import is_created
 from .forms import EndDateForm, IntervalForm, LaunchForm
 from .models import FieldingJob, RunAction, SupplierLookup
@@ -174,21 +174,32 @@ def stats(request, pk):
     form = IntervalForm(request.GET or None)
     interval = (form.cleaned_data.get("interval") if form.is_valid() else "") or "P1D"
     context = {"tg": tg, "interval_form": IntervalForm(initial={"interval": interval}), "interval": interval}
-    if tg.status == TargetGroup.Status.DRAFT or not is_created(tg):
+    if not tg.capabilities.reports:
+        supplier = tg.project.connection.get_kind_display()
+        context["error"] = f"{supplier} reports completes as totals only, not over time."
+    elif tg.status == TargetGroup.Status.DRAFT or not is_created(tg):
         context["error"] = "There are no completes before the target group is launched."
     else:
         try:
-            data = _read_stats(tg, interval)
+            data = read_stats(tg, interval)
         except errors.SupplierError as exc:
             context["error"] = f"The supplier's figures could not be read: {exc.message}"
         else:
             context.update(data)
-            context["chart"] = bar_chart(data["intervals"])
+            context["chart"] = chart_of(tg, data["intervals"], interval)
     template = "fielding/_stats.html" if request.htmx else "fielding/stats.html"
     return render(request, template, context)
 
 
-def _read_stats(tg, interval):
+def chart_of(tg, intervals, interval):
+    """The completes chart of `tg` from the supplier's intervals, against its goal and end date."""
+    run = current_run(tg)
+    end_at = (run.end_fielding_at if run else None) or tg.fielding_end_at
+    return completes_chart(intervals, interval=interval, goal=tg.filling_goal, end_at=end_at)
+
+
+def read_stats(tg, interval):
+    """The supplier's completes per interval and performance of `tg` (cached for a minute)."""
     key = f"fielding-stats:{tg.pk}:{interval}"
     data = cache.get(key)
     if data is None:

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
+from fielding.pace import pace_of
 from fielding.views import fielding_panel_context
 from fielding.views_status import status_panel_context
 from projects.models import TargetGroup
@@ -60,6 +61,8 @@ def _page_context(request, tg, **extra):
         context.update(fielding_panel_context(tg, request.user, request=request))
     if tg.capabilities.status_actions:
         context.update(status_panel_context(tg))
+    if not tg.capabilities.reports:  # totals only: their pace in words (Cint's chart is in its fielding panel)
+        context["pace"] = pace_of(tg)
     if tg.capabilities.survey_creation:  # Audience-Align's own panel (LOI/CPI, qualifications, exclusions)
         from fielding.views_audience_align import panel_context
 

@@ -1,5 +1,5 @@
-"""Feasibility on drafts and live target groups (with what it was computed for), and the
-completes chart and performance metrics."""
+"""Feasibility on drafts and live target groups (with what it was computed for); a draft has no
+stats (the completes chart is tested in `test_completes_chart`)."""
 
 import json
 
@@ -7,9 +7,7 @@ import pytest
 import responses
 from django.urls import reverse
 
-from fielding.charts import bar_chart
 from fielding.models import SupplierLookup
-from fielding.views import fielding_panel_context
 
 from .conftest import PROJECT_ID, api_calls, make_live, tg_api
 
@@ -75,54 +73,6 @@ def test_a_pending_feasibility_polls_and_stops_once_answered(pm_client, draft):
 def test_viewers_cannot_ask_for_feasibility(viewer_client, draft, wire):
     assert viewer_client.post(reverse("fielding:feasibility", args=[draft.pk])).status_code == 403
     assert not SupplierLookup.objects.exists()
-
-
-def test_the_stats_show_completes_as_bars_and_the_performance(pm, pm_client, project, wire):
-    tg, _ = make_live(project)
-    wire.add(
-        responses.GET,
-        tg_api(tg, "/completes-aggregated-by-interval"),
-        json={
-            "aggregated_completes_intervals": [
-                {"timestamp": "2030-01-01T00:00:00.000Z", "count": 4},
-                {"timestamp": "2030-01-02T00:00:00.000Z", "count": 10},
-                {"timestamp": "2030-01-03T00:00:00.000Z", "count": 0},
-            ]
-        },
-    )
-    wire.add(
-        responses.GET,
-        tg_api(tg, "/performance"),
-        json={
-            "entrants": 300,
-            "prescreens": 120,
-            "completes": 14,
-            "incidence_rate": 0.35,
-            "conversion_rate": 0.1,
-            "drop_off_rate": 0.05,
-            "completes_cost": {"value": "35.000000000", "currency_code": "USD"},
-        },
-    )
-    html = pm_client.get(
-        reverse("fielding:stats", args=[tg.pk]), {"interval": "PT6H"}, headers={"HX-Request": "true"}
-    ).content.decode()
-    assert "aggregation_interval=PT6H" in api_calls(wire)[0].request.url
-    assert html.count("<rect ") == 3
-    assert "02 Jan 00:00: 10 completes" in html
-    assert "<dt>Entrants</dt><dd>300</dd>" in html and "<dt>Incidence rate</dt><dd>35%</dd>" in html
-    # The interval is chosen in the stats block, which the panel loads; the panel builds no form of its own.
-    assert '<option value="PT6H" selected>' in html
-    assert "interval_form" not in fielding_panel_context(tg, pm)["fielding"]
-
-
-def test_the_chart_scales_to_the_tallest_bar():
-    chart = bar_chart(
-        [{"timestamp": "2030-01-01T00:00:00Z", "count": 5}, {"timestamp": "2030-01-02T00:00:00Z", "count": 10}]
-    )
-    short, tall = chart["bars"]
-    assert tall["height"] == chart["height"] - 18 and tall["y"] == 0
-    assert short["height"] == tall["height"] / 2
-    assert chart["total"] == 15 and bar_chart([]) is None
 
 
 def test_a_draft_has_no_stats_and_asks_nothing(pm_client, draft, wire):

@@ -1,0 +1,54 @@
+"""Completes over time as a CSV: the supplier's completes per interval (where the supplier reports
+them: Cint), with the running total against the goal."""
+
+from django.http import HttpResponse
+from django.views.decorators.http import require_GET
+
+from projects.exports import csv_response, file_name
+from projects.models import TargetGroup
+from suppliers import errors
+
+from . import permissions
+from .charts import interval_length, series
+from .draft import is_created
+from .forms import IntervalForm
+from .views import read_stats
+
+
+def completes_rows(tg, intervals, interval):
+    step = interval_length(interval)
+    running = 0
+    for start, count in series(intervals):
+        running += count
+        yield [start, start + step, count, running, tg.filling_goal, max(0, tg.filling_goal - running)]
+
+
+@require_GET
+def completes_csv(request, pk):
+    """Download the completes per interval of a launched target group (anyone who can see it may)."""
+    tg = permissions.target_group(pk)
+    if not tg.capabilities.reports:
+        return HttpResponse(
+            f"{tg.project.connection.get_kind_display()} reports completes as totals only, not over time.",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    if tg.status == TargetGroup.Status.DRAFT or not is_created(tg):
+        return HttpResponse(
+            "There are no completes before the target group is launched.",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    form = IntervalForm(request.GET or None)
+    interval = (form.cleaned_data.get("interval") if form.is_valid() else "") or "P1D"
+    try:
+        data = read_stats(tg, interval)
+    except errors.SupplierError as exc:
+        return HttpResponse(
+            f"The supplier's figures could not be read: {exc.message}. Try again in a minute.",
+            status=502,
+            content_type="text/plain; charset=utf-8",
+        )
+    header = ["Interval start", "Interval end", "Completes", "Completes so far", "Goal", "To go"]
+    rows = completes_rows(tg, data["intervals"], interval)
+    return csv_response(file_name(tg.name, "completes", interval.lower()), header, rows)

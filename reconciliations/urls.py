@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_redirects_purespectrum, views_survey
+from . import exports, views, views_redirects_purespectrum, views_survey
 
 app_name = "reconciliations"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("reconciliation/<int:pk>/", views.account, name="account"),
     path("reconciliation/<int:pk>/reports/", views.generate_report, name="generate_report"),
     path("reconciliation/<int:pk>/rids/", views.eligible_rids, name="rids"),
+    path("reconciliation/<int:pk>/eligible-rids.csv", exports.eligible_rids_csv, name="rids_csv"),
     path("reconciliation/<int:pk>/submit/", views.submit, name="submit"),
     path("reconciliation/<int:pk>/submissions/", views.submission_list, name="submissions"),
     path("reconciliation/reports/<int:pk>/", views.report_status, name="report"),

@@ -70,10 +70,9 @@ def _latest_report(connection):
     return EligibleReport.objects.filter(connection=connection).select_related("project").first()
 
 
-def _rids_context(connection, query):
-    search = (query.get("q") or "").strip()
-    current = EligibleRid.objects.current(connection)
-    rows = current.select_related("target_group", "report__project")
+def eligible_rows(connection, search=""):
+    """The eligible RIDs of the latest report of each project, newest complete first, matching `search`."""
+    rows = EligibleRid.objects.current(connection).select_related("target_group", "report__project")
     if search:
         rows = rows.filter(
             Q(rid_key__contains=search.upper())
@@ -82,11 +81,16 @@ def _rids_context(connection, query):
             | Q(target_group_remote_id__iexact=search)
             | Q(status__iexact=search)
         )
-    page = Paginator(rows.order_by("-completed_at", "rid"), RIDS_PER_PAGE).get_page(query.get("page"))
+    return rows.order_by("-completed_at", "rid")
+
+
+def _rids_context(connection, query):
+    search = (query.get("q") or "").strip()
+    page = Paginator(eligible_rows(connection, search), RIDS_PER_PAGE).get_page(query.get("page"))
     return {
         "rids_page": page,
         "q": search,
-        "eligible_total": current.count(),
+        "eligible_total": EligibleRid.objects.current(connection).count(),
         "ready_reports": EligibleReport.objects.filter(connection=connection, state=EligibleReport.State.READY)
         .select_related("project")
         .order_by("-finished_at")[:10],

@@ -70,9 +70,11 @@ def _latest_report(connection):
     return EligibleReport.objects.filter(connection=connection).select_related("project").first()
 
 
-def eligible_rows(connection, search=""):
-    """The eligible RIDs of the latest report of each project, newest complete first, matching `search`."""
-    rows = EligibleRid.objects.current(connection).select_related("target_group", "report__project")
+def eligible_rows(connection, search="", current=None):
+    """The eligible RIDs of the latest report of each project (`current`, if read already), newest
+    complete first, matching `search`."""
+    current = EligibleRid.objects.current(connection) if current is None else current
+    rows = current.select_related("target_group", "report__project")
     if search:
         rows = rows.filter(
             Q(rid_key__contains=search.upper())
@@ -86,11 +88,12 @@ def eligible_rows(connection, search=""):
 
 def _rids_context(connection, query):
     search = (query.get("q") or "").strip()
-    page = Paginator(eligible_rows(connection, search), RIDS_PER_PAGE).get_page(query.get("page"))
+    current = EligibleRid.objects.current(connection)
+    page = Paginator(eligible_rows(connection, search, current), RIDS_PER_PAGE).get_page(query.get("page"))
     return {
         "rids_page": page,
         "q": search,
-        "eligible_total": EligibleRid.objects.current(connection).count(),
+        "eligible_total": current.count(),
         "ready_reports": EligibleReport.objects.filter(connection=connection, state=EligibleReport.State.READY)
         .select_related("project")
         .order_by("-finished_at")[:10],

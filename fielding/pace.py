@@ -65,6 +65,12 @@ class Pace:
         finish = self.projected_finish
         return finish is None or finish > self.end_at
 
+    def _day(self, when):
+        """`when` as a date; with the time too when the projected finish and the end date share the day."""
+        finish, end = self.projected_finish, self.end_at
+        same_day = finish and end and timezone.localtime(finish).date() == timezone.localtime(end).date()
+        return formats.date_format(timezone.localtime(when), "j M Y H:i" if same_day else "j M Y")
+
     @property
     def sentences(self):
         """What a PM reads: where the pace leads, and what it takes to finish on time."""
@@ -75,7 +81,7 @@ class Pace:
         said = []
         if self.per_day:
             said.append(
-                f"At this pace ({self.per_day:,.1f}/day): finishes on {_date(self.projected_finish)}"
+                f"At this pace ({self.per_day:,.1f}/day): finishes on {self._day(self.projected_finish)}"
                 + (" — after the end date." if self.late else ".")
             )
         elif self.done:
@@ -88,7 +94,7 @@ class Pace:
             said.append(f"The end date ({_date(self.end_at)}) has passed with {_count(self.remaining)} to go.")
         else:
             said.append(
-                f"Needs {_count(self.needed_per_day)}/day to finish by {_date(self.end_at)} "
+                f"Needs {_count(self.needed_per_day)}/day to finish by {self._day(self.end_at)} "
                 f"({_count(self.remaining)} to go)."
             )
         return said

@@ -6,19 +6,24 @@ Celery runs eagerly (root conftest): a change the PM asks for is sent by the liv
 server's thread right after the request commits, and the page's polling shows the result.
 """
 
+import random
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connections
+from django.utils import timezone
 
 from projects.demo import seed_supplier
 from projects.models import Role, TargetGroup
 from projects.tests.factories import ConnectionFactory
 from quotas.models import Profile
+from sandbox import models as at_supplier
 from sandbox.faults import set_faults
 from sandbox.seed import ensure_account
+from sandbox.simulation import simulate_parts
 from suppliers.cint import CintTransport
 from sync.pull import sync_connection
 from sync.suppliers import adapter_for
@@ -114,8 +119,12 @@ def accept_next_dialog(page):
 
 
 def screenshot(page, name):
+    """A full-page screenshot (or of one element, given a locator) into var/screenshots/ (not committed)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    if hasattr(page, "bounding_box"):
+        page.screenshot(path=str(SCREENSHOTS / name))
+    else:
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
 def supplier_profiles(client, tg):
@@ -227,3 +236,66 @@ def test_pm_builds_launches_pauses_and_resumes_a_draft(sandbox, live_server, pm,
     tg = TargetGroup.objects.get(name="US browser wave")
     run = client_for(sandbox).get_fielding_run(tg.project.remote_id, tg.remote_id, tg.fielding_runs.get().remote_id)
     assert run.data["status"] == "Live"
+
+
+def fielded_for_days(connection, name, days=3):
+    """`name` at the supplier has been fielding for `days` days: its run started then, and simulated
+    respondents came at times since (the supplier's own state, as three days of fieldwork leave it)."""
+    remote = at_supplier.TargetGroup.objects.get(name=name)
+    started = timezone.now() - timedelta(days=days)
+    at_supplier.FieldingRun.objects.filter(target_group=remote).update(start_at=started)
+    at_supplier.TargetGroup.objects.filter(pk=remote.pk).update(start_at=started)
+    dice = random.Random(7)
+    for hours in range(2, 24 * days, 9):
+        simulate_parts(started + timedelta(hours=hours), dice, deliver=False, suppliers=["cint"])
+
+
+def test_pm_sees_the_dashboard_a_cockpit_and_completes_over_time(sandbox, live_server, pm, page):
+    adapter = adapter_for(sandbox)
+    client = adapter.client
+    seed_supplier(client, wait_seconds=20, log=lambda line: None)
+    fielded_for_days(sandbox, "US adults 18-54")
+    sync_connection(sandbox, adapter=adapter)
+    tg = TargetGroup.objects.get(name="US adults 18-54")
+    daily = client.get_completes_by_interval(tg.project.remote_id, tg.remote_id, interval="P1D").data
+    counts = [item["count"] for item in daily["aggregated_completes_intervals"]]
+    assert len(counts) >= 3 and sum(counts) == tg.current_completes > 0 and tg.current_completes < tg.filling_goal
+
+    log_in(page, live_server.url + "/", pm)
+    expect(page.get_by_role("link", name="US adults 18-54").first).to_be_visible()
+    screenshot(page, "dashboard.png")
+
+    # The cockpit page: the fielding panel loads the supplier's completes over time as a chart.
+    page.goto(live_server.url + tg.get_absolute_url())
+    chart = page.locator("#completes-chart")
+    expect(chart).to_be_visible()
+    bars = chart.locator("rect")
+    expect(bars).to_have_count(len(counts))
+    assert bars.evaluate_all("rects => rects.map(r => Number(r.dataset.count))") == counts
+    # Every interval with completes is drawn as a visible bar, taller for more completes.
+    heights = [bars.nth(i).bounding_box()["height"] for i in range(len(counts))]
+    assert all(h > 0 for h, c in zip(heights, counts, strict=True) if c)
+    assert heights[counts.index(max(counts))] == max(heights)
+    # The goal line says the target group's goal; the running total ends at the completes the stats report.
+    expect(chart.locator("#goal-line text")).to_have_text(f"goal {tg.filling_goal}")
+    expect(chart.locator(".cumulative-label")).to_have_text(str(tg.current_completes))
+    expect(page.locator("#performance")).to_contain_text(f"Completes{tg.current_completes}")
+    goal_y = chart.locator("#goal-line line").bounding_box()["y"]
+    assert chart.locator("#cumulative-line").bounding_box()["y"] > goal_y  # below the goal: not reached yet
+    expect(page.locator("#completes-summary")).to_contain_text(
+        f"{tg.current_completes} of {tg.filling_goal} completes."
+    )
+    expect(page.locator("#completes-summary")).to_contain_text("/day to finish by")
+    expect(page.locator("#completes-summary")).to_contain_text("At this pace (")
+    expect(page.locator("#completes-csv")).to_be_visible()
+    expect(page.locator("#quotas-csv")).to_be_visible()
+    screenshot(page, "cockpit-us-adults.png")
+    screenshot(page.locator("#fielding-panel"), "fielding-panel.png")
+
+    # Hourly: the block re-renders with one bar per hour the supplier reports.
+    hourly = client.get_completes_by_interval(tg.project.remote_id, tg.remote_id, interval="PT1H").data
+    hours = [item["count"] for item in hourly["aggregated_completes_intervals"]]
+    page.get_by_label("Completes per").select_option(label="Hourly")
+    expect(page.locator("#completes-chart rect")).to_have_count(len(hours))
+    assert sum(hours) == tg.current_completes
+    screenshot(page.locator("#fielding-stats"), "completes-hourly.png")

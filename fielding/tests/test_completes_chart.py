@@ -97,10 +97,18 @@ def test_an_hourly_chart_labels_hours_and_finishes_on_time():
     pace = chart["pace"]
     assert pace.per_day == 240 and pace.projected_finish == day(0, 10) and not pace.late
     assert chart["finish"]["y"] == chart["goal_y"]  # the projection meets the goal line on the axis
-    assert (
-        pace.summary
-        == "At this pace (240.0/day): finishes on 1 Jan 2030. Needs 172/day to finish by 1 Jan 2030 (50 to go)."
-    )
+    assert pace.sentences == [
+        "At this pace (240.0/day): finishes on 1 Jan 2030 10:00.",  # the same day as the end: times tell them apart
+        "Needs 172/day to finish by 1 Jan 2030 12:00 (50 to go).",
+    ]
+
+
+def test_a_finish_on_the_end_dates_day_gives_both_times():
+    chart = completes_chart(intervals(30, 30), interval="P1D", goal=100, end_at=day(3, 1), now=day(2))
+    assert chart["pace"].sentences == [
+        "At this pace (30.0/day): finishes on 4 Jan 2030 08:00 — after the end date.",
+        "Needs 39/day to finish by 4 Jan 2030 01:00 (40 to go).",
+    ]
 
 
 def test_a_far_end_date_does_not_squash_hourly_bars():

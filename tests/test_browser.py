@@ -127,6 +127,16 @@ def screenshot(page, name):
         page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
+def download_csv(page, link):
+    """Click the CSV link `link` (a locator) and read the file the browser saved, row by row."""
+    import csv
+
+    with page.expect_download() as download:
+        link.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(text.splitlines()))
+
+
 def supplier_profiles(client, tg):
     return client.list_profiles(tg.project.remote_id, tg.remote_id).data
 

@@ -16,7 +16,7 @@ from suppliers.audience_align import AudienceAlignTransport
 from sync.pull import sync_connection
 from sync.suppliers import adapter_for
 
-from .test_browser import WAIT, log_in, page, roles, screenshot  # noqa: F401  (fixtures and helpers)
+from .test_browser import WAIT, download_csv, log_in, page, roles, screenshot  # noqa: F401  (fixtures and helpers)
 
 try:
     from playwright.sync_api import expect
@@ -95,6 +95,15 @@ def test_pm_interlocks_gender_and_age_and_sets_one_combination_s_goal(live_surve
     expect(page.locator("#interlocks .change-result .badge")).to_have_text("Applied", timeout=WAIT)
     expect(page.locator("#interlocks")).to_contain_text("Set the completes goal of “Male, 18-34” to 77")
     screenshot(page, "audience-align-interlock.png")
+
+    # Totals only at Audience-Align: the pace in words, no chart; the quotas CSV has the new cell goal.
+    expect(page.locator("#pace")).to_contain_text("Audience-Align reports totals only")
+    expect(page.locator("#pace")).to_contain_text("/day to finish by")
+    expect(page.locator("#completes-chart")).to_have_count(0)
+    page.reload()
+    rows = download_csv(page, page.locator("#quotas-csv"))
+    cell = next(row for row in rows if row["Quota"] == "Male, 18-34")
+    assert cell["Kind"] == "interlock cell" and cell["Goal"] == "77"
 
     combinations = client.get_interlocking(tg.remote_id).data["data"]["combinations"]
     assert {c["option"]: c["quota"] for c in combinations}["Male,18-34"] == "77"

@@ -13,7 +13,7 @@ from suppliers.purespectrum import PureSpectrumTransport
 from sync.pull import sync_connection
 from sync.suppliers import supplier_client
 
-from .test_browser import WAIT, accept_next_dialog, log_in, page, roles, screenshot  # noqa: F401  (fixtures)
+from .test_browser import WAIT, accept_next_dialog, download_csv, log_in, page, roles, screenshot  # noqa: F401
 
 try:
     from playwright.sync_api import expect
@@ -43,7 +43,10 @@ def quota_at_purespectrum(connection, tg, buyer_quota_id):
 
 
 def test_pm_lowers_a_current_target_and_stops_traffic_on_a_purespectrum_survey(
-    purespectrum, live_server, pm, page  # noqa: F811  (the imported fixture)
+    purespectrum,
+    live_server,
+    pm,
+    page,  # noqa: F811  (the imported fixture)
 ):
     tg = TargetGroup.objects.get(name="Browser wave 1")
     female = Quota.objects.get(profile__target_group=tg, remote_id="female")
@@ -78,3 +81,10 @@ def test_pm_lowers_a_current_target_and_stops_traffic_on_a_purespectrum_survey(
     assert at_supplier["quantities"]["current_target"] == at_supplier["quantities"]["achieved"] == 0
     assert at_supplier["locked"] is True
     screenshot(page, "purespectrum.png")
+
+    # Totals only at PureSpectrum: said in words, no chart; the quotas CSV has the current targets.
+    expect(page.locator("#pace")).to_contain_text("PureSpectrum reports totals only")
+    expect(page.locator("#completes-chart")).to_have_count(0)
+    page.reload()
+    rows = {row["Quota"]: row for row in download_csv(page, page.locator("#quotas-csv"))}
+    assert rows["Female"]["Current target"] == "60" and rows["Male"]["Current target"] == "0"

@@ -1,7 +1,7 @@
 """Shared fixtures: personas, factories, and the Celery mode of the tests."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from projects.models import Role
 from projects.tests.factories import (  # noqa: F401  (re-exported for tests)
@@ -28,7 +28,7 @@ def _celery_eager(settings):
 def _user(username, group=None, **extra):
     user = User.objects.create_user(username=username, password="pw-" + username, **extra)
     if group:
-        user.groups.add(Group.objects.get(name=group))
+        Role.grant(user, group)
     return user
 
 

@@ -4,6 +4,7 @@ Remote fields are written by the pull sync and by webhooks; a PM changes them
 only through the outbox (``sync.RemoteChange``), never by editing these rows.
 """
 
+from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -223,5 +224,10 @@ class Role:
         if not hasattr(user, "_cockpit_can_change"):
             user._cockpit_can_change = user.groups.filter(name=Role.PROJECT_MANAGERS).exists()
         return user._cockpit_can_change
+
+    @staticmethod
+    def grant(user, name):
+        """Put `user` in the group `name`, creating it if a flush removed what the migration made."""
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
 
 

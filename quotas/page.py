@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from sync.models import RemoteChange
 from sync.outbox import describe, kind_of
@@ -75,6 +77,9 @@ def changes_panel(tg):
 ROWS_SHOWN = 25
 
 
+NO_QUOTA_OF_ITS_OWN = mark_safe(' <span class="muted small">no quota of its own: the survey\'s goal</span>')
+
+
 def _count(value):
     """A count as the page prints it: 1,234; a dash for unknown."""
     return "–" if value is None else f"{value:,}"
@@ -91,25 +96,28 @@ def goal_rows(quotas, form=None, *, grouped=False):
     rows = []
     for quota in quotas:
         goal, done = quota.completes_goal, quota.completes or 0
-        value, error = goal, ""
+        value, error, invalid = str(goal), "", ""
         if bound and form.field_name(quota) in form.fields:
             field = form[form.field_name(quota)]
-            value, error = ("" if field.value() is None else field.value()), " ".join(field.errors)
-        percent = min(100, done * 100 // goal) if goal else 0
+            value, error = ("" if field.value() is None else str(field.value())), " ".join(field.errors)
+            if error:
+                invalid = format_html(' aria-invalid="true" aria-describedby="goal-{}-error"', quota.pk)
+        # Every value a string already: the template prints it as it is, with no number formatting.
         rows.append(
             {
-                "pk": quota.pk,
+                "pk": str(quota.pk),
                 "text": quota.text,
                 "label": f"Group: {quota.text}" if grouped else quota.text,
-                "own_quota": (quota.extra or {}).get("defined") is not False,
+                "note": "" if (quota.extra or {}).get("defined") is not False else NO_QUOTA_OF_ITS_OWN,
                 "goal": _count(goal),
                 "value": value,
                 "error": error,
+                "invalid": invalid,
                 "completes": _count(quota.completes),
                 "prescreens": _count(quota.prescreens),
                 "done_of_goal": f"{done} of {goal}",
-                "percent": percent,
-                "full": bool(goal) and done >= goal,
+                "percent": str(min(100, done * 100 // goal) if goal else 0),
+                "fill": "fill full" if goal and done >= goal else "fill",
             }
         )
     return rows
@@ -119,6 +127,8 @@ def add_rows(context, *, all_rows=False):
     """Give each profile (and interlock) of a page context its `rows`; a long profile shows its first
     `ROWS_SHOWN`, unless `all_rows`, or one of its goals has an error to show."""
     goals_form, cells_form = context.get("goals_form"), context.get("interlock_goals_form")
+    if context["caps"].traffic_caps:  # quotas with current targets have a table of their own
+        return context
     profiles = [context["profile"]] if "profile" in context else context.get("profiles", [])
     for profile in profiles:
         form = goals_form if goals_form is not None and _form_of(goals_form, profile.quotas.all()) else None

@@ -12,12 +12,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connections
 from django.utils import timezone
 
 from projects.demo import seed_supplier
-from projects.models import Role, TargetGroup
+from projects.models import TargetGroup
 from projects.tests.factories import ConnectionFactory
 from quotas.models import Profile
 from sandbox import models as at_supplier
@@ -49,13 +48,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-
-
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    """A transactional test starts from an emptied database: bring back the groups the migration made."""
-    for name in (Role.PROJECT_MANAGERS, Role.VIEWERS):
-        Group.objects.get_or_create(name=name)
 
 
 @pytest.fixture

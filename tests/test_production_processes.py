@@ -5,10 +5,12 @@ The supplier here is the sandbox, served by the same gunicorn; everything else i
 `Procfile.production`: separate processes, the Redis broker, the database scheduler.
 """
 
+import importlib
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 import requests
+from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 
 from projects.models import SupplierConnection
@@ -26,7 +28,16 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(tra
 
 
 @pytest.fixture
-def production(settings, tmp_path):
+def beat_schedule(transactional_db):
+    """The schedule the migrations made, back after an earlier transactional test emptied the database."""
+    for migration in ("0002_beat_schedule", "0004_recovery_every_ten_seconds"):
+        module = importlib.import_module(f"sync.migrations.{migration}")
+        (step,) = module.Migration.operations
+        step.code(django_apps, None)
+
+
+@pytest.fixture
+def production(settings, tmp_path, beat_schedule):
     if not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         pytest.skip("the production processes run on PostgreSQL (set DATABASE_URL)")
     broker = settings.CELERY_BROKER_URL

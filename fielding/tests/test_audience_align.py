@@ -6,14 +6,13 @@ survey that offers nothing more, and the master data the form is built from."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from fielding import audience_align as aa
 from fielding.models import AudienceAlignMasterData
-from projects.models import Role, SupplierKind, TargetGroup
+from projects.models import SupplierKind, TargetGroup
 from projects.tests.factories import ConnectionFactory
 from quotas.models import Profile
 from sandbox.audience_align.wire import ensure_client
@@ -55,14 +54,7 @@ def form_data(**overrides):
 
 
 @pytest.fixture
-def roles(transactional_db):
-    """A transactional test starts from an emptied database: bring back the groups the migration made."""
-    for name in (Role.PROJECT_MANAGERS, Role.VIEWERS):
-        Group.objects.get_or_create(name=name)
-
-
-@pytest.fixture
-def sandbox(live_server, roles, settings, monkeypatch):
+def sandbox(live_server, transactional_db, settings, monkeypatch):
     settings.AUDIENCE_ALIGN_BASE_URL = live_server.url + "/sandbox/audience-align/v1"
     settings.AUDIENCE_ALIGN_CLIENT_ID, settings.AUDIENCE_ALIGN_KEY = CLIENT_ID, KEY
     settings.SANDBOX_JOB_SECONDS = 0

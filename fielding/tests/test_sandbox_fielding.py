@@ -26,17 +26,6 @@ ACCOUNT_ID = "1001"
 BUSINESS_UNIT = str(int(ACCOUNT_ID) * 10 + 1)
 
 
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    """A transactional test starts from an emptied database: bring back the groups the migration made."""
-    from django.contrib.auth.models import Group
-
-    from projects.models import Role
-
-    for name in (Role.PROJECT_MANAGERS, Role.VIEWERS):
-        Group.objects.get_or_create(name=name)
-
-
 @pytest.fixture
 def sandbox(live_server, settings, monkeypatch):
     settings.CINT_BASE_URL = live_server.url + "/sandbox/cint/v1"

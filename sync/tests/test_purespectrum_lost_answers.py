@@ -2,12 +2,11 @@
 never sent again. Against the sandbox on a live server, tasks run eagerly as each change commits."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from fielding.purespectrum import request_new_survey
 from fielding.status import request_status_change
 from projects.demo_purespectrum import ensure_sandbox_buyer, gender_survey, launch_surveys
-from projects.models import Project, Role, SupplierKind, TargetGroup
+from projects.models import Project, SupplierKind, TargetGroup
 from projects.tests.factories import ConnectionFactory
 from quotas.models import Quota
 from sandbox.faults import override_faults, set_faults
@@ -19,13 +18,6 @@ from sync.pull import sync_connection
 from sync.suppliers import supplier_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    """A transactional test starts from an emptied database: bring back the groups the migration made."""
-    for name in (Role.PROJECT_MANAGERS, Role.VIEWERS):
-        Group.objects.get_or_create(name=name)
 
 
 @pytest.fixture

@@ -130,11 +130,13 @@ def check_outcome(connection, changes):
     assert len(after_412) + len(verified) == len(by_verdict), [r.response_status for r in by_verdict]
     lost = set(log.filter(answer_lost=True).values_list("idempotency_key", flat=True))
     # A change the re-read found already so without its own write: only right after a change of the
-    # same target group that was not applied (a conflict left the supplier where this one asks).
+    # same thing (the profile's switch, the goal) that was not applied: a conflict left the supplier
+    # where this one asks. Changes of other things of the target group may come in between.
     previous = {}
     for row in sorted(rows, key=lambda row: row.pk):
-        previous[str(row.idempotency_key)] = previous.get(row.target_group_id)
-        previous[row.target_group_id] = row
+        subject = (row.target_group_id, row.profile_id or row.kind)
+        previous[str(row.idempotency_key)] = previous.get(subject)
+        previous[subject] = row
     unexplained = [
         key for key in verified - lost if previous[key] is None or previous[key].state not in ("conflict", "failed")
     ]

@@ -1,7 +1,7 @@
 """Set up the embedded demo: logins, the sandbox's account, demo projects, a first sync."""
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
 from projects import demo, demo_audience_align, demo_purespectrum
@@ -62,4 +62,4 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.is_staff = user.is_superuser = staff
                 user.save()
-            user.groups.add(Group.objects.get(name=group))
+            Role.grant(user, group)

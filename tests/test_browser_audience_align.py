@@ -16,7 +16,7 @@ from suppliers.audience_align import AudienceAlignTransport
 from sync.pull import sync_connection
 from sync.suppliers import adapter_for
 
-from .test_browser import WAIT, download_csv, log_in, page, roles, screenshot  # noqa: F401  (fixtures and helpers)
+from .test_browser import WAIT, download_csv, log_in, page, screenshot  # noqa: F401  (fixtures and helpers)
 
 try:
     from playwright.sync_api import expect

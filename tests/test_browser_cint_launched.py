@@ -13,7 +13,7 @@ from sync.models import RemoteChange
 from sync.pull import sync_connection
 from sync.suppliers import adapter_for
 
-from .test_browser import WAIT, log_in, page, roles, sandbox, screenshot  # noqa: F401  (fixtures)
+from .test_browser import WAIT, log_in, page, sandbox, screenshot  # noqa: F401  (fixtures)
 
 try:
     from playwright.sync_api import expect

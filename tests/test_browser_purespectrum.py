@@ -13,7 +13,7 @@ from suppliers.purespectrum import PureSpectrumTransport
 from sync.pull import sync_connection
 from sync.suppliers import supplier_client
 
-from .test_browser import WAIT, accept_next_dialog, download_csv, log_in, page, roles, screenshot  # noqa: F401
+from .test_browser import WAIT, accept_next_dialog, download_csv, log_in, page, screenshot  # noqa: F401
 
 try:
     from playwright.sync_api import expect

@@ -270,7 +270,7 @@ def test_pm_sees_the_dashboard_a_cockpit_and_completes_over_time(sandbox, live_s
     # The cockpit page: the fielding panel loads the supplier's completes over time as a chart.
     page.goto(live_server.url + tg.get_absolute_url())
     chart = page.locator("#completes-chart")
-    expect(chart).to_be_visible()
+    expect(chart).to_be_visible(timeout=WAIT)  # the fielding panel loads it from the supplier after the page
     bars = chart.locator("rect")
     expect(bars).to_have_count(len(counts))
     assert bars.evaluate_all("rects => rects.map(r => Number(r.dataset.count))") == counts

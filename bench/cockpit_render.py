@@ -15,8 +15,11 @@ import argparse
 import statistics
 import time
 
-from _django import setup
+from _django import in_each_database, setup
 
+if __name__ == "__main__":
+    if not in_each_database(__file__, "cockpit_render_bench"):  # SQLite, and PostgreSQL when DATABASE_URL says so
+        raise SystemExit(0)
 setup()
 
 from django.contrib.auth.models import User  # noqa: E402
@@ -78,14 +81,17 @@ def floor_rows(tg):
     return rows
 
 
-def median_seconds(fn, repeat):
-    fn()  # warm caches (templates, URL resolver)
-    times = []
+def median_seconds(repeat, *fns):
+    """The median time of each of `fns`, run in turn `repeat` times (so a busy machine slows them alike)."""
+    for fn in fns:
+        fn()  # warm caches (templates, URL resolver)
+    times = [[] for _ in fns]
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for fn, spent in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            spent.append(time.perf_counter() - start)
+    return [statistics.median(spent) for spent in times]
 
 
 def main():
@@ -119,8 +125,7 @@ def main():
         def rendering(context=context):
             FLOOR.render(context)
 
-        ours, base = median_seconds(served, args.repeat), median_seconds(floor, args.repeat)
-        render_only = median_seconds(rendering, args.repeat)
+        ours, base, render_only = median_seconds(args.repeat, served, floor, rendering)
         print(
             f"{profiles:>8} x {quotas:<8} {ours * 1000:>10.1f} {base * 1000:>11.1f} {ours / base:>7.2f}"
             f" {render_only * 1000:>12.1f} {ours / render_only:>8.2f}"

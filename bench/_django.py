@@ -1,6 +1,7 @@
 """Start Django for a benchmark on a throwaway database (or DATABASE_URL when set)."""
 
 import os
+import subprocess
 import sys
 import tempfile
 import warnings
@@ -34,6 +35,28 @@ def drop_postgres(url):
     server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path.lstrip("/")}" WITH (FORCE)')
+
+
+def in_each_database(script, prefix):
+    """Run the bench `script` once on a new SQLite database and, when DATABASE_URL names a PostgreSQL
+    server, once more on a new database there, each in a process of its own (dropped afterwards).
+
+    Returns True in such a process, which then measures; False in the one that started them.
+    """
+    if os.environ.get("BENCH_CHILD"):
+        return True
+    runs = [f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/bench.sqlite3"]
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        runs.append(throwaway_postgres(os.environ["DATABASE_URL"], prefix))
+    for url in runs:
+        print(f"-- on {'PostgreSQL' if url.startswith('postgres') else 'SQLite'}", flush=True)
+        try:
+            subprocess.run([sys.executable, script, *sys.argv[1:]], env={**os.environ, "DATABASE_URL": url,
+                           "BENCH_CHILD": "1"}, check=True)
+        finally:
+            if url.startswith("postgres"):
+                drop_postgres(url)
+    return False
 
 
 def setup(**environment):

@@ -10,14 +10,10 @@ The batched application is timed too (events applied per second).
 """
 
 import json
-import os
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
 
-from _django import drop_postgres, setup, throwaway_postgres
+from _django import in_each_database, setup
 
 EVENTS = 2000
 SECRET = "FP7UPZpATKBcYJj4va95PYud+a3gCidRERiLO+9MoFE="
@@ -183,22 +179,6 @@ def measure():
     print(f"  applied afterwards, in batches:         {applied:8.0f} events/s")
 
 
-def main():
-    """SQLite always; PostgreSQL too when DATABASE_URL says so (each in a process of its own)."""
-    if os.environ.get("BENCH_CHILD"):
-        measure()
-        return
-    runs = [f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/bench.sqlite3"]
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        runs.append(throwaway_postgres(os.environ["DATABASE_URL"], "cockpit_webhook_bench"))
-    for url in runs:
-        env = {**os.environ, "DATABASE_URL": url, "BENCH_CHILD": "1"}
-        try:
-            subprocess.run([sys.executable, __file__], env=env, check=True)
-        finally:
-            if url.startswith("postgres"):
-                drop_postgres(url)
-
-
 if __name__ == "__main__":
-    main()
+    if in_each_database(__file__, "cockpit_webhook_bench"):  # SQLite, and PostgreSQL when DATABASE_URL says so
+        measure()

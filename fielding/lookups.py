@@ -5,6 +5,7 @@ the supplier and stores the answer (or the reason it could not); the page polls 
 """
 
 import uuid
+from contextlib import nullcontext
 
 from django.db import transaction
 from django.utils import timezone
@@ -83,15 +84,15 @@ def run(lookup, client=None):
     """Ask the supplier once and record the answer. Returns the lookup."""
     if lookup.is_settled:
         return lookup
-    from sync.suppliers import supplier_client as client_for
+    from sync.suppliers import open_client
 
     tg = lookup.target_group
-    client = client or client_for(tg.project.connection)
     try:
-        if lookup.kind == Kind.FEASIBILITY:
-            lookup.result = _feasibility(client, tg, lookup.inputs)
-        else:
-            lookup.result = _interlock(client, tg, lookup)
+        with nullcontext(client) if client else open_client(tg.project.connection) as client:
+            if lookup.kind == Kind.FEASIBILITY:
+                lookup.result = _feasibility(client, tg, lookup.inputs)
+            else:
+                lookup.result = _interlock(client, tg, lookup)
     except errors.SupplierError as exc:
         lookup.state = State.FAILED
         lookup.message = _words(lookup, exc)

@@ -203,12 +203,12 @@ def read_stats(tg, interval):
     key = f"fielding-stats:{tg.pk}:{interval}"
     data = cache.get(key)
     if data is None:
-        from sync.suppliers import supplier_client as client_for
+        from sync.suppliers import open_client
 
-        client = client_for(tg.project.connection)
         project_id = tg.project.remote_id
-        series = client.get_completes_by_interval(project_id, tg.remote_id, interval=interval).data or {}
-        performance = client.get_target_group_performance(project_id, tg.remote_id).data or {}
+        with open_client(tg.project.connection) as client:
+            series = client.get_completes_by_interval(project_id, tg.remote_id, interval=interval).data or {}
+            performance = client.get_target_group_performance(project_id, tg.remote_id).data or {}
         data = {
             "intervals": series.get("aggregated_completes_intervals") or [],
             "performance": performance,

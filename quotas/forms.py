@@ -44,6 +44,12 @@ class InterlockForm(forms.Form):
                 "interlock."
             )
 
+    def profile_options(self):
+        """(pk, name, ticked) of each profile to choose from; the page renders the checkboxes itself
+        (one widget template per profile was most of a long target group's interlock form)."""
+        ticked = {str(value) for value in (self["profiles"].value() or [])}
+        return [(pk, name, str(pk) in ticked) for pk, name in self.fields["profiles"].choices]
+
     def clean_profiles(self):
         chosen = list(self.cleaned_data["profiles"])
         limits = self.limits

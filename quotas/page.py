@@ -3,9 +3,8 @@
 from datetime import timedelta
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from sync.models import RemoteChange
 from sync.outbox import describe, kind_of
@@ -19,15 +18,41 @@ CHANGES_SHOWN = 50
 BADGE_PLACES = {"interlocks": "interlock", "header": "tg"}
 
 
+# What a profile's table shows of each quota: read as plain rows, not model instances (a target
+# group can have thousands of quotas, and building instances was most of the page's reading).
+ROW_FIELDS = ("pk", "profile_id", "kind", "text", "completes_goal", "completes", "prescreens", "extra")
+
+
 def profiles_of(tg, only=None):
+    """The profiles a page shows, each with its `ungrouped` and `grouped` quotas in table order;
+    what the page never shows (the conditions behind them) is left in the database.
+
+    Quotas with traffic caps have a table of their own with more to show: those are instances
+    (`profile.quotas.all()`)."""
     profiles = Profile.objects.filter(target_group=tg, vanished_at__isnull=True)
     if only is not None:
         profiles = profiles.filter(pk=only.pk)
-    return list(
-        profiles.select_related("interlocked_profile")
-        .prefetch_related(Prefetch("quotas", queryset=Quota.objects.order_by("kind", "position", "pk")))
-        .order_by("position", "name")
+    profiles = profiles.select_related("interlocked_profile").defer(
+        "conditions", "interlocked_profile__depends_on_questions"
     )
+    order = ("kind", "position", "pk")
+    if tg.capabilities.traffic_caps:
+        profiles = list(
+            profiles.prefetch_related(Prefetch("quotas", queryset=Quota.objects.order_by(*order)))
+            .order_by("position", "name")
+        )
+        quotas = [quota for profile in profiles for quota in profile.quotas.all()]
+    else:
+        quotas = Quota.objects.filter(profile__in=profiles.values("pk")).order_by(*order)
+        quotas = quotas.values_list(*ROW_FIELDS, named=True)
+        profiles = list(profiles.order_by("position", "name"))
+    by_profile = {profile.pk: profile for profile in profiles}
+    for profile in profiles:
+        profile.ungrouped, profile.grouped = [], []
+    for quota in quotas:
+        owner = by_profile[quota.profile_id]
+        (owner.grouped if quota.kind == "grouped" else owner.ungrouped).append(quota)
+    return profiles
 
 
 def interlocks_of(tg):
@@ -77,72 +102,41 @@ def changes_panel(tg):
 ROWS_SHOWN = 25
 
 
-NO_QUOTA_OF_ITS_OWN = mark_safe(' <span class="muted small">no quota of its own: the survey\'s goal</span>')
-
-
-def _count(value):
-    """A count as the page prints it: 1,234; a dash for unknown."""
-    return "–" if value is None else f"{value:,}"
-
-
-def goal_rows(quotas, form=None, *, grouped=False):
-    """The table rows of a profile's quotas (or an interlock's cells), built once in Python: the
-    page's largest tables render from plain values, with no includes or filters per row.
-
-    `form` is the block's posted `QuotaGoalsForm` when it had errors: each row then keeps what was
-    typed and says what is wrong with it.
-    """
-    bound = form is not None and form.is_bound
-    rows = []
-    for quota in quotas:
-        goal, done = quota.completes_goal, quota.completes or 0
-        value, error, invalid = str(goal), "", ""
-        if bound and form.field_name(quota) in form.fields:
-            field = form[form.field_name(quota)]
-            value, error = ("" if field.value() is None else str(field.value())), " ".join(field.errors)
-            if error:
-                invalid = format_html(' aria-invalid="true" aria-describedby="goal-{}-error"', quota.pk)
-        # Every value a string already: the template prints it as it is, with no number formatting.
-        rows.append(
-            {
-                "pk": str(quota.pk),
-                "text": quota.text,
-                "label": f"Group: {quota.text}" if grouped else quota.text,
-                "note": "" if (quota.extra or {}).get("defined") is not False else NO_QUOTA_OF_ITS_OWN,
-                "goal": _count(goal),
-                "value": value,
-                "error": error,
-                "invalid": invalid,
-                "completes": _count(quota.completes),
-                "prescreens": _count(quota.prescreens),
-                "done_of_goal": f"{done} of {goal}",
-                "percent": str(min(100, done * 100 // goal) if goal else 0),
-                "fill": "fill full" if goal and done >= goal else "fill",
-            }
-        )
-    return rows
-
-
 def add_rows(context, *, all_rows=False):
-    """Give each profile (and interlock) of a page context its `rows`; a long profile shows its first
-    `ROWS_SHOWN`, unless `all_rows`, or one of its goals has an error to show."""
+    """Give each profile (and interlock) of a page context the `entries` its table shows (the
+    `quota_rows` tag renders them); a long profile shows its first `ROWS_SHOWN`, unless `all_rows`,
+    or one of its goals has an error to show."""
     goals_form, cells_form = context.get("goals_form"), context.get("interlock_goals_form")
     if context["caps"].traffic_caps:  # quotas with current targets have a table of their own
         return context
     profiles = [context["profile"]] if "profile" in context else context.get("profiles", [])
+    toggle_url, goals_url, block_url = (
+        _profile_url(name, context["tg"]) for name in ("quotas:toggle_quotas", "quotas:quota_goals", "quotas:profile")
+    )
     for profile in profiles:
-        form = goals_form if goals_form is not None and _form_of(goals_form, profile.quotas.all()) else None
-        profile.rows = goal_rows(profile.ungrouped, form) + goal_rows(profile.grouped, form, grouped=True)
-        profile.hidden_rows, profile.expanded = 0, len(profile.rows) > ROWS_SHOWN
+        profile.toggle_url, profile.goals_url = toggle_url(profile.pk), goals_url(profile.pk)
+        profile.block_url = block_url(profile.pk)
+        entries = [(q, False) for q in profile.ungrouped] + [(q, True) for q in profile.grouped]
+        form = goals_form if goals_form is not None and _form_of(goals_form, [q for q, _ in entries]) else None
+        profile.row_count, profile.rows_form = len(entries), form
+        profile.hidden_rows, profile.expanded = 0, len(entries) > ROWS_SHOWN
         if not all_rows and form is None and profile.expanded:
             profile.expanded = False
-            profile.hidden_rows = len(profile.rows) - ROWS_SHOWN
-            profile.rows = profile.rows[:ROWS_SHOWN]
+            profile.hidden_rows = len(entries) - ROWS_SHOWN
+            entries = entries[:ROWS_SHOWN]
+        profile.entries = entries
     for interlock in context.get("interlocks", []):
         cells = interlock.cells.all()
-        form = cells_form if cells_form is not None and _form_of(cells_form, cells) else None
-        interlock.rows = goal_rows(cells, form)
+        interlock.rows_form = cells_form if cells_form is not None and _form_of(cells_form, cells) else None
+        interlock.entries = [(cell, False) for cell in cells]
     return context
+
+
+def _profile_url(name, tg):
+    """`name`'s URL for each profile of `tg` (pk -> URL), from one `reverse()` for the whole page."""
+    marker = 987654321
+    head, _, tail = reverse(name, args=[tg.pk, marker]).rpartition(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def _form_of(form, quotas):
@@ -155,8 +149,6 @@ def profiles_context(tg, only=None):
     latest = latest_changes(tg)
     for profile in profiles:
         profile.latest_change = latest.get(profile.pk)
-        profile.ungrouped = [q for q in profile.quotas.all() if q.kind == "ungrouped"]
-        profile.grouped = [q for q in profile.quotas.all() if q.kind == "grouped"]
     return {
         "tg": tg,
         "profiles": profiles,

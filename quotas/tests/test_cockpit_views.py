@@ -325,3 +325,27 @@ def test_bad_goals_without_javascript_show_the_whole_page_with_the_error_in_its_
     assert response.status_code == 400
     assert f'id="goal-{q1.pk}-error">A goal cannot be negative.' in html
     assert 'value="-5"' in html and "GENDER" in html
+
+
+@pytest.fixture
+def hobby(tg):
+    profile = ProfileFactory(target_group=tg, name="HOBBY", question_id=77)
+    QuotaFactory(profile=profile, text='<b>Golf</b> & "tennis"', completes_goal=20)
+    return profile
+
+
+@pytest.mark.parametrize("persona", ["pm_client", "viewer_client"])
+def test_supplier_text_is_shown_as_text_never_as_markup(request, persona, tg, hobby):
+    html = page(request.getfixturevalue(persona), tg).content.decode()
+    assert "&lt;b&gt;Golf&lt;/b&gt; &amp; &quot;tennis&quot;" in html and "<b>Golf</b>" not in html
+
+
+def test_a_typed_goal_comes_back_as_text_never_as_markup(pm_client, tg, hobby):
+    quota = hobby.quotas.get()
+    profile = hobby
+    typed = '"><script>alert(1)</script>'
+    data = {f"goal-{quota.pk}": typed}
+    html = pm_client.post(reverse("quotas:quota_goals", args=[tg.pk, profile.pk]), data, **HTMX).content.decode()
+
+    assert "<script>alert(1)</script>" not in html
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html  # what was typed comes back, as text

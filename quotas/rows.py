@@ -1,0 +1,71 @@
+"""The rows of the cockpit's largest tables (a profile's quotas, an interlock's cells) as HTML.
+
+A target group can have hundreds of quotas; rendered row by row through the template engine
+they were most of the page's time. Each row is built once here from plain values, every
+text escaped once, and the block's template prints the finished table body.
+"""
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+NO_QUOTA_OF_ITS_OWN = ' <span class="muted small">no quota of its own: the survey\'s goal</span>'
+
+# One row: what it is, its goal (an input where the PM may change it), completes, prescreens, fill bar.
+ROW = (
+    '<tr><td>{label}{note}</td><td class="num">{goal}</td><td class="num">{completes}</td>'
+    '<td class="num">{prescreens}</td><td><span class="bar" title="{done} of {target}">'
+    '<span class="{fill}" style="width: {percent}%"></span></span></td></tr>\n'
+)
+GOAL_INPUT = (
+    '<input type="number" min="0" class="inline" name="goal-{pk}" id="goal-{pk}" '
+    'aria-label="Goal for {text}" value="{value}"{invalid}>{error}'
+)
+INVALID = ' aria-invalid="true" aria-describedby="goal-{pk}-error"'
+ERROR = '<div class="error" id="goal-{pk}-error">{error}</div>'
+
+
+def _count(value):
+    """A count as the page prints it: 1,234; a dash for unknown."""
+    return "–" if value is None else f"{value:,}"
+
+
+def table_body(entries, form=None, *, editable=False):
+    """The table body of `entries`, (quota, grouped) pairs of a profile's quotas or an interlock's
+    cells, as one piece of HTML; every text in it is escaped as the row is built.
+
+    With `editable`, each goal is an input named after the quota. `form` is the block's posted
+    `QuotaGoalsForm` when it had errors: each row then keeps what was typed and says what is wrong.
+    """
+    bound = form is not None and form.is_bound
+    rows = []
+    for quota, grouped in entries:
+        goal, done = quota.completes_goal, quota.completes or 0
+        text = escape(quota.text)
+        if editable:
+            value, error = str(goal), ""
+            if bound and form.field_name(quota) in form.fields:
+                field = form[form.field_name(quota)]
+                value, error = ("" if field.value() is None else escape(field.value())), " ".join(field.errors)
+            goal_cell = GOAL_INPUT.format(
+                pk=quota.pk,
+                text=text,
+                value=value,
+                invalid=INVALID.format(pk=quota.pk) if error else "",
+                error=ERROR.format(pk=quota.pk, error=escape(error)) if error else "",
+            )
+        else:
+            goal_cell = _count(goal)
+        rows.append(
+            ROW.format(
+                label=f"Group: {text}" if grouped else text,
+                note="" if (quota.extra or {}).get("defined") is not False else NO_QUOTA_OF_ITS_OWN,
+                goal=goal_cell,
+                completes=_count(quota.completes),
+                prescreens=_count(quota.prescreens),
+                done=done,
+                target=goal,
+                fill="fill full" if goal and done >= goal else "fill",
+                percent=min(100, done * 100 // goal) if goal else 0,
+            )
+        )
+    return mark_safe("".join(rows))

@@ -26,6 +26,7 @@ run: setup
 	PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) $(BIN)/honcho start
 
 test: $(BIN)/activate
+	mkdir -p var
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/activate

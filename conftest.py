@@ -15,10 +15,6 @@ from projects.tests.factories import (  # noqa: F401  (re-exported for tests)
 def _celery_eager(settings):
     """Tasks run in the test's process unless a test starts a real worker."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        # A live server on SQLite's in-memory test database shares one connection between its
-        # request threads: the sync reads one target group at a time there (test_pull runs several).
-        settings.SYNC_READ_CONCURRENCY = 1
     from config.celery import app
 
     app.conf.task_always_eager = True

@@ -108,6 +108,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
         }
     )
+    # Tests get a database file of their own (not SQLite's in-memory one, which a live server
+    # shares between its request threads as one connection): each thread has its connection, as
+    # in production.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(VAR_DIR / "test.sqlite3"))
 # Connections kept between requests (seconds). Off by default on SQLite, whose development
 # server starts a thread per request anyway; a long-lived server process may set it there too.
 _SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"

@@ -19,6 +19,7 @@ from .forms_draft import DraftTargetGroupForm, ProjectForm, bound_draft_form, in
 from .jobs import fitting, request_bulk, request_launch, supplier_allows_bulk
 from .library import ensure_directory
 from .lookups import request_feasibility
+from .mirror import read_supplier_draft
 from .models import SupplierLookup
 from .profiling import display_profile
 from .views import _answer, fielding_panel_context
@@ -129,8 +130,9 @@ def draft_edit(request, pk):
         return away
     connection = tg.project.connection
     directory_error = ensure_directory(connection)
+    read_error = read_supplier_draft(tg)
     body = draft_body(tg)
-    context = {"project": tg.project, "tg": tg, "directory_error": directory_error}
+    context = {"project": tg.project, "tg": tg, "directory_error": directory_error, "read_error": read_error}
     if request.method == "POST":
         form = DraftTargetGroupForm(request.POST, connection=connection, profile=body["profile"])
         context["form"] = form
@@ -158,6 +160,9 @@ def draft(request, pk):
     tg, away = _draft_or_redirect(request, pk)
     if away:
         return away
+    read_error = read_supplier_draft(tg)
+    if read_error:
+        messages.warning(request, f"{read_error} The page shows what the last sync saw.")
     body = draft_body(tg)
     profile = body.get("profile") or {}
     context = {

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from suppliers import errors
-
 from sync.locks import lock_target_group
 from sync.pull import register_draft_store, register_part
 from sync.upsert import Tally, assign, when, whole

@@ -9,9 +9,9 @@ from projects.models import TargetGroup
 from projects.tests.factories import ConnectionFactory
 from quotas.models import Quota
 from sandbox import simulation
+from sandbox.events import deliver_pending
 from sandbox.faults import set_faults
 from sandbox.models import Quota as SandboxQuota
-from sandbox.events import deliver_pending
 from sandbox.models import Webhook, WebhookDelivery
 from sandbox.seed import ensure_account
 from sync.models import WebhookEvent

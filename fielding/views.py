@@ -86,8 +86,10 @@ def fielding_panel_context(tg, user, *, request=None, **overrides):
 
 @require_GET
 def panel(request, pk):
+    """The panel for htmx; opened in the browser, a page with the panel in the layout."""
     tg = permissions.target_group(pk)
-    return render(request, "fielding/_fielding_panel.html", fielding_panel_context(tg, request.user, request=request))
+    template = "fielding/_fielding_panel.html" if request.htmx else "fielding/panel_page.html"
+    return render(request, template, fielding_panel_context(tg, request.user, request=request))
 
 
 def _answer(request, tg, text, *, level=messages.SUCCESS, status=200, **overrides):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
+from projects.fragments import fragment_of_target_group
 from sync.outbox import describe
 
 from . import permissions
@@ -51,6 +52,7 @@ def _confirmation(tg, action):
 
 
 @require_GET
+@fragment_of_target_group("status-panel")
 def status_panel(request, pk):
     tg = permissions.target_group(pk)
     return render(request, "fielding/_status_panel.html", status_panel_context(tg))

@@ -243,7 +243,8 @@ def test_pm_builds_launches_pauses_and_resumes_a_draft(sandbox, live_server, pm,
     expect(page.locator("main")).to_contain_text("GENDER quotas on")
     said = confirm(page, "Launch", "Yes, launch now")
     assert "Launch “US browser wave” now?" in said and "Filling goal: 200 completes" in said
-    expect(page.locator("#fielding-panel .job .badge")).to_have_text("Completed", timeout=WAIT)
+    expect(page.locator("#fielding-panel .job .badge")).to_have_text("Done", timeout=WAIT)
+    expect(page.locator("#fielding-panel .job")).to_contain_text("The target group went live.")
     expect(page.locator("#run-status")).to_have_text("Live")
     expect(page.locator("#fielding-status")).to_have_text("Live", timeout=WAIT)
 

@@ -77,7 +77,8 @@ def test_launch_now_polls_the_job_until_the_target_group_is_live(pm_client, draf
     run = FieldingRun.objects.get(target_group=draft)
     assert (run.remote_id, run.status) == ("RUN1", "Live")
     page = pm_client.get(job.get_absolute_url()).content.decode()
-    assert "Done: the target group is live" in page and "every 1s" not in page
+    assert "The target group went live." in page and "every 1s" not in page
+    assert "RUN1" not in page  # the supplier's run id means nothing to a PM
 
 
 def test_a_scheduled_launch_sends_both_dates_and_leaves_the_run_scheduled(pm_client, draft, wire, act):
@@ -280,3 +281,20 @@ def test_a_draft_without_links_loi_or_ir_is_refused_with_the_reasons_before_anyt
     for reason in ("no live survey link", "no test survey link", "no expected length of interview", "incidence rate"):
         assert reason in html
     assert not FieldingJob.objects.exists() and api_calls(wire) == []
+
+
+def test_a_finished_launch_says_what_happened_in_words_that_fit_the_target_group_now(pm_client, draft, pm):
+    from fielding.models import FieldingJob
+
+    job = FieldingJob.objects.create(
+        kind="launch_from_draft", project=draft.project, target_group=draft, status="Completed",
+        result={"created_fielding_run_id": "01M8SGRUNID0000000000000"},
+    )  # fmt: skip
+    draft.status = "paused"
+    draft.save()
+
+    html = pm_client.get(job.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
+
+    assert "The target group went live; it is paused now." in html
+    assert ">Done</span>" in html and "Completed" not in html
+    assert "01M8SG" not in html

@@ -320,8 +320,7 @@ def _bulk_confirm(request, project, action, target_groups, supplier_allows):
     else:
         lines = [
             f"{len(chosen)} of the {len(target_groups)} ticked target groups will be {past_tense(action)} "
-            "in one supplier job"
-            + (f"; {len(skipped)} will not be sent (see why below)." if skipped else "."),
+            "in one supplier job" + (f"; {len(skipped)} will not be sent (see why below)." if skipped else "."),
             "This cannot be undone"
             + (": a launched target group cannot go back to being a draft." if action == "launch" else "."),
         ]

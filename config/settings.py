@@ -147,6 +147,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+# Files served at the site's root (the favicon browsers ask every page for), by WhiteNoise in every mode.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # Security. Served over https (SITE_URL says so) and not in DEBUG, the cockpit sends
 # cookies only over TLS, redirects http to https and asks browsers to keep to https

@@ -234,7 +234,8 @@ def initial_from_body(body, tg):
     pricing = assistant.get("pricing") or {}
     pacing = assistant.get("pacing") or {}
     exclusion = body.get("exclusion") or {}
-    ir = body.get("expected_incidence_rate")
+    ir = body.get("expected_incidence_rate", tg.expected_incidence_rate)
+    kept = bool((tg.details or {}).get("draft"))  # else: what the mirror shows of the supplier's draft
     excluded = [i for entry in exclusion.get("list") or [] for i in entry.get("entity_ids") or []]
     initial = {
         "name": body.get("name", tg.name),
@@ -245,16 +246,19 @@ def initial_from_body(body, tg):
         "industry_lockout_code": body.get("industry_lockout_code") or "",
         "locale": body.get("locale") or tg.locale,
         "collects_pii": bool(body.get("collects_pii")),
-        "filling_goal": body.get("filling_goal"),
-        "expected_length_of_interview_minutes": body.get("expected_length_of_interview_minutes"),
+        "filling_goal": body.get("filling_goal", tg.filling_goal or None),
+        "expected_length_of_interview_minutes": body.get(
+            "expected_length_of_interview_minutes", tg.expected_length_of_interview_minutes
+        ),
         "expected_incidence_rate": None if ir is None else round(float(ir) * 100),
-        "fielding_start_at": tg.fielding_start_at if spec.get("start_at") else None,
-        "fielding_end_at": tg.fielding_end_at if spec.get("end_at") else None,
-        "pricing_model": body.get("_pricing_model") or "dynamic",
-        "cpi": (body.get("cost_per_interview") or {}).get("value"),
-        "cpi_currency": body.get("_currency") or (body.get("cost_per_interview") or {}).get("currency_code", ""),
-        "live_url": body.get("live_url", ""),
-        "test_url": body.get("test_url", ""),
+        "fielding_start_at": tg.fielding_start_at if spec.get("start_at") or not kept else None,
+        "fielding_end_at": tg.fielding_end_at if spec.get("end_at") or not kept else None,
+        "pricing_model": body.get("_pricing_model") or tg.pricing_model or "dynamic",
+        "cpi": (body.get("cost_per_interview") or {}).get("value", tg.cpi),
+        "cpi_currency": body.get("_currency")
+        or (body.get("cost_per_interview") or {}).get("currency_code", tg.cpi_currency),
+        "live_url": body.get("live_url", tg.live_url),
+        "test_url": body.get("test_url", tg.test_url),
         "prevent_overfill": overlay.get("prevent_overfill", True),
         "balance_fill": overlay.get("balance_fill", False),
         "optimize_cpi": bool(pricing),

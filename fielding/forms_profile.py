@@ -156,6 +156,12 @@ class ProfileForm(forms.Form):
         chosen = []
         if not self.is_range:
             for i, option in enumerate(self.question.options):
+                # A quota (or a group) typed for an answer chooses that answer: the box shows ticked again.
+                typed = data.get(f"c{i}_quota") is not None or data.get(f"c{i}_group") is not None
+                if typed and not data.get(f"c{i}_on"):
+                    self.data = self.data.copy()
+                    self.data[self.add_prefix(f"c{i}_on")] = "on"
+                    data[f"c{i}_on"] = True
                 if data.get(f"c{i}_on"):
                     chosen.append((i, {"option": str(option["id"]), "text": option["name"]}))
             return chosen

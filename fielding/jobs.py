@@ -181,9 +181,31 @@ def request_launch(tg, *, by, end_at, start_at=None):
     return job
 
 
-def _past(action):
+def past_tense(action):
     """A batch action in the past tense, in the run actions' words ("launched" for a draft)."""
     return "launched" if action == "launch" else PAST[RunAction(action)]
+
+
+def bulk_plan(action, target_groups, *, supplier_allows=False):
+    """``(chosen, {tg pk: why it is not sent})``: which target groups a bulk `action` would send.
+
+    A draft the supplier would not launch (no survey link, no length of interview…) is not sent, with its reasons.
+    """
+    from .readiness import launch_problems
+
+    allowed = BATCH_ALLOWED_FROM[action]
+    chosen, skipped = [], {}
+    for tg in target_groups:
+        if tg.status not in allowed and not supplier_allows:
+            status = tg.get_status_display().lower()
+            skipped[str(tg.pk)] = f"Not sent: a {status} target group cannot be {past_tense(action)}."
+        elif not is_created(tg):
+            skipped[str(tg.pk)] = "Not sent: the supplier does not have this draft yet (save it first)."
+        elif action == "launch" and (problems := launch_problems(tg)):
+            skipped[str(tg.pk)] = "Not sent: " + " ".join(problems)
+        else:
+            chosen.append(tg)
+    return chosen, skipped
 
 
 def request_bulk(project, action, target_groups, *, by, supplier_allows=False):
@@ -192,16 +214,7 @@ def request_bulk(project, action, target_groups, *, by, supplier_allows=False):
     `supplier_allows` (the supplier said the action is possible on these target groups, though
     the cockpit's rules fit none of them) sends every one the supplier has; its job reports each.
     """
-    allowed = BATCH_ALLOWED_FROM[action]
-    chosen, skipped = [], {}
-    for tg in target_groups:
-        if tg.status not in allowed and not supplier_allows:
-            status = tg.get_status_display().lower()
-            skipped[str(tg.pk)] = f"Not sent: a {status} target group cannot be {_past(action)}."
-        elif not is_created(tg):
-            skipped[str(tg.pk)] = "Not sent: the supplier does not have this draft yet (save it first)."
-        else:
-            chosen.append(tg)
+    chosen, skipped = bulk_plan(action, target_groups, supplier_allows=supplier_allows)
     with transaction.atomic():
         job = FieldingJob.objects.create(
             kind=BATCH_KIND[action],
@@ -212,7 +225,9 @@ def request_bulk(project, action, target_groups, *, by, supplier_allows=False):
         job.target_groups.set(target_groups)
         if not chosen:
             job.status = Status.FAILED
-            job.failure_reason = f"None of the selected target groups can be {_past(action)} now; nothing was sent."
+            job.failure_reason = (
+                f"None of the selected target groups can be {past_tense(action)} now; nothing was sent."
+            )
             job.finished_at = timezone.now()
             job.save()
             return job

@@ -9,6 +9,7 @@ they are read through the Cint client the adapter holds (``adapter.client``).
 from django.db import transaction
 from django.utils import timezone
 
+from suppliers import errors
 from sync.locks import lock_target_group
 from sync.pull import register_draft_store, register_part
 from sync.upsert import Tally, assign, when, whole
@@ -82,6 +83,33 @@ def apply_supplier_draft(tg, data):
     if changed:
         tg.save(update_fields=changed)
     return 1 if changed else 0
+
+
+def read_supplier_draft(tg):
+    """Bring the draft's body from the supplier when the cockpit holds none (a draft made in the
+    supplier's own site, or never read in full: the list sync reads only launched target groups).
+
+    Returns "" when the body is here (read or kept), or the reason it could not be read, in words.
+    """
+    from sync.suppliers import adapter_for
+
+    from .draft import DRAFT_KEY, is_created
+
+    if (tg.details or {}).get(DRAFT_KEY) or not is_created(tg) or not tg.capabilities.drafts:
+        return ""
+    adapter = adapter_for(tg.project.connection)
+    try:
+        record = adapter.read_draft(tg.ref)
+    except errors.SupplierError as exc:
+        return f"The draft could not be read from the supplier ({exc.message})."
+    finally:
+        adapter.close()
+    with transaction.atomic():
+        lock_target_group(tg.pk)
+        apply_supplier_draft(tg, record.extra.get("draft") or {})
+        if record.version:
+            tg.take_version(record.version)
+    return ""
 
 
 def _read_runs(adapter, tg):

@@ -149,6 +149,24 @@ class FieldingJob(models.Model):
         return "The supplier could not do this."
 
     @property
+    def state_words(self):
+        """The job's state for its badge, in words that cannot be read as the target group's status."""
+        return {self.Status.COMPLETED: "Done", self.Status.FAILED: "Failed"}.get(self.status, "Working")
+
+    @property
+    def outcome(self):
+        """What a finished launch or schedule did, and where the target group stands now, in one sentence."""
+        tg = self.target_group
+        if tg is None:
+            return ""
+        now = tg.get_status_display().lower()
+        if self.kind == self.Kind.SCHEDULE_FROM_DRAFT:
+            text, then = "The launch was scheduled", TargetGroup.Status.SCHEDULED
+        else:
+            text, then = "The target group went live", TargetGroup.Status.LIVE
+        return f"{text}; it is {now} now." if tg.status != then else f"{text}."
+
+    @property
     def is_batch(self):
         return self.kind in self.BATCH_ACTIONS
 

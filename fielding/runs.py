@@ -68,6 +68,14 @@ def set_target_group_status(run, tg=None):
                 instance.status = status
 
 
+def set_target_group_dates(run):
+    """The target group's fielding dates follow its run's once the supplier applied new ones."""
+    TargetGroup.objects.filter(pk=run.target_group_id).update(
+        fielding_start_at=run.start_fielding_at, fielding_end_at=run.end_fielding_at
+    )
+    run.target_group.fielding_start_at, run.target_group.fielding_end_at = run.start_fielding_at, run.end_fielding_at
+
+
 def record_runs(client, tg):
     """Mirror the TG's fielding runs (``fielding.mirror``) and let its status follow the current run."""
     from .mirror import sync_fielding_runs
@@ -142,6 +150,7 @@ class RunChange(ChangeKind):
         run.last_changed_at = timezone.now()
         run.save()
         set_target_group_status(run)
+        set_target_group_dates(run)
 
     def refresh(self, adapter, change):
         run = self.run(change)

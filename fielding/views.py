@@ -9,6 +9,7 @@ change pending, its badge polling until it settles); without, it redirects with 
 from django.contrib import messages
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
@@ -20,6 +21,7 @@ from sync.outbox import describe
 from . import permissions
 from .changes import latest_draft_change
 from .charts import completes_chart
+from .confirm import Confirmation, confirm_page, confirmed
 from .draft import is_created
 from .forms import EndDateForm, IntervalForm, LaunchForm
 from .models import FieldingJob, RunAction, SupplierLookup
@@ -84,8 +86,10 @@ def fielding_panel_context(tg, user, *, request=None, **overrides):
 
 @require_GET
 def panel(request, pk):
+    """The panel for htmx; opened in the browser, a page with the panel in the layout."""
     tg = permissions.target_group(pk)
-    return render(request, "fielding/_fielding_panel.html", fielding_panel_context(tg, request.user, request=request))
+    template = "fielding/_fielding_panel.html" if request.htmx else "fielding/panel_page.html"
+    return render(request, template, fielding_panel_context(tg, request.user, request=request))
 
 
 def _answer(request, tg, text, *, level=messages.SUCCESS, status=200, **overrides):
@@ -113,6 +117,8 @@ def run_action(request, pk, action):
     tg = permissions.target_group(pk)
     if action not in RunAction.values or action == RunAction.CHANGE_END:
         return _answer(request, tg, "That is not a fielding action.", level=messages.ERROR, status=400)
+    if action in CONFIRM_RUN_ACTIONS and not confirmed(request) and _possible(tg, action):
+        return _confirm(request, tg, _run_confirmation(tg, action))
     try:
         change = request_run_action(tg, action, by=request.user)
     except ActionRefused as exc:
@@ -121,6 +127,54 @@ def run_action(request, pk, action):
             return _answer(request, tg, str(exc), level=messages.ERROR, status=409)
         change = request_run_action(tg, action, by=request.user, allowed=True)
     return _answer(request, tg, f"{describe(change)}: sent to the supplier. The page shows when it is applied.")
+
+
+# What cannot be undone: a completed run stays completed (relaunching starts a new one); a scheduled
+# run launched now takes respondents at once.
+CONFIRM_RUN_ACTIONS = {RunAction.COMPLETE: "complete fielding", RunAction.LAUNCH_NOW: "launch now"}
+
+
+def _possible(tg, action):
+    """Whether `action` may be asked for now (the cockpit's rules, or the supplier's word): only then confirm it."""
+    run = current_run(tg)
+    return run is not None and (run.allows(action) or _supplier_allows(tg, action))
+
+
+def _run_confirmation(tg, action):
+    run = current_run(tg)
+    name = f"“{tg.name}”"
+    if action == RunAction.COMPLETE:
+        title = f"Complete fielding of {name}?"
+        lines = [
+            f"The fielding run stops taking respondents now, at {tg.current_completes} of {tg.filling_goal} completes.",
+            "This cannot be undone: a completed run stays completed; relaunching later starts a new fielding run.",
+        ]
+    else:
+        title = f"Launch {name} now?"
+        start = run.start_fielding_at if run else None
+        lines = [
+            "Suppliers start sending respondents at once"
+            + (f", instead of at the scheduled {timezone.localtime(start):%Y-%m-%d %H:%M}." if start else "."),
+            "This cannot be undone: a live target group cannot go back to scheduled.",
+        ]
+    url = reverse("fielding:run_action", args=[tg.pk, action])
+    return Confirmation(
+        title=title,
+        lines=lines,
+        action=url,
+        button=f"Yes, {CONFIRM_RUN_ACTIONS[action]}",
+        cancel=permissions.page_of(tg),
+        target="#fielding-panel",
+        cancel_get=reverse("fielding:panel", args=[tg.pk]),
+    )
+
+
+def _confirm(request, tg, confirmation, **overrides):
+    """The confirmation: inside the panel with htmx, on a page of its own without. Nothing is sent."""
+    if not request.htmx:
+        return confirm_page(request, confirmation, back_title=tg.name)
+    context = fielding_panel_context(tg, request.user, confirm=confirmation, **overrides)
+    return render(request, "fielding/_fielding_panel.html", context)
 
 
 def _supplier_allows(tg, action):

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from projects.fragments import fragment_of_target_group
 from projects.models import Role, SupplierConnection
 from quotas.models import Profile
 from sync.blocks import register_block
@@ -119,6 +120,7 @@ def _invalid(request, tg, **forms):
 
 
 @require_GET
+@fragment_of_target_group("aa-panel")
 def panel(request, pk):
     return HttpResponse(panel_html(request, permissions.target_group(pk)))
 

@@ -13,15 +13,18 @@ from suppliers.registry import ADAPTERS
 
 from . import permissions
 from .changes import latest_draft_change, project_creation, request_draft_update, request_new_draft, request_project
+from .confirm import Confirmation, confirm_page, confirmed, posted_fields
 from .draft import draft_body, is_created
 from .forms import BulkForm, LaunchForm
 from .forms_draft import DraftTargetGroupForm, ProjectForm, bound_draft_form, initial_from_body
-from .jobs import fitting, request_bulk, request_launch, supplier_allows_bulk
+from .jobs import bulk_plan, fitting, past_tense, request_bulk, request_launch, supplier_allows_bulk
 from .library import ensure_directory
 from .lookups import request_feasibility
+from .mirror import read_supplier_draft
 from .models import SupplierLookup
 from .profiling import display_profile
-from .views import _answer, fielding_panel_context
+from .readiness import launch_facts, launch_problems
+from .views import _answer, _confirm, fielding_panel_context
 
 
 def _invalid(request, template, context):
@@ -129,8 +132,9 @@ def draft_edit(request, pk):
         return away
     connection = tg.project.connection
     directory_error = ensure_directory(connection)
+    read_error = read_supplier_draft(tg)
     body = draft_body(tg)
-    context = {"project": tg.project, "tg": tg, "directory_error": directory_error}
+    context = {"project": tg.project, "tg": tg, "directory_error": directory_error, "read_error": read_error}
     if request.method == "POST":
         form = DraftTargetGroupForm(request.POST, connection=connection, profile=body["profile"])
         context["form"] = form
@@ -158,6 +162,9 @@ def draft(request, pk):
     tg, away = _draft_or_redirect(request, pk)
     if away:
         return away
+    read_error = read_supplier_draft(tg)
+    if read_error:
+        messages.warning(request, f"{read_error} The page shows what the last sync saw.")
     body = draft_body(tg)
     profile = body.get("profile") or {}
     context = {
@@ -203,6 +210,12 @@ def launch(request, pk):
             request, tg, "Nothing was launched: see the fields.", level=messages.ERROR, status=422, launch_form=form
         )
     data = form.cleaned_data
+    problems = launch_problems(tg)
+    if problems:
+        text = "Nothing was launched: " + " ".join(problems)
+        return _answer(request, tg, text, level=messages.ERROR, status=409, launch_problems=problems)
+    if not confirmed(request):
+        return _confirm(request, tg, _launch_confirmation(request, tg, data))
     job = request_launch(tg, by=request.user, end_at=data["end_fielding_at"], start_at=data.get("start_fielding_at"))
     text = "Launch requested" if not data.get("start_fielding_at") else "Scheduled launch requested"
     if not request.htmx:
@@ -215,6 +228,28 @@ def launch(request, pk):
         messages.success(request, f"{text}; the target group is now {tg.get_status_display().lower()}.")
         return HttpResponseClientRedirect(tg.get_absolute_url())
     return _answer(request, tg, f"{text}; following the supplier's job.")
+
+
+def _launch_confirmation(request, tg, data):
+    start, end = data.get("start_fielding_at"), data["end_fielding_at"]
+    until = f"{timezone.localtime(end):%Y-%m-%d %H:%M}"
+    if start:
+        title = f"Schedule the launch of “{tg.name}”?"
+        first = f"It goes live at {timezone.localtime(start):%Y-%m-%d %H:%M} and fields until {until}."
+    else:
+        title = f"Launch “{tg.name}” now?"
+        first = f"It goes live now and fields until {until}: suppliers start sending respondents at once."
+    return Confirmation(
+        title=title,
+        lines=[first, "This cannot be undone: a launched target group cannot go back to being a draft."],
+        facts=launch_facts(tg),
+        action=reverse("fielding:launch", args=[tg.pk]),
+        fields=posted_fields(request, ["when", "start_fielding_at", "end_fielding_at"]),
+        button="Yes, schedule the launch" if start else "Yes, launch now",
+        cancel=permissions.page_of(tg),
+        target="#fielding-panel",
+        cancel_get=reverse("fielding:panel", args=[tg.pk]),
+    )
 
 
 @require_POST
@@ -263,8 +298,44 @@ def bulk(request, project_pk):
     action = form.cleaned_data["action"]
     # When the cockpit's rules fit none of them, the supplier (whose state is newer) has the last word.
     supplier_allows = not fitting(action, target_groups) and supplier_allows_bulk(project, action, target_groups)
+    if action in CONFIRM_BULK and not confirmed(request):
+        return _bulk_confirm(request, project, action, target_groups, supplier_allows)
     job = request_bulk(project, action, target_groups, by=request.user, supplier_allows=supplier_allows)
     if request.htmx:
         return render(request, "fielding/_bulk_result.html", {"job": job, "outcomes": job.outcomes()})
     messages.success(request, f"{job.get_kind_display()} of {len(target_groups)} target groups requested.")
     return redirect(reverse("fielding:job", args=[job.pk]))
+
+
+# Bulk actions that cannot be undone, asked for with what will happen to each target group.
+CONFIRM_BULK = {"launch": "launch", "complete": "complete fielding of"}
+
+
+def _bulk_confirm(request, project, action, target_groups, supplier_allows):
+    chosen, skipped = bulk_plan(action, target_groups, supplier_allows=supplier_allows)
+    verb = CONFIRM_BULK[action]
+    notes = [(tg.name, skipped.get(str(tg.pk)) or f"Will be {past_tense(action)}.") for tg in target_groups]
+    if not chosen:
+        lines = [f"None of the ticked target groups can be {past_tense(action)} now; nothing will be sent."]
+    else:
+        lines = [
+            f"{len(chosen)} of the {len(target_groups)} ticked target groups will be {past_tense(action)} "
+            "in one supplier job" + (f"; {len(skipped)} will not be sent (see why below)." if skipped else "."),
+            "This cannot be undone"
+            + (": a launched target group cannot go back to being a draft." if action == "launch" else "."),
+        ]
+    confirmation = Confirmation(
+        title=f"{verb.capitalize()} {len(chosen)} target group{'s' if len(chosen) != 1 else ''}?",
+        lines=lines,
+        notes=notes,
+        action=reverse("fielding:bulk", args=[project.pk]),
+        fields=posted_fields(request, ["action", "target_groups"]),
+        button=f"Yes, {verb} {len(chosen)}",
+        cancel=project.get_absolute_url(),
+        target="#bulk-result",
+    )
+    if not chosen:
+        confirmation.button = ""
+    if request.htmx:
+        return render(request, "fielding/_bulk_result.html", {"confirm": confirmation})
+    return confirm_page(request, confirmation, back_title=project.name)

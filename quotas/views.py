@@ -17,6 +17,7 @@ from django_htmx.http import trigger_client_event
 from fielding.pace import pace_of
 from fielding.views import fielding_panel_context
 from fielding.views_status import status_panel_context
+from projects.fragments import fragment_of_target_group
 from projects.models import TargetGroup
 from projects.permissions import pm_only
 from sync.outbox import describe
@@ -103,12 +104,14 @@ def target_group(request, pk):
 
 
 @require_GET
+@fragment_of_target_group("profiles")
 def profiles_section(request, pk):
     """The profiles and interlocks of a TG, re-rendered from fresh data."""
     return _section(request, _target_group(pk), "profiles")
 
 
 @require_GET
+@fragment_of_target_group("profiles")
 def profile_block(request, pk, profile_pk):
     """One profile's block; ``?rows=all`` shows every quota of a long profile."""
     tg = _target_group(pk)
@@ -117,11 +120,13 @@ def profile_block(request, pk, profile_pk):
 
 
 @require_GET
+@fragment_of_target_group("tg-header")
 def header(request, pk):
     return _section(request, _target_group(pk), "header")
 
 
 @require_GET
+@fragment_of_target_group("changes")
 def changes(request, pk):
     tg = _target_group(pk)
     return render(request, "quotas/_changes.html", {"tg": tg, "changes": page.changes_panel(tg)})

@@ -168,9 +168,14 @@ def apply_target_group_changes(connection, changes, at):
         return "Ignored: the target group was read after this event (a late or repeated delivery)."
     statuses = set(TargetGroup.Status.values)
     changed, skipped = {}, list(changes.skipped)
+    status_applied_later = _status_applied_after(tg, at)
     for field, value in changes.fields.items():
         if field == "status" and value not in statuses:
             skipped.append(f"status {value}")
+            continue
+        if field == "status" and status_applied_later:
+            # A status change the PM asked for was applied after this event happened: the event is older news.
+            skipped.append(f"status {value} (older than the {status_applied_later} applied since)")
             continue
         if value is None and not TargetGroup._meta.get_field(field).null:
             skipped.append(field)
@@ -182,6 +187,22 @@ def apply_target_group_changes(connection, changes, at):
         reapply_intents(tg)
     words = ", ".join(f"{field} = {value}" for field, value in changed.items()) or "nothing the cockpit mirrors"
     return f"Updated {words}" + (f"; skipped {', '.join(skipped)}." if skipped else ".")
+
+
+def _status_applied_after(tg, at):
+    """The description of a status change of `tg` the supplier applied after `at`, or ""."""
+    from .models import RemoteChange
+    from .outbox import describe, kind_of
+
+    later = RemoteChange.objects.filter(target_group=tg, state="applied", finished_at__gt=at).order_by("-pk")
+    for change in later.select_related("target_group")[:20]:
+        try:
+            touched = kind_of(change).touches(change)
+        except KeyError:
+            continue
+        if "status" in touched or "fielding" in touched:
+            return f"“{describe(change)}”"
+    return ""
 
 
 # --- registration --------------------------------------------------------------------------

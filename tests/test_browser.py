@@ -110,6 +110,48 @@ def accept_next_dialog(page):
     return shown
 
 
+def confirm(page, button, answer=None):
+    """Click `button`, see the cockpit's confirmation (a form of its own, not a browser dialog), and confirm it."""
+    page.get_by_role("button", name=button, exact=True).click()
+    box = page.locator("#confirm-box")
+    expect(box).to_be_visible()
+    text = box.inner_text()
+    if answer:
+        expect(box.locator("#confirm-yes")).to_have_text(answer)
+    box.locator("#confirm-yes").click()
+    return text
+
+
+def slow_worker(monkeypatch):
+    """From now on a change waits for `send_pending_changes`, as behind a busy worker: its badge polls meanwhile."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_url", "memory://")
+    # Publish through new connections, to the memory broker.
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+
+
+def send_pending_changes():
+    """What the worker does: send every pending change, oldest first."""
+    from django.db import OperationalError
+
+    from sync.models import RemoteChange
+    from sync.outbox import process_change
+
+    for _ in range(100):  # SQLite's shared test database may be locked by a poll of the live server for a moment
+        try:
+            pending = list(RemoteChange.objects.filter(state="pending").order_by("pk").values_list("pk", flat=True))
+            if not pending:
+                return
+            for pk in pending:
+                process_change(pk)
+        except OperationalError:
+            continue
+    raise AssertionError("the pending changes could not be sent")
+
+
 def screenshot(page, name):
     """A full-page screenshot (or of one element, given a locator) into var/screenshots/ (not committed)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -177,7 +219,7 @@ def test_pm_disables_quotas_and_interlocks_profiles_in_the_cockpit(sandbox, live
     screenshot(page, "cockpit.png")
 
 
-def test_pm_builds_launches_pauses_and_resumes_a_draft(sandbox, live_server, pm, page):
+def test_pm_builds_launches_pauses_and_resumes_a_draft(sandbox, live_server, pm, page, monkeypatch):
     log_in(page, live_server.url + "/", pm)
 
     # A project, created at the supplier; its page offers a draft once the supplier has it.
@@ -222,8 +264,10 @@ def test_pm_builds_launches_pauses_and_resumes_a_draft(sandbox, live_server, pm,
     # Launch now: the job polls until it is done, and the panel shows the target group live.
     page.get_by_role("link", name="US browser wave").click()
     expect(page.locator("main")).to_contain_text("GENDER quotas on")
-    page.get_by_role("button", name="Launch", exact=True).click()
-    expect(page.locator("#fielding-panel .job .badge")).to_have_text("Completed", timeout=WAIT)
+    said = confirm(page, "Launch", "Yes, launch now")
+    assert "Launch “US browser wave” now?" in said and "Filling goal: 200 completes" in said
+    expect(page.locator("#fielding-panel .job .badge")).to_have_text("Done", timeout=WAIT)
+    expect(page.locator("#fielding-panel .job")).to_contain_text("The target group went live.")
     expect(page.locator("#run-status")).to_have_text("Live")
     expect(page.locator("#fielding-status")).to_have_text("Live", timeout=WAIT)
 
@@ -235,9 +279,27 @@ def test_pm_builds_launches_pauses_and_resumes_a_draft(sandbox, live_server, pm,
     expect(page.locator("#fielding-status")).to_have_text("Live")
     screenshot(page, "fielding.png")
 
+    # A new end date and Complete, asked while a worker that takes its time has sent neither: once the
+    # supplier applied them, the panel and the header show the run completed and the new end, no reload.
+    slow_worker(monkeypatch)
+    end = timezone.localtime() + timezone.timedelta(days=10)
+    page.get_by_label("New fielding end").fill(end.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Change end date").click()
+    expect(page.locator("#fielding-panel .change-result .badge")).to_have_text("Pending")
+    confirm(page, "Complete", "Yes, complete fielding")
+    expect(page.locator("#fielding-panel .change-result .badge")).to_have_count(2)
+    send_pending_changes()
+    expect(page.locator("#changes tbody tr").first).to_contain_text("Applied", timeout=WAIT)
+    expect(page.locator("#fielding-panel .change-result")).to_have_count(0, timeout=WAIT)
+    expect(page.locator("#fielding-status")).to_have_text("Completed")
+    expect(page.locator("#run-status")).to_have_text("Completed")
+    expect(page.locator("#run-actions button")).to_have_text(["Relaunch"])
+    expect(page.locator("#tg-header .badge.completed")).to_have_text("Completed")
+    expect(page.locator("#tg-header")).to_contain_text(end.strftime("%-d %b %Y %H:%M"))
+
     tg = TargetGroup.objects.get(name="US browser wave")
     run = client_for(sandbox).get_fielding_run(tg.project.remote_id, tg.remote_id, tg.fielding_runs.get().remote_id)
-    assert run.data["status"] == "Live"
+    assert run.data["status"] == "Completed"
 
 
 def fielded_for_days(connection, name, days=3):

@@ -12,11 +12,12 @@ from projects.models import SupplierKind, TargetGroup
 from projects.tests.factories import ConnectionFactory
 from sandbox.audience_align.wire import ensure_client
 from sandbox.faults import set_faults
+from sandbox.models import AaSurvey
 from suppliers.audience_align import AudienceAlignTransport
 from sync.pull import sync_connection
 from sync.suppliers import adapter_for
 
-from .test_browser import WAIT, download_csv, log_in, page, screenshot  # noqa: F401  (fixtures and helpers)
+from .test_browser import WAIT, confirm, download_csv, log_in, page, screenshot  # noqa: F401  (fixtures and helpers)
 
 try:
     from playwright.sync_api import expect
@@ -108,3 +109,19 @@ def test_pm_interlocks_gender_and_age_and_sets_one_combination_s_goal(live_surve
     combinations = client.get_interlocking(tg.remote_id).data["data"]["combinations"]
     assert {c["option"]: c["quota"] for c in combinations}["Male,18-34"] == "77"
     assert [c["quota"] for c in combinations if c["option"] != "Male,18-34"] == ["100", "100", "100"]
+
+
+def test_pm_deactivates_then_closes_an_audience_align_survey_after_confirming(live_survey, live_server, pm, page):  # noqa: F811
+    tg, client = live_survey
+
+    log_in(page, live_server.url + tg.get_absolute_url(), pm)
+    panel = page.locator("#status-panel")
+    panel.get_by_role("button", name="Deactivate").click()
+    expect(panel.locator("#survey-status")).to_have_text("Paused", timeout=WAIT)
+    expect(panel.get_by_role("button", name="Activate")).to_be_visible()
+
+    said = confirm(page, "Close", "Yes, close")
+    assert "Closing is final" in said
+    expect(panel.locator("#survey-status")).to_have_text("Closed", timeout=WAIT)
+    expect(panel.get_by_role("button")).to_have_count(0)
+    assert AaSurvey.objects.get(project_id=tg.remote_id).status == 5  # closed at the supplier

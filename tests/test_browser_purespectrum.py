@@ -13,7 +13,7 @@ from suppliers.purespectrum import PureSpectrumTransport
 from sync.pull import sync_connection
 from sync.suppliers import supplier_client
 
-from .test_browser import WAIT, accept_next_dialog, download_csv, log_in, page, screenshot  # noqa: F401
+from .test_browser import WAIT, accept_next_dialog, confirm, download_csv, log_in, page, screenshot  # noqa: F401
 
 try:
     from playwright.sync_api import expect
@@ -88,3 +88,15 @@ def test_pm_lowers_a_current_target_and_stops_traffic_on_a_purespectrum_survey(
     page.reload()
     rows = {row["Quota"]: row for row in download_csv(page, page.locator("#quotas-csv"))}
     assert rows["Female"]["Current target"] == "60" and rows["Male"]["Current target"] == "0"
+
+    # Pause, then close: the status panel follows each once PureSpectrum applied it; closing asks first.
+    panel = page.locator("#status-panel")
+    panel.get_by_role("button", name="Pause").click()
+    expect(panel.locator("#survey-status")).to_have_text("Paused", timeout=WAIT)
+    expect(panel.get_by_role("button", name="Resume")).to_be_visible()
+    said = confirm(page, "Close", "Yes, close")
+    assert "A closed survey cannot be reopened" in said
+    expect(panel.locator("#survey-status")).to_have_text("Closed", timeout=WAIT)
+    expect(panel.locator(".change-result .badge")).to_have_text("Applied", timeout=WAIT)
+    expect(panel.get_by_role("button")).to_have_count(0)
+    assert supplier_client(purespectrum).get_survey(tg.remote_id).data["ps_survey_status"] == 44

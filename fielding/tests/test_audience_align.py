@@ -276,7 +276,7 @@ def test_only_finished_surveys_can_be_excluded_and_exclusions_are_removed(survey
 def test_a_closed_survey_offers_no_changes_and_refuses_them_before_sending(surveys, pm_client):
     tg = surveys["Live survey"]
 
-    pm_client.post(reverse("fielding:status_action", args=[tg.pk, "close"]))
+    pm_client.post(reverse("fielding:status_action", args=[tg.pk, "close"]), {"confirmed": "1"})
     assert settled(RemoteChange.objects.get(kind="change_status")).state == "applied"
     assert AaSurvey.objects.get(project_id=tg.remote_id).status == 5
     tg.refresh_from_db()

@@ -89,7 +89,7 @@ def test_a_bulk_launch_of_three_where_one_fails_reports_each(pm_client, project,
     response = act(
         pm_client.post,
         reverse("fielding:bulk", args=[project.pk]),
-        {"action": "launch", "target_groups": [tg.pk for tg in drafts]},
+        {"action": "launch", "target_groups": [tg.pk for tg in drafts], "confirmed": "1"},
         headers={"HX-Request": "true"},
     )
 
@@ -153,7 +153,9 @@ def test_the_reasons_are_worded_in_the_past_tense(pm, project, drafts, wire, act
 
 def test_a_live_target_group_cannot_be_launched_again(pm_client, project, wire):
     live, _ = make_live(project)
-    pm_client.post(reverse("fielding:bulk", args=[project.pk]), {"action": "launch", "target_groups": [live.pk]})
+    pm_client.post(
+        reverse("fielding:bulk", args=[project.pk]), {"action": "launch", "target_groups": [live.pk], "confirmed": "1"}
+    )
     job = FieldingJob.objects.get()
     assert "can be launched now" in job.failure_reason
     assert job.request["skipped"] == {str(live.pk): "Not sent: a live target group cannot be launched."}
@@ -199,3 +201,40 @@ def test_viewers_get_no_bulk_selection_and_cannot_post_one(viewer_client, projec
     )
     assert response.status_code == 403
     assert not FieldingJob.objects.exists() and api_calls(wire) == []
+
+
+def test_a_bulk_launch_asks_first_and_names_each_draft_it_would_not_send(pm_client, project, drafts, wire):
+    bare = make_draft(
+        project,
+        remote_id="01HDRAFT000000000000000009",
+        name="Wave bare",
+        live_url="",
+        test_url="",
+        expected_length_of_interview_minutes=None,
+        expected_incidence_rate=None,
+    )
+    ticked = {"action": "launch", "target_groups": [drafts[0].pk, bare.pk]}
+
+    inline = pm_client.post(reverse("fielding:bulk", args=[project.pk]), ticked, headers={"HX-Request": "true"})
+    page = pm_client.post(reverse("fielding:bulk", args=[project.pk]), ticked)  # without JavaScript
+
+    html = inline.content.decode()
+    assert 'id="confirm-box"' in html and "1 of the 2 ticked target groups will be launched" in html
+    assert "Wave 1</td><td>Will be launched." in html
+    for reason in ("no live survey link", "no expected length of interview", "no expected incidence rate"):
+        assert reason in html
+    assert page.status_code == 200 and 'name="confirmed" value="1"' in page.content.decode()
+    assert not FieldingJob.objects.exists() and api_calls(wire) == []
+
+
+def test_a_confirmed_bulk_launch_does_not_send_a_draft_the_supplier_would_refuse(pm_client, project, drafts, wire):
+    bare = make_draft(project, remote_id="01HDRAFT000000000000000009", name="Wave bare", live_url="")
+
+    pm_client.post(
+        reverse("fielding:bulk", args=[project.pk]),
+        {"action": "launch", "target_groups": [bare.pk], "confirmed": "1"},
+    )
+
+    job = FieldingJob.objects.get()
+    assert job.status == "Failed" and api_calls(wire) == []
+    assert job.request["skipped"][str(bare.pk)] == "Not sent: It has no live survey link."

@@ -11,7 +11,7 @@ from fielding.draft import is_created
 from projects.models import Project, TargetGroup
 from sync.models import RemoteChange
 
-from .conftest import MANAGER, PROJECT_ID, api_calls, tg_api
+from .conftest import MANAGER, PROJECT_ID, api_calls, draft_body, tg_api
 from .test_draft_validation import field_block, post_data
 
 pytestmark = pytest.mark.django_db
@@ -248,3 +248,41 @@ def test_a_draft_whose_create_answer_was_lost_is_found_at_the_supplier_and_not_c
     assert created == ["UK gen pop"]  # one create, never two
     assert (change.state, tg.remote_id) == ("applied", NEW_TG)
     assert "an earlier try created it" in change.message
+
+
+def _synced_draft(project):
+    """A draft the list sync brought (made at the supplier, or by the demo seed): columns only, no body kept."""
+    return TargetGroup.objects.create(
+        project=project, remote_id="01HSYNCEDDRAFT000000000001", status=TargetGroup.Status.DRAFT, name="US holiday"
+    )
+
+
+def test_the_edit_form_of_a_draft_the_cockpit_never_saved_shows_what_the_supplier_holds(
+    pm_client, project, directory, wire
+):
+    tg = _synced_draft(project)
+    supplier = {k: v for k, v in draft_body(name="US holiday", filling_goal=300).items() if not k.startswith("_")}
+    wire.add(responses.GET, tg_api(tg), json={**supplier, "id": tg.remote_id, "pricing_model": "dynamic"})
+
+    html = pm_client.get(reverse("fielding:draft_edit", args=[tg.pk])).content.decode()
+
+    assert 'value="300"' in field_block(html, "filling_goal")
+    assert 'value="10"' in field_block(html, "expected_length_of_interview_minutes")
+    assert 'value="50"' in field_block(html, "expected_incidence_rate")
+    assert 'value="2.5000"' in field_block(html, "cpi") or 'value="2.5"' in field_block(html, "cpi")
+    assert "https://survey.example.com/s?RID=[%RID%]" in field_block(html, "live_url")
+    assert 'value=""' not in field_block(html, "fielding_end_at")
+    tg.refresh_from_db()
+    assert tg.details["draft"]["filling_goal"] == 300  # kept: the next save sends it back unchanged
+
+
+def test_a_draft_the_supplier_cannot_be_asked_about_says_so_above_the_form(pm_client, project, directory, wire):
+    tg = _synced_draft(project)
+    tg.filling_goal = 300
+    tg.save()
+    wire.add(responses.GET, tg_api(tg), status=404, json={"object": "not_found", "detail": "No such target group."})
+
+    html = pm_client.get(reverse("fielding:draft_edit", args=[tg.pk])).content.decode()
+
+    assert 'id="draft-read-error"' in html
+    assert 'value="300"' in field_block(html, "filling_goal")  # what the sync saw, not an empty form

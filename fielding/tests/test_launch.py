@@ -62,7 +62,9 @@ def test_launch_now_polls_the_job_until_the_target_group_is_live(pm_client, draf
     stub_launch(wire, draft, "launch", "Processing", "Completed")
     end = timezone.now() + timedelta(days=5)
     response = act(
-        pm_client.post, reverse("fielding:launch", args=[draft.pk]), {"when": "now", "end_fielding_at": local(end)}
+        pm_client.post,
+        reverse("fielding:launch", args=[draft.pk]),
+        {"when": "now", "end_fielding_at": local(end), "confirmed": "1"},
     )
     job = FieldingJob.objects.get()
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
@@ -75,7 +77,8 @@ def test_launch_now_polls_the_job_until_the_target_group_is_live(pm_client, draf
     run = FieldingRun.objects.get(target_group=draft)
     assert (run.remote_id, run.status) == ("RUN1", "Live")
     page = pm_client.get(job.get_absolute_url()).content.decode()
-    assert "Done: the target group is live" in page and "every 1s" not in page
+    assert "The target group went live." in page and "every 1s" not in page
+    assert "RUN1" not in page  # the supplier's run id means nothing to a PM
 
 
 def test_a_scheduled_launch_sends_both_dates_and_leaves_the_run_scheduled(pm_client, draft, wire, act):
@@ -84,7 +87,7 @@ def test_a_scheduled_launch_sends_both_dates_and_leaves_the_run_scheduled(pm_cli
     act(
         pm_client.post,
         reverse("fielding:launch", args=[draft.pk]),
-        {"when": "schedule", "start_fielding_at": local(start), "end_fielding_at": local(end)},
+        {"when": "schedule", "start_fielding_at": local(start), "end_fielding_at": local(end), "confirmed": "1"},
     )
     job = FieldingJob.objects.get()
     assert (job.kind, job.status) == ("schedule_from_draft", "Completed")
@@ -111,7 +114,7 @@ def test_a_failed_launch_keeps_the_draft_and_says_why(pm_client, draft, wire, ac
     act(
         pm_client.post,
         reverse("fielding:launch", args=[draft.pk]),
-        {"when": "now", "end_fielding_at": local(timezone.now() + timedelta(days=5))},
+        {"when": "now", "end_fielding_at": local(timezone.now() + timedelta(days=5)), "confirmed": "1"},
     )
     job = FieldingJob.objects.get()
     assert job.status == "Failed"
@@ -135,7 +138,7 @@ def test_a_launch_the_supplier_refuses_outright_fails_the_job(pm_client, draft, 
     act(
         pm_client.post,
         reverse("fielding:launch", args=[draft.pk]),
-        {"when": "now", "end_fielding_at": local(timezone.now() + timedelta(days=5))},
+        {"when": "now", "end_fielding_at": local(timezone.now() + timedelta(days=5)), "confirmed": "1"},
     )
     job = FieldingJob.objects.get()
     assert job.status == "Failed"
@@ -150,7 +153,7 @@ def test_a_start_answer_without_a_job_id_is_retried_then_fails_the_job(pm_client
     act(
         pm_client.post,
         reverse("fielding:launch", args=[draft.pk]),
-        {"when": "now", "end_fielding_at": local(timezone.now() + timedelta(days=5))},
+        {"when": "now", "end_fielding_at": local(timezone.now() + timedelta(days=5)), "confirmed": "1"},
     )
     job = FieldingJob.objects.get()
     assert len(api_calls(wire, "POST")) == 2
@@ -241,7 +244,57 @@ def test_launch_dates_are_checked_before_anything_is_sent(pm_client, draft, wire
 def test_viewers_cannot_launch(viewer_client, draft, wire):
     response = viewer_client.post(
         reverse("fielding:launch", args=[draft.pk]),
-        {"when": "now", "end_fielding_at": local(timezone.now() + timedelta(days=5))},
+        {"when": "now", "end_fielding_at": local(timezone.now() + timedelta(days=5)), "confirmed": "1"},
     )
     assert response.status_code == 403
     assert not FieldingJob.objects.exists() and api_calls(wire) == []
+
+
+def test_launch_asks_first_with_what_will_happen_and_sends_nothing(pm_client, draft, wire):
+    data = {"when": "now", "end_fielding_at": local(timezone.now() + timedelta(days=5))}
+
+    inline = pm_client.post(reverse("fielding:launch", args=[draft.pk]), data, headers={"HX-Request": "true"})
+    page = pm_client.post(reverse("fielding:launch", args=[draft.pk]), data)  # without JavaScript
+
+    html = inline.content.decode()
+    assert 'id="confirm-box"' in html and "Launch “UK gen pop” now?" in html
+    assert "cannot go back to being a draft" in html and "Filling goal: 500 completes" in html
+    assert 'id="launch-form"' not in html  # the box stands in for the form until answered
+    assert page.status_code == 200
+    plain = page.content.decode()
+    assert 'name="confirmed" value="1"' in plain and f'value="{data["end_fielding_at"]}"' in plain
+    assert not FieldingJob.objects.exists() and not RemoteChange.objects.exists() and api_calls(wire) == []
+
+
+def test_a_draft_without_links_loi_or_ir_is_refused_with_the_reasons_before_anything_is_sent(pm_client, project, wire):
+    from .conftest import make_draft
+
+    bare = make_draft(
+        project, live_url="", test_url="", expected_length_of_interview_minutes=None, expected_incidence_rate=None
+    )
+    data = {"when": "now", "end_fielding_at": local(timezone.now() + timedelta(days=5)), "confirmed": "1"}
+
+    response = pm_client.post(reverse("fielding:launch", args=[bare.pk]), data, headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert 'id="launch-problems"' in html
+    for reason in ("no live survey link", "no test survey link", "no expected length of interview", "incidence rate"):
+        assert reason in html
+    assert not FieldingJob.objects.exists() and api_calls(wire) == []
+
+
+def test_a_finished_launch_says_what_happened_in_words_that_fit_the_target_group_now(pm_client, draft, pm):
+    from fielding.models import FieldingJob
+
+    job = FieldingJob.objects.create(
+        kind="launch_from_draft", project=draft.project, target_group=draft, status="Completed",
+        result={"created_fielding_run_id": "01M8SGRUNID0000000000000"},
+    )  # fmt: skip
+    draft.status = "paused"
+    draft.save()
+
+    html = pm_client.get(job.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
+
+    assert "The target group went live; it is paused now." in html
+    assert ">Done</span>" in html and "Completed" not in html
+    assert "01M8SG" not in html

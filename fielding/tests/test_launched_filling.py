@@ -197,3 +197,12 @@ def test_without_javascript_the_settings_are_on_a_page_of_their_own(pm_client, t
     for block in ('id="pricing-panel"', 'id="cpi-form"', 'id="filling-form"', 'id="details-form"'):
         assert block in html
     assert pm_client.get(reverse("fielding:filling", args=[tg.pk])).url == reverse("fielding:settings", args=[tg.pk])
+
+
+def test_a_viewer_reads_the_pacing_in_words_not_as_a_duration_code(viewer_client, tg, supplier):
+    supplier.assignment = {"pacing": {"type": "linear", "increment_interval": "PT12H"}}
+
+    html = panel(viewer_client, tg)
+
+    assert "Linear, one step every 12 hours" in html
+    assert "PT12H" not in html

@@ -64,7 +64,13 @@ REFUSED = [
         id="nominal-not-goal",
     ),
     pytest.param("gender", gender_post(c1_quota=""), "Give this answer a quota", "49", id="quota-missing"),
-    pytest.param("gender", gender_post(c0_on=None, c1_on=None), "Choose at least one answer", "49", id="no-answer"),
+    pytest.param(
+        "gender",
+        gender_post(c0_on=None, c1_on=None, c0_quota=None, c1_quota=None),
+        "Choose at least one answer",
+        "ungrouped",
+        id="no-answer",
+    ),
     pytest.param("gender", gender_post(c0_quota="4.5"), "Enter a whole number", "4.5", id="quota-not-integer"),
     pytest.param(
         "gender",
@@ -438,3 +444,22 @@ def test_the_daily_refresh_reads_the_reference_data(draft, questions, wire):
     assert gender.name == "GENDER (new)" and gender.options[0]["name"] == "Man"
     assert not Question.objects.filter(question_id=42).exists()  # no longer in the library
     assert ProfilingTemplate.objects.get().label == "Census"
+
+
+def test_a_quota_typed_for_an_answer_chooses_that_answer(pm_client, draft, questions, wire, act):
+    """The PM types 49 and 51 for Male and Female and forgets the ticks: both answers are taken, with their quotas."""
+    wire.add(responses.PUT, tg_api(draft), status=204)
+
+    act(pm_client.post, profile_url(draft, 43), gender_post(c0_on=None, c1_on=None))
+
+    sent = json.loads(api_calls(wire)[0].request.body)["profile"]["drafts"][0]
+    assert sent["conditions"]["data"] == [{"option": "1", "text": "Male"}, {"option": "2", "text": "Female"}]
+    assert sent["quotas"]["ungrouped"] == [{"index": 0, "quota_percentage": 49}, {"index": 1, "quota_percentage": 51}]
+
+
+def test_a_typed_quota_shows_its_answer_ticked_when_the_form_comes_back_with_errors(pm_client, draft, questions, wire):
+    html = pm_client.post(profile_url(draft, 43), gender_post(c0_on=None, c1_on=None, c1_quota="40")).content.decode()
+
+    assert "must add up to exactly 100%" in html
+    assert 'name="c0_on" id="id_c0_on" checked' in html and 'name="c1_on" id="id_c1_on" checked' in html
+    assert api_calls(wire) == []

@@ -53,7 +53,7 @@ def test_an_allowed_action_is_sent_with_the_runs_etag(pm_client, project, wire, 
         json=body if action == "launch_now" else None,
         headers={"ETag": 'W/"8"'},
     )
-    response = act(pm_client.post, reverse("fielding:run_action", args=[tg.pk, action]))
+    response = act(pm_client.post, reverse("fielding:run_action", args=[tg.pk, action]), {"confirmed": "1"})
     assert response.status_code == 302
     change = RemoteChange.objects.get(target_group=tg)
     assert (change.kind, change.state) == (KINDS[action], "applied")
@@ -251,3 +251,19 @@ def test_the_target_group_page_includes_the_fielding_panel(pm_client, project, s
     html = pm_client.get(tg.get_absolute_url()).content.decode()
     assert 'id="fielding-panel"' in html
     assert 'id="run-complete"' in html
+
+
+def test_complete_asks_first_and_sends_nothing_until_confirmed(pm_client, project, wire):
+    tg, run = make_live(project)
+    url = reverse("fielding:run_action", args=[tg.pk, "complete"])
+
+    inline = pm_client.post(url, headers={"HX-Request": "true"}).content.decode()
+    page = pm_client.post(url)  # without JavaScript: a page with a real form
+
+    assert 'id="confirm-box"' in inline and "Complete fielding of “" in inline and "cannot be undone" in inline
+    assert 'id="run-complete"' not in inline
+    assert page.status_code == 200 and f'action="{url}"' in page.content.decode()
+    assert not RemoteChange.objects.exists()
+    assert [c for c in api_calls(wire) if "transitions" not in c.request.url] == []
+    run.refresh_from_db()
+    assert run.status == "Live"

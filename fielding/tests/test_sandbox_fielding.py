@@ -98,12 +98,12 @@ def supplier_draft(project, name, live_url):
 
 def launch(pm_client, tg):
     end = timezone.localtime(timezone.now() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
-    pm_client.post(reverse("fielding:launch", args=[tg.pk]), {"when": "now", "end_fielding_at": end})
+    pm_client.post(reverse("fielding:launch", args=[tg.pk]), {"when": "now", "end_fielding_at": end, "confirmed": "1"})
     return FieldingJob.objects.filter(target_group=tg).latest("pk")
 
 
 def act_on_run(pm_client, tg, action):
-    response = pm_client.post(reverse("fielding:run_action", args=[tg.pk, action]))
+    response = pm_client.post(reverse("fielding:run_action", args=[tg.pk, action]), {"confirmed": "1"})
     assert response.status_code == 302
     change = RemoteChange.objects.filter(target_group=tg).latest("pk")
     assert change.state == "applied", change.message
@@ -173,29 +173,38 @@ def test_a_draft_is_built_launched_and_fielded_at_the_sandbox(sandbox, pm_client
     assert 'id="performance"' in stats
 
 
-def test_a_launch_the_sandbox_fails_says_why_and_keeps_the_draft(sandbox, pm_client):
+def test_a_launch_the_sandbox_would_fail_is_refused_with_the_reason_before_anything_is_sent(sandbox, pm_client):
     project = new_project(pm_client)
     tg = supplier_draft(project, "No RID", "https://survey.example.com/s?rid=123")
-    job = launch(pm_client, tg)
-    assert job.status == "Failed"
-    assert "The supplier could not launch this target group" in job.failure_reason
-    assert "[%RID%]" in job.failure_reason or "live_url" in job.failure_reason
+    end = timezone.localtime(timezone.now() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    response = pm_client.post(
+        reverse("fielding:launch", args=[tg.pk]),
+        {"when": "now", "end_fielding_at": end, "confirmed": "1"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert 'id="launch-problems"' in html and "does not pass the respondent id ([%RID%])" in html
+    assert not FieldingJob.objects.exists()
+    assert not RemoteChange.objects.filter(target_group=tg).exists()
     tg.refresh_from_db()
     assert tg.status == "draft" and not tg.fielding_runs.exists()
+    assert tg.live_url == "https://survey.example.com/s?rid=123"  # read from the sandbox, where the draft was made
 
 
-def test_a_bulk_launch_of_three_where_one_fails_at_the_sandbox(sandbox, pm_client):
+def test_a_bulk_launch_of_three_sends_the_two_the_sandbox_would_launch(sandbox, pm_client):
     project = new_project(pm_client)
     good = [new_draft(pm_client, project, f"Wave {i}") for i in (1, 2)]
     bad = supplier_draft(project, "Wave 3 (no RID)", "https://survey.example.com/s?rid=123")
     response = pm_client.post(
         reverse("fielding:bulk", args=[project.pk]),
-        {"action": "launch", "target_groups": [tg.pk for tg in [*good, bad]]},
+        {"action": "launch", "target_groups": [tg.pk for tg in [*good, bad]], "confirmed": "1"},
     )
     job = FieldingJob.objects.get(kind="batch_launch")
     assert response.status_code == 302 and job.status == "Completed", job.reason
     outcomes = {tg.name: state for tg, state, _ in job.outcomes()}
-    assert outcomes == {"Wave 1": "ok", "Wave 2": "ok", "Wave 3 (no RID)": "failed"}
+    # The draft the supplier would not launch is not sent, with its reason.
+    assert outcomes == {"Wave 1": "ok", "Wave 2": "ok", "Wave 3 (no RID)": "skipped"}
+    assert "respondent id ([%RID%])" in job.request["skipped"][str(bad.pk)]
     statuses = dict(TargetGroup.objects.filter(project=project).values_list("name", "status"))
     assert statuses == {"Wave 1": "live", "Wave 2": "live", "Wave 3 (no RID)": "draft"}
     assert FieldingRun.objects.filter(target_group__in=good, status="Live").count() == 2

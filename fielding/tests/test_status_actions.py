@@ -38,7 +38,7 @@ def test_the_page_offers_the_actions_of_the_current_status_and_warns_before_a_fi
 
     assert 'id="status-pause"' in html and 'id="status-close"' in html
     assert 'id="status-resume"' not in html
-    assert "Closing is final." in html and "hx-confirm" in html
+    assert "Closing is final." in html
     assert 'id="fielding-panel"' not in html  # Cint's fielding runs are not this supplier's
 
 
@@ -75,3 +75,22 @@ def test_viewers_cannot_change_the_status(viewer_client, tg):
 
     assert response.status_code == 403
     assert not RemoteChange.objects.exists()
+
+
+def test_closing_asks_first_with_what_will_happen_and_sends_nothing_until_confirmed(pm_client, tg):
+    url = reverse("fielding:status_action", args=[tg.pk, "close"])
+
+    inline = pm_client.post(url, headers={"HX-Request": "true"}).content.decode()
+    page = pm_client.post(url)  # without JavaScript: a page of its own, with a real form
+
+    assert 'id="confirm-box"' in inline and "Closing is final." in inline
+    assert 'id="status-close"' not in inline  # the box replaces the buttons until answered
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'action="{url}"' in html and 'name="confirmed" value="1"' in html and "<!doctype html>" in html.lower()
+    assert not RemoteChange.objects.exists()
+    tg.refresh_from_db()
+    assert tg.status == LIVE
+
+    pm_client.post(url, {"confirmed": "1"})
+    assert RemoteChange.objects.get().payload["action"] == "close"

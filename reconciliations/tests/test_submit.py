@@ -294,3 +294,12 @@ def test_reason_codes_are_fetched_once_and_cached(pm_client, connection, tg, cin
     assert len(api_calls(cint, "reason-codes")) == 1
     assert list(connection.reason_codes.values_list("code", "name")) == [("11", "Adjusted Complete")]
     assert "reason codes are being loaded" not in html
+
+
+def test_the_bad_lines_are_listed_beside_the_box_they_are_corrected_in(pm_client, connection, eligible, cint):
+    html = pm_client.post(submit_url(connection), {"lines": "RID-A,11\nRID-B,99\n", "source": "lines"}).content.decode()
+
+    problems, box, table = html.index('id="line-problems"'), html.index("</textarea>"), html.index('id="eligible-rids"')
+    assert table < problems < box  # not above the report's rows, but right above the lines box
+    assert "Line 2</td>" in html[problems:box]
+    assert 'href="#line-problems"' in html[:table]  # the message at the top points down to them

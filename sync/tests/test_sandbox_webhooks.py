@@ -9,6 +9,7 @@ from projects.models import TargetGroup
 from projects.tests.factories import ConnectionFactory
 from quotas.models import Quota
 from sandbox import simulation
+from sandbox.events import deliver_pending
 from sandbox.faults import set_faults
 from sandbox.models import Quota as SandboxQuota
 from sandbox.models import Webhook, WebhookDelivery
@@ -82,3 +83,31 @@ def test_target_group_updated_sent_by_the_sandbox_updates_the_target_group(live_
     assert "filling_goal = 321" in event.outcome
     tg.refresh_from_db()
     assert tg.filling_goal == 321
+
+
+def test_a_late_status_event_does_not_undo_a_status_change_the_supplier_applied_since(live_connection):
+    """Pause, then resume: the pause's event arrives after the resume was applied; the target group stays live."""
+    from fielding.runs import request_run_action
+
+    tg = TargetGroup.objects.get(project__connection=live_connection)
+    assert tg.status == TargetGroup.Status.LIVE
+    webhook = Webhook.objects.get(pk=live_connection.webhook_id)
+    url = webhook.url
+    Webhook.objects.filter(pk=webhook.pk).update(url="http://127.0.0.1:9/unreachable/")  # the pause's event is held
+    pause = request_run_action(tg, "pause", by=None)
+    pause.refresh_from_db()
+    assert pause.state == "applied"
+    assert WebhookDelivery.objects.filter(status="pending").exists()
+    Webhook.objects.filter(pk=webhook.pk).update(url=url)
+    WebhookDelivery.objects.filter(status="pending").update(url=url)
+    tg.refresh_from_db()
+    resume = request_run_action(tg, "resume", by=None)
+    resume.refresh_from_db()
+    assert resume.state == "applied"
+
+    deliver_pending()  # the held "live → paused" event arrives last
+
+    tg.refresh_from_db()
+    assert tg.status == TargetGroup.Status.LIVE
+    late = WebhookEvent.objects.filter(type="com.cint.target-group.updated", outcome__contains="status paused").get()
+    assert "applied since" in late.outcome

@@ -91,10 +91,11 @@ def goal_rows(quotas, form=None, *, grouped=False):
     rows = []
     for quota in quotas:
         goal, done = quota.completes_goal, quota.completes or 0
-        value, error = goal, ""
+        value, error, warning = goal, "", ""
         if bound and form.field_name(quota) in form.fields:
             field = form[form.field_name(quota)]
             value, error = ("" if field.value() is None else field.value()), " ".join(field.errors)
+            warning = (form.warnings or {}).get(form.field_name(quota), "")
         percent = min(100, done * 100 // goal) if goal else 0
         rows.append(
             {
@@ -105,6 +106,7 @@ def goal_rows(quotas, form=None, *, grouped=False):
                 "goal": _count(goal),
                 "value": value,
                 "error": error,
+                "warning": warning,
                 "completes": _count(quota.completes),
                 "prescreens": _count(quota.prescreens),
                 "done_of_goal": f"{done} of {goal}",
@@ -123,6 +125,8 @@ def add_rows(context, *, all_rows=False):
     for profile in profiles:
         form = goals_form if goals_form is not None and _form_of(goals_form, profile.quotas.all()) else None
         profile.rows = goal_rows(profile.ungrouped, form) + goal_rows(profile.grouped, form, grouped=True)
+        profile.total_warning = form.total_warning if form is not None else ""
+        profile.confirming = form is not None and form.needs_confirmation
         profile.hidden_rows, profile.expanded = 0, len(profile.rows) > ROWS_SHOWN
         if not all_rows and form is None and profile.expanded:
             profile.expanded = False
@@ -132,6 +136,8 @@ def add_rows(context, *, all_rows=False):
         cells = interlock.cells.all()
         form = cells_form if cells_form is not None and _form_of(cells_form, cells) else None
         interlock.rows = goal_rows(cells, form)
+        interlock.total_warning = form.total_warning if form is not None else ""
+        interlock.confirming = form is not None and form.needs_confirmation
     return context
 
 

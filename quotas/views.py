@@ -22,7 +22,7 @@ from sync.outbox import describe
 
 from . import page, services
 from .forms import FillingGoalForm, InterlockForm, QuotaGoalsForm
-from .models import InterlockedProfile, Profile
+from .models import InterlockedProfile, Profile, Quota
 
 
 def _target_group(pk):
@@ -35,12 +35,16 @@ def _frozen(tg):
     return {"can_change": False, "frozen": True} if tg.status in tg.capabilities.final_statuses else {}
 
 
-def _header_context(tg, **extra):
+def _header_context(tg, tg_change=False, **extra):
+    """`tg_change`: the change shown next to the filling goal (False: look it up)."""
+    if tg_change is False:
+        tg_change = page.latest_changes(tg).get("tg")
     return {
         **_frozen(tg),
         "tg": tg,
         "caps": tg.capabilities,
         "filling_goal_form": FillingGoalForm(initial={"filling_goal": tg.filling_goal}),
+        "tg_change": tg_change,
         **extra,
     }
 
@@ -55,7 +59,8 @@ def _profiles_context(tg, **extra):
 
 
 def _page_context(request, tg, **extra):
-    context = {**_header_context(tg), **_profiles_context(tg, **extra), "changes": page.changes_panel(tg)}
+    profiles = _profiles_context(tg, **extra)
+    context = {**_header_context(tg, profiles["tg_change"]), **profiles, "changes": page.changes_panel(tg)}
     if tg.capabilities.fielding_runs:
         context.update(fielding_panel_context(tg, request.user, request=request))
     if tg.capabilities.status_actions:
@@ -150,6 +155,15 @@ def _invalid(request, tg, message, section, profile=None, **forms):
     return _section(request, tg, section, profile, **forms)
 
 
+def _confirm(request, tg, message, section, profile=None, **forms):
+    """Answer valid values the PM should think twice about: nothing is sent; the same part comes back
+    with the warnings next to the fields, the input kept, and a button to send anyway."""
+    if not request.htmx:
+        messages.warning(request, message)
+        return render(request, "quotas/target_group.html", _page_context(request, tg, **forms))
+    return _section(request, tg, section, profile, **forms)
+
+
 def _live_profile(tg, profile_pk):
     return get_object_or_404(Profile, pk=profile_pk, target_group=tg, vanished_at__isnull=True)
 
@@ -203,6 +217,9 @@ def quota_goals(request, pk, profile_pk):
     if not goals:
         message = f"The goals of {profile.name} are unchanged."
         return _nothing_to_do(request, tg, message, "profile", profile, all_rows=expanded)
+    if not form.check(tg, profile.quotas.all()):
+        message = f"The goals of {profile.name} were not sent yet: see the warnings, then save anyway or change them."
+        return _confirm(request, tg, message, "profile", profile, goals_form=form, all_rows=expanded)
     change = services.request_quota_goals(tg, goals, profile=profile, by=request.user)
     return _done(request, tg, change, "profile", profile, all_rows=expanded)
 
@@ -221,6 +238,9 @@ def interlock_goals(request, pk, interlock_pk):
     goals = form.changed_goals()
     if not goals:
         return _nothing_to_do(request, tg, "The cell goals are unchanged.", "interlocks")
+    if not form.check(tg, interlock.cells.all(), what="The cell goals"):
+        message = "The cell goals were not sent yet: see the warnings, then save anyway or change them."
+        return _confirm(request, tg, message, "interlocks", interlock_goals_form=form)
     change = services.request_quota_goals(tg, goals, by=request.user)
     return _done(request, tg, change, "interlocks")
 
@@ -234,6 +254,10 @@ def filling_goal(request, pk):
         return _invalid(request, tg, "The filling goal was not changed: see below.", "header", filling_goal_form=form)
     if form.cleaned_data["filling_goal"] == tg.filling_goal:
         return _nothing_to_do(request, tg, "The filling goal is unchanged.", "header")
+    quotas = Quota.objects.filter(profile__target_group=tg, profile__vanished_at__isnull=True)
+    if not form.check(tg, quotas.order_by("profile__position", "kind", "position", "pk")):
+        message = "The filling goal was not sent yet: see what it would do, then change it anyway or keep it."
+        return _confirm(request, tg, message, "header", filling_goal_form=form)
     change = services.request_filling_goal(tg, form.cleaned_data["filling_goal"], by=request.user)
     return _done(request, tg, change, "header")
 

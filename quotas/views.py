@@ -16,8 +16,9 @@ from django_htmx.http import trigger_client_event
 
 from fielding.views import fielding_panel_context
 from fielding.views_status import status_panel_context
-from projects.models import TargetGroup
+from projects.models import Role, TargetGroup
 from projects.permissions import pm_only
+from projects.queries import FINISHED_STATUSES
 from sync.outbox import describe
 
 from . import page, services
@@ -31,8 +32,14 @@ def _target_group(pk):
 
 def _frozen(tg):
     """A target group in a status its supplier takes no more changes in offers none (the context
-    processor's `can_change` is overridden for its pages)."""
-    return {"can_change": False, "frozen": True} if tg.status in tg.capabilities.final_statuses else {}
+    processor's `can_change` is overridden for its pages); a finished one (completed, closed,
+    archived) offers no quota, goal or CPI changes either: nothing fills any more. Its status
+    actions (reactivate, relaunch) stay in their own panels."""
+    if tg.status in tg.capabilities.final_statuses:
+        return {"can_change": False, "frozen": True}
+    if tg.status in FINISHED_STATUSES:
+        return {"can_change": False, "finished": True}
+    return {}
 
 
 def _header_context(tg, tg_change=False, **extra):
@@ -65,6 +72,8 @@ def _page_context(request, tg, **extra):
         context.update(fielding_panel_context(tg, request.user, request=request))
     if tg.capabilities.status_actions:
         context.update(status_panel_context(tg))
+        # The status panel is the way out of a finished status: it follows the PM's role, not `_frozen`.
+        context["status_can_change"] = Role.can_change(request.user) and not context.get("frozen")
     if tg.capabilities.survey_creation:  # Audience-Align's own panel (LOI/CPI, qualifications, exclusions)
         from fielding.views_audience_align import panel_context
 

@@ -32,3 +32,9 @@ def test_going_back_to_the_browsers_zone(pm_client, pm):
 
     assert "Times are now shown in America/Chicago." in response.content.decode()
     assert Preference.objects.get(user=pm).time_zone == ""
+
+
+def test_a_viewer_chooses_their_own_time_zone_too(viewer_client, viewer):
+    viewer_client.post(reverse("preferences:preferences"), {"time_zone": "Europe/Paris"})
+
+    assert Preference.objects.get(user=viewer).time_zone == "Europe/Paris"

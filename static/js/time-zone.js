@@ -8,7 +8,10 @@
   document.cookie = cookie + "; path=/; max-age=31536000; SameSite=Lax";
   var body = document.body;
   var stored = document.cookie.split("; ").indexOf(cookie) !== -1; // never loop where cookies are off
-  if (stored && body && body.dataset.zoneChosen !== "true" && body.dataset.timeZone !== zone) {
+  // Reload only when the page was drawn at another offset from UTC than the browser's ("UTC" and
+  // "Etc/UTC" draw the same times).
+  var offset = String(-new Date().getTimezoneOffset());
+  if (stored && body && body.dataset.zoneChosen !== "true" && body.dataset.utcOffset !== offset) {
     window.location.reload();
   }
 })();

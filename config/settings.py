@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "fielding",
     "sync",
     "reconciliations",
+    "preferences",
     "sandbox",
 ]
 
@@ -55,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Times shown and typed in the PM's zone (their preference, else their browser's).
+    "preferences.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -87,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "projects.context_processors.roles",
+                "preferences.context_processors.time_zone",
             ],
         },
     },
@@ -134,6 +138,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# One way to write a moment on every page (the `when` filter), in the PM's time zone.
+DATETIME_FORMAT = "j M Y H:i"
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

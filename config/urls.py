@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("quotas.urls")),
     path("", include("fielding.urls")),
     path("", include("reconciliations.urls")),
+    path("", include("preferences.urls")),
 ]
 
 if settings.SANDBOX_ENABLED:

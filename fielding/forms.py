@@ -5,6 +5,8 @@ and ``forms_profile``."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from preferences.zones import zoned
+
 from .forms_draft import DateTimeLocalInput
 from .validators import validate_end_after, validate_hour_ahead
 
@@ -21,8 +23,8 @@ class LaunchForm(forms.Form):
         initial="now",
         widget=forms.RadioSelect,
     )
-    start_fielding_at = forms.DateTimeField(label="Scheduled start", required=False, widget=DateTimeLocalInput())
-    end_fielding_at = forms.DateTimeField(label="Fielding end", widget=DateTimeLocalInput())
+    start_fielding_at = forms.DateTimeField(label=zoned("Scheduled start"), required=False, widget=DateTimeLocalInput())
+    end_fielding_at = forms.DateTimeField(label=zoned("Fielding end"), widget=DateTimeLocalInput())
 
     def clean_end_fielding_at(self):
         value = self.cleaned_data["end_fielding_at"]
@@ -51,7 +53,7 @@ class LaunchForm(forms.Form):
 
 
 class EndDateForm(forms.Form):
-    end_fielding_at = forms.DateTimeField(label="New fielding end", widget=DateTimeLocalInput())
+    end_fielding_at = forms.DateTimeField(label=zoned("New fielding end"), widget=DateTimeLocalInput())
 
     def __init__(self, *args, run=None, **kwargs):
         super().__init__(*args, **kwargs)

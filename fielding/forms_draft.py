@@ -4,6 +4,8 @@ enforce is checked here first, in words a PM understands, next to the field."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from preferences.zones import zoned
+
 from .draft import empty_profile, money, rfc3339
 from .forms_allocations import AllocationFormSet, allocation_initial
 from .forms_assistant import FieldingAssistantFields, assistant_body, clean_fielding_assistant, money_field
@@ -80,8 +82,8 @@ class DraftTargetGroupForm(FieldingAssistantFields):
     expected_incidence_rate = forms.IntegerField(
         label="Expected incidence rate (%)", min_value=1, max_value=100, help_text="A whole percentage, e.g. 35."
     )
-    fielding_start_at = forms.DateTimeField(label="Fielding start", widget=DateTimeLocalInput())
-    fielding_end_at = forms.DateTimeField(label="Fielding end", widget=DateTimeLocalInput())
+    fielding_start_at = forms.DateTimeField(label=zoned("Fielding start"), widget=DateTimeLocalInput())
+    fielding_end_at = forms.DateTimeField(label=zoned("Fielding end"), widget=DateTimeLocalInput())
     pricing_model = forms.ChoiceField(label="Pricing model", choices=PRICING_MODELS, initial="dynamic")
     cpi = _money_field("CPI", help_text="Dynamic pricing only; rate-card prices come from the rate card.")
     cpi_currency = forms.CharField(label="CPI currency", max_length=3, required=False)

@@ -241,8 +241,19 @@ def stats(request, pk):
         else:
             context.update(data)
             context["chart"] = chart_of(tg, data["intervals"], interval)
+            performance = data["performance"]
+            # The target group's own counts follow the supplier's figures: one number on the page.
+            context["counts_moved"] = tg.take_counts(
+                completes=_whole(performance.get("completes")),
+                prescreens=_whole(performance.get("prescreens")),
+                at=data["read_at"],
+            )
     template = "fielding/_stats.html" if request.htmx else "fielding/stats.html"
     return render(request, template, context)
+
+
+def _whole(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def chart_of(tg, intervals, interval):

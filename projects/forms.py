@@ -1,5 +1,6 @@
 from django import forms
 
+from .listing import search
 from .models import SupplierConnection, TargetGroup
 
 
@@ -16,6 +17,10 @@ class SupplierFilterForm(forms.Form):
 
 
 class TargetGroupFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search", required=False, max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name or id"}),
+    )  # fmt: skip
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *TargetGroup.Status.choices])
     locale = forms.ChoiceField(required=False)
 
@@ -25,6 +30,7 @@ class TargetGroupFilterForm(forms.Form):
         self.fields["locale"].choices = [("", "Any locale"), *((loc, loc) for loc in locales)]
 
     def filter(self, queryset):
+        queryset = search(queryset, self.cleaned_data.get("q"))
         if status := self.cleaned_data.get("status"):
             queryset = queryset.filter(status=status)
         if locale := self.cleaned_data.get("locale"):

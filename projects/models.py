@@ -6,6 +6,8 @@ only through the outbox (``sync.RemoteChange``), never by editing these rows.
 
 from django.contrib.auth.models import Group
 from django.db import models
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -94,6 +96,46 @@ class Project(RemoteMixin):
         return reverse("projects:project", args=[self.pk])
 
 
+def _largest_count(owner, rows, count, *extra_group):
+    """The largest total of `count` over the rows of one profile (by quota kind) or one interlock of
+    the outer target group: each respondent is counted once in each, so the target group has at
+    least that many. Through the reverse relations, so projects/ needs no import of quotas/."""
+    totals = (
+        TargetGroup.objects.filter(pk=OuterRef("pk"), **{f"{owner}__vanished_at__isnull": True})
+        .values(f"{owner}__pk", *(f"{owner}__{rows}__{name}" for name in extra_group))
+        .annotate(total=Sum(f"{owner}__{rows}__{count}"))
+        .order_by("-total")
+        .values("total")[:1]
+    )
+    return Coalesce(Subquery(totals), 0)
+
+
+def _known_count(count):
+    return Greatest(
+        _largest_count("profiles", "quotas", count, "kind"), _largest_count("interlocked_profiles", "cells", count)
+    )
+
+
+class TargetGroupQuerySet(models.QuerySet):
+    def with_quota_counts(self):
+        """Annotate `quota_completes` / `quota_prescreens`: the least the quota counts say each target group has."""
+        return self.annotate(quota_completes=_known_count("completes"), quota_prescreens=_known_count("prescreens"))
+
+    def align_counts(self):
+        """Raise each target group's completes and prescreens to what its quota counts already show.
+
+        Quota fills arrive by webhook between two reads of the target group, and a list row can lag
+        behind them: the target group's own counts are never lower than one of its profiles' (or
+        interlocks') totals, so the header, the quotas and the tables say one number. Returns how
+        many target groups moved.
+        """
+        moved = 0
+        for field, count in (("current_completes", "completes"), ("current_prescreens", "prescreens")):
+            known = _known_count(count)
+            moved = max(moved, self.filter(**{f"{field}__lt": known}).update(**{field: known}))
+        return moved
+
+
 class TargetGroup(RemoteMixin):
     """A target group, draft or launched. Field names follow the Cint contract."""
 
@@ -147,6 +189,12 @@ class TargetGroup(RemoteMixin):
     # The last supplier error met while syncing this TG, in plain words.
     sync_error = models.TextField(blank=True)
     sync_error_at = models.DateTimeField(null=True, blank=True)
+    # The last successful read of this target group from the supplier: a full read, a version
+    # check, its row in the list (which confirms it unchanged) or its statistics. `synced_at` is
+    # the last full read, which decides when the next one is due.
+    last_read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TargetGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["project__name", "name"]
@@ -200,6 +248,29 @@ class TargetGroup(RemoteMixin):
         """Make the next pull read this target group in full, whatever its version says."""
         self.synced_at = None
         TargetGroup.objects.filter(pk=self.pk).update(synced_at=None)
+
+    def take_counts(self, *, completes=None, prescreens=None, at=None):
+        """Counts the supplier reported in a read of its own (the statistics): the target group's
+        counts move up to them, and the read counts as the last one. Returns whether a count moved."""
+        at = at or timezone.now()
+        values = {}
+        if completes is not None and completes > self.current_completes:
+            values["current_completes"] = completes
+        if prescreens is not None and prescreens > self.current_prescreens:
+            values["current_prescreens"] = prescreens
+        moved = bool(values)
+        if self.last_read_at is None or at > self.last_read_at:
+            values["last_read_at"] = at
+        if values:
+            for name, value in values.items():
+                setattr(self, name, value)
+            TargetGroup.objects.filter(pk=self.pk).update(**values)
+        return moved
+
+    @property
+    def read_at(self):
+        """When the supplier was last read about this target group (what the page calls "last synced")."""
+        return self.last_read_at or self.synced_at
 
     def record_sync_error(self, message):
         self.sync_error = message

@@ -11,6 +11,8 @@ from .models import TargetGroup
 
 ALERT_WINDOW = timedelta(hours=24)
 ACTIVE_STATUSES = (TargetGroup.Status.LIVE, TargetGroup.Status.PAUSED, TargetGroup.Status.SCHEDULED)
+# Statuses in which a target group fills no more: listed as completed; no alert a PM could act on.
+FINISHED_STATUSES = (TargetGroup.Status.COMPLETED, TargetGroup.Status.CLOSED, TargetGroup.Status.ARCHIVED)
 
 
 # The outbox kinds of the cockpit's own fielding-run actions (registered by fielding.runs;
@@ -91,6 +93,8 @@ def alerts_for(tg):
     alerts = []
     if tg.sync_error:
         alerts.append(("bad", f"Sync error: {tg.sync_error}"))
+    if tg.status in FINISHED_STATUSES:
+        return alerts  # it fills no more: full cells, pauses and old refusals ask nothing of the PM
     if tg.troubled_changes:
         n = tg.troubled_changes
         alerts.append(("bad", f"{n} change{'s' if n != 1 else ''} failed or met a conflict in the last 24 hours."))

@@ -1,43 +1,53 @@
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from . import listing
 from .forms import SupplierFilterForm, TargetGroupFilterForm
 from .models import Project, TargetGroup
-from .queries import ACTIVE_STATUSES, alerts_for, with_alerts
+from .queries import ACTIVE_STATUSES, FINISHED_STATUSES, alerts_for, with_alerts
 
 
 @require_GET
 def dashboard(request):
-    """Active target groups across projects and suppliers, those that need attention first."""
+    """Active target groups across projects and suppliers, those that need attention first (unless the
+    PM sorts them), the recently completed ones, and the projects; all searchable by name or id."""
     suppliers = SupplierFilterForm(request.GET or None)
-    active = TargetGroup.objects.filter(status__in=ACTIVE_STATUSES, vanished_at__isnull=True)
+    q, sort_by = request.GET.get("q", "").strip()[:100], request.GET.get("sort", "")
+    target_groups = TargetGroup.objects.filter(vanished_at__isnull=True).select_related("project__connection")
     projects = Project.objects.all()
     if suppliers.is_valid() and suppliers.cleaned_data["supplier"]:
-        active = active.filter(project__connection__kind=suppliers.cleaned_data["supplier"])
+        target_groups = target_groups.filter(project__connection__kind=suppliers.cleaned_data["supplier"])
         projects = projects.filter(connection__kind=suppliers.cleaned_data["supplier"])
-    target_groups = list(
-        with_alerts(active).select_related("project__connection").order_by("project__name", "name")
-    )
-    for tg in target_groups:
+    target_groups = listing.search(target_groups, q)
+    active = with_alerts(target_groups.filter(status__in=ACTIVE_STATUSES)).order_by("project__name", "name")
+    active = list(listing.sort(active, sort_by))
+    for tg in active:
         tg.alerts = alerts_for(tg)
-    target_groups.sort(key=lambda tg: not tg.alerts)
+    if listing.parse_sort(sort_by)[0] is None:
+        active.sort(key=lambda tg: not tg.alerts)
+    completed = target_groups.filter(status__in=FINISHED_STATUSES).order_by(
+        F("remote_updated_at").desc(nulls_last=True), "-pk"
+    )[: listing.RECENTLY_COMPLETED_SHOWN]
+    if q:
+        projects = projects.filter(Q(name__icontains=q) | Q(human_readable_id__icontains=q) | Q(remote_id__icontains=q))
     projects = projects.annotate(
         tg_count=Count("target_groups"),
         live_count=Count("target_groups", filter=Q(target_groups__status=TargetGroup.Status.LIVE)),
         completes=Sum("target_groups__current_completes"),
         goal=Sum("target_groups__filling_goal"),
     ).select_related("connection")
-    return render(
-        request,
-        "projects/dashboard.html",
-        {
-            "target_groups": target_groups,
-            "attention": sum(1 for tg in target_groups if tg.alerts),
-            "projects": projects,
-            "suppliers": suppliers,
-        },
-    )
+    context = {
+        "target_groups": active,
+        "attention": sum(1 for tg in active if tg.alerts),
+        "completed": list(completed),
+        "projects": projects,
+        "suppliers": suppliers,
+        "q": q,
+        "sort": sort_by,
+    }
+    partial = request.htmx and not request.htmx.history_restore_request  # live search: the results only
+    return render(request, "projects/_dashboard_results.html" if partial else "projects/dashboard.html", context)
 
 
 @require_GET
@@ -61,9 +71,11 @@ def project_detail(request, pk):
     target_groups = with_alerts(project.target_groups.all()).annotate(last_change_at=Max("changes__created_at"))
     if form.is_valid():
         target_groups = form.filter(target_groups)
-    target_groups = list(target_groups)
+    sort_by = request.GET.get("sort", "")
+    target_groups = list(listing.sort(target_groups, sort_by))
     for tg in target_groups:
         tg.alerts = alerts_for(tg)
     partial = request.htmx and not request.htmx.history_restore_request  # back button: the whole page
     template = "projects/_target_group_table.html" if partial else "projects/project_detail.html"
-    return render(request, template, {"project": project, "form": form, "target_groups": target_groups})
+    context = {"project": project, "form": form, "target_groups": target_groups, "sort": sort_by}
+    return render(request, template, context)

@@ -1,6 +1,26 @@
 from django import forms
 
+from . import goal_checks
 from .models import InterlockCell, Profile
+
+CONFIRM = "confirm"  # posted with "yes" once the PM has seen the warnings and sends anyway
+
+
+class WarningsMixin:
+    """Warnings about valid values (`warnings`: {field name: text}; `total_warning`): the PM sees
+    them next to the fields and confirms before anything is sent."""
+
+    warnings = None
+    total_warning = ""
+    rescaled = ()
+
+    @property
+    def confirmed(self):
+        return self.data.get(CONFIRM) == "yes"
+
+    @property
+    def needs_confirmation(self):
+        return bool(self.warnings or self.total_warning) and not self.confirmed
 
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
@@ -80,7 +100,7 @@ class InterlockForm(forms.Form):
         return chosen
 
 
-class QuotaGoalsForm(forms.Form):
+class QuotaGoalsForm(WarningsMixin, forms.Form):
     """One integer field per quota of a profile (or cell of an interlock), named `goal-<pk>`.
 
     A posted form has fields for the quotas it was sent with only: a long profile's block shows its
@@ -123,8 +143,25 @@ class QuotaGoalsForm(forms.Form):
     def bound_fields(self):
         return [(quota, self[self.field_name(quota)]) for quota in self.quotas]
 
+    def check(self, tg, all_quotas, *, what="These goals"):
+        """After `is_valid`: warn of goals below what is achieved, and of a total (the posted goals and
+        the stored ones of `all_quotas` not posted) below the target group's goal."""
+        self.warnings = {}
+        total = 0
+        for quota in all_quotas:
+            name = self.field_name(quota)
+            goal = self.cleaned_data.get(name, quota.completes_goal) if name in self.fields else quota.completes_goal
+            total += goal or 0
+            if name in self.fields and goal != quota.completes_goal:
+                warning = goal_checks.below_achieved(quota, goal)
+                if warning:
+                    self.warnings[name] = warning
+        changed = bool(self.changed_goals())
+        self.total_warning = goal_checks.total_below_goal(total, tg, what) if changed else ""
+        return not self.needs_confirmation
 
-class FillingGoalForm(forms.Form):
+
+class FillingGoalForm(WarningsMixin, forms.Form):
     filling_goal = forms.IntegerField(
         label="Filling goal",
         min_value=1,
@@ -134,3 +171,19 @@ class FillingGoalForm(forms.Form):
             "min_value": "The filling goal must be at least 1.",
         },
     )
+
+    def check(self, tg, quotas=()):
+        """After `is_valid`: warn of a goal below the completes achieved, and list the quota goals the
+        supplier will move with it (`rescaled`); either needs the PM's confirmation."""
+        goal = self.cleaned_data["filling_goal"]
+        self.warnings = {}
+        found = goal_checks.filling_goal_warnings(tg, goal)
+        if found:
+            self.warnings["filling_goal"] = " ".join(found)
+        self.rescaled = goal_checks.rescaled_goals(tg, goal, quotas)
+        if self.rescaled:
+            self.total_warning = (
+                f"{tg.project.connection.get_kind_display()} moves every quota goal with the filling goal, "
+                f"{len(self.rescaled)} of them:"
+            )
+        return not self.needs_confirmation

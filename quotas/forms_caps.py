@@ -4,8 +4,11 @@ from decimal import Decimal
 
 from django import forms
 
+from . import goal_checks
+from .forms import WarningsMixin
 
-class QuotaQuantityForm(forms.Form):
+
+class QuotaQuantityForm(WarningsMixin, forms.Form):
     """A quota's quantity (its completes goal, PureSpectrum's required_count), at most the survey's goal."""
 
     required_count = forms.IntegerField(
@@ -30,6 +33,16 @@ class QuotaQuantityForm(forms.Form):
                 f"A quota's quantity cannot be above the survey's completes goal ({self.survey_goal:,})."
             )
         return value
+
+    def check(self, tg, siblings):
+        """After `is_valid`: warn of a quantity below what is achieved, and of the quantities of its
+        profile (`siblings`, this quota among them) adding up to less than the survey's goal."""
+        value = self.cleaned_data["required_count"]
+        warning = goal_checks.below_achieved(self.target, value)
+        self.warnings = {"required_count": warning} if warning else {}
+        total = sum(value if q.pk == self.target.pk else q.completes_goal for q in siblings)
+        self.total_warning = goal_checks.total_below_goal(total, tg, "The quantities of this profile")
+        return not self.needs_confirmation
 
 
 class TrafficCapForm(forms.Form):

@@ -120,6 +120,8 @@ def add_rows(context, *, all_rows=False):
         form = goals_form if goals_form is not None and _form_of(goals_form, [q for q, _ in entries]) else None
         profile.row_count, profile.rows_form = len(entries), form
         profile.hidden_rows, profile.expanded = 0, len(entries) > ROWS_SHOWN
+        profile.total_warning = form.total_warning if form is not None else ""
+        profile.confirming = form is not None and form.needs_confirmation
         if not all_rows and form is None and profile.expanded:
             profile.expanded = False
             profile.hidden_rows = len(entries) - ROWS_SHOWN
@@ -129,6 +131,8 @@ def add_rows(context, *, all_rows=False):
         cells = interlock.cells.all()
         interlock.rows_form = cells_form if cells_form is not None and _form_of(cells_form, cells) else None
         interlock.entries = [(cell, False) for cell in cells]
+        interlock.total_warning = interlock.rows_form.total_warning if interlock.rows_form is not None else ""
+        interlock.confirming = interlock.rows_form is not None and interlock.rows_form.needs_confirmation
     return context
 
 

@@ -18,10 +18,12 @@ ROW = (
 )
 GOAL_INPUT = (
     '<input type="number" min="0" class="inline" name="goal-{pk}" id="goal-{pk}" '
-    'aria-label="Goal for {text}" value="{value}"{invalid}>{error}'
+    'aria-label="Goal for {text}" value="{value}"{described}>{said}'
 )
 INVALID = ' aria-invalid="true" aria-describedby="goal-{pk}-error"'
 ERROR = '<div class="error" id="goal-{pk}-error">{error}</div>'
+WARNED = ' aria-describedby="goal-{pk}-warning"'
+WARNING = '<div class="warning" id="goal-{pk}-warning">{warning}</div>'
 
 
 def _count(value):
@@ -34,7 +36,8 @@ def table_body(entries, form=None, *, editable=False):
     cells, as one piece of HTML; every text in it is escaped as the row is built.
 
     With `editable`, each goal is an input named after the quota. `form` is the block's posted
-    `QuotaGoalsForm` when it had errors: each row then keeps what was typed and says what is wrong.
+    `QuotaGoalsForm` when it had errors or warnings: each row then keeps what was typed and says
+    what is wrong with it, or what to check before saving anyway.
     """
     bound = form is not None and form.is_bound
     rows = []
@@ -42,17 +45,19 @@ def table_body(entries, form=None, *, editable=False):
         goal, done = quota.completes_goal, quota.completes or 0
         text = escape(quota.text)
         if editable:
-            value, error = str(goal), ""
+            value, error, warning = str(goal), "", ""
             if bound and form.field_name(quota) in form.fields:
                 field = form[form.field_name(quota)]
                 value, error = ("" if field.value() is None else escape(field.value())), " ".join(field.errors)
-            goal_cell = GOAL_INPUT.format(
-                pk=quota.pk,
-                text=text,
-                value=value,
-                invalid=INVALID.format(pk=quota.pk) if error else "",
-                error=ERROR.format(pk=quota.pk, error=escape(error)) if error else "",
-            )
+                warning = (form.warnings or {}).get(form.field_name(quota), "")
+            described, said = "", ""
+            if error:
+                described, said = INVALID.format(pk=quota.pk), ERROR.format(pk=quota.pk, error=escape(error))
+            elif warning:
+                described = WARNED.format(pk=quota.pk)
+            if warning:
+                said += WARNING.format(pk=quota.pk, warning=escape(warning))
+            goal_cell = GOAL_INPUT.format(pk=quota.pk, text=text, value=value, described=described, said=said)
         else:
             goal_cell = _count(goal)
         rows.append(

@@ -18,13 +18,14 @@ from fielding.pace import pace_of
 from fielding.views import fielding_panel_context
 from fielding.views_status import status_panel_context
 from projects.fragments import fragment_of_target_group
-from projects.models import TargetGroup
+from projects.models import Role, TargetGroup
 from projects.permissions import pm_only
+from projects.queries import FINISHED_STATUSES
 from sync.outbox import describe
 
 from . import page, services
 from .forms import FillingGoalForm, InterlockForm, QuotaGoalsForm
-from .models import InterlockedProfile, Profile
+from .models import InterlockedProfile, Profile, Quota
 
 
 def _target_group(pk):
@@ -33,16 +34,26 @@ def _target_group(pk):
 
 def _frozen(tg):
     """A target group in a status its supplier takes no more changes in offers none (the context
-    processor's `can_change` is overridden for its pages)."""
-    return {"can_change": False, "frozen": True} if tg.status in tg.capabilities.final_statuses else {}
+    processor's `can_change` is overridden for its pages); a finished one (completed, closed,
+    archived) offers no quota, goal or CPI changes either: nothing fills any more. Its status
+    actions (reactivate, relaunch) stay in their own panels."""
+    if tg.status in tg.capabilities.final_statuses:
+        return {"can_change": False, "frozen": True}
+    if tg.status in FINISHED_STATUSES:
+        return {"can_change": False, "finished": True}
+    return {}
 
 
-def _header_context(tg, **extra):
+def _header_context(tg, tg_change=False, **extra):
+    """`tg_change`: the change shown next to the filling goal (False: look it up)."""
+    if tg_change is False:
+        tg_change = page.latest_changes(tg).get("tg")
     return {
         **_frozen(tg),
         "tg": tg,
         "caps": tg.capabilities,
         "filling_goal_form": FillingGoalForm(initial={"filling_goal": tg.filling_goal}),
+        "tg_change": tg_change,
         **extra,
     }
 
@@ -57,11 +68,14 @@ def _profiles_context(tg, **extra):
 
 
 def _page_context(request, tg, **extra):
-    context = {**_header_context(tg), **_profiles_context(tg, **extra), "changes": page.changes_panel(tg)}
+    profiles = _profiles_context(tg, **extra)
+    context = {**_header_context(tg, profiles["tg_change"]), **profiles, "changes": page.changes_panel(tg)}
     if tg.capabilities.fielding_runs:
         context.update(fielding_panel_context(tg, request.user, request=request))
     if tg.capabilities.status_actions:
         context.update(status_panel_context(tg))
+        # The status panel is the way out of a finished status: it follows the PM's role, not `_frozen`.
+        context["status_can_change"] = Role.can_change(request.user) and not context.get("frozen")
     if not tg.capabilities.reports:  # totals only: their pace in words (Cint's chart is in its fielding panel)
         context["pace"] = pace_of(tg)
     if tg.capabilities.survey_creation:  # Audience-Align's own panel (LOI/CPI, qualifications, exclusions)
@@ -158,6 +172,15 @@ def _invalid(request, tg, message, section, profile=None, **forms):
     return _section(request, tg, section, profile, **forms)
 
 
+def _confirm(request, tg, message, section, profile=None, **forms):
+    """Answer valid values the PM should think twice about: nothing is sent; the same part comes back
+    with the warnings next to the fields, the input kept, and a button to send anyway."""
+    if not request.htmx:
+        messages.warning(request, message)
+        return render(request, "quotas/target_group.html", _page_context(request, tg, **forms))
+    return _section(request, tg, section, profile, **forms)
+
+
 def _live_profile(tg, profile_pk):
     return get_object_or_404(Profile, pk=profile_pk, target_group=tg, vanished_at__isnull=True)
 
@@ -211,6 +234,9 @@ def quota_goals(request, pk, profile_pk):
     if not goals:
         message = f"The goals of {profile.name} are unchanged."
         return _nothing_to_do(request, tg, message, "profile", profile, all_rows=expanded)
+    if not form.check(tg, profile.quotas.all()):
+        message = f"The goals of {profile.name} were not sent yet: see the warnings, then save anyway or change them."
+        return _confirm(request, tg, message, "profile", profile, goals_form=form, all_rows=expanded)
     change = services.request_quota_goals(tg, goals, profile=profile, by=request.user)
     return _done(request, tg, change, "profile", profile, all_rows=expanded)
 
@@ -229,6 +255,9 @@ def interlock_goals(request, pk, interlock_pk):
     goals = form.changed_goals()
     if not goals:
         return _nothing_to_do(request, tg, "The cell goals are unchanged.", "interlocks")
+    if not form.check(tg, interlock.cells.all(), what="The cell goals"):
+        message = "The cell goals were not sent yet: see the warnings, then save anyway or change them."
+        return _confirm(request, tg, message, "interlocks", interlock_goals_form=form)
     change = services.request_quota_goals(tg, goals, by=request.user)
     return _done(request, tg, change, "interlocks")
 
@@ -242,6 +271,10 @@ def filling_goal(request, pk):
         return _invalid(request, tg, "The filling goal was not changed: see below.", "header", filling_goal_form=form)
     if form.cleaned_data["filling_goal"] == tg.filling_goal:
         return _nothing_to_do(request, tg, "The filling goal is unchanged.", "header")
+    quotas = Quota.objects.filter(profile__target_group=tg, profile__vanished_at__isnull=True)
+    if not form.check(tg, quotas.order_by("profile__position", "kind", "position", "pk")):
+        message = "The filling goal was not sent yet: see what it would do, then change it anyway or keep it."
+        return _confirm(request, tg, message, "header", filling_goal_form=form)
     change = services.request_filling_goal(tg, form.cleaned_data["filling_goal"], by=request.user)
     return _done(request, tg, change, "header")
 

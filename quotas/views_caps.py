@@ -14,7 +14,7 @@ from suppliers.adapter import Unsupported
 from . import services
 from .forms_caps import CpiForm, QuotaQuantityForm, TrafficCapForm
 from .models import InterlockCell, Quota
-from .views import _done, _invalid, _nothing_to_do, _target_group
+from .views import _confirm, _done, _invalid, _nothing_to_do, _target_group
 
 
 def _row(tg, kind, row_pk):
@@ -50,6 +50,10 @@ def quota_quantity(request, pk, kind, row_pk):
     value = form.cleaned_data["required_count"]
     if value == quota.completes_goal:
         return _nothing_to_do(request, tg, f"The quantity of {quota.text} is already {value}.", section, profile)
+    siblings = profile.quotas.all() if profile is not None else quota.interlocked_profile.cells.all()
+    if not form.check(tg, siblings):
+        message = f"The quantity of {quota.text} was not sent yet: see the warning, then save anyway or change it."
+        return _confirm(request, tg, message, section, profile, quantity_form=form)
     change = services.request_quota_goals(tg, {quota: value}, profile=profile, by=request.user)
     return _done(request, tg, change, section, profile)
 

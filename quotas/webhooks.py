@@ -1,5 +1,6 @@
 """Webhook events about quotas: the supplier's quota-fill counts, between two pulls."""
 
+from projects.models import TargetGroup
 from suppliers.records import QuotaFill
 from sync.webhooks import applies
 
@@ -22,14 +23,15 @@ def apply_quota_fill(connection, fill, at):
                 }
             )
             .order_by()
-            .values_list("pk", "synced_at")[:1]
+            .values_list("pk", "synced_at", f"{owner}_id")[:1]
         )
         if not found:
             continue
-        pk, synced_at = found[0]
+        pk, synced_at, tg_pk = found[0]
         if synced_at is not None and synced_at > at:
             return f"Ignored: quota {fill.quota_id} was read after this event."
         model.objects.filter(pk=pk).update(**values)
+        TargetGroup.objects.filter(pk=tg_pk).align_counts()  # the target group's counts move with it
         return f"Quota {fill.quota_id}: {fill.completes} completes, {values.get('prescreens', '?')} prescreens."
     return (
         f"Ignored: quota {fill.quota_id} of target group {fill.target_group_id} is not mirrored yet; "

@@ -74,6 +74,8 @@ class Capabilities:
     interlocks: InterlockLimits | None = None
     # Change the target group's overall completes goal.
     filling_goal: bool = False
+    # A new filling goal moves every quota goal with it (each keeps its share): Cint rescales them.
+    filling_goal_moves_quota_goals: bool = False
     # The supplier versions its resources (ETags) and checks them (If-Match).
     versions: bool = False
     # The operations (change kinds' `operation`) the supplier de-duplicates by

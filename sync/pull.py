@@ -77,14 +77,19 @@ def sync_connection(connection, target_group=None, progress=None, adapter=None):
         started_with = adapter.request_count
         if target_group is not None:
             _sync_target_group(adapter, target_group, run, tally, force=True)
+            TargetGroup.objects.filter(pk=target_group.pk).align_counts()
         else:
             run.listed_everything = _lists_everything(connection, adapter)
             queue = _sync_lists(adapter, connection, run, tally, everything=run.listed_everything)
+            listed = run.error_count == 0  # every list was read
             more_requests = _sync_queue(
                 adapter, connection, queue, run, tally, own_adapter=own_adapter, progress=progress
             )
-            connection.last_synced_at = timezone.now()
-            connection.save(update_fields=["last_synced_at"])
+            # The list rows (and full reads) may be behind the quota fills webhooks brought meanwhile.
+            TargetGroup.objects.filter(project__connection=connection).align_counts()
+            if listed:  # "last synced" is the last successful read
+                connection.last_synced_at = timezone.now()
+                connection.save(update_fields=["last_synced_at"])
     finally:
         run.requests_made = more_requests + ((adapter.request_count - started_with) if adapter is not None else 0)
         run.objects_created = tally.created
@@ -210,10 +215,12 @@ def _upsert_projects(connection, records, tally):
 def _upsert_target_groups(project, records, tally, *, complete=True):
     """Upsert a project's target groups from its list; return [(tg, changed hint)] of launched ones."""
     now = timezone.now()
-    existing = {tg.remote_id: tg for tg in project.target_groups.all()}
+    existing = {tg.remote_id: tg for tg in project.target_groups.with_quota_counts()}
     queue, seen = [], set()
     for record in records:
         values = record_values(record, defaults={"status": DRAFT})
+        if record.remote_id in existing:
+            values = floor_counts(existing[record.remote_id], values)
         values["remote_updated_at"] = record.updated_at
         values["vanished_at"] = None
         tg = existing.get(record.remote_id)
@@ -233,6 +240,8 @@ def _upsert_target_groups(project, records, tally, *, complete=True):
     missing = [
         tg for tg in existing.values() if tg.remote_id not in seen and tg.vanished_at is None and not tg.is_pending
     ]
+    # Its row in the list is a read of it: one the list shows unchanged was confirmed just now.
+    TargetGroup.objects.filter(project=project, remote_id__in=seen).update(last_read_at=now)
     if complete:
         if missing:
             tally.vanished += TargetGroup.objects.filter(pk__in=[tg.pk for tg in missing]).update(vanished_at=now)
@@ -329,6 +338,7 @@ def store_read(read, run, tally):
         if apply_record(tg, read.record):  # one UPDATE, only when the check moved a field
             tally.updated += 1
             reapply_intents(tg)
+        TargetGroup.objects.filter(pk=tg.pk).update(last_read_at=timezone.now())
         run.target_groups_unchanged += 1
         return
     answers, record = read.answers, read.record
@@ -424,10 +434,10 @@ def _changed_by_outbox_since(tg, moment):
 
 
 def _mark_synced(tg):
-    tg.synced_at = timezone.now()
+    tg.synced_at = tg.last_read_at = timezone.now()
     tg.sync_error = ""
     tg.sync_error_at = None
-    tg.save(update_fields=["synced_at", "sync_error", "sync_error_at"])
+    tg.save(update_fields=["synced_at", "last_read_at", "sync_error", "sync_error_at"])
 
 
 def _record_error(run, tg, exc, doing=None):
@@ -516,9 +526,19 @@ def _merged_details(tg, values):
     return values
 
 
+def floor_counts(tg, values):
+    """`values` with counts no lower than what `tg`'s quotas already showed (`with_quota_counts`):
+    a list row or a read can lag behind the quota fills webhooks brought since."""
+    values = dict(values)
+    for name, known in (("current_completes", "quota_completes"), ("current_prescreens", "quota_prescreens")):
+        if name in values and getattr(tg, known, None) is not None:
+            values[name] = max(values[name], getattr(tg, known))
+    return values
+
+
 def apply_record(tg, record, *, extra=None):
     """Write what the supplier's `record` says on `tg`; returns 1 if anything changed."""
-    values = record_values(record)
+    values = floor_counts(tg, record_values(record))
     if extra:
         values["details"] = {**values.get("details", {}), **extra}
     changed = assign(tg, _merged_details(tg, values))

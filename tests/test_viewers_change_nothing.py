@@ -15,7 +15,8 @@ from quotas.models import InterlockCell, InterlockedProfile, Profile, Quota
 from reconciliations.models import EligibleReport, Submission, SurveyReconciliation
 from sync.models import RemoteChange
 
-SKIPPED = ("admin/", "sandbox/", "webhooks/", "login/", "logout/", "static/")
+# preferences/: each user's own settings (the time zone), which a viewer may change too.
+SKIPPED = ("admin/", "sandbox/", "webhooks/", "login/", "logout/", "static/", "preferences/")
 # Values for the routes' string parameters, each one a real action.
 STRINGS = {"action": "pause"}
 

@@ -205,7 +205,7 @@ def test_a_long_profile_shows_its_first_quotas_and_the_rest_on_demand(pm_client,
 
 def test_saving_the_goals_shown_leaves_the_goals_not_shown_as_they_are(pm_client, tg, states):
     shown = list(states.quotas.order_by("position")[:25])
-    data = {f"goal-{q.pk}": "10" for q in shown} | {f"goal-{shown[0].pk}": "12"}
+    data = {f"goal-{q.pk}": "10" for q in shown} | {f"goal-{shown[0].pk}": "12", "confirm": "yes"}  # small goals
 
     pm_client.post(reverse("quotas:quota_goals", args=[tg.pk, states.pk]), data, **HTMX)
 
@@ -214,7 +214,8 @@ def test_saving_the_goals_shown_leaves_the_goals_not_shown_as_they_are(pm_client
 
 def test_goals_saved_from_the_whole_profile_come_back_whole(pm_client, tg, states):
     last = states.quotas.order_by("position").last()
-    data = {f"goal-{q.pk}": "10" for q in states.quotas.all()} | {f"goal-{last.pk}": "15", "rows": "all"}
+    data = {f"goal-{q.pk}": "10" for q in states.quotas.all()}
+    data |= {f"goal-{last.pk}": "15", "rows": "all", "confirm": "yes"}  # small goals, confirmed
 
     response = pm_client.post(reverse("quotas:quota_goals", args=[tg.pk, states.pk]), data, **HTMX)
 
@@ -308,7 +309,8 @@ def test_a_profile_gone_at_the_supplier_cannot_be_changed_from_a_stale_page(pm_c
 
 def test_a_cell_goal_change_is_shown_on_the_interlock_not_the_header(pm_client, tg, age, gender, interlock):
     cell = interlock.cells.get()
-    pm_client.post(reverse("quotas:interlock_goals", args=[tg.pk, interlock.pk]), {f"goal-{cell.pk}": "70"}, **HTMX)
+    data = {f"goal-{cell.pk}": "70", "confirm": "yes"}  # one cell of 70 on a goal of 400, confirmed
+    pm_client.post(reverse("quotas:interlock_goals", args=[tg.pk, interlock.pk]), data, **HTMX)
     change = RemoteChange.objects.get()
     html = page(pm_client, tg).content.decode()
     profiles_part = html[html.index('id="profiles"') :]

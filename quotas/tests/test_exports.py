@@ -59,7 +59,7 @@ def test_the_quotas_csv_has_every_quota_and_cell_with_goal_and_fill(viewer_clien
 @pytest.mark.parametrize("kind", list(SUPPLIERS))
 def test_the_cockpit_links_the_quotas_csv_next_to_the_profiles(viewer_client, kind):
     tg = target_group(kind)
-    html = viewer_client.get(reverse("quotas:profiles", args=[tg.pk])).content.decode()
+    html = viewer_client.get(reverse("quotas:profiles", args=[tg.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert f'href="{reverse("quotas:quotas_csv", args=[tg.pk])}"' in html
 
 

@@ -117,7 +117,7 @@ def test_stop_traffic_sets_the_current_target_to_what_is_achieved(pm_client, sur
 def test_a_new_quantity_goes_out_as_a_quota_goal(pm_client, survey, female):
     url = reverse("quotas:quota_quantity", args=[survey.pk, female.pk])
 
-    pm_client.post(url, {"required_count": "120"}, headers={"HX-Request": "true"})
+    pm_client.post(url, {"required_count": "120", "confirm": "yes"}, headers={"HX-Request": "true"})  # 120 of 200
 
     change = RemoteChange.objects.get()
     assert (change.kind, change.payload) == ("set_quota_goals", {"goals": {"female": 120}})

@@ -57,3 +57,19 @@ def test_project_page_and_dashboard_queries_do_not_grow_with_target_groups(pm_cl
     assert many_count == few_count
     _queries(pm_client, reverse("projects:dashboard"), django_assert_max_num_queries, limit)
     _queries(pm_client, reverse("projects:project_list"), django_assert_max_num_queries, limit)
+
+
+def test_dashboard_search_sort_and_recently_completed_cost_the_same_for_many(pm_client, django_assert_max_num_queries):
+    url = reverse("projects:dashboard")
+    params = "?q=target&sort=-completes"
+    TargetGroupFactory(status="completed")
+    TargetGroupFactory()
+    few = _queries(pm_client, url + params, django_assert_max_num_queries, 15)
+    TargetGroupFactory.create_batch(60, status="completed")
+    TargetGroupFactory.create_batch(60)
+    many = _queries(pm_client, url + params, django_assert_max_num_queries, 15)
+    assert many == few
+    project = ProjectFactory()
+    TargetGroupFactory.create_batch(30, project=project, status="completed")
+    project_url = reverse("projects:project", args=[project.pk]) + params
+    _queries(pm_client, project_url, django_assert_max_num_queries, 15)

@@ -49,6 +49,7 @@ class CintAdapter(SupplierAdapter):
         quota_goals=True,
         interlocks=InterlockLimits(min_members=2, max_members=6, member_word="profiles"),
         filling_goal=True,
+        filling_goal_moves_quota_goals=True,
         versions=True,
         idempotent_operations=IDEMPOTENT_OPERATIONS,
         webhooks=True,

@@ -432,13 +432,15 @@ class SetQuotaGoals(ProfilesChange):
         return Verdict(needed=True)
 
 
-def store_profiles_answer(tg, answer):
-    """An answer that carries all profiles, or one: mirror whichever it is, and keep its version."""
+def store_profiles_answer(tg, answer, *, keep_version=True):
+    """An answer that carries all profiles, or one: mirror whichever it is, and keep its version
+    (unless the caller stores it with the target group's other fields)."""
     if answer.profiles is not None:
         upsert_profiles(tg, answer.profiles)
     elif answer.profile is not None:
         upsert_profile(tg, answer.profile)
-    tg.take_version(answer.version)
+    if keep_version:
+        tg.take_version(answer.version)
 
 
 @register
@@ -471,9 +473,15 @@ class SetTargetGroupFillingGoal(ChangeKind):
 
     def applied(self, change, answer):
         tg = change.target_group
-        store_profiles_answer(tg, answer)
-        tg.filling_goal = self.wanted(change)
-        type(tg).objects.filter(pk=tg.pk).update(filling_goal=tg.filling_goal)
+        store_profiles_answer(tg, answer, keep_version=False)
+        # The filling goal always (a pull may have written the old one since the claim), and the new
+        # version with it: one UPDATE.
+        fields = {"filling_goal": self.wanted(change)}
+        if answer.version and answer.version != tg.version:
+            fields["version"] = answer.version
+        for field, value in fields.items():
+            setattr(tg, field, value)
+        type(tg).objects.filter(pk=tg.pk).update(**fields)
 
     def refresh(self, adapter, change):
         # A new filling goal moves the quota goals too (the supplier rescales them): read both.

@@ -7,7 +7,9 @@ values changed are written. A profile or interlock the supplier no longer has ge
 ``vanished_at`` (kept for the record); a quota or cell that is gone is deleted.
 
 These functions store only: whoever calls them shows the pending changes' intents
-again afterwards, once (`sync.outbox.reapply_intents`).
+again afterwards, once (`sync.outbox.reapply_intents`). Called inside the caller's
+transaction (the outbox storing an answer), they add no savepoint of their own: what
+fails rolls back the whole of it.
 """
 
 from django.db import transaction
@@ -24,7 +26,7 @@ def upsert_profiles(tg, snapshot, *, now=None):
     """Mirror a full `ProfilesSnapshot`: the target group's complete set of profiles."""
     now = now or timezone.now()
     tally = Tally()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         lock_target_group(tg.pk)
         interlocks = _upsert_interlocks(tg, snapshot.interlocks, now, tally)
         found = {p.remote_id: p for p in snapshot.profiles}
@@ -39,7 +41,7 @@ def upsert_profile(tg, record, *, now=None):
     tally = Tally()
     if record is None:
         return tally
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         lock_target_group(tg.pk)
         _upsert_regular(tg, {record.remote_id: record}, now, tally, complete=False, links=None)
     return tally
@@ -51,7 +53,7 @@ def upsert_interlock(tg, record, members=(), *, now=None):
     tally = Tally()
     if record is None:
         return tally
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         lock_target_group(tg.pk)
         interlocks = _upsert_interlocks(tg, [record], now, tally, complete=False)
         found = {p.remote_id: p for p in members}
@@ -69,7 +71,7 @@ def remove_interlock(tg, interlock_id, members=(), *, now=None):
     """Mirror a removed interlock: the interlock is marked gone and its profiles stand alone again."""
     now = now or timezone.now()
     tally = Tally()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         lock_target_group(tg.pk)
         tally.vanished += InterlockedProfile.objects.filter(
             target_group=tg, remote_id=interlock_id, vanished_at__isnull=True

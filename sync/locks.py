@@ -27,7 +27,10 @@ def lock_target_group(target_group_id):
 
     if target_group_id is None or not transaction.get_connection().in_atomic_block:
         return
-    TargetGroup.objects.select_for_update(no_key=True).filter(pk=target_group_id).values_list("pk").first()
+    # Ordered by pk, not by the model's ordering: that would join the project and lock its row too.
+    TargetGroup.objects.select_for_update(no_key=True).filter(pk=target_group_id).order_by("pk").values_list(
+        "pk"
+    ).first()
 
 
 def is_transient(exc):

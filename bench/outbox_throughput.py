@@ -151,16 +151,19 @@ def record(connection, targets, changes):
 
 def settle(adapter, ids):
     """One worker's side: each change sent and its outcome recorded, in the order asked. Returns seconds."""
-    from sync.models import RemoteChange
     from sync.outbox import process_change
 
     started = time.perf_counter()
     for pk in ids:
         assert process_change(pk, adapter=adapter, worker="bench") is not None, f"change {pk} was not claimed"
-    elapsed = time.perf_counter() - started
+    return time.perf_counter() - started
+
+
+def check_applied(ids):
+    from sync.models import RemoteChange
+
     states = set(RemoteChange.objects.filter(pk__in=ids).values_list("state", flat=True))
     assert states == {"applied"}, states
-    return elapsed
 
 
 def raw_calls(client, targets, versions, changes):
@@ -194,7 +197,9 @@ def measure(changes, rounds):
     versions = {tg.pk: tg.version for tg in raw_tgs}
     # Warm up both paths (the token, url resolvers, the first queries), then measure in turns.
     warm = 2 * len(KINDS) * TARGET_GROUPS
-    settle(adapter, record(connection, outbox_targets, plan(outbox_tgs, warm, 0)))
+    ids = record(connection, outbox_targets, plan(outbox_tgs, warm, 0))
+    settle(adapter, ids)
+    check_applied(ids)
     raw_calls(adapter.client, raw_targets, versions, plan(raw_tgs, warm, 0))
 
     per_round = max(1, changes // rounds)
@@ -209,6 +214,7 @@ def measure(changes, rounds):
             statements.count = 0
             outbox_s += settle(adapter, ids)
             working += statements.count
+            check_applied(ids)
             raw_s += raw_calls(adapter.client, raw_targets, versions, plan(raw_tgs, per_round, warm + i * per_round))
     adapter.close()
     total = per_round * rounds

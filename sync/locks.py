@@ -12,6 +12,7 @@ whole database, so there the call costs a query and orders nothing more.
 import logging
 import random
 import time
+from contextlib import contextmanager
 from functools import wraps
 
 from django.db import OperationalError, transaction
@@ -31,6 +32,19 @@ def lock_target_group(target_group_id):
     TargetGroup.objects.select_for_update(no_key=True).filter(pk=target_group_id).order_by("pk").values_list(
         "pk"
     ).first()
+
+
+@contextmanager
+def writing_target_group(target_group_id):
+    """A block that writes a target group's rows: in a transaction of its own that locks the target group
+    first, or in the caller's transaction, which has locked it already (the rule above), with no savepoint
+    nor second lock: an error there rolls back the caller's whole transaction."""
+    if transaction.get_connection().in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        lock_target_group(target_group_id)
+        yield
 
 
 def is_transient(exc):

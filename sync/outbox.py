@@ -116,6 +116,14 @@ class ChangeKind:
         caller's instance, so set its attributes too when changing the target group.
         """
 
+    def intent_key(self, change):
+        """What the intent sets, when it sets it whole (e.g. ``("quotas_enabled", profile id)``), or None.
+
+        Two unsettled changes with the same key write the same fields of the same rows with values of
+        their own, so only the later one's intent shows: `reapply_intents` records just that one.
+        """
+        return None
+
     def version(self, change) -> str:
         """The version sent in If-Match: the target group's latest by default."""
         return change.target_group.version if change.target_group_id else ""
@@ -172,10 +180,19 @@ def reapply_intents(target_group, exclude=None):
     if exclude is not None and exclude.pk:
         changes = changes.exclude(pk=exclude.pk)
     changes = list(changes.select_related("profile").order_by("pk"))
+    latest = {}  # intent key: the last change with it, the one whose intent shows
+    for change in changes:
+        change.target_group = target_group
+        kind = _kinds.get(change.kind)
+        key = kind.intent_key(change) if kind is not None else None
+        if key is not None:
+            latest[key] = change.pk
     for change in changes:
         kind = _kinds.get(change.kind)
-        if kind is not None:
-            change.target_group = target_group
+        if kind is None:
+            continue
+        key = kind.intent_key(change)
+        if key is None or latest[key] == change.pk:
             kind.record_intent(change)
     return changes
 

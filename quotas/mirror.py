@@ -116,7 +116,10 @@ def _quota_values(record, *, with_conditions=True):
 
 def _upsert_regular(tg, found, now, tally, *, complete, links):
     """Upsert regular profiles {remote id: ProfileRecord} and their quotas; `links` sets interlock FKs."""
-    existing = {p.remote_id: p for p in Profile.objects.filter(target_group=tg)}
+    rows = Profile.objects.filter(target_group=tg)
+    if not complete:  # only the profiles named: the others are left as they are
+        rows = rows.filter(remote_id__in=list(found))
+    existing = {p.remote_id: p for p in rows}
     creating, updating, fields = [], [], set()
     for position, (remote_id, record) in enumerate(found.items()):
         values = _profile_values(record, position if complete else None)

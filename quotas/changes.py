@@ -84,6 +84,9 @@ class QuotaToggle(ProfilesChange):
     def touches(self, change):
         return [f"profile:{change.profile_id}"]
 
+    def intent_key(self, change):
+        return ("quotas_enabled", change.profile_id)
+
     def record_intent(self, change):
         Profile.objects.filter(pk=change.profile_id).update(quotas_enabled=self.enable)
 
@@ -317,6 +320,24 @@ class RemoveInterlock(ProfilesChange):
         return Verdict(needed=True)
 
 
+def goal_rows(tg, remote_ids, fields, *, with_model=False):
+    """{remote id: value(s)} of the quotas of `tg` with these ids, then of its interlock cells for the ids no
+    quota has (one query where the quotas have them all). `fields(owner)` names the field, or a tuple of them,
+    given the row's owner ("profile" or "interlocked_profile"); `with_model` pairs each value with its model."""
+    found = {}
+    for model, owner in ((Quota, "profile"), (InterlockCell, "interlocked_profile")):
+        missing = [rid for rid in remote_ids if rid not in found]
+        if not missing:
+            break
+        wanted = fields(owner)
+        names = wanted if isinstance(wanted, tuple) else (wanted,)
+        rows = model.objects.filter(**{f"{owner}__target_group": tg, "remote_id__in": missing})
+        for rid, *values in rows.values_list("remote_id", *names):
+            value = tuple(values) if isinstance(wanted, tuple) else values[0]
+            found[rid] = (model, value) if with_model else value
+    return found
+
+
 @register
 class SetQuotaGoals(ProfilesChange):
     """Completes goals of quotas and interlock cells, by remote id (v2 profiles filling-goal)."""
@@ -352,12 +373,7 @@ class SetQuotaGoals(ProfilesChange):
 
     def quota_texts(self, change):
         """{remote id: text} of the quotas and cells the change names, as the cockpit has them."""
-        texts = {}
-        rids = list(self.goals(change))
-        tg = change.target_group
-        for model, lookup in ((Quota, "profile__target_group"), (InterlockCell, "interlocked_profile__target_group")):
-            texts.update(model.objects.filter(**{lookup: tg, "remote_id__in": rids}).values_list("remote_id", "text"))
-        return texts
+        return goal_rows(change.target_group, self.goals(change), lambda owner: "text")
 
     def describe(self, change):
         goals = self.goals(change)
@@ -371,13 +387,16 @@ class SetQuotaGoals(ProfilesChange):
         # Goals of an interlock's cells have no profile.
         return [f"profile:{change.profile_id}"] if change.profile_id else ["interlocks"]
 
+    def intent_key(self, change):
+        return ("completes_goal", tuple(sorted(self.goals(change))))
+
     def record_intent(self, change):
         tg = change.target_group
-        goals = self.goals(change)
-        for model, lookup in ((Quota, "profile__target_group"), (InterlockCell, "interlocked_profile__target_group")):
-            for row in model.objects.filter(**{lookup: tg, "remote_id__in": list(goals)}):
-                if row.completes_goal != goals[row.remote_id]:
-                    model.objects.filter(pk=row.pk).update(completes_goal=goals[row.remote_id])
+        wanted = self.goals(change)
+        shown = goal_rows(tg, wanted, lambda owner: ("pk", "completes_goal"), with_model=True)
+        for rid, (model, (pk, goal)) in shown.items():
+            if goal != wanted[rid]:
+                model.objects.filter(pk=pk).update(completes_goal=wanted[rid])
 
     def refresh(self, adapter, change):
         # The re-read may delete quotas the supplier no longer has: keep their names for the verdict.
@@ -388,13 +407,7 @@ class SetQuotaGoals(ProfilesChange):
         """{(owner remote id, quota remote id): goal}; the owner is the quota's profile or the cell's interlock."""
         tg = change.target_group
         goals = self.goals(change)
-        owners = {}
-        quotas = Quota.objects.filter(profile__target_group=tg, remote_id__in=list(goals))
-        for rid, owner in quotas.values_list("remote_id", "profile__remote_id"):
-            owners[rid] = owner
-        cells = InterlockCell.objects.filter(interlocked_profile__target_group=tg, remote_id__in=list(goals))
-        for rid, owner in cells.values_list("remote_id", "interlocked_profile__remote_id"):
-            owners[rid] = owner
+        owners = goal_rows(tg, goals, lambda owner: f"{owner}__remote_id")
         unknown = [rid for rid in goals if rid not in owners]
         if unknown:
             raise errors.NotFound(
@@ -432,13 +445,15 @@ class SetQuotaGoals(ProfilesChange):
         return Verdict(needed=True)
 
 
-def store_profiles_answer(tg, answer):
-    """An answer that carries all profiles, or one: mirror whichever it is, and keep its version."""
+def store_profiles_answer(tg, answer, *, keep_version=True):
+    """An answer that carries all profiles, or one: mirror whichever it is, and keep its version
+    (unless the caller stores it with the target group's other fields)."""
     if answer.profiles is not None:
         upsert_profiles(tg, answer.profiles)
     elif answer.profile is not None:
         upsert_profile(tg, answer.profile)
-    tg.take_version(answer.version)
+    if keep_version:
+        tg.take_version(answer.version)
 
 
 @register
@@ -459,6 +474,9 @@ class SetTargetGroupFillingGoal(ChangeKind):
         # The supplier rescales the quota goals with the filling goal.
         return ["header", "profiles"]
 
+    def intent_key(self, change):
+        return ("filling_goal",)
+
     def record_intent(self, change):
         tg = change.target_group
         goal = self.wanted(change)
@@ -471,9 +489,15 @@ class SetTargetGroupFillingGoal(ChangeKind):
 
     def applied(self, change, answer):
         tg = change.target_group
-        store_profiles_answer(tg, answer)
-        tg.filling_goal = self.wanted(change)
-        type(tg).objects.filter(pk=tg.pk).update(filling_goal=tg.filling_goal)
+        store_profiles_answer(tg, answer, keep_version=False)
+        # The filling goal always (a pull may have written the old one since the claim), and the new
+        # version with it: one UPDATE.
+        fields = {"filling_goal": self.wanted(change)}
+        if answer.version and answer.version != tg.version:
+            fields["version"] = answer.version
+        for field, value in fields.items():
+            setattr(tg, field, value)
+        type(tg).objects.filter(pk=tg.pk).update(**fields)
 
     def refresh(self, adapter, change):
         # A new filling goal moves the quota goals too (the supplier rescales them): read both.
@@ -693,6 +717,9 @@ class TargetGroupSetting(ChangeKind):
         # Audience-Align shows the setting's badge in its own panel (a block that is empty elsewhere).
         return ["header", "aa_panel"]
 
+    def intent_key(self, change):
+        return (self.field,)
+
     def record_intent(self, change):
         tg = change.target_group
         if getattr(tg, self.field) != self.wanted(change):
@@ -791,6 +818,9 @@ class SetTrafficCap(ProfilesChange):
 
     def touches(self, change):
         return [f"profile:{change.profile_id}"] if change.profile_id else ["interlocks"]
+
+    def intent_key(self, change):
+        return ("traffic_cap", self.quota_id(change))
 
     def record_intent(self, change):
         tg, wanted = change.target_group, self.wanted(change)

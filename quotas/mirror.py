@@ -7,13 +7,14 @@ values changed are written. A profile or interlock the supplier no longer has ge
 ``vanished_at`` (kept for the record); a quota or cell that is gone is deleted.
 
 These functions store only: whoever calls them shows the pending changes' intents
-again afterwards, once (`sync.outbox.reapply_intents`).
+again afterwards, once (`sync.outbox.reapply_intents`). Called inside the caller's
+transaction (the outbox storing an answer, which has locked the target group first),
+they add no savepoint and no second lock (`sync.locks.writing_target_group`).
 """
 
-from django.db import transaction
 from django.utils import timezone
 
-from sync.locks import lock_target_group
+from sync.locks import writing_target_group
 from sync.pull import register_part
 from sync.upsert import Tally, assign
 
@@ -24,8 +25,7 @@ def upsert_profiles(tg, snapshot, *, now=None):
     """Mirror a full `ProfilesSnapshot`: the target group's complete set of profiles."""
     now = now or timezone.now()
     tally = Tally()
-    with transaction.atomic():
-        lock_target_group(tg.pk)
+    with writing_target_group(tg.pk):
         interlocks = _upsert_interlocks(tg, snapshot.interlocks, now, tally)
         found = {p.remote_id: p for p in snapshot.profiles}
         links = {rid: interlocks.get(p.interlock_id) for rid, p in found.items()}
@@ -39,8 +39,7 @@ def upsert_profile(tg, record, *, now=None):
     tally = Tally()
     if record is None:
         return tally
-    with transaction.atomic():
-        lock_target_group(tg.pk)
+    with writing_target_group(tg.pk):
         _upsert_regular(tg, {record.remote_id: record}, now, tally, complete=False, links=None)
     return tally
 
@@ -51,8 +50,7 @@ def upsert_interlock(tg, record, members=(), *, now=None):
     tally = Tally()
     if record is None:
         return tally
-    with transaction.atomic():
-        lock_target_group(tg.pk)
+    with writing_target_group(tg.pk):
         interlocks = _upsert_interlocks(tg, [record], now, tally, complete=False)
         found = {p.remote_id: p for p in members}
         member_ids = set(record.profile_ids) | set(found)
@@ -69,8 +67,7 @@ def remove_interlock(tg, interlock_id, members=(), *, now=None):
     """Mirror a removed interlock: the interlock is marked gone and its profiles stand alone again."""
     now = now or timezone.now()
     tally = Tally()
-    with transaction.atomic():
-        lock_target_group(tg.pk)
+    with writing_target_group(tg.pk):
         tally.vanished += InterlockedProfile.objects.filter(
             target_group=tg, remote_id=interlock_id, vanished_at__isnull=True
         ).update(vanished_at=now)
@@ -119,7 +116,10 @@ def _quota_values(record, *, with_conditions=True):
 
 def _upsert_regular(tg, found, now, tally, *, complete, links):
     """Upsert regular profiles {remote id: ProfileRecord} and their quotas; `links` sets interlock FKs."""
-    existing = {p.remote_id: p for p in Profile.objects.filter(target_group=tg)}
+    rows = Profile.objects.filter(target_group=tg)
+    if not complete:  # only the profiles named: the others are left as they are
+        rows = rows.filter(remote_id__in=list(found))
+    existing = {p.remote_id: p for p in rows}
     creating, updating, fields = [], [], set()
     for position, (remote_id, record) in enumerate(found.items()):
         values = _profile_values(record, position if complete else None)
@@ -131,16 +131,14 @@ def _upsert_regular(tg, found, now, tally, *, complete, links):
             continue
         changed = assign(row, values)
         if changed:
+            row.synced_at = now
             updating.append(row)
             fields.update(changed)
     Profile.objects.bulk_create(creating)
-    if updating:
-        Profile.objects.bulk_update(updating, sorted(fields))
+    _store_seen(Profile, updating, fields, [existing[rid] for rid in found if rid in existing], now)
     tally.created += len(creating)
     tally.updated += len(updating)
     seen = {row.remote_id: row for row in creating} | {rid: existing[rid] for rid in found if rid in existing}
-    if seen:
-        Profile.objects.filter(pk__in=[row.pk for row in seen.values()]).update(synced_at=now)
     if complete:
         gone = [row.pk for rid, row in existing.items() if rid not in found and row.vanished_at is None]
         if gone:
@@ -173,16 +171,14 @@ def _upsert_interlocks(tg, records, now, tally, *, complete=True):
         else:
             changed = assign(row, values)
             if changed:
+                row.synced_at = now
                 updating.append(row)
                 fields.update(changed)
         result[record.remote_id] = row
     InterlockedProfile.objects.bulk_create(creating)
-    if updating:
-        InterlockedProfile.objects.bulk_update(updating, sorted(fields))
+    _store_seen(InterlockedProfile, updating, fields, [existing[rid] for rid in result if rid in existing], now)
     tally.created += len(creating)
     tally.updated += len(updating)
-    if result:
-        InterlockedProfile.objects.filter(pk__in=[row.pk for row in result.values()]).update(synced_at=now)
     if complete:
         gone = [row.pk for rid, row in existing.items() if rid not in result and row.vanished_at is None]
         if gone:
@@ -213,19 +209,27 @@ def _upsert_cells(model, parent_field, wanted, now, tally):
             keep.add(row.pk)
             changed = assign(row, values)
             if changed:
+                row.synced_at = now
                 updating.append(row)
                 fields.update(changed)
     model.objects.bulk_create(creating)
-    if updating:
-        model.objects.bulk_update(updating, sorted(fields))
+    _store_seen(model, updating, fields, [row for row in existing.values() if row.pk in keep], now)
     stale = [row.pk for row in existing.values() if row.pk not in keep]
     if stale:
         model.objects.filter(pk__in=stale).delete()
-    seen = keep | {row.pk for row in creating}
-    if seen:
-        model.objects.filter(pk__in=seen).update(synced_at=now)
     tally.created += len(creating)
     tally.updated += len(updating)
+
+
+def _store_seen(model, updating, fields, seen, now):
+    """Write the rows that changed (their `synced_at` with them), and mark the other existing rows seen `now`;
+    rows just created carry `synced_at` already."""
+    if updating:
+        model.objects.bulk_update(updating, sorted({*fields, "synced_at"}))
+    changed = {row.pk for row in updating}
+    untouched = [row.pk for row in seen if row.pk not in changed]
+    if untouched:
+        model.objects.filter(pk__in=untouched).update(synced_at=now)
 
 
 def _read_profiles(adapter, tg):

@@ -6,12 +6,14 @@ profiles, quotas, interlocks, fielding runs, or an outbox change about it) locks
 group's row first, with `lock_target_group`. ``FOR NO KEY UPDATE`` is enough to order the
 writers, and it does not block the key-share locks that inserting a row referring to the
 target group takes (an outbox change, a webhook event). SQLite takes one write lock for the
-whole database, so there the call costs a query and orders nothing more.
+whole database when a transaction begins (``BEGIN IMMEDIATE``) and has no row locks, so there
+the call sends nothing.
 """
 
 import logging
 import random
 import time
+from contextlib import contextmanager
 from functools import wraps
 
 from django.db import OperationalError, transaction
@@ -25,9 +27,26 @@ def lock_target_group(target_group_id):
     """Lock the target group's row for the rest of the current transaction (a no-op outside one)."""
     from projects.models import TargetGroup
 
-    if target_group_id is None or not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if target_group_id is None or not connection.in_atomic_block or connection.vendor == "sqlite":
         return
-    TargetGroup.objects.select_for_update(no_key=True).filter(pk=target_group_id).values_list("pk").first()
+    # Ordered by pk, not by the model's ordering: that would join the project and lock its row too.
+    TargetGroup.objects.select_for_update(no_key=True).filter(pk=target_group_id).order_by("pk").values_list(
+        "pk"
+    ).first()
+
+
+@contextmanager
+def writing_target_group(target_group_id):
+    """A block that writes a target group's rows: in a transaction of its own that locks the target group
+    first, or in the caller's transaction, which has locked it already (the rule above), with no savepoint
+    nor second lock: an error there rolls back the caller's whole transaction."""
+    if transaction.get_connection().in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        lock_target_group(target_group_id)
+        yield
 
 
 def is_transient(exc):

@@ -37,6 +37,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from projects.models import TargetGroup
@@ -115,6 +116,14 @@ class ChangeKind:
         caller's instance, so set its attributes too when changing the target group.
         """
 
+    def intent_key(self, change):
+        """What the intent sets, when it sets it whole (e.g. ``("quotas_enabled", profile id)``), or None.
+
+        Two unsettled changes with the same key write the same fields of the same rows with values of
+        their own, so only the later one's intent shows: `reapply_intents` records just that one.
+        """
+        return None
+
     def version(self, change) -> str:
         """The version sent in If-Match: the target group's latest by default."""
         return change.target_group.version if change.target_group_id else ""
@@ -164,16 +173,28 @@ def reapply_intents(target_group, exclude=None):
     """Show again the local intent of every unsettled change of `target_group`, oldest first.
 
     Called after writing the supplier's values on the target group's rows. `exclude` is the
-    change being reconciled right now, whose rows must show the supplier's truth.
+    change being reconciled right now, whose rows must show the supplier's truth. Returns those
+    unsettled changes, oldest first.
     """
     changes = RemoteChange.objects.filter(target_group=target_group, state__in=[State.PENDING, State.SENDING])
     if exclude is not None and exclude.pk:
         changes = changes.exclude(pk=exclude.pk)
-    for change in changes.select_related("profile").order_by("pk"):
+    changes = list(changes.select_related("profile").order_by("pk"))
+    latest = {}  # intent key: the last change with it, the one whose intent shows
+    for change in changes:
+        change.target_group = target_group
         kind = _kinds.get(change.kind)
-        if kind is not None:
-            change.target_group = target_group
+        key = kind.intent_key(change) if kind is not None else None
+        if key is not None:
+            latest[key] = change.pk
+    for change in changes:
+        kind = _kinds.get(change.kind)
+        if kind is None:
+            continue
+        key = kind.intent_key(change)
+        if key is None or latest[key] == change.pk:
             kind.record_intent(change)
+    return changes
 
 
 def kind_of(change) -> ChangeKind:
@@ -243,29 +264,24 @@ def operation_of(kind):
 
 @retry_transient
 def claim(change_id, worker=""):
-    """Mark a pending change `sending` if it is next in its TG's queue; return it or None."""
-    with transaction.atomic():
-        change = (
-            RemoteChange.objects.select_for_update(skip_locked=True).filter(pk=change_id, state=State.PENDING).first()
-        )
-        if change is None:
-            return None
-        if change.target_group_id and _earlier_unsettled(change).exists():
-            return None
-        change.state = State.SENDING
-        change.attempts += 1
-        change.sent_at = timezone.now()
-        change.claimed_by = worker
-        change.save(update_fields=["state", "attempts", "sent_at", "claimed_by", "updated_at"])
-    return RemoteChange.objects.select_related("target_group", "profile", "connection").get(pk=change.pk)
+    """Mark a pending change `sending` if it is next in its TG's queue; return it or None.
 
-
-def _earlier_unsettled(change):
-    return RemoteChange.objects.filter(
-        target_group_id=change.target_group_id,
-        state__in=[State.PENDING, State.SENDING],
-        pk__lt=change.pk,
+    One conditional UPDATE takes it (it must still be pending, with nothing earlier unsettled on its
+    target group: of two workers, the second finds the row no longer pending), then one read brings
+    it with what sending it needs.
+    """
+    earlier = RemoteChange.objects.filter(
+        target_group_id=OuterRef("target_group_id"), state__in=[State.PENDING, State.SENDING], pk__lt=OuterRef("pk")
     )
+    now = timezone.now()
+    taken = (
+        RemoteChange.objects.filter(pk=change_id, state=State.PENDING)
+        .filter(~Exists(earlier))
+        .update(state=State.SENDING, attempts=F("attempts") + 1, sent_at=now, claimed_by=worker, updated_at=now)
+    )
+    if not taken:
+        return None
+    return RemoteChange.objects.select_related("target_group__project", "profile", "connection").get(pk=change_id)
 
 
 def process_change(change_id, adapter=None, worker=""):
@@ -402,8 +418,10 @@ def _refresh(kind, adapter, change):
 
 
 def _reapply_others(change):
+    """Show the other unsettled changes' intents again; returns those changes (None without a target group)."""
     if change.target_group_id:
-        reapply_intents(change.target_group, exclude=change)
+        return reapply_intents(change.target_group, exclude=change)
+    return None
 
 
 def _already_done(kind, adapter, change):
@@ -428,10 +446,10 @@ def _store_answer(kind, change, answer):
     with transaction.atomic():
         lock_target_group(change.target_group_id)
         kind.applied(change, answer)
-        _reapply_others(change)
+        waiting = _reapply_others(change)
         data = getattr(answer, "data", None)
         status = getattr(answer, "status", None)
-        _settle(change, State.APPLIED, kind.applied_message(change), response=data, status=status)
+        _settle(change, State.APPLIED, kind.applied_message(change), response=data, status=status, waiting=waiting)
 
 
 def _after_precondition_failed(kind, adapter, change):
@@ -527,7 +545,12 @@ def refusal_message(exc) -> str:
     )
 
 
-def _settle(change, state, message, response=None, status=None):
+def _settle(change, state, message, response=None, status=None, waiting=None):
+    """Record the outcome and let the next change of the target group go.
+
+    `waiting` is the target group's other unsettled changes when the caller has just read them
+    (`reapply_intents`), so the next one need not be looked up again.
+    """
     change.state = state
     change.message = message
     change.response = response
@@ -545,21 +568,24 @@ def _settle(change, state, message, response=None, status=None):
             "updated_at",
         ]
     )
-    _enqueue_next(change)
+    _enqueue_next(change, waiting)
 
 
-def _enqueue_next(change):
+def _enqueue_next(change, waiting=None):
     """The change after this one on the same target group may go now."""
     from .tasks import send_change
 
     if not change.target_group_id:
         return
-    following = (
-        RemoteChange.objects.filter(target_group_id=change.target_group_id, state=State.PENDING)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    if waiting is not None:
+        following = next((other.pk for other in waiting if other.state == State.PENDING), None)
+    else:
+        following = (
+            RemoteChange.objects.filter(target_group_id=change.target_group_id, state=State.PENDING)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
     if following:
         transaction.on_commit(lambda: send_change.delay(following))
 

@@ -184,3 +184,34 @@ def test_two_workers_on_one_queue_send_each_change_once_and_in_order(sandbox, wo
         "disable-quotas" if number % 2 == 0 else "enable-quotas" for number in range(12)
     ]
     assert [row.sent_at for row in rows] == sorted(row.sent_at for row in rows)  # the queue's order
+
+
+def test_a_write_on_one_target_group_does_not_hold_up_another_target_group_of_its_project():
+    """The worker storing an answer on one target group (its row locked) must not keep a PM's change
+    on a sibling target group of the same project waiting."""
+    from django.db import transaction
+
+    from projects.tests.factories import ProjectFactory, TargetGroupFactory
+    from sync.locks import lock_target_group
+
+    project = ProjectFactory()
+    first, second = TargetGroupFactory(project=project), TargetGroupFactory(project=project)
+    locked, release, errors = threading.Event(), threading.Event(), []
+
+    def hold_first():
+        with transaction.atomic():
+            lock_target_group(first.pk)
+            locked.set()
+            release.wait(10)
+
+    holder = in_thread(hold_first, errors)
+    try:
+        assert locked.wait(10)
+        with transaction.atomic():
+            with db.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            lock_target_group(second.pk)  # before: waited on the project's row, then "lock timeout"
+    finally:
+        release.set()
+        holder.join(10)
+    assert errors == []

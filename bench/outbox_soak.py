@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from _django import throwaway_postgres
+from _django import drop_postgres, throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -99,6 +99,11 @@ def main():
         processes.log_text(name).count("deadlock detected") for name in processes.commands
     )
     print_report(report, database_url, broker_url, args)
+    if database_url.startswith("postgres"):
+        from django.db import connections
+
+        connections.close_all()
+        drop_postgres(database_url)
 
 
 def soak(processes, args):

@@ -10,6 +10,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The sandbox answering in-process at a host name nothing else serves, with no faults.
+SITE_URL = "http://bench.sandbox.invalid"
+IN_PROCESS_SANDBOX = {
+    "SITE_URL": SITE_URL,
+    "ALLOWED_HOSTS": "bench.sandbox.invalid",
+    "CINT_BASE_URL": f"{SITE_URL}/sandbox/cint/v1",
+    "CINT_AUTH_URL": f"{SITE_URL}/sandbox/cint/oauth/token",
+    "SANDBOX_ENABLED": "true",
+    "SANDBOX_JOB_SECONDS": "0",
+    "SANDBOX_ERROR_RATE": "0",
+    "SANDBOX_RATE_LIMIT_RATE": "0",
+    "SANDBOX_STALE_ETAG_RATE": "0",
+    "SANDBOX_LOST_RESPONSE_RATE": "0",
+    "SANDBOX_LATENCY_MS": "0",
+}
+
+
 def throwaway_postgres(url, prefix):
     """A new, empty database on the PostgreSQL server `url` names; returns its URL.
 

@@ -18,19 +18,15 @@ recording the change (the PM's request).
 """
 
 import argparse
-import os
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import uuid
 
-from _django import drop_postgres, setup, throwaway_postgres
+from _django import IN_PROCESS_SANDBOX, SITE_URL, in_each_database, setup
 
 ACCOUNT_ID = "6301"
 TARGET_GROUPS = 4  # per side (outbox, raw client)
-SITE_URL = "http://bench.sandbox.invalid"
+
 KINDS = ("disable_quotas", "enable_quotas", "set_quota_goals", "set_target_group_filling_goal")
 
 
@@ -41,17 +37,7 @@ def setup_django():
         CELERY_TASK_ALWAYS_EAGER="false",
         CELERY_BROKER_URL="memory://",
         CONN_MAX_AGE="60",
-        SITE_URL=SITE_URL,
-        ALLOWED_HOSTS="bench.sandbox.invalid",
-        CINT_BASE_URL=f"{SITE_URL}/sandbox/cint/v1",
-        CINT_AUTH_URL=f"{SITE_URL}/sandbox/cint/oauth/token",
-        SANDBOX_ENABLED="true",
-        SANDBOX_JOB_SECONDS="0",
-        SANDBOX_ERROR_RATE="0",
-        SANDBOX_RATE_LIMIT_RATE="0",
-        SANDBOX_STALE_ETAG_RATE="0",
-        SANDBOX_LOST_RESPONSE_RATE="0",
-        SANDBOX_LATENCY_MS="0",
+        **IN_PROCESS_SANDBOX,
     )
 
 
@@ -233,19 +219,8 @@ def main():
     parser.add_argument("--changes", type=int, default=320)
     parser.add_argument("--rounds", type=int, default=8)
     args = parser.parse_args()
-    if os.environ.get("BENCH_CHILD"):
+    if in_each_database(__file__, "cockpit_outbox_bench"):
         measure(args.changes, args.rounds)
-        return
-    runs = [f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/bench.sqlite3"]
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        runs.append(throwaway_postgres(os.environ["DATABASE_URL"], "obx_throughput_bench"))
-    for url in runs:
-        env = {**os.environ, "DATABASE_URL": url, "BENCH_CHILD": "1"}
-        try:
-            subprocess.run([sys.executable, __file__, *sys.argv[1:]], env=env, check=True)
-        finally:
-            if url.startswith("postgres"):
-                drop_postgres(url)
 
 
 if __name__ == "__main__":

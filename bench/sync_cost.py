@@ -15,7 +15,7 @@ import importlib
 import math
 import time
 
-from _django import setup
+from _django import IN_PROCESS_SANDBOX, setup
 
 # The other suppliers' measurements: modules next to this one with `LABEL`, `FLOOR` (the
 # minimum in words), `ENVIRONMENT` (settings they need) and `measure(size, index)` returning
@@ -24,23 +24,10 @@ OTHER_SUPPLIERS = ("purespectrum", "audience_align")
 
 SIZES = (10, 100, 1000)
 PER_PROJECT = 10
-SITE_URL = "http://bench.sandbox.invalid"
 
 
 def setup_django(**more):
-    setup(
-        **more,
-        SITE_URL=SITE_URL,
-        ALLOWED_HOSTS="bench.sandbox.invalid",
-        CINT_BASE_URL=f"{SITE_URL}/sandbox/cint/v1",
-        CINT_AUTH_URL=f"{SITE_URL}/sandbox/cint/oauth/token",
-        SANDBOX_ENABLED="true",
-        SANDBOX_JOB_SECONDS="0",
-        SANDBOX_ERROR_RATE="0",
-        SANDBOX_RATE_LIMIT_RATE="0",
-        SANDBOX_STALE_ETAG_RATE="0",
-        SANDBOX_LATENCY_MS="0",
-    )
+    setup(**more, **IN_PROCESS_SANDBOX)
 
 
 def pages(count, size=100):

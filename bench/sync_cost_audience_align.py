@@ -10,7 +10,7 @@ endpoint's hash is asked of `getHashData` once, in the first sync, and counted t
 
 import time
 
-from sync_cost import SITE_URL
+from _django import SITE_URL
 
 LABEL = "Audience-Align"
 FLOOR = "get_survey pages (a full last page needs one more) + interlocking and exclusion reads per changed survey"

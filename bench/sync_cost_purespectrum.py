@@ -5,9 +5,11 @@ survey whose list row shows no change needs no read). Run through `bench/sync_co
 import math
 import time
 
+from _django import SITE_URL
+
 LABEL = "PureSpectrum"
 FLOOR = "survey list pages"
-SITE_URL = "http://bench.sandbox.invalid"
+
 ENVIRONMENT = {"PURESPECTRUM_BASE_URL": f"{SITE_URL}/sandbox/purespectrum/buyers/v2"}
 
 

@@ -43,6 +43,7 @@ def _quoted(name, unnamed="this profile"):
 class ProfilesChange(ChangeKind):
     """A change to the target group's profiles: `refresh` re-reads all of them."""
 
+    while_open = True
 
     def refresh(self, adapter, change):
         tg = change.target_group
@@ -460,6 +461,8 @@ def store_profiles_answer(tg, answer, *, keep_version=True):
 class SetTargetGroupFillingGoal(ChangeKind):
     """The launched target group's filling goal (completes), through the v2 filling-goal update."""
 
+    while_open = True
+
     name = "set_target_group_filling_goal"
     label = "Change the filling goal"
     capability = "filling_goal"
@@ -700,6 +703,8 @@ class DeleteQualification(QualificationChange):
 
 class TargetGroupSetting(ChangeKind):
     """One setting of a launched target group, shown at once and checked by re-reading the target group."""
+
+    while_open = True
 
     field = ""
     words = ""

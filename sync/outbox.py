@@ -41,6 +41,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from projects.models import TargetGroup
+from projects.queries import FINISHED_STATUSES
 from suppliers import errors
 from suppliers.adapter import Unsupported
 from suppliers.registry import adapter_class
@@ -80,6 +81,9 @@ class ChangeKind:
     # write the supplier guards with no version (If-Match), so values changed there since the
     # page was drawn are seen before they are overwritten.
     reread_before_send = False
+    # A change of what fills (quotas, goals, prices): refused once the target group has finished
+    # (completed, closed, archived), where the pages offer it no more either.
+    while_open = False
 
     @property
     def verifies(self) -> bool:
@@ -254,6 +258,11 @@ def check_supported(kind, change):
         raise Unsupported(
             f"This survey is {tg.status_text.lower()} at {change.connection.get_kind_display()} and takes no more "
             "changes, so nothing was sent."
+        )
+    if tg is not None and kind.while_open and tg.status in FINISHED_STATUSES:
+        raise Unsupported(
+            f"This target group is {tg.status_text.lower()}: nothing fills any more, so nothing was sent. "
+            "Relaunch or reactivate it first to change its quotas, goals or price."
         )
     kind.check(change, capabilities)
 

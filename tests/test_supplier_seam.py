@@ -172,3 +172,20 @@ def test_a_crafted_post_the_supplier_cannot_take_is_answered_in_words(client, pm
     assert "does not offer this change" in answer.content.decode()
     assert "does not offer this change" in plain.content.decode()
     assert not RemoteChange.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["completed", "closed", "archived"])
+def test_a_finished_target_group_takes_no_quota_or_goal_change_even_by_a_crafted_post(client, pm, status):
+    tg = TargetGroupFactory(status=status, filling_goal=300)
+    age = ProfileFactory(target_group=tg, name="AGE")
+    client.force_login(pm)
+
+    toggled = client.post(reverse("quotas:toggle_quotas", args=[tg.pk, age.pk]), {"enabled": "off"}, follow=True)
+    goal = client.post(reverse("quotas:filling_goal", args=[tg.pk]), {"filling_goal": "400"}, follow=True)
+
+    for answer in (toggled, goal):
+        assert "nothing fills any more, so nothing was sent" in answer.content.decode()
+    assert not RemoteChange.objects.exists()
+    age.refresh_from_db()
+    tg.refresh_from_db()
+    assert age.quotas_enabled is True and tg.filling_goal == 300

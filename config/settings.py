@@ -208,6 +208,9 @@ SYNC_STUCK_AFTER_SECONDS = env.int("SYNC_STUCK_AFTER_SECONDS", default=60)
 # A queue's first change left pending this long with nothing in flight is enqueued again
 # (by the recovery sweep every 10 s, and when a worker starts).
 SYNC_QUEUE_IDLE_SECONDS = env.int("SYNC_QUEUE_IDLE_SECONDS", default=10)
+# A worker goes on with the changes waiting behind the one it settled on the same target group
+# (claimed in that outcome's transaction), up to this many per task; the rest go to a task of their own.
+SYNC_CHANGES_PER_TASK = env.int("SYNC_CHANGES_PER_TASK", default=20)
 SYNC_FULL_READ_EVERY_SECONDS = env.int("SYNC_FULL_READ_EVERY_SECONDS", default=900)
 # Where the supplier can filter its lists by status, most syncs list only the target groups
 # that can still move; every target group is listed this often (to notice relaunches).

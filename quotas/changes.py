@@ -18,6 +18,7 @@ de-duplicate) re-reads the supplier to decide whether the change is still needed
 payload is kept exactly as asked; names for messages come from the local rows.
 """
 
+from dataclasses import replace
 from decimal import Decimal
 
 from django.utils import timezone
@@ -28,7 +29,14 @@ from suppliers.adapter import Unsupported
 from sync.outbox import ChangeKind, State, Verdict, register
 from sync.pull import apply_record, refresh_target_group
 
-from .mirror import remove_interlock, upsert_interlock, upsert_profile, upsert_profiles, upsert_quota
+from .mirror import (
+    remove_interlock,
+    upsert_interlock,
+    upsert_named_profiles,
+    upsert_profile,
+    upsert_profiles,
+    upsert_quota,
+)
 from .models import InterlockCell, InterlockedProfile, Profile, Quota
 
 
@@ -101,6 +109,9 @@ class QuotaToggle(ProfilesChange):
     def applied(self, change, answer):
         upsert_profile(change.target_group, answer.profile)
         change.target_group.take_version(answer.version)
+
+    def carry(self, change, answer, carried):
+        return (carried or CarriedProfiles()).then(answer, change.target_group)
 
     def verdict(self, change):
         remote = self.remote(change)
@@ -332,7 +343,7 @@ def goal_rows(tg, remote_ids, fields, *, with_model=False):
             break
         wanted = fields(owner)
         names = wanted if isinstance(wanted, tuple) else (wanted,)
-        rows = model.objects.filter(**{f"{owner}__target_group": tg, "remote_id__in": missing})
+        rows = model.objects.filter(**{f"{owner}__target_group": tg, "remote_id__in": missing}).order_by()
         for rid, *values in rows.values_list("remote_id", *names):
             value = tuple(values) if isinstance(wanted, tuple) else values[0]
             found[rid] = (model, value) if with_model else value
@@ -425,6 +436,9 @@ class SetQuotaGoals(ProfilesChange):
     def applied(self, change, answer):
         store_profiles_answer(change.target_group, answer)
 
+    def carry(self, change, answer, carried):
+        return (carried or CarriedProfiles()).then(answer, change.target_group)
+
     def verdict(self, change):
         remote = self.remote(change)
         if remote is None:
@@ -455,6 +469,48 @@ def store_profiles_answer(tg, answer, *, keep_version=True):
         upsert_profile(tg, answer.profile)
     if keep_version:
         tg.take_version(answer.version)
+
+
+class CarriedProfiles:
+    """What the answers of a run of changes returned (`ChangeKind.carry`), stored once after the last.
+
+    The profiles: the latest answer with all of them, with the single profiles answered since put in it
+    (or, before any such answer, the single profiles answered). The target group's fields: its newest
+    version (which the next send takes from the instance at once) and the filling goal applied last.
+    """
+
+    def __init__(self, snapshot=None, records=None, fields=None):
+        self.snapshot = snapshot
+        self.records = records or {}
+        self.fields = fields or {}
+
+    def then(self, answer, tg, **fields):
+        """These with `answer` on top (a new object: a transaction tried again starts from the old one)."""
+        if answer.version:
+            fields["version"] = tg.version = answer.version
+        fields = {**self.fields, **fields}
+        if answer.profiles is not None:
+            return CarriedProfiles(answer.profiles, fields=fields)
+        record = answer.profile
+        if record is None:
+            return CarriedProfiles(self.snapshot, self.records, fields)
+        if self.snapshot is None or self.snapshot.profile(record.remote_id) is None:
+            return CarriedProfiles(self.snapshot, {**self.records, record.remote_id: record}, fields)
+        profiles = [
+            # A single profile's answer does not say which interlock it is in; the snapshot does.
+            replace(record, interlock_id=known.interlock_id) if known.remote_id == record.remote_id else known
+            for known in self.snapshot.profiles
+        ]
+        return CarriedProfiles(replace(self.snapshot, profiles=profiles), self.records, fields)
+
+    def store(self, tg):
+        if self.fields:
+            for field, value in self.fields.items():
+                setattr(tg, field, value)
+            type(tg).objects.filter(pk=tg.pk).update(**self.fields)
+        if self.snapshot is not None:
+            upsert_profiles(tg, self.snapshot)
+        upsert_named_profiles(tg, list(self.records.values()))
 
 
 @register
@@ -501,6 +557,10 @@ class SetTargetGroupFillingGoal(ChangeKind):
         for field, value in fields.items():
             setattr(tg, field, value)
         type(tg).objects.filter(pk=tg.pk).update(**fields)
+
+    def carry(self, change, answer, carried):
+        # The rescaled quota goals come with the answer's profiles.
+        return (carried or CarriedProfiles()).then(answer, change.target_group, filling_goal=self.wanted(change))
 
     def refresh(self, adapter, change):
         # A new filling goal moves the quota goals too (the supplier rescales them): read both.

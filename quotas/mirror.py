@@ -35,12 +35,17 @@ def upsert_profiles(tg, snapshot, *, now=None):
 
 def upsert_profile(tg, record, *, now=None):
     """Mirror one regular profile (the answer to enable/disable quotas); its interlock link is left alone."""
+    return upsert_named_profiles(tg, [record] if record is not None else [], now=now)
+
+
+def upsert_named_profiles(tg, records, *, now=None):
+    """Mirror these regular profiles; the target group's others, and the interlock links, are left alone."""
     now = now or timezone.now()
     tally = Tally()
-    if record is None:
+    if not records:
         return tally
     with writing_target_group(tg.pk):
-        _upsert_regular(tg, {record.remote_id: record}, now, tally, complete=False, links=None)
+        _upsert_regular(tg, {record.remote_id: record for record in records}, now, tally, complete=False, links=None)
     return tally
 
 
@@ -116,7 +121,7 @@ def _quota_values(record, *, with_conditions=True):
 
 def _upsert_regular(tg, found, now, tally, *, complete, links):
     """Upsert regular profiles {remote id: ProfileRecord} and their quotas; `links` sets interlock FKs."""
-    rows = Profile.objects.filter(target_group=tg)
+    rows = Profile.objects.filter(target_group=tg).order_by()  # keyed below: no ordering to compute
     if not complete:  # only the profiles named: the others are left as they are
         rows = rows.filter(remote_id__in=list(found))
     existing = {p.remote_id: p for p in rows}
@@ -149,7 +154,7 @@ def _upsert_regular(tg, found, now, tally, *, complete, links):
 
 def _upsert_interlocks(tg, records, now, tally, *, complete=True):
     """Upsert interlocks and their cells; returns {remote id: row}."""
-    rows = list(InterlockedProfile.objects.filter(target_group=tg))
+    rows = list(InterlockedProfile.objects.filter(target_group=tg).order_by())
     if complete:
         # Placeholders of pending changes are put back by `reapply_intents`, if still pending.
         placeholders = [row.pk for row in rows if row.is_pending]
@@ -197,7 +202,7 @@ def _upsert_cells(model, parent_field, wanted, now, tally):
         return
     existing = {
         (getattr(row, parent_field), row.remote_id): row
-        for row in model.objects.filter(**{f"{parent_field}__in": list(wanted)})
+        for row in model.objects.filter(**{f"{parent_field}__in": list(wanted)}).order_by()
     }
     creating, updating, fields, keep = [], [], set(), set()
     for parent_pk, quotas in wanted.items():
@@ -224,7 +229,10 @@ def _upsert_cells(model, parent_field, wanted, now, tally):
 def _store_seen(model, updating, fields, seen, now):
     """Write the rows that changed (their `synced_at` with them), and mark the other existing rows seen `now`;
     rows just created carry `synced_at` already."""
-    if updating:
+    if len(updating) == 1:  # the usual answer to a change: one row, one plain UPDATE
+        row = updating[0]
+        model.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in {*fields, "synced_at"}})
+    elif updating:
         model.objects.bulk_update(updating, sorted({*fields, "synced_at"}))
     changed = {row.pk for row in updating}
     untouched = [row.pk for row in seen if row.pk not in changed]

@@ -19,8 +19,10 @@ knows nothing of profiles or fielding runs. The loop for one change:
      (its capabilities say which do) first re-reads and checks the verdict, so a write
      whose answer was lost is never applied twice.
 3. Changes to one target group go out one at a time, in the order asked: a
-   change waits while an earlier one of the same TG is unsettled, and each
-   settled change enqueues the next.
+   change waits while an earlier one of the same TG is unsettled (only the first
+   of a queue is enqueued when asked), and each outcome's transaction claims the
+   next one for the same worker, which sends it at once (`SYNC_CHANGES_PER_TASK`
+   in a row; past that, or when another worker must take it, it is enqueued).
 4. Whatever writes the supplier's values on a target group's rows (pull sync,
    webhooks, and here a kind's `applied` and `refresh`) calls `reapply_intents` once
    afterwards, so the intent of a change still on its way stays shown. Kinds and the
@@ -30,6 +32,7 @@ A change the connection's supplier cannot take (no adapter, or no capability for
 is refused by `request_change` with `Unsupported`, before anything is recorded.
 """
 
+import copy
 import logging
 import os
 from dataclasses import dataclass
@@ -46,7 +49,7 @@ from suppliers import errors
 from suppliers.adapter import Unsupported
 from suppliers.registry import adapter_class
 
-from .locks import lock_target_group, retry_transient
+from .locks import lock_target_group, retry_transient, writing_target_group
 from .models import RemoteChange
 
 log = logging.getLogger(__name__)
@@ -139,6 +142,16 @@ class ChangeKind:
     def applied(self, change, answer) -> None:
         """Store what the supplier answered on the local rows."""
 
+    def carry(self, change, answer, carried):
+        """Where the worker goes on with the change waiting behind this one: store only what that send
+        needs (the new version), and return `carried` (None for the first) with this answer's rows added,
+        an object whose ``store(target_group)`` writes them all once, after the run's last answer (the
+        waiting changes' intents are shown again then). None (the default): `applied` stores it now.
+
+        A run of changes asked in a burst is so mirrored once, not once per change.
+        """
+        return None
+
     def applied_message(self, change) -> str:
         """What the PM should know about an applied change (shown beside "Applied"), or ""."""
         return ""
@@ -230,19 +243,30 @@ def request_change(kind_name, *, connection, target_group=None, profile=None, pa
         requested_by=by if by is not None and by.is_authenticated else None,
     )
     check_supported(kind, change)
-    _record(kind, change)
-    transaction.on_commit(lambda: send_change.delay(change.pk))
+    if _record(kind, change):
+        transaction.on_commit(lambda: send_change.delay(change.pk))
     return change
 
 
 @retry_transient
 def _record(kind, change):
-    """The change row and its local intent, in one transaction (the target group's row locked first)."""
+    """The change row and its local intent, in one transaction (the target group's row locked first).
+
+    Returns whether the change is first in its target group's queue, so it must be enqueued; one
+    behind others goes when the change before it settles (`_next_in_line`, under the same lock).
+    """
     with transaction.atomic():
         lock_target_group(change.target_group_id)
         change.summary = kind.describe(change)[:300]
         change.save()
         kind.record_intent(change)
+        if not change.target_group_id:
+            return True
+        return not _unsettled(change.target_group_id).filter(pk__lt=change.pk).exists()
+
+
+def _unsettled(target_group_id):
+    return RemoteChange.objects.filter(target_group_id=target_group_id, state__in=[State.PENDING, State.SENDING])
 
 
 def check_supported(kind, change):
@@ -294,37 +318,53 @@ def claim(change_id, worker=""):
 
 
 def process_change(change_id, adapter=None, worker=""):
-    """Send one change and record the outcome. Returns the change, or None if it was not ours to send.
+    """Send one change and record the outcome, then the changes waiting behind it on its target group,
+    each claimed in the transaction of the outcome before it (up to `SYNC_CHANGES_PER_TASK` in all).
 
-    `worker` names the Celery worker node sending it (see `release_claims_of`).
+    Returns the first change, or None if it was not ours to send. `worker` names the Celery worker
+    node sending it (see `release_claims_of`).
     """
     from .suppliers import adapter_for
 
-    change = claim(change_id, worker=f"{worker}/{os.getpid()}" if worker else "")
+    first = change = claim(change_id, worker=f"{worker}/{os.getpid()}" if worker else "")
     if change is None:
         return None
-    kind = kind_of(change)
     own_adapter = adapter is None
     try:
-        adapter = adapter or adapter_for(change.connection)
-        _attempt(kind, adapter, change)
-    except Unsupported as exc:
-        _settle(change, State.FAILED, str(exc))
-    except Exception:
-        # A database error that would not pass, or a bug of ours, at any step (the send, the 412
-        # verdict, a retry's bookkeeping): the supplier may or may not hold the change, so it is
-        # neither failed nor left `sending` — it is tried again, and the next try reads first.
-        log.exception("change %s (%s) met an internal error", change.pk, change.kind)
-        _outcome_unknown(change)
+        for turn in range(1, settings.SYNC_CHANGES_PER_TASK + 1):
+            change.goes_on = turn < settings.SYNC_CHANGES_PER_TASK
+            carried = getattr(change, "carried", None)
+            try:
+                adapter = adapter or adapter_for(change.connection)
+                _attempt(kind_of(change), adapter, change)
+            except Unsupported as exc:
+                _settle(change, State.FAILED, str(exc))
+            except Exception:
+                # A database error that would not pass, or a bug of ours, at any step (the send, the 412
+                # verdict, a retry's bookkeeping): the supplier may or may not hold the change, so it is
+                # neither failed nor left `sending` — it is tried again, and the next try reads first.
+                log.exception("change %s (%s) met an internal error", change.pk, change.kind)
+                change.next_change = None  # claimed in the transaction that failed, so not claimed
+                change.carried = carried
+                _outcome_unknown(change)
+            if getattr(change, "next_change", None) is None:
+                _store_carried(change)  # the run ends here: what it carried is stored now
+                break
+            change = change.next_change
     finally:
         if own_adapter and adapter is not None:
             adapter.close()
-    return change
+    return first
 
 
 def _attempt(kind, adapter, change):
-    """One try: check first where a re-send could apply twice, send, and settle by the supplier's answer."""
+    """One try: check first where a re-send could apply twice, send, and settle by the supplier's answer.
+
+    The answers the run carried so far (`ChangeKind.carry`) are stored before anything reads the supplier
+    again, so what is read then is written over them, not under.
+    """
     if change.attempts > settings.SYNC_MAX_ATTEMPTS:
+        _store_carried(change)
         _last_check(kind, adapter, change)
         return
     try:
@@ -332,12 +372,16 @@ def _attempt(kind, adapter, change):
         # worker that died mid-send, an answer we could not store); where the supplier would
         # apply a re-send again, read first.
         resend = change.attempts > 1 and not adapter.deduplicates(operation_of(kind))
-        if ((resend and kind.verifies) or kind.reread_before_send) and _already_done(kind, adapter, change):
-            return
+        if (resend and kind.verifies) or kind.reread_before_send:
+            _store_carried(change)
+            if _already_done(kind, adapter, change):
+                return
         _send(kind, adapter, change)
     except errors.PreconditionFailed:
+        _store_carried(change)
         _after_precondition_failed(kind, adapter, change)
     except errors.SupplierError as exc:
+        _store_carried(change)
         if exc.retryable:
             _retry_later(kind, adapter, change, exc)
         else:
@@ -446,19 +490,48 @@ def _already_done(kind, adapter, change):
 
 def _send(kind, adapter, change):
     answer = kind.send(adapter, change, kind.version(change))
-    _store_answer(kind, change, answer)
+    _store_answer(kind, change, answer, getattr(change, "carried", None))
 
 
 @retry_transient
-def _store_answer(kind, change, answer):
-    """The supplier applied the change: its answer on the local rows and the change settled, in one transaction."""
+def _store_answer(kind, change, answer, carried):
+    """The supplier applied the change: its answer on the local rows and the change settled, in one transaction.
+
+    When the worker goes on with the next change, a kind that can carries the answer to it instead
+    (`ChangeKind.carry`); the run's last answer stores what was carried, then its own. `carried` is what
+    the run carried up to this change (given, so a retry of this transaction starts from it again).
+    """
     with transaction.atomic():
         lock_target_group(change.target_group_id)
-        kind.applied(change, answer)
-        waiting = _reapply_others(change)
+        goes_on = getattr(change, "goes_on", False) and change.target_group_id
+        head = _head_of_queue(change) if goes_on else None
+        change.carried = kind.carry(change, answer, carried) if head is not None else None
+        if change.carried is not None:
+            waiting = [head]  # only the version was written: the waiting changes' intents still show
+        else:
+            if carried is not None:
+                carried.store(change.target_group)
+            kind.applied(change, answer)
+            # The other unsettled changes' intents shown again, unless none was found behind just now.
+            waiting = [] if goes_on and head is None else _reapply_others(change)
+            change.behind = waiting
         data = getattr(answer, "data", None)
         status = getattr(answer, "status", None)
         _settle(change, State.APPLIED, kind.applied_message(change), response=data, status=status, waiting=waiting)
+
+
+def _store_carried(change):
+    """Store the answers the run carried to `change` (once), and show the unsettled changes' intents again."""
+    carried, change.carried = getattr(change, "carried", None), None
+    if carried is None or not change.target_group_id:
+        return
+    try:
+        with transaction.atomic():
+            lock_target_group(change.target_group_id)
+            carried.store(change.target_group)
+            reapply_intents(change.target_group)
+    except Exception:  # the changes are settled; their answers' other values come with the next sync
+        log.exception("the answers before change %s could not be stored; the next sync reads them", change.pk)
 
 
 def _after_precondition_failed(kind, adapter, change):
@@ -560,43 +633,95 @@ def _settle(change, state, message, response=None, status=None, waiting=None):
     `waiting` is the target group's other unsettled changes when the caller has just read them
     (`reapply_intents`), so the next one need not be looked up again.
     """
-    change.state = state
-    change.message = message
-    change.response = response
-    change.response_status = status
-    change.finished_at = timezone.now()
-    change.next_attempt_at = None
-    change.save(
-        update_fields=[
-            "state",
-            "message",
-            "response",
-            "response_status",
-            "finished_at",
-            "next_attempt_at",
-            "updated_at",
-        ]
-    )
-    _enqueue_next(change, waiting)
+    now = timezone.now()
+    outcome = {
+        "state": state,
+        "message": message,
+        "response": response,
+        "response_status": status,
+        "finished_at": now,
+        "next_attempt_at": None,
+        "updated_at": now,
+    }
+    for field, value in outcome.items():
+        setattr(change, field, value)
+    # Under the target group's lock, as the recording of a change is: a change asked meanwhile is
+    # either seen here as the next one, or sees this one settled and is enqueued itself.
+    with writing_target_group(change.target_group_id):
+        RemoteChange.objects.filter(pk=change.pk).update(**outcome)
+        _next_in_line(change, waiting)
 
 
-def _enqueue_next(change, waiting=None):
-    """The change after this one on the same target group may go now."""
+def _next_in_line(change, waiting=None):
+    """The change after this one on the same target group goes now.
+
+    The worker that settled this one goes on with it where it may (`goes_on`): claimed here, in the
+    outcome's transaction, so it is `sending` before it is sent and the claim stands or falls with the
+    outcome; `change.next_change` is it. Otherwise it is enqueued for any worker.
+    """
     from .tasks import send_change
 
+    change.next_change = None
     if not change.target_group_id:
         return
-    if waiting is not None:
-        following = next((other.pk for other in waiting if other.state == State.PENDING), None)
-    else:
-        following = (
-            RemoteChange.objects.filter(target_group_id=change.target_group_id, state=State.PENDING)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
-    if following:
-        transaction.on_commit(lambda: send_change.delay(following))
+    head = next(iter(waiting), None) if waiting is not None else _head_of_queue(change)
+    if head is None or head.state != State.PENDING:
+        return  # nothing waits, or another worker has the next one in hand
+    if head.next_attempt_at is not None and head.next_attempt_at > timezone.now():
+        return  # a retry with its own countdown
+    if getattr(change, "goes_on", False):
+        taken = _take_over(head, change)
+        if taken is None:  # the run's list was out of date (a change removed): read it anew
+            change.behind = None
+            head = _head_of_queue(change)
+            taken = _take_over(head, change) if head is not None and head.state == State.PENDING else None
+        if taken is not None:
+            change.next_change = taken
+            return
+        if head is None:
+            return
+    transaction.on_commit(lambda: send_change.delay(head.pk))
+
+
+def _take_over(following, change):
+    """Claim `following` for the worker of `change` (a conditional UPDATE, as `claim` does); returns it as
+    claimed (a copy: the run's list keeps it as read, for a transaction tried again), or None.
+
+    Its attempts are as read in this run: a waiting change is tried by nobody else (it is not first).
+    """
+    now = timezone.now()
+    claimed = {
+        "state": State.SENDING,
+        "attempts": following.attempts + 1,
+        "sent_at": now,
+        "claimed_by": change.claimed_by,
+        "updated_at": now,
+    }
+    if not RemoteChange.objects.filter(pk=following.pk, state=State.PENDING).update(**claimed):
+        return None
+    taken = copy.copy(following)
+    for field, value in claimed.items():
+        setattr(taken, field, value)
+    taken.target_group = change.target_group
+    if taken.connection_id == change.connection_id:
+        taken.connection = change.connection
+    taken.carried, change.carried = getattr(change, "carried", None), None
+    behind = getattr(change, "behind", None)
+    taken.behind = behind[1:] if behind and behind[0] is following else None
+    return taken
+
+
+def _head_of_queue(change):
+    """The first unsettled change of `change`'s target group after it (with its profile), or None.
+
+    The changes behind are read once for a run (`change.behind`, handed from change to change): they
+    only wait, so the list stays true, but for changes asked since, looked for when it runs out.
+    """
+    behind = getattr(change, "behind", None)
+    if not behind:
+        waiting = _unsettled(change.target_group_id).exclude(pk=change.pk).select_related("profile").order_by("pk")
+        behind = change.behind = list(waiting[: settings.SYNC_CHANGES_PER_TASK])
+    return behind[0] if behind else None
 
 
 def release_claims_of(node):

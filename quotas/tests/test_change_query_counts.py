@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 # Claim (one UPDATE, one read of the change with its target group, project, profile, connection), then
 # one transaction: the target group's lock (PostgreSQL's; SQLite has no row locks, one statement fewer),
-# the answer mirrored (profiles, quotas: read, written), the new version, the other unsettled changes
-# (their intents shown again, the next one found), the outcome.
+# the changes behind it (none: no intent to show again), the answer mirrored (profiles, quotas: read,
+# written), the new version, the outcome. Changes asked in a burst: `test_change_runs.py`.
 TOGGLE_STATEMENTS = 12
 GOALS_STATEMENTS = 13  # + the quotas' owners, + the interlocks the answer carries (none), + the goals written
 FILLING_GOAL_STATEMENTS = 13  # the interlocks, the goals written; the filling goal with the version
@@ -98,10 +98,12 @@ def test_a_filling_goal_is_stored_with_the_new_version_in_one_update(
 
 
 def test_changes_waiting_behind_keep_showing_what_was_asked_last_at_one_statement_each(
-    wire, ask, tg, age, at_most  # noqa: F811
+    wire, ask, tg, age, at_most, settings  # noqa: F811
 ):
-    """Six toggles of one profile and a goal asked twice wait behind the first change: once it is applied,
-    the cockpit shows the last toggle and the last goal asked, writing each once (not once per change)."""
+    """Six toggles of one profile and a goal asked twice wait behind the first change, which a task sends
+    alone: once it is applied, the cockpit shows the last toggle and the last goal asked, writing each once
+    (not once per change)."""
+    settings.SYNC_CHANGES_PER_TASK = 1
     sequence(wire, responses.POST, profiles_url(tg, "/P-AGE/disable-quotas"), answer(200, age_payload(False)))
     first = ask("disable_quotas", tg, profile=age)
     for enable in (True, False, True, False, True, False):

@@ -10,6 +10,7 @@ to a retry with the same key. Run eagerly (tasks in-process, any database) and w
 real Celery worker on the Redis of CELERY_BROKER_URL (skipped without it).
 """
 
+import os
 import time
 from urllib.parse import urlsplit, urlunsplit
 
@@ -181,15 +182,18 @@ def test_200_changes_through_a_faulty_sandbox_settle_and_apply_once_eagerly(sand
     check_outcome(sandbox, changes)
 
 
-def worker_broker_url(app_broker_url, cache_url=""):
+def worker_broker_url(app_broker_url, cache_url="", runner=""):
     """The app's Redis server with a database of the test's own: the worker's queue is flushed
-    before the run, and a worker of the app on the same broker must not take the test's tasks."""
+    before the run, and a worker of the app on the same broker must not take the test's tasks.
+    Each pytest-xdist process (`runner`, "gw0", "gw1"...) takes another one, so two tests with a
+    worker at the same time neither flush nor take each other's tasks."""
     parts = urlsplit(app_broker_url)
     taken = {_redis_db(app_broker_url)}
     if cache_url and urlsplit(cache_url)[:2] == parts[:2]:
         taken.add(_redis_db(cache_url))
-    db = next(n for n in range(15, 0, -1) if n not in taken)
-    return urlunsplit(parts._replace(path=f"/{db}"))
+    free = [n for n in range(15, 0, -1) if n not in taken]
+    index = int(runner[2:]) if runner.startswith("gw") and runner[2:].isdigit() else 0
+    return urlunsplit(parts._replace(path=f"/{free[index % len(free)]}"))
 
 
 def _redis_db(url):
@@ -210,7 +214,8 @@ def celery_worker_on_redis(settings):
     redis = pytest.importorskip("redis")
     cache = settings.CACHES["default"]
     cache_url = cache.get("LOCATION", "") if "redis" in cache.get("BACKEND", "").lower() else ""
-    broker = worker_broker_url(app_broker, cache_url if isinstance(cache_url, str) else "")
+    cache_url = cache_url if isinstance(cache_url, str) else ""
+    broker = worker_broker_url(app_broker, cache_url, os.environ.get("PYTEST_XDIST_WORKER", ""))
     try:
         redis.Redis.from_url(broker, socket_timeout=1).ping()
     except redis.RedisError as exc:
@@ -237,6 +242,14 @@ def test_the_worker_gets_a_redis_database_of_its_own():
     assert worker_broker_url("redis://:pw@cache.internal:6380/15") == "redis://:pw@cache.internal:6380/14"
     assert worker_broker_url("redis://127.0.0.1:6379", "redis://127.0.0.1:6379/15") == "redis://127.0.0.1:6379/14"
     assert worker_broker_url("redis://127.0.0.1:6379/15", "redis://other:6379/14") == "redis://127.0.0.1:6379/14"
+
+
+def test_each_test_process_gives_its_worker_another_redis_database():
+    assert worker_broker_url("redis://127.0.0.1:6379/14", runner="gw0") == "redis://127.0.0.1:6379/15"
+    assert worker_broker_url("redis://127.0.0.1:6379/14", runner="gw1") == "redis://127.0.0.1:6379/13"
+    assert worker_broker_url("redis://127.0.0.1:6379/14", "redis://127.0.0.1:6379/13", "gw1") == (
+        "redis://127.0.0.1:6379/12"
+    )
 
 
 def forget_broker_connections(app):

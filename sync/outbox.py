@@ -143,10 +143,10 @@ class ChangeKind:
         """Store what the supplier answered on the local rows."""
 
     def carry(self, change, answer, carried):
-        """Where the worker goes on with the change waiting behind this one: store only what that send
-        needs (the new version), and return `carried` (None for the first) with this answer's rows added,
-        an object whose ``store(target_group)`` writes them all once, after the run's last answer (the
-        waiting changes' intents are shown again then). None (the default): `applied` stores it now.
+        """In a run of changes: write nothing, keep on the instances what the next send needs (the target
+        group's new version), and return `carried` (None for the first) with this answer added, an object
+        whose ``store(target_group)`` writes all it holds once, after the run's last answer (the waiting
+        changes' intents are shown again then). None (the default): `applied` stores the answer now.
 
         A run of changes asked in a burst is so mirrored once, not once per change.
         """
@@ -497,24 +497,35 @@ def _send(kind, adapter, change):
 def _store_answer(kind, change, answer, carried):
     """The supplier applied the change: its answer on the local rows and the change settled, in one transaction.
 
-    When the worker goes on with the next change, a kind that can carries the answer to it instead
-    (`ChangeKind.carry`); the run's last answer stores what was carried, then its own. `carried` is what
-    the run carried up to this change (given, so a retry of this transaction starts from it again).
+    In a run of changes, a kind that can carries the answer along (`ChangeKind.carry`) while a change
+    follows, and the run's last answer is stored with all it carried, once; a kind that cannot stores what
+    was carried and then its own answer. `carried` is what the run carried up to this change (given, so a
+    retry of this transaction starts from it again).
     """
+    goes_on = getattr(change, "goes_on", False) and change.target_group_id
     with transaction.atomic():
-        lock_target_group(change.target_group_id)
-        goes_on = getattr(change, "goes_on", False) and change.target_group_id
-        head = _head_of_queue(change) if goes_on else None
-        change.carried = kind.carry(change, answer, carried) if head is not None else None
-        if change.carried is not None:
-            waiting = [head]  # only the version was written: the waiting changes' intents still show
+        known = getattr(change, "behind", None) if goes_on else None
+        together = kind.carry(change, answer, carried) if known else None
+        if together is not None:
+            # The next change is known from the run's list, and nothing is written but the two change rows
+            # (this outcome, the next one's claim): no lock of the target group is needed for them.
+            head = known[0]
         else:
-            if carried is not None:
-                carried.store(change.target_group)
-            kind.applied(change, answer)
+            lock_target_group(change.target_group_id)
+            head = _head_of_queue(change) if goes_on else None
+            together = kind.carry(change, answer, carried) if head is not None or carried is not None else None
+        if together is not None and head is not None:
+            change.carried, waiting = together, [head]  # the intents of the changes behind still show
+        else:
+            change.carried = None
+            if together is not None:
+                together.store(change.target_group)
+            else:
+                if carried is not None:
+                    carried.store(change.target_group)
+                kind.applied(change, answer)
             # The other unsettled changes' intents shown again, unless none was found behind just now.
-            waiting = [] if goes_on and head is None else _reapply_others(change)
-            change.behind = waiting
+            waiting = change.behind = [] if goes_on and head is None else _reapply_others(change)
         data = getattr(answer, "data", None)
         status = getattr(answer, "status", None)
         _settle(change, State.APPLIED, kind.applied_message(change), response=data, status=status, waiting=waiting)
@@ -671,8 +682,9 @@ def _next_in_line(change, waiting=None):
         return  # a retry with its own countdown
     if getattr(change, "goes_on", False):
         taken = _take_over(head, change)
-        if taken is None:  # the run's list was out of date (a change removed): read it anew
+        if taken is None:  # the run's list was out of date (a change removed): read it anew, under the lock
             change.behind = None
+            lock_target_group(change.target_group_id)
             head = _head_of_queue(change)
             taken = _take_over(head, change) if head is not None and head.state == State.PENDING else None
         if taken is not None:

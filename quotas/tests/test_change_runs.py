@@ -96,9 +96,9 @@ def test_one_task_sends_a_burst_in_order_each_with_the_version_the_last_answer_g
 
 # The first change's claim (an UPDATE, a read); the changes behind it, read once; per change, its outcome's
 # transaction (a SAVEPOINT and a RELEASE here, plus the target group's lock on PostgreSQL) with the outcome
-# and the next one's claim; the quotas' owners for the goals; at the end the last answer and all the values
-# carried (the target group's, the profiles', read and written once) and the outcome. A lone change costs 12.
-BURST_STATEMENTS = 33
+# and the next one's claim; the quotas' owners for the goals; at the end the last answer with all the values
+# carried (the target group's, the profiles': read and written once) and the outcome. A lone change costs 12.
+BURST_STATEMENTS = 26
 
 
 def test_a_burst_costs_a_few_statements_per_change_after_the_first(

@@ -541,8 +541,12 @@ def _store_carried(change):
             lock_target_group(change.target_group_id)
             carried.store(change.target_group)
             reapply_intents(change.target_group)
-    except Exception:  # the changes are settled; their answers' other values come with the next sync
+    except Exception:  # the changes are settled; their answers' values come with the next sync's full read
         log.exception("the answers before change %s could not be stored; the next sync reads them", change.pk)
+        try:
+            change.target_group.needs_full_read()
+        except Exception:  # the database is unreachable: the periodic full read comes anyway
+            log.exception("target group %s could not be marked for a full read", change.target_group_id)
 
 
 def _after_precondition_failed(kind, adapter, change):

@@ -193,7 +193,7 @@ def reapply_intents(target_group, exclude=None):
     change being reconciled right now, whose rows must show the supplier's truth. Returns those
     unsettled changes, oldest first.
     """
-    changes = RemoteChange.objects.filter(target_group=target_group, state__in=[State.PENDING, State.SENDING])
+    changes = _unsettled(target_group.pk)
     if exclude is not None and exclude.pk:
         changes = changes.exclude(pk=exclude.pk)
     changes = list(changes.select_related("profile").order_by("pk"))

@@ -12,6 +12,12 @@ from projects.tests.factories import (  # noqa: F401  (re-exported for tests)
 
 
 @pytest.fixture(autouse=True)
+def _quick_passwords(settings):
+    """Logins hash their passwords with a quick hasher: the production one takes a second of CPU per user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager(settings):
     """Tasks run in the test's process unless a test starts a real worker."""
     settings.CELERY_TASK_ALWAYS_EAGER = True

@@ -3,11 +3,21 @@
 from django.shortcuts import get_object_or_404
 
 from projects.models import Project, TargetGroup
-from projects.permissions import pm_only  # noqa: F401  (re-exported for fielding views)
+from projects.permissions import pm_only, require_capability  # noqa: F401  (pm_only: re-exported for the views)
 
 
 def target_group(pk):
     return get_object_or_404(TargetGroup.objects.select_related("project__connection"), pk=pk)
+
+
+def draft_target_group(pk):
+    """A target group whose supplier keeps drafts the cockpit edits (404 for any other)."""
+    return require_capability(target_group(pk), "drafts", "draft editing with a profiling library")
+
+
+def run_target_group(pk):
+    """A target group whose supplier fields it in runs the cockpit follows (404 for any other)."""
+    return require_capability(target_group(pk), "fielding_runs", "fielding runs")
 
 
 def project(pk):

@@ -87,7 +87,7 @@ def fielding_panel_context(tg, user, *, request=None, **overrides):
 @require_GET
 def panel(request, pk):
     """The panel for htmx; opened in the browser, a page with the panel in the layout."""
-    tg = permissions.target_group(pk)
+    tg = permissions.run_target_group(pk)
     template = "fielding/_fielding_panel.html" if request.htmx else "fielding/panel_page.html"
     return render(request, template, fielding_panel_context(tg, request.user, request=request))
 
@@ -114,7 +114,7 @@ def _answer(request, tg, text, *, level=messages.SUCCESS, status=200, **override
 @require_POST
 @permissions.pm_only
 def run_action(request, pk, action):
-    tg = permissions.target_group(pk)
+    tg = permissions.run_target_group(pk)
     if action not in RunAction.values or action == RunAction.CHANGE_END:
         return _answer(request, tg, "That is not a fielding action.", level=messages.ERROR, status=400)
     if action in CONFIRM_RUN_ACTIONS and not confirmed(request) and _possible(tg, action):
@@ -192,7 +192,7 @@ def _supplier_allows(tg, action):
 @require_POST
 @permissions.pm_only
 def change_end(request, pk):
-    tg = permissions.target_group(pk)
+    tg = permissions.run_target_group(pk)
     run = current_run(tg)
     form = EndDateForm(request.POST, run=run)
     if not form.is_valid():

@@ -117,7 +117,7 @@ def draft_create(request, project_pk):
 
 
 def _draft_or_redirect(request, pk):
-    tg = permissions.target_group(pk)
+    tg = permissions.draft_target_group(pk)
     if tg.status != TargetGroup.Status.DRAFT:
         messages.info(request, "This target group has been launched; it is managed from its page now.")
         return tg, redirect(tg)
@@ -183,7 +183,7 @@ def draft(request, pk):
 @require_POST
 @permissions.pm_only
 def launch(request, pk):
-    tg = permissions.target_group(pk)
+    tg = permissions.draft_target_group(pk)
     if tg.status != TargetGroup.Status.DRAFT:
         return _answer(
             request, tg, "Only a draft can be launched; this one already was.", level=messages.ERROR, status=409
@@ -255,7 +255,7 @@ def _launch_confirmation(request, tg, data):
 @require_POST
 @permissions.pm_only
 def feasibility(request, pk):
-    tg = permissions.target_group(pk)
+    tg = permissions.draft_target_group(pk)
     if not is_created(tg.project):
         return _answer(request, tg, "The project is not created at the supplier yet.", level=messages.ERROR, status=409)
     request_feasibility(tg, by=request.user)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from projects.models import Role, TargetGroup
+from projects.permissions import require_capability
 from suppliers import errors
 from sync.blocks import RENDERERS
 from sync.models import RemoteChange
@@ -55,8 +56,17 @@ def _latest(tg, *kinds):
     return change
 
 
-def _launched(pk):
-    return permissions.target_group(pk)
+# What each settings page shows, by the capability it needs: a supplier without it has no such page.
+OFFERED = {
+    "launched_details": "the settings of a launched target group",
+    "cpi_changes": "CPI changes with a rate card",
+    "filling_strategy": "a filling strategy or a Fielding Assistant",
+    "changelog": "a changelog of its target groups",
+}
+
+
+def _launched(pk, capability):
+    return require_capability(permissions.target_group(pk), capability, OFFERED[capability])
 
 
 # --- contexts ---------------------------------------------------------------------------------
@@ -217,7 +227,7 @@ def _invalid(request, tg, name, form_key, form):
 @require_GET
 def settings(request, pk):
     """All of a launched target group's settings on one page (the cockpit page loads them as panels)."""
-    tg = _launched(pk)
+    tg = _launched(pk, "launched_details")
     if not tg.is_launched:
         return redirect(permissions.page_of(tg))
     return _settings_page(request, tg)
@@ -225,7 +235,7 @@ def settings(request, pk):
 
 @require_GET
 def pricing(request, pk):
-    tg = _launched(pk)
+    tg = _launched(pk, "cpi_changes")
     if not request.htmx:
         return redirect("fielding:settings", tg.pk) if tg.is_launched else redirect(permissions.page_of(tg))
     return _panel(request, tg, "pricing")
@@ -233,7 +243,7 @@ def pricing(request, pk):
 
 @require_GET
 def filling(request, pk):
-    tg = _launched(pk)
+    tg = _launched(pk, "filling_strategy")
     if not request.htmx:
         return redirect("fielding:settings", tg.pk)
     return _panel(request, tg, "filling")
@@ -241,7 +251,7 @@ def filling(request, pk):
 
 @require_GET
 def details(request, pk):
-    tg = _launched(pk)
+    tg = _launched(pk, "launched_details")
     if not request.htmx:
         return redirect("fielding:settings", tg.pk)
     return _panel(request, tg, "details")
@@ -253,7 +263,7 @@ def details(request, pk):
 @require_POST
 @permissions.pm_only
 def change_cpi(request, pk):
-    tg = _launched(pk)
+    tg = _launched(pk, "cpi_changes")
     if tg.pricing_model == TargetGroup.PricingModel.RATE_CARD:
         text = "This target group is priced by its rate card; its CPI cannot be set. Nothing was sent."
         return _unchanged(request, tg, "pricing", text, level=messages.ERROR)
@@ -268,7 +278,7 @@ def change_cpi(request, pk):
 @require_POST
 @permissions.pm_only
 def change_filling(request, pk):
-    tg = _launched(pk)
+    tg = _launched(pk, "filling_strategy")
     assignment = (tg.details or {}).get(ASSISTANT) or {}
     form = FillingForm(
         request.POST, tg=tg, assignment=assignment, currency=business_unit_currency(tg), prefix="filling"
@@ -288,7 +298,7 @@ def change_filling(request, pk):
 @require_POST
 @permissions.pm_only
 def change_details(request, pk):
-    tg = _launched(pk)
+    tg = _launched(pk, "launched_details")
     form = DetailsForm(request.POST, tg=tg, currency=business_unit_currency(tg), prefix="details")
     if not form.is_valid():
         return _invalid(request, tg, "details", "details_form", form)
@@ -313,7 +323,7 @@ def _cockpit_windows(tg):
 @require_GET
 def changelog(request, pk):
     """One page of the supplier's changelog of the TG (``?after=<cursor>`` for older ones)."""
-    tg = _launched(pk)
+    tg = _launched(pk, "changelog")
     after = request.GET.get("after") or None
     context = {"tg": tg, "after": after, "entries": [], "next": "", "error": ""}
     try:

@@ -33,7 +33,7 @@ from .profiling import (
 
 
 def _draft(request, pk):
-    tg = permissions.target_group(pk)
+    tg = permissions.draft_target_group(pk)
     if tg.status != TargetGroup.Status.DRAFT:
         messages.info(request, "This target group has been launched; change its profiles on its page.")
         return tg, redirect(tg)

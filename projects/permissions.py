@@ -3,6 +3,7 @@
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from .models import Role
 
@@ -17,3 +18,17 @@ def pm_only(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+class NotOffered(Http404):
+    """A page the target group's supplier cannot serve: a 404 whose message says why, in words."""
+
+
+def require_capability(tg, capability, what):
+    """Refuse (404) a page or action `tg`'s supplier has no `capability` for; `what` names it for the PM."""
+    if not tg.capabilities.allows(capability):
+        raise NotOffered(
+            f"{tg.project.connection.get_kind_display()} does not offer {what}, "
+            f"so “{tg.name}” has no such page. Its own page shows what its supplier can do."
+        )
+    return tg

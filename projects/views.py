@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from . import listing
 from .forms import SupplierFilterForm, TargetGroupFilterForm
 from .models import Project, TargetGroup
+from .permissions import NotOffered
 from .queries import ACTIVE_STATUSES, FINISHED_STATUSES, alerts_for, with_alerts
 
 
@@ -79,3 +80,9 @@ def project_detail(request, pk):
     template = "projects/_target_group_table.html" if partial else "projects/project_detail.html"
     context = {"project": project, "form": form, "target_groups": target_groups, "sort": sort_by}
     return render(request, template, context)
+
+
+def page_not_found(request, exception):
+    """404 in the layout; a page the supplier cannot serve says why (`NotOffered`), anything else in general words."""
+    message = str(exception) if isinstance(exception, NotOffered) else ""
+    return render(request, "404.html", {"message": message}, status=404)

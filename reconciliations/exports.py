@@ -1,14 +1,11 @@
 """The eligible RIDs of an account as a CSV (where the supplier reports them: Cint's
 reconciliation-eligible-RIDs reports), with the search of the page applied."""
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from projects.exports import csv_response, file_name
-from projects.models import SupplierConnection
 
-from .views import eligible_rows
+from .views import eligible_rows, reconciled_by_files
 
 HEADER = ["RID", "Target group", "Target group id", "Project", "Status", "Completed", "Report of"]
 
@@ -30,13 +27,7 @@ def rid_rows(rows):
 @require_GET
 def eligible_rids_csv(request, pk):
     """Download the eligible RIDs of an account (anyone who can see the reconciliation page may)."""
-    connection = get_object_or_404(SupplierConnection, pk=pk)
-    if connection.capabilities.reconciliation != "cint":
-        return HttpResponse(
-            f"{connection.get_kind_display()} reports no eligible RIDs; its surveys are reconciled by a list of ids.",
-            status=404,
-            content_type="text/plain; charset=utf-8",
-        )
+    connection = reconciled_by_files(pk)
     search = (request.GET.get("q") or "").strip()
     parts = [connection.label, "eligible-rids"] + ([search] if search else [])
     return csv_response(file_name(*parts), HEADER, rid_rows(eligible_rows(connection, search)))

@@ -5,7 +5,6 @@ With htmx the affected block comes back (and polls while unsettled); without
 JavaScript an action redirects to the page with a message.
 """
 
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from projects.models import Role, SupplierConnection, TargetGroup
-from projects.permissions import pm_only
+from projects.permissions import NotOffered, pm_only
 
 from . import redirects, submissions
 from .forms import ReportForm, SubmissionForm
@@ -27,8 +26,15 @@ RIDS_PER_PAGE = 50
 SUBMISSIONS_SHOWN = 20
 
 
-def _connection(pk):
-    return get_object_or_404(SupplierConnection, pk=pk)
+def reconciled_by_files(pk):
+    """A connection whose supplier reconciles its account by files of RIDs (404, in words, for any other)."""
+    connection = get_object_or_404(SupplierConnection, pk=pk)
+    if not connection.capabilities.reconciliation:
+        raise NotOffered(
+            f"{connection.get_kind_display()} reports no eligible RIDs: it reconciles each survey by a list of ids, "
+            "from the survey's own page, not the account by files of RIDs."
+        )
+    return connection
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -38,14 +44,26 @@ def _connection(pk):
 def index(request):
     """The accounts to reconcile; straight to the page when there is only one."""
     connections = list(SupplierConnection.objects.filter(is_active=True).order_by("label"))
-    if len(connections) == 1:
+    if len(connections) == 1 and connections[0].capabilities.reconciliation:
         return redirect("reconciliations:account", connections[0].pk)
+    # Suppliers that reconcile survey by survey: their launched surveys, each with its own page.
+    by_survey = [c.pk for c in connections if c.capabilities.id_reconciliation]
+    surveys = {}
+    for tg in (
+        TargetGroup.objects.filter(project__connection__in=by_survey, vanished_at__isnull=True)
+        .exclude(status=TargetGroup.Status.DRAFT)
+        .select_related("project")
+        .order_by("project__name", "name")
+    ):
+        surveys.setdefault(tg.project.connection_id, []).append(tg)
+    for connection in connections:
+        connection.surveys = surveys.get(connection.pk, [])
     return render(request, "reconciliations/index.html", {"connections": connections})
 
 
 @require_GET
 def account(request, pk):
-    connection = _connection(pk)
+    connection = reconciled_by_files(pk)
     submissions.load_reason_codes_if_stale(connection)
     return render(request, "reconciliations/account.html", _account_context(request, connection))
 
@@ -111,7 +129,7 @@ def _submissions_context(connection):
 @require_POST
 @pm_only
 def generate_report(request, pk):
-    connection = _connection(pk)
+    connection = reconciled_by_files(pk)
     form = ReportForm(request.POST, connection=connection)
     if not form.is_valid():
         if request.htmx:
@@ -158,7 +176,7 @@ def report_status(request, pk):
 @require_GET
 def eligible_rids(request, pk):
     """The eligible-RIDs table: searched and paginated with htmx, or the whole page without."""
-    connection = _connection(pk)
+    connection = reconciled_by_files(pk)
     if not request.htmx:
         url = reverse("reconciliations:account", args=[connection.pk])
         query = request.GET.urlencode()
@@ -176,7 +194,7 @@ def eligible_rids(request, pk):
 @require_POST
 @pm_only
 def submit(request, pk):
-    connection = _connection(pk)
+    connection = reconciled_by_files(pk)
     form = SubmissionForm(request.POST, request.FILES, connection=connection)
     if not form.is_valid():
         context = _account_context(request, connection, submission_form=form, query=request.POST)
@@ -199,7 +217,7 @@ def submit(request, pk):
 @require_GET
 def submission_list(request, pk):
     """The past submissions of an account (re-rendered when one is added)."""
-    connection = _connection(pk)
+    connection = reconciled_by_files(pk)
     if not request.htmx:
         return redirect("reconciliations:account", connection.pk)
     return render(

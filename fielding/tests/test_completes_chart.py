@@ -243,5 +243,7 @@ def test_a_supplier_error_on_the_csv_is_said_in_words(viewer_client, project, wi
     tg, _ = make_live(project)
     wire.add(responses.GET, tg_api(tg, "/completes-aggregated-by-interval"), status=404,
              json={"object": "not_found_error", "detail": "Target group not found"})  # fmt: skip
-    response = viewer_client.get(reverse("fielding:completes_csv", args=[tg.pk]))
-    assert response.status_code == 502 and "could not be read" in response.content.decode()
+    response = viewer_client.get(reverse("fielding:completes_csv", args=[tg.pk]), follow=True)
+    # no file, and no server error: back on the target group's page, which says why
+    assert response.redirect_chain[-1][0] == tg.get_absolute_url()
+    assert response.status_code == 200 and "could not be read" in response.content.decode()

@@ -238,5 +238,7 @@ class WebhookEvent:
     subject: str = ""
     time: datetime | None = None
     data: dict = field(default_factory=dict)
+    # The supplier account the event is about, where it says ("" where it does not).
+    account_id: str = ""
     # What the event says, as a record the cockpit applies (None: nothing it uses).
     payload: QuotaFill | TargetGroupChanges | None = None

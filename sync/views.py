@@ -93,5 +93,7 @@ def receive_webhook(request, kind, connection_id):
         event = adapter.parse_webhook(request.body, request.headers)
     except BadEvent as exc:
         return HttpResponseBadRequest(f"Rejected: {exc}.", content_type="text/plain")
+    if event.account_id and event.account_id != str(connection.account_id):
+        return _rejected(422, f"the event is about account {event.account_id}, not this connection's account")
     row, created = webhooks.ingest(connection, event)
     return JsonResponse({"id": row.event_id, "received": created, "outcome": row.outcome})

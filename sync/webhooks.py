@@ -14,6 +14,7 @@ apply per payload type (`@applies(QuotaFill)` in `quotas.webhooks`).
 import json
 import logging
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,6 +39,9 @@ log = logging.getLogger(__name__)
 # long after: whatever is stored meanwhile is committed before it looks, shared cache or not.
 APPLY_DEBOUNCE_SECONDS = 1
 APPLY_PENDING_KEY = "webhooks:apply-pending"
+# An event stamped further ahead of the cockpit's clock than this is stamped with its arrival instead:
+# fills are applied newest first, so a moment in the future would hide every real fill after it.
+CLOCK_SKEW = timedelta(minutes=1)
 BATCH = 500
 CHUNK = 100  # events applied in one transaction
 
@@ -48,13 +52,23 @@ def ingest(connection, event):
 
     `created` is False for a replay: the first delivery's row is returned and nothing more happens.
     """
+    now = timezone.now()
+    stamped = event.time or now
+    if stamped > now + CLOCK_SKEW:
+        log.warning(
+            "webhook event %s of %s is stamped %s, ahead of the clock: taken as received",
+            event.id,
+            connection,
+            stamped.isoformat(),
+        )
+        stamped = now
     values = {
         "connection": connection,
         "event_id": event.id,
         "type": event.type,
         "source": event.source,
         "subject": event.subject,
-        "time": event.time or timezone.now(),
+        "time": stamped,
         "data": event.data,
     }
     try:

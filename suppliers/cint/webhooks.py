@@ -93,10 +93,20 @@ def parse_event(body):
         subject=text(envelope.get("subject"), 500),
         time=_moment(envelope.get("time"), "time") if envelope.get("time") is not None else None,
         data=data,
+        account_id=_account(data.get("account_id")),
     )
     reader = PAYLOADS.get(event.name)
     event.payload = reader(data) if reader else None
     return event
+
+
+def _account(value):
+    """The event's account id (an integer in Cint's examples), as text; "" when the event names none."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | str) or len(str(value)) > 64:
+        raise BadEvent("data.account_id must be an account id (a number)")
+    return str(value).strip()
 
 
 def _no_nul(value, where):

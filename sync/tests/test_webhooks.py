@@ -382,3 +382,37 @@ def test_a_webhook_answer_starts_no_session_and_sets_no_cookie(connection, tg):
 
     assert response.status_code == 200
     assert not response.cookies
+
+
+def test_a_fill_stamped_years_ahead_does_not_hide_the_real_fills_after_it(client, connection, tg):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    quota = QuotaFactory(profile__target_group=tg, completes=10)
+    ahead = cloud_event(
+        "com.cint.quota-fill.registered", quota_fill(tg, quota.remote_id, completes=50)["data"], subject=tg.remote_id
+    )  # stamped 2030
+    assert deliver(client, connection, ahead).status_code == 200
+    real = quota_fill(tg, quota.remote_id, completes=60)
+    real["time"] = (timezone.now() + timedelta(seconds=5)).isoformat().replace("+00:00", "Z")
+
+    assert deliver(client, connection, real).status_code == 200
+
+    quota.refresh_from_db()
+    assert quota.completes == 60
+    assert WebhookEvent.objects.get(event_id=ahead["id"]).time <= timezone.now()
+
+
+def test_a_fill_about_another_account_is_refused_and_changes_nothing(client, connection, tg):
+    quota = QuotaFactory(profile__target_group=tg, completes=10)
+    event = quota_fill(tg, quota.remote_id, completes=99)
+    event["data"]["account_id"] = 4242
+
+    response = deliver(client, connection, event)
+
+    assert response.status_code == 422
+    assert "account 4242" in response.content.decode()
+    quota.refresh_from_db()
+    assert quota.completes == 10
+    assert not WebhookEvent.objects.exists()

@@ -10,6 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+
+from config.secret import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -18,7 +21,10 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="embedded-mode-only-not-a-secret")
+# The sandbox: a local imitation of the supplier APIs, mounted at /sandbox/ (the embedded mode).
+SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)
+# Set in production; the embedded mode makes one for this machine (config/secret.py).
+SECRET_KEY = secret_key(env.str("SECRET_KEY", default=""), debug=DEBUG, embedded=SANDBOX_ENABLED, folder=VAR_DIR)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The base URL the app is reached at; used in links the app hands to the supplier
@@ -35,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "django_celery_beat",
     "axes",
     "projects",
@@ -51,6 +58,7 @@ MIDDLEWARE = [
     # Webhook deliveries skip the rest (sessions, login, CSRF …): their signature authenticates them.
     "sync.middleware.WebhookFastPathMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -61,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A NUL character in any input is refused in words before a view (or the database) sees it.
+    "projects.middleware.NulCharacterMiddleware",
     "sync.middleware.UnsupportedChangeMiddleware",
     # Last, as django-axes asks: it answers a locked-out login.
     "axes.middleware.AxesMiddleware",
@@ -170,6 +180,23 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, images and requests from the cockpit itself only;
+# no inline script anywhere. Style attributes are allowed: the fill bars' widths are computed server-side.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 # Celery. The embedded default is kombu's filesystem transport under var/, so a
 # fresh machine needs no broker; production points this at Redis.
@@ -218,8 +245,6 @@ SYNC_FULL_LIST_EVERY_SECONDS = env.int("SYNC_FULL_LIST_EVERY_SECONDS", default=3
 # Target groups read at once by a sync (each on a connection of its own).
 SYNC_READ_CONCURRENCY = env.int("SYNC_READ_CONCURRENCY", default=4)
 
-# The sandbox: a local imitation of the supplier APIs, mounted at /sandbox/.
-SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)
 # Fault injection for the sandbox (rates from 0 to 1, latency in milliseconds);
 # the admin's sandbox settings override these per run.
 SANDBOX_ERROR_RATE = env.float("SANDBOX_ERROR_RATE", default=0.0)

@@ -15,9 +15,8 @@ import uuid
 from datetime import UTC
 from decimal import Decimal
 
-from django.utils.dateparse import parse_datetime
-
 from projects.models import PENDING_PREFIX
+from suppliers import values
 
 DRAFT_KEY = "draft"
 
@@ -39,7 +38,7 @@ def rfc3339(value):
 
 
 def parse_time(value):
-    return parse_datetime(value) if isinstance(value, str) and value else None
+    return values.when(value)
 
 
 def money(value, currency):

@@ -10,7 +10,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -21,6 +20,7 @@ from projects.fragments import fragment_of_target_group
 from projects.models import Role, TargetGroup
 from projects.permissions import pm_only
 from projects.queries import FINISHED_STATUSES
+from suppliers import values
 from sync.outbox import describe
 
 from . import page, services
@@ -299,7 +299,8 @@ def refresh_status(request, pk):
     """Polled while a refresh runs: once the TG was synced again, tell the page to reload its blocks."""
     tg = _target_group(pk)
     since = request.GET.get("since", "")
-    asked_at = parse_datetime(since) or timezone.now()
+    # Any moment a client sends (none, garbage, no offset, the year 9999) is read as an aware one, or now.
+    asked_at = min(values.when(since) or timezone.now(), timezone.now())
     # Done when the TG was read again, or when the read failed, after the refresh was asked.
     failed = tg.sync_error_at is not None and tg.sync_error_at >= asked_at
     done = failed or (tg.synced_at is not None and tg.synced_at >= asked_at)

@@ -9,7 +9,7 @@ the number of rows.
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.utils.dateparse import parse_datetime
+from suppliers import values
 
 
 @dataclass
@@ -41,9 +41,7 @@ def assign(obj, values):
 
 def when(value):
     """An aware datetime from the supplier's RFC 3339 text (None stays None)."""
-    if not value:
-        return None
-    return parse_datetime(value) if isinstance(value, str) else value
+    return values.when(value)
 
 
 def decimal(value, places):

@@ -81,7 +81,13 @@ def page(monkeypatch):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.set_default_timeout(WAIT)
         page = context.new_page()
+        # Whatever the test does, the Content-Security-Policy refuses nothing the cockpit itself serves.
+        refused = []
+        page.on(
+            "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else 0
+        )
         yield page
+        assert refused == [], "the Content-Security-Policy refused: " + "; ".join(refused)
         context.close()
         browser.close()
         # While Playwright's loop runs, Django keeps this thread's connections apart from the

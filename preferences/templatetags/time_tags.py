@@ -13,7 +13,10 @@ register = template.Library()
 def when(value, empty="–"):
     """A date and time in the active (the PM's) time zone, in the cockpit's one format."""
     if isinstance(value, str):  # a supplier's ISO 8601 moment, as read
-        value = parse_datetime(value)
+        try:
+            value = parse_datetime(value)
+        except ValueError:  # well formed, but no such moment (a 30 February)
+            value = None
     if not value:
         return empty
     if timezone.is_aware(value):

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django import forms
 
-from projects.models import TargetGroup
+from projects.models import MAX_COUNT, TargetGroup
+from quotas.forms import TOO_MANY
 from suppliers.purespectrum.catalogue import AGE, GENDER, STATE, STATES, YEARS
 
 LOCALIZATIONS = [("en_US", "English (United States)")]
@@ -48,7 +49,12 @@ def _quota(label):
         label=label,
         required=False,
         min_value=0,
-        error_messages={"invalid": "Enter a whole number of completes.", "min_value": "A quota cannot be negative."},
+        max_value=MAX_COUNT,
+        error_messages={
+            "invalid": "Enter a whole number of completes.",
+            "min_value": "A quota cannot be negative.",
+            "max_value": TOO_MANY,
+        },
     )
 
 

@@ -48,6 +48,8 @@ class SupplierConnection(models.Model):
 
 # The remote id of a row asked for in the cockpit that the supplier has not created yet.
 PENDING_PREFIX = "pending-"
+# The largest count (completes, goals, targets) the cockpit stores: a PositiveIntegerField on every database.
+MAX_COUNT = 2**31 - 1
 
 
 class RemoteMixin(models.Model):
@@ -278,7 +280,6 @@ class TargetGroup(RemoteMixin):
         self.save(update_fields=["sync_error", "sync_error_at"])
 
 
-
 class Role:
     """The two groups the data migration creates."""
 
@@ -300,5 +301,3 @@ class Role:
     def grant(user, name):
         """Put `user` in the group `name`, creating it if a flush removed what the migration made."""
         user.groups.add(Group.objects.get_or_create(name=name)[0])
-
-

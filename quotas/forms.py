@@ -1,7 +1,12 @@
 from django import forms
 
+from projects.models import MAX_COUNT
+
 from . import goal_checks
 from .models import InterlockCell, Profile
+
+# Said of a count past what the cockpit stores: no supplier sells that many completes either.
+TOO_MANY = f"That is more completes than the cockpit can record: at most {MAX_COUNT:,}."
 
 CONFIRM = "confirm"  # posted with "yes" once the PM has seen the warnings and sends anyway
 
@@ -22,6 +27,7 @@ class WarningsMixin:
     def needs_confirmation(self):
         return bool(self.warnings or self.total_warning) and not self.confirmed
 
+
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
 
@@ -39,11 +45,13 @@ class InterlockForm(forms.Form):
     filling_goal = forms.IntegerField(
         label="Target group filling goal",
         min_value=1,
+        max_value=MAX_COUNT,
         help_text="The completes the interlocked cells are split from.",
         error_messages={
             "required": "Give the filling goal the cells are split from.",
             "invalid": "Enter a whole number of completes, such as 500.",
             "min_value": "The filling goal must be at least 1.",
+            "max_value": TOO_MANY,
         },
     )
 
@@ -112,9 +120,9 @@ class QuotaGoalsForm(WarningsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.quotas = [q for q in quotas if not self.is_bound or self.field_name(q) in self.data]
         for quota in self.quotas:
-            lowest, highest = 0, None
+            lowest, highest = 0, MAX_COUNT
             if limits is not None and isinstance(quota, InterlockCell):
-                lowest, highest = max(0, limits.min_cell_goal), limits.max_cell_goal
+                lowest, highest = max(0, limits.min_cell_goal), limits.max_cell_goal or MAX_COUNT
             self.fields[self.field_name(quota)] = forms.IntegerField(
                 label=quota.text,
                 min_value=lowest,
@@ -124,7 +132,7 @@ class QuotaGoalsForm(WarningsMixin, forms.Form):
                     "required": f"Give a goal ({lowest} or more).",
                     "invalid": "Enter a whole number, such as 120.",
                     "min_value": "A goal cannot be negative." if lowest == 0 else f"A goal must be at least {lowest}.",
-                    "max_value": f"A goal can be at most {highest:,}." if highest else "",
+                    "max_value": TOO_MANY if highest == MAX_COUNT else f"A goal can be at most {highest:,}.",
                 },
             )
 
@@ -165,10 +173,12 @@ class FillingGoalForm(WarningsMixin, forms.Form):
     filling_goal = forms.IntegerField(
         label="Filling goal",
         min_value=1,
+        max_value=MAX_COUNT,
         error_messages={
             "required": "Give the number of completes wanted.",
             "invalid": "Enter a whole number of completes, such as 500.",
             "min_value": "The filling goal must be at least 1.",
+            "max_value": TOO_MANY,
         },
     )
 

@@ -4,8 +4,10 @@ from decimal import Decimal
 
 from django import forms
 
+from projects.models import MAX_COUNT
+
 from . import goal_checks
-from .forms import WarningsMixin
+from .forms import TOO_MANY, WarningsMixin
 
 
 class QuotaQuantityForm(WarningsMixin, forms.Form):
@@ -14,10 +16,12 @@ class QuotaQuantityForm(WarningsMixin, forms.Form):
     required_count = forms.IntegerField(
         label="Quantity",
         min_value=0,
+        max_value=MAX_COUNT,
         error_messages={
             "required": "Give the quota's quantity (0 or more).",
             "invalid": "Enter a whole number, such as 120.",
             "min_value": "A quantity cannot be negative.",
+            "max_value": TOO_MANY,
         },
     )
 
@@ -51,10 +55,12 @@ class TrafficCapForm(forms.Form):
     traffic_cap = forms.IntegerField(
         label="Current target",
         min_value=0,
+        max_value=MAX_COUNT,
         error_messages={
             "required": "Give the current target (0 or more).",
             "invalid": "Enter a whole number, such as 40.",
             "min_value": "A current target cannot be negative.",
+            "max_value": TOO_MANY,
         },
     )
 

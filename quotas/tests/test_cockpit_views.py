@@ -223,7 +223,14 @@ def test_goals_saved_from_the_whole_profile_come_back_whole(pm_client, tg, state
     assert response.content.decode().count('name="goal-') == 30
 
 
-@pytest.mark.parametrize(("typed", "message"), [("-3", "A goal cannot be negative."), ("lots", "Enter a whole number")])
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("-3", "A goal cannot be negative."),
+        ("lots", "Enter a whole number"),
+        ("99999999999999999999999999", "That is more completes than the cockpit can record: at most 2,147,483,647."),
+    ],
+)
 def test_quota_goal_bad_input_is_shown_next_to_the_field(pm_client, tg, age, typed, message):
     q1, q2 = age.quotas.order_by("pk")
     data = {f"goal-{q1.pk}": "100", f"goal-{q2.pk}": typed}
@@ -245,6 +252,18 @@ def test_tg_filling_goal_change_and_its_validation(pm_client, tg):
     change = RemoteChange.objects.get()
     assert (change.kind, change.payload) == ("set_target_group_filling_goal", {"filling_goal": 650})
     assert 'id="tg-header"' in response.content.decode()
+
+
+def test_a_filling_goal_past_what_the_cockpit_records_is_refused_next_to_the_field(pm_client, tg):
+    url = reverse("quotas:filling_goal", args=[tg.pk])
+    for extra in ({}, HTMX):
+        html = pm_client.post(url, {"filling_goal": "99999999999999999999999999"}, **extra).content.decode()
+
+        assert "That is more completes than the cockpit can record: at most 2,147,483,647." in html
+        assert 'value="99999999999999999999999999"' in html
+    assert not RemoteChange.objects.exists()
+    tg.refresh_from_db()
+    assert tg.filling_goal == 400
 
 
 def test_settled_badge_stops_polling_and_tells_the_page(pm_client, tg, age):

@@ -125,7 +125,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests get a database file of their own (not SQLite's in-memory one, which a live server
     # shares between its request threads as one connection): each thread has its connection, as
     # in production.
-    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(VAR_DIR / "test.sqlite3"))
+    # Named after the database's own file, so runs on two databases (DATABASE_URL) of one checkout keep apart.
+    _database = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(_database.with_name(f"test-{_database.name}")))
 # Connections kept between requests (seconds). Off by default on SQLite, whose development
 # server starts a thread per request anyway; a long-lived server process may set it there too.
 _SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"

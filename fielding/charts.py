@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .pace import Pace
+from .pace import Pace, recent_window
 
 WIDTH, HEIGHT = 640, 270
 LEFT, RIGHT, TOP = 52, 64, 14
@@ -26,6 +26,7 @@ MAX_SLOTS = 400
 DURATION = re.compile(r"^P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?$")
 TICK_STEPS = [timedelta(hours=h) for h in (1, 2, 3, 6, 12)] + [timedelta(days=d) for d in (1, 2, 7, 14, 28, 56)]
 MAX_TICKS = 6
+LABEL_CHAR_WIDTH = 7  # px: the widest digit of the chart's 10px bold labels, with room to spare
 
 
 def interval_length(interval):
@@ -91,19 +92,45 @@ def _time_ticks(x0, x1, scale):
     return ticks
 
 
-def completes_chart(intervals, *, interval, goal, end_at=None, now=None):
+def _end_label(point, total):
+    """Where the running total's label goes: left of the line's last point, or right of it where it
+    would run over the y-axis ticks (early in fielding the point is at the axis)."""
+    px, py = point
+    if px - len(f"{total}") * LABEL_CHAR_WIDTH < LEFT:
+        return {"x": round(px + 4, 1), "y": py, "anchor": "start"}
+    return {"x": px, "y": py, "anchor": "end"}
+
+
+def completes_chart(intervals, *, interval, goal, end_at=None, now=None, total=None, started_at=None):
     """The chart of the supplier's completes per interval against `goal` and `end_at`.
 
+    `total` is the target group's count of completes, the one number its page shows: the running
+    total ends there, and the pace counts it, even where the supplier's intervals hold fewer (its
+    latest completes not placed in an interval yet) or more. Without it, the intervals' sum.
+    `started_at`, the fielding start, is where the pace runs from while there is no interval.
     Returns ``{"pace": Pace, "empty": True}`` when the supplier reports no interval at all.
     """
     now = now or timezone.now()
     points = series(intervals)
-    total = sum(count for _, count in points)
+    placed = sum(count for _, count in points)
+    total = placed if total is None else total
     step = interval_length(interval)
-    pace = Pace(done=total, goal=goal or 0, since=points[0][0] if points else None, end_at=end_at, now=now)
+    window_start, window_done = recent_window(points, total, now)
+    pace = Pace(
+        done=total,
+        goal=goal or 0,
+        since=points[0][0] if points else started_at,
+        end_at=end_at,
+        now=now,
+        window_start=window_start,
+        window_done=window_done,
+    )
     chart = {"pace": pace, "total": total, "goal": goal or 0, "width": WIDTH, "height": HEIGHT, "interval": interval}
     if not points:
         return {**chart, "empty": True}
+    if placed != total:
+        chart["unplaced"] = total - placed
+        chart["placed"] = placed
 
     x0, data_end = points[0][0], points[-1][0] + step
     x1 = data_end
@@ -143,13 +170,15 @@ def completes_chart(intervals, *, interval, goal, end_at=None, now=None):
             }
         )
         line.append((x(min(start + step, max(now, start))), y(running)))
+    if total > running:  # the latest completes, not in an interval yet, are in by now
+        line.append((x(min(max(now, x0), x1)), y(total)))
 
     chart.update(
         {
             "empty": False,
             "bars": bars,
             "line": " ".join(f"{px},{py}" for px, py in line),
-            "last": {"x": line[-1][0], "y": line[-1][1]},
+            "last": _end_label(line[-1], total),
             "left": LEFT,
             "right": WIDTH - RIGHT,
             "top": TOP,

@@ -240,14 +240,16 @@ def stats(request, pk):
             context["error"] = f"The supplier's figures could not be read: {exc.message}"
         else:
             context.update(data)
-            context["chart"] = chart_of(tg, data["intervals"], interval)
             performance = data["performance"]
-            # The target group's own counts follow the supplier's figures: one number on the page.
+            # The target group's own counts follow the supplier's figures, and the block shows the
+            # target group's counts: one number on the page, whatever the intervals hold and however
+            # long ago this read was (webhooks may have moved the header since).
             context["counts_moved"] = tg.take_counts(
                 completes=_whole(performance.get("completes")),
                 prescreens=_whole(performance.get("prescreens")),
                 at=data["read_at"],
             )
+            context["chart"] = chart_of(tg, data["intervals"], interval)
     template = "fielding/_stats.html" if request.htmx else "fielding/stats.html"
     return render(request, template, context)
 
@@ -257,10 +259,19 @@ def _whole(value):
 
 
 def chart_of(tg, intervals, interval):
-    """The completes chart of `tg` from the supplier's intervals, against its goal and end date."""
+    """The completes chart of `tg` from the supplier's intervals, against its goal and end date,
+    ending at the target group's own count of completes."""
     run = current_run(tg)
     end_at = (run.end_fielding_at if run else None) or tg.fielding_end_at
-    return completes_chart(intervals, interval=interval, goal=tg.filling_goal, end_at=end_at)
+    started_at = (run.start_fielding_at if run else None) or tg.fielding_start_at
+    return completes_chart(
+        intervals,
+        interval=interval,
+        goal=tg.filling_goal,
+        end_at=end_at,
+        total=tg.current_completes,
+        started_at=started_at,
+    )
 
 
 def read_stats(tg, interval):

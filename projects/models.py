@@ -195,6 +195,10 @@ class TargetGroup(RemoteMixin):
     # check, its row in the list (which confirms it unchanged) or its statistics. `synced_at` is
     # the last full read, which decides when the next one is due.
     last_read_at = models.DateTimeField(null=True, blank=True)
+    # When a read first found the target group live, and its completes then: where the supplier gives no
+    # start (or fielding began before it), its pace runs from then, over the completes since.
+    seen_live_at = models.DateTimeField(null=True, blank=True)
+    completes_when_seen_live = models.PositiveIntegerField(default=0)
 
     objects = TargetGroupQuerySet.as_manager()
 

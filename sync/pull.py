@@ -536,9 +536,19 @@ def floor_counts(tg, values):
     return values
 
 
+def seen_live(tg, values, now=None):
+    """`values` with the moment a read first finds `tg` live, and its completes then (read with them):
+    the start of its pace where the supplier gives none."""
+    if tg.seen_live_at is not None or values.get("status", tg.status) != TargetGroup.Status.LIVE:
+        return values
+    if "current_completes" not in values:  # a read without counts cannot start a pace
+        return values
+    return {**values, "seen_live_at": now or timezone.now(), "completes_when_seen_live": values["current_completes"]}
+
+
 def apply_record(tg, record, *, extra=None):
     """Write what the supplier's `record` says on `tg`; returns 1 if anything changed."""
-    values = floor_counts(tg, record_values(record))
+    values = seen_live(tg, floor_counts(tg, record_values(record)))
     if extra:
         values["details"] = {**values.get("details", {}), **extra}
     changed = assign(tg, _merged_details(tg, values))

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import responses
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -77,10 +78,11 @@ def test_a_daily_chart_has_the_goal_line_the_running_total_and_the_pace():
     assert chart["goal_y"] == pytest.approx(ticks["0"] + 500 * per_completes, abs=0.2)
     assert chart["last"]["y"] == pytest.approx(ticks["0"] + 120 * per_completes, abs=0.2)
     pace = chart["pace"]
-    assert pace.per_day == 40 and pace.needed_per_day == 55  # 380 to go in 7 days
-    assert pace.projected_finish == day(3 + 380 / 40) and pace.late
+    # The pace of the last day (20 completes), not the average since the start (40 a day).
+    assert pace.per_day == 20 and pace.needed_per_day == 55  # 380 to go in 7 days
+    assert pace.projected_finish == day(3 + 380 / 20) and pace.late
     assert pace.sentences == [
-        "At this pace (40.0/day): finishes on 13 Jan 2030 — after the end date.",
+        "At this pace (20.0/day over the last 24 hours): finishes on 23 Jan 2030 — after the end date.",
         "Needs 55/day to finish by 11 Jan 2030 (380 to go).",
     ]
     assert chart["needed"]["x2"] == chart["end"]["x"] and chart["needed"]["y2"] == chart["goal_y"]
@@ -98,7 +100,8 @@ def test_an_hourly_chart_labels_hours_and_finishes_on_time():
     assert pace.per_day == 240 and pace.projected_finish == day(0, 10) and not pace.late
     assert chart["finish"]["y"] == chart["goal_y"]  # the projection meets the goal line on the axis
     assert pace.sentences == [
-        "At this pace (240.0/day): finishes on 1 Jan 2030 10:00.",  # the same day as the end: times tell them apart
+        # The same day as the end: times tell them apart.
+        "At this pace (240.0/day over the last 5 hours): finishes on 1 Jan 2030 10:00.",
         "Needs 172/day to finish by 1 Jan 2030 12:00 (50 to go).",
     ]
 
@@ -106,7 +109,7 @@ def test_an_hourly_chart_labels_hours_and_finishes_on_time():
 def test_a_finish_on_the_end_dates_day_gives_both_times():
     chart = completes_chart(intervals(30, 30), interval="P1D", goal=100, end_at=day(3, 1), now=day(2))
     assert chart["pace"].sentences == [
-        "At this pace (30.0/day): finishes on 4 Jan 2030 08:00 — after the end date.",
+        "At this pace (30.0/day over the last 24 hours): finishes on 4 Jan 2030 08:00 — after the end date.",
         "Needs 39/day to finish by 4 Jan 2030 01:00 (40 to go).",
     ]
 
@@ -136,6 +139,18 @@ def test_no_data_and_zero_completes_say_so():
     assert zeros["pace"].projected_finish is None and "projected" not in zeros and zeros["needed"]
 
 
+def test_the_completes_label_early_in_fielding_is_drawn_right_of_the_axis_not_over_its_ticks():
+    # 20 minutes into a fortnight: the running total's last point sits on the y-axis.
+    early = completes_chart(intervals(234), interval="P1D", goal=420, end_at=day(14), now=START + timedelta(minutes=20))
+    point_x = float(early["line"].split()[-1].split(",")[0])
+    assert point_x - early["left"] < 1
+    assert early["last"]["anchor"] == "start" and early["last"]["x"] > point_x
+    later = completes_chart(intervals(100, 134), interval="P1D", goal=420, end_at=day(14), now=day(1, 12))
+    assert later["last"]["anchor"] == "end"  # well inside the plot: left of its point, as before
+    html = render_to_string("fielding/_completes_chart.html", {"chart": early})
+    assert re.search(r'id="cumulative-label" x="[\d.]+" y="[\d.-]+" text-anchor="start">234<', html)
+
+
 def test_a_goal_reached_or_an_end_passed_is_said_plainly():
     reached = completes_chart(intervals(60, 50), interval="P1D", goal=100, end_at=day(5), now=day(2))
     assert reached["pace"].sentences == ["The goal of 100 is reached (110 completes)."] and "needed" not in reached
@@ -147,7 +162,7 @@ def test_a_goal_reached_or_an_end_passed_is_said_plainly():
 
 
 def test_the_stats_block_draws_the_chart_from_the_suppliers_intervals(pm, pm_client, project, wire):
-    tg, run = make_live(project, filling_goal=500)
+    tg, run = make_live(project, filling_goal=500, current_completes=0)
     now = timezone.now()
     run.end_fielding_at = now + timedelta(days=5)
     run.save()
@@ -205,7 +220,7 @@ def test_a_survey_with_dates_shows_its_pace_from_the_totals(pm_client):
     section = page[page.index('<section class="card" id="pace">') :]
     section = section[: section.index("</section>")]
     assert "50 of 200 completes" in section and "Audience-Align reports totals only" in section
-    assert "At this pace (10.0/day): finishes on" in section and "— after the end date." in section
+    assert "At this pace (10.0/day over the last 5 days): finishes on" in section and "— after the end date." in section
     assert "Needs 63/day to finish by" in section  # 150 to go in 2.4 days
 
 

@@ -65,6 +65,7 @@ class PsSurvey(models.Model):
     interview_seconds = models.PositiveBigIntegerField(default=0, help_text="Summed over completes (for the LOI).")
     last_start_at = models.DateTimeField(null=True, blank=True)
     launched_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
     crtd_on = models.BigIntegerField(default=now_ms)
     mod_on = models.BigIntegerField(default=now_ms)
 

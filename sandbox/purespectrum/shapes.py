@@ -1,6 +1,8 @@
 """The JSON the imitated Buy API answers with: surveys (list rows and in full), quotas in
 the full shape of seed 002's PATCH answer, performance, adjustments."""
 
+import datetime as dt
+
 from ..models import PsQuota, PsSurvey
 
 LOCALIZATIONS = ("en_US", "en_GB", "en_CA", "fr_FR", "de_DE", "es_US", "es_ES")
@@ -110,7 +112,23 @@ def performance_body(survey):
         "overquotas": survey.overquotas,
         "drops": survey.drops,
         "terminations": survey.terminations,
+        # When it first went live and when it closed (null until then), as a timestamp and an ISO date.
+        "survey_launch_ts": _ms(survey.launched_at),
+        "survey_close_ts": _ms(survey.closed_at),
+        "survey_launch_iso_date": _iso(survey.launched_at),
+        "survey_close_iso_date": _iso(survey.closed_at),
     }
+
+
+def _ms(moment):
+    return round(moment.timestamp() * 1000) if moment else None
+
+
+def _iso(moment):
+    if moment is None:
+        return None
+    utc = moment.astimezone(dt.UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 def adjustment_body(adjustment, *, with_ids=False):

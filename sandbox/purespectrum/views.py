@@ -130,6 +130,8 @@ def set_status(request, survey_id):
         survey.launched_at = timezone.now()
     if wanted == Status.LIVE:
         survey.last_start_at = timezone.now()  # the inactivity clock starts again
+    if wanted == Status.CLOSED:
+        survey.closed_at = timezone.now()
     survey.status = wanted
     survey.status_reason = ""
     survey.touch()

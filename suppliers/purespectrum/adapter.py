@@ -9,7 +9,7 @@ A quota's quantity is `completes_goal` (``required_count``), its current target 
 PureSpectrum has neither idempotency keys nor ETags: every re-send is decided by a re-read.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from suppliers.adapter import Capabilities, IdListReconciliation, StatusAction, SupplierAdapter, Unsupported
 from suppliers.errors import NotFound, ServerError
@@ -23,7 +23,7 @@ from suppliers.records import (
     ReconciliationRecord,
     TargetGroupRecord,
 )
-from suppliers.values import decimal, text, whole, whole_or_none
+from suppliers.values import decimal, text, when, whole, whole_or_none
 
 from . import catalogue
 from .client import CLOSED, DRAFT, LIVE, PAUSED, PureSpectrumClient
@@ -194,10 +194,33 @@ def _survey_answer(response):
 
 
 def moment(milliseconds):
-    """PureSpectrum's times are milliseconds since 1970 (``crtd_on``, ``mod_on``)."""
+    """PureSpectrum's times are milliseconds since 1970 (``crtd_on``, ``mod_on``); None when unreadable."""
     if isinstance(milliseconds, bool) or not isinstance(milliseconds, int | float):
         return None
-    return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+    try:
+        return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _performance_moment(data, name):
+    """``survey_launch`` / ``survey_close`` of a performance answer: its ISO date, else its timestamp."""
+    return when(data.get(f"{name}_iso_date")) or moment(data.get(f"{name}_ts"))
+
+
+def fielding_dates(data, field_time_days):
+    """(start, end) of a survey's fielding from its performance: the launch, and the close or, while it
+    has not closed, the launch plus its field time in days. (None, None) when PureSpectrum gives no launch."""
+    launched = _performance_moment(data, "survey_launch")
+    if launched is None:
+        return None, None
+    closed = _performance_moment(data, "survey_close")
+    if closed is not None or not field_time_days:
+        return launched, closed
+    try:
+        return launched, launched + timedelta(days=field_time_days)
+    except OverflowError:
+        return launched, None
 
 
 def survey_record(data):
@@ -256,6 +279,9 @@ def merge_performance(record, data):
         record.median_length_of_interview_seconds = whole_or_none(round(float(data["loi"]) * 60))
     if data.get("current_cpi") is not None:
         record.cpi = decimal(data["current_cpi"], 4)
+    start, end = fielding_dates(data, record.extra.get("field_time_days"))
+    if start is not None:
+        record.fielding_start_at, record.fielding_end_at = start, end
     record.extra.update(
         {
             "projected_cost": data.get("projected_cost"),

@@ -22,6 +22,8 @@ from sandbox.models import Respondent
 from sandbox.seed import ensure_account, user_id
 from sync.suppliers import supplier_client as client_for
 
+from .confirming import post_confirmed
+
 pytestmark = pytest.mark.django_db(transaction=True)
 ACCOUNT_ID = "1001"
 
@@ -133,7 +135,8 @@ def test_a_reconciliation_followed_to_its_final_state_in_the_sandbox(pm_client, 
 
     # The good one goes through the outbox and is followed until the supplier has processed it.
     settings.SANDBOX_JOB_SECONDS = 1
-    response = pm_client.post(
+    response = post_confirmed(
+        pm_client,
         reverse("reconciliations:submit", args=[connection.pk]),
         {"lines": f"{complete.rid},{codes[0]}\n{terminate.rid},{codes[0]}\n", "name": "e2e.csv", "source": "lines"},
     )

@@ -12,6 +12,7 @@ from projects.tests.factories import ProjectFactory, TargetGroupFactory
 from reconciliations.models import EligibleReport, Submission
 from sync.models import RemoteChange
 
+from .confirming import post_confirmed
 from .conftest import DEMAND, api_calls
 from .factories import EligibleReportFactory, EligibleRidFactory
 
@@ -73,7 +74,7 @@ def test_viewer_sees_the_report_but_no_submit_controls(viewer_client, connection
     assert "RID-A" in html and "US adults" in html
     for control in (
         "Reconcile the ticked RIDs",
-        "Check and send",
+        "Check the lines",
         "Generate the report",
         'type="checkbox"',
         "<textarea",
@@ -180,8 +181,8 @@ def test_a_good_file_is_sent_once_with_the_change_key_and_followed_to_complete(
     counts = supplier_accepts(cint)
     supplier_results(cint, tg, counts)
     with django_capture_on_commit_callbacks(execute=True):
-        response = pm_client.post(
-            submit_url(connection), {"lines": "RID-A,11\nrid-b,932\n", "name": "june.csv", "source": "lines"}
+        response = post_confirmed(
+            pm_client, submit_url(connection), {"lines": "RID-A,11\nrid-b,932\n", "name": "june.csv", "source": "lines"}
         )
     assert response.status_code == 302 and response["Location"] == account_url(connection)
 
@@ -213,8 +214,11 @@ def test_ticked_rids_are_sent_with_the_chosen_code(
     counts = supplier_accepts(cint)
     supplier_results(cint, tg, counts)
     with django_capture_on_commit_callbacks(execute=True):
-        response = pm_client.post(
-            submit_url(connection), {"rids": ["RID-A", "RID-C"], "reason_code": "932", "source": "picked"}, **HTMX
+        response = post_confirmed(
+            pm_client,
+            submit_url(connection),
+            {"rids": ["RID-A", "RID-C"], "reason_code": "932", "source": "picked"},
+            **HTMX,
         )
     assert "2 RIDs are being sent to the supplier" in response.content.decode()
     assert "reconciliations-changed" in response["HX-Trigger"]
@@ -229,7 +233,7 @@ def test_a_processing_submission_stops_polling_when_the_worker_gives_up(
     counts = supplier_accepts(cint, status="processing")
     supplier_results(cint, tg, counts, status="processing")
     with django_capture_on_commit_callbacks(execute=True):
-        pm_client.post(submit_url(connection), {"lines": "RID-A,11\n", "source": "lines"})
+        post_confirmed(pm_client, submit_url(connection), {"lines": "RID-A,11\n", "source": "lines"})
     submission = Submission.objects.get()
     assert submission.state == "processing"
     assert submission.polls == 30  # eager: every retry ran at once, then checking stopped
@@ -256,7 +260,7 @@ def test_a_refused_file_fails_in_words_a_pm_understands(
         json={"detail": "The reconciliation file is not in the `RID,reason code` format."},
     )
     with django_capture_on_commit_callbacks(execute=True):
-        pm_client.post(submit_url(connection), {"lines": "RID-A,11\n", "source": "lines"})
+        post_confirmed(pm_client, submit_url(connection), {"lines": "RID-A,11\n", "source": "lines"})
     submission = Submission.objects.get()
     assert submission.current_state == "failed" and submission.change.state == "failed"
     html = pm_client.get(submission.get_absolute_url()).content.decode()
@@ -274,7 +278,7 @@ def test_rate_limits_and_server_errors_are_retried_with_the_same_key(
     counts = supplier_accepts(cint)
     supplier_results(cint, tg, counts)
     with django_capture_on_commit_callbacks(execute=True):
-        pm_client.post(submit_url(connection), {"lines": "RID-A,11\n", "source": "lines"})
+        post_confirmed(pm_client, submit_url(connection), {"lines": "RID-A,11\n", "source": "lines"})
     submission = Submission.objects.get()
     posts = api_calls(cint, "/reconciliations?")
     assert len(posts) == 3

@@ -8,11 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from projects.models import TargetGroup
 from projects.tests.factories import ProjectFactory, TargetGroupFactory
-from reconciliations.models import EligibleReport, Submission
+from reconciliations.models import EligibleReport, EligibleRid, Submission
 from sync.models import RemoteChange
 
-from .confirming import post_confirmed
+from .confirming import post_confirmed, preview_of
 from .conftest import DEMAND, api_calls
 from .factories import EligibleReportFactory, EligibleRidFactory
 
@@ -307,3 +308,72 @@ def test_the_bad_lines_are_listed_beside_the_box_they_are_corrected_in(pm_client
     assert table < problems < box  # not above the report's rows, but right above the lines box
     assert "Line 2</td>" in html[problems:box]
     assert 'href="#line-problems"' in html[:table]  # the message at the top points down to them
+
+
+# --- what the file will do, confirmed before it is sent ------------------------------------------
+
+
+def test_a_file_is_not_sent_before_the_pm_read_what_it_does_to_each_target_group(pm_client, connection, eligible, cint):
+    EligibleRid.objects.filter(rid="RID-C").update(status="terminate")
+    lines = {"lines": "RID-A,11\nRID-B,11\nRID-C,932\n", "source": "lines"}
+
+    response = pm_client.post(submit_url(connection), lines)
+
+    html = response.content.decode()
+    preview = html[html.index('id="reconciliation-preview"') : html.index('id="eligible-rids"')]
+    assert "3 RIDs in 1 target group, each found in the eligible-RIDs report." in preview
+    assert "a complete becomes a terminate (rejected, off the invoice)" in preview
+    assert (
+        "<td>US adults</td><td>2 completes become terminates (rejected); 1 terminate or drop becomes a complete: "
+        "120 → 119 completes (from the cockpit&#x27;s count now).</td>"
+    ) in preview
+    assert 'value="lines" id="confirm-yes" class="primary">Yes, send the 3 RIDs</button>' in preview
+    assert not Submission.objects.exists() and not RemoteChange.objects.exists()
+    assert api_calls(cint) == []
+
+
+def test_a_file_that_rejects_most_of_a_target_group_s_completes_says_so(pm_client, connection, eligible, tg, cint):
+    TargetGroup.objects.filter(pk=tg.pk).update(current_completes=3)
+
+    html = pm_client.post(submit_url(connection), {"lines": "RID-A,11\nRID-B,11\n", "source": "lines"}).content.decode()
+
+    assert "2 completes become terminates (rejected): 3 → 1 completes" in html
+    assert "It rejects most of a target group&#x27;s completes. Send it only if that is meant." in html
+    assert 'id="confirm-yes" class="danger"' in html
+
+
+def test_a_confirmation_of_a_file_changed_since_sends_nothing(pm_client, connection, eligible, cint):
+    data = {"lines": "RID-A,11\n", "source": "lines"}
+    confirmation = preview_of(pm_client.post(submit_url(connection), data))
+
+    response = pm_client.post(submit_url(connection), {**data, "lines": "RID-A,11\nRID-B,11\n", **confirmation})
+
+    html = response.content.decode()
+    assert "The list changed since its numbers were shown, so nothing was sent" in html
+    assert "Yes, send the 2 RIDs" in html
+    assert not Submission.objects.exists() and api_calls(cint) == []
+
+
+def test_a_file_of_invented_rids_is_refused_as_none_is_a_known_respondent(pm_client, connection, eligible, cint):
+    lines = "INVENTED-1,11\nINVENTED-2,11\nINVENTED-3,11\n"
+
+    response = pm_client.post(submit_url(connection), {"lines": lines, "source": "lines", "confirmed": "lines"})
+
+    html = response.content.decode()
+    assert (
+        "3 lines have problems, so nothing was sent" in html and "INVENTED-3 is not in the eligible-RIDs report" in html
+    )
+    assert 'name="fingerprint"' not in html
+    assert not Submission.objects.exists() and api_calls(cint) == []
+
+
+def test_the_target_groups_a_done_file_reversed_keep_the_completes_they_were_confirmed_against(
+    pm_client, connection, eligible, tg, cint, django_capture_on_commit_callbacks
+):
+    counts = supplier_accepts(cint)
+    supplier_results(cint, tg, counts)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_confirmed(pm_client, submit_url(connection), {"lines": "RID-A,11\nRID-B,11\n", "source": "lines"})
+
+    (result,) = Submission.objects.get().target_group_results.all()
+    assert (result.negative_reversed_count, result.completes_before) == (2, 120)

@@ -88,11 +88,18 @@ def survey_preview(tg, ids):
         return preview
     stay = min(count, completes)
     leave = completes - stay
-    preview.lines.append(
-        f"The survey has {_plural(completes, 'complete')} (read {ago} ago). {supplier} takes the list as the "
-        f"survey's final set of completes: at most {stay:,} of them stay completes, and the others, at least "
-        f"{leave:,} of the {completes:,}, {style.unlisted_fate}."
-    )
+    said = f"The survey has {_plural(completes, 'complete')} (read {ago} ago). {supplier} takes the list as the "
+    if leave:
+        said += (
+            f"survey's final set of completes: at most {stay:,} of them stay completes, and the others, at least "
+            f"{leave:,} of the {completes:,}, {style.unlisted_fate}."
+        )
+    else:
+        said += (
+            f"survey's final set of completes: the completes not listed {style.unlisted_fate}, none if the list "
+            f"holds all {completes:,}, one more for each it misses."
+        )
+    preview.lines.append(said)
     if leave * 2 > completes:
         preview.rejects_most = True
         preview.lines.append("This list leaves out most of the survey's completes. Send it only if that is meant.")

@@ -13,7 +13,6 @@ from projects.permissions import pm_only
 from . import preview, survey
 from .forms_survey import SurveyReconciliationForm
 from .models import SurveyReconciliation
-from .preview import confirmed
 
 
 def _target_group(pk):
@@ -55,7 +54,7 @@ def _submit(request, tg):
     if shown.refusal:
         form.add_error("ids", shown.refusal)
         return render(request, template, _context(tg, form), status=200 if request.htmx else 400)
-    if not confirmed(request, shown):
+    if not preview.confirmed(request, shown):
         changed = bool(request.POST.get("confirmed"))  # confirmed, but for a list that has changed since
         return render(request, template, _context(tg, form, preview=shown, list_changed=changed))
     reconciliation = survey.request_survey_reconciliation(

@@ -11,8 +11,9 @@ from .queries import ACTIVE_STATUSES, FINISHED_STATUSES, alerts_for, with_alerts
 
 @require_GET
 def dashboard(request):
-    """Active target groups across projects and suppliers, those that need attention first (unless the
-    PM sorts them), the recently completed ones, and the projects; all searchable by name or id."""
+    """Active target groups across projects and suppliers (and drafts whose launch or change failed), those
+    that need attention first (unless the PM sorts them), the recently completed ones, and the projects;
+    all searchable by name or id."""
     suppliers = SupplierFilterForm(request.GET or None)
     q, sort_by = request.GET.get("q", "").strip()[:100], request.GET.get("sort", "")
     target_groups = TargetGroup.objects.filter(vanished_at__isnull=True).select_related("project__connection")
@@ -21,7 +22,12 @@ def dashboard(request):
         target_groups = target_groups.filter(project__connection__kind=suppliers.cleaned_data["supplier"])
         projects = projects.filter(connection__kind=suppliers.cleaned_data["supplier"])
     target_groups = listing.search(target_groups, q)
-    active = with_alerts(target_groups.filter(status__in=ACTIVE_STATUSES)).order_by("project__name", "name")
+    # Live, paused and scheduled ones, and a draft whose launch or change failed lately (acting helps there too).
+    active = (
+        with_alerts(target_groups.exclude(status__in=FINISHED_STATUSES))
+        .filter(Q(status__in=ACTIVE_STATUSES) | Q(troubled_changes__gt=0) | Q(last_job_status="Failed"))
+        .order_by("project__name", "name")
+    )
     active = list(listing.sort(active, sort_by))
     for tg in active:
         tg.alerts = alerts_for(tg)

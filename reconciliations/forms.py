@@ -79,6 +79,7 @@ class SubmissionForm(forms.Form):
         self.problems = []
         self.result = None
         self.file_name = ""
+        self.source = ""
         codes = list(reason_codes(connection))
         self.has_reason_codes = bool(codes)
         self.fields["reason_code"].choices = [("", "Choose a reason code"), *((c.code, _label(c)) for c in codes)]
@@ -103,9 +104,10 @@ class SubmissionForm(forms.Form):
         text, rids, code = cleaned.get("lines") or "", cleaned.get("rids") or [], cleaned.get("reason_code")
         upload = cleaned.get("file")
         # Which button was pressed says which input counts; without one, whatever was filled in.
-        source = self.data.get("source")
+        source = self.data.get("source") or self.data.get("confirmed")  # the confirmation says it too
         if source not in ("picked", "lines"):
             source = "picked" if rids and not text.strip() and upload is None else "lines"
+        self.source = source
         if source == "picked":
             if not rids:
                 raise ValidationError("No RID is ticked. Tick the RIDs to reconcile in the table, then submit again.")

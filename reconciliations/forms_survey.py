@@ -19,6 +19,8 @@ class SurveyReconciliationForm(forms.Form):
         label="Contact e-mail",
         error_messages={"invalid": "Enter an e-mail address the supplier can write to, such as pm@example.com."},
     )
+    # The uploaded file's name, kept while its lines wait in the box for the confirmation.
+    file_name = forms.CharField(required=False, max_length=255, widget=forms.HiddenInput)
 
     def __init__(self, *args, style, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,10 +50,13 @@ class SurveyReconciliationForm(forms.Form):
             except UnicodeDecodeError:
                 self.add_error("upload", "The file is not plain text (UTF-8); save it as CSV or text and try again.")
                 return cleaned
-            self.name = upload.name
-            # The file's lines come back in the box, so a PM fixes them there.
+            self.name = upload.name[:255]
+            # The file's lines come back in the box, so a PM fixes (and confirms) them there.
             self.data = self.data.copy()
             self.data["ids"] = text
+            self.data["file_name"] = self.name
+        elif cleaned.get("file_name"):
+            self.name = cleaned["file_name"]
         if not text.strip():
             self.add_error("ids", f"Paste the {self.style.id_word}s, or upload a file of them.")
             return cleaned

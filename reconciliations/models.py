@@ -171,6 +171,8 @@ class Submission(models.Model):
     positive_reversed_count = models.PositiveIntegerField(null=True, blank=True)
     negative_reversed_count = models.PositiveIntegerField(null=True, blank=True)
     polls = models.PositiveIntegerField(default=0)
+    # Each target group's completes when the file was confirmed ({target group's supplier id: n}).
+    completes_before = models.JSONField(default=dict, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -231,7 +233,9 @@ class SubmissionTargetGroup(models.Model):
     """The supplier's result of one submission for one target group."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="target_group_results")
-    target_group = models.ForeignKey(TargetGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    target_group = models.ForeignKey(
+        TargetGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="reconciliation_results"
+    )
     target_group_remote_id = models.CharField(max_length=64)
     status = models.CharField(max_length=40, blank=True)
     submitted_count = models.PositiveIntegerField(null=True, blank=True)
@@ -239,6 +243,8 @@ class SubmissionTargetGroup(models.Model):
     invalid_count = models.PositiveIntegerField(null=True, blank=True)
     positive_reversed_count = models.PositiveIntegerField(null=True, blank=True)
     negative_reversed_count = models.PositiveIntegerField(null=True, blank=True)
+    # The target group's completes when the file was confirmed (None: the cockpit did not know them).
+    completes_before = models.PositiveIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -280,6 +286,12 @@ class SurveyReconciliation(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     accepted_ids = models.JSONField(default=list, blank=True)
     needs_review = models.BooleanField(default=False, help_text="Accepted, but reviewed by a person first.")
+    completes_before = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The survey's completes when the list was confirmed (empty: not known)."
+    )
+    rejected_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The completes the supplier rejected (or did not approve) once it was done."
+    )
     message = models.TextField(blank=True)
     polls = models.PositiveIntegerField(default=0)
     requested_by = models.ForeignKey(

@@ -10,11 +10,13 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from projects.models import TargetGroup
 from sync.outbox import request_change
 
+from . import counts
 from .models import EligibleRid, ReasonCode, Submission, SubmissionTargetGroup
 from .reports import completed_on
 from .validation import check_lines, utc_today
@@ -108,8 +110,10 @@ def check_submission(connection, text, *, today=None):
     )
 
 
-def submit_reconciliation(connection, result, *, name, by=None):
-    """Record a checked file (`result` of `check_submission`) and the change that sends it."""
+def submit_reconciliation(connection, result, *, name, completes_before=None, by=None):
+    """Record a checked file (`result` of `check_submission`) and the change that sends it.
+
+    `completes_before`: {target group's supplier id: completes} the PM confirmed it against."""
     if not result.ok:
         raise ValueError("only a file without problems may be submitted")
     with transaction.atomic():
@@ -118,6 +122,7 @@ def submit_reconciliation(connection, result, *, name, by=None):
             name=name,
             csv=result.csv,
             line_count=len(result.lines),
+            completes_before=completes_before or {},
             requested_by=by if by is not None and by.is_authenticated else None,
         )
         submission.change = request_change(
@@ -165,6 +170,12 @@ def advance_submission(submission, client):
             submission.state = State.COMPLETE
             submission.finished_at = timezone.now()
             submission.message = ""
+            # The target groups whose completes it reversed are read again: their counts follow.
+            counts.read_again(
+                submission.target_group_results.filter(target_group__isnull=False)
+                .filter(Q(positive_reversed_count__gt=0) | Q(negative_reversed_count__gt=0))
+                .values_list("target_group_id", flat=True)
+            )
         submission.save()
     return submission.state == State.COMPLETE
 
@@ -181,10 +192,16 @@ def _store_target_groups(submission, results):
         if not remote_id:
             continue
         values = {count: item[count] for count in COUNTS if isinstance(item.get(count), int)}
+        before = (submission.completes_before or {}).get(remote_id)
         SubmissionTargetGroup.objects.update_or_create(
             submission=submission,
             target_group_remote_id=remote_id,
-            defaults={"target_group_id": tgs.get(remote_id), "status": str(item.get("status") or ""), **values},
+            defaults={
+                "target_group_id": tgs.get(remote_id),
+                "status": str(item.get("status") or ""),
+                "completes_before": before if isinstance(before, int) else None,
+                **values,
+            },
         )
 
 

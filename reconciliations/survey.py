@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from sync.outbox import request_change
 
+from . import counts
 from .models import SurveyReconciliation
 
 KIND = "submit_survey_reconciliation"
@@ -79,8 +80,10 @@ def check_ids(text, style):
     return result
 
 
-def request_survey_reconciliation(tg, ids, *, name, contact_email="", by=None):
-    """Record the list and send it through the outbox; returns the `SurveyReconciliation`."""
+def request_survey_reconciliation(tg, ids, *, name, contact_email="", completes_before=None, by=None):
+    """Record the list and send it through the outbox; returns the `SurveyReconciliation`.
+
+    `completes_before`: the survey's completes the PM confirmed it against (None: not known)."""
     with transaction.atomic():
         reconciliation = SurveyReconciliation.objects.create(
             connection=tg.project.connection,
@@ -88,6 +91,7 @@ def request_survey_reconciliation(tg, ids, *, name, contact_email="", by=None):
             name=name[:255],
             ids=list(ids),
             contact_email=contact_email,
+            completes_before=completes_before,
             requested_by=by if by is not None and by.is_authenticated else None,
         )
         change = request_change(
@@ -115,6 +119,9 @@ def store(reconciliation, record):
     reconciliation.message = record.message
     if reconciliation.state in SurveyReconciliation.SETTLED and reconciliation.finished_at is None:
         reconciliation.finished_at = timezone.now()
+        if reconciliation.state == states.COMPLETE:
+            reconciliation.rejected_count = counts.rejected(reconciliation.completes_before, record)
+            counts.read_again([reconciliation.target_group_id])
     reconciliation.save()
 
 

@@ -20,6 +20,7 @@ from projects.permissions import NotOffered, pm_only
 from . import redirects, submissions
 from .forms import ReportForm, SubmissionForm
 from .models import EligibleReport, EligibleRid, Submission
+from .preview import confirmed, file_preview
 from .reports import request_report
 
 RIDS_PER_PAGE = 50
@@ -194,14 +195,25 @@ def eligible_rids(request, pk):
 @require_POST
 @pm_only
 def submit(request, pk):
+    """Check the file; show what it will do and ask to confirm; send it once confirmed for this very file."""
     connection = reconciled_by_files(pk)
     form = SubmissionForm(request.POST, request.FILES, connection=connection)
+    template = "reconciliations/_submit_form.html" if request.htmx else "reconciliations/account.html"
     if not form.is_valid():
+        return render(
+            request, template, _account_context(request, connection, submission_form=form, query=request.POST)
+        )
+    shown = file_preview(connection, form.result)
+    if not confirmed(request, shown):
         context = _account_context(request, connection, submission_form=form, query=request.POST)
-        template = "reconciliations/_submit_form.html" if request.htmx else "reconciliations/account.html"
+        context.update(preview=shown, list_changed=bool(request.POST.get("confirmed")), confirm_value=form.source)
         return render(request, template, context)
     submission = submissions.submit_reconciliation(
-        connection, form.result, name=form.cleaned_data["name"], by=request.user
+        connection,
+        form.result,
+        name=form.cleaned_data["name"],
+        completes_before=shown.completes_before,
+        by=request.user,
     )
     text = f"{submission.line_count:,} RIDs are being sent to the supplier as {submission.name}."
     if request.htmx:

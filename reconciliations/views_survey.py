@@ -10,7 +10,7 @@ from django_htmx.http import trigger_client_event
 from projects.models import Role, TargetGroup
 from projects.permissions import pm_only
 
-from . import survey
+from . import preview, survey
 from .forms_survey import SurveyReconciliationForm
 from .models import SurveyReconciliation
 
@@ -45,18 +45,32 @@ def survey_page(request, pk):
 
 
 def _submit(request, tg):
+    """Check the list; show what it will do and ask to confirm; send it once confirmed for this very list."""
     form = SurveyReconciliationForm(request.POST, request.FILES, style=tg.capabilities.id_reconciliation)
     template = "reconciliations/_survey_form.html" if request.htmx else "reconciliations/survey.html"
     if not form.is_valid():
         return render(request, template, _context(tg, form), status=200 if request.htmx else 400)
+    shown = preview.survey_preview(tg, form.result.ids)
+    if shown.refusal:
+        form.add_error("ids", shown.refusal)
+        return render(request, template, _context(tg, form), status=200 if request.htmx else 400)
+    if not preview.confirmed(request, shown):
+        changed = bool(request.POST.get("confirmed"))  # confirmed, but for a list that has changed since
+        return render(request, template, _context(tg, form, preview=shown, list_changed=changed))
     reconciliation = survey.request_survey_reconciliation(
-        tg, form.result.ids, name=form.name, contact_email=form.cleaned_data.get("contact_email", ""), by=request.user
+        tg,
+        form.result.ids,
+        name=form.name,
+        contact_email=form.cleaned_data.get("contact_email", ""),
+        completes_before=shown.completes_before,
+        by=request.user,
     )
     text = f"{len(reconciliation.ids):,} {form.style.id_word}s are being sent to the supplier."
     if not request.htmx:
         messages.success(request, text)
         return redirect(reconciliation)
-    response = render(request, template, _context(tg, sent=text))
+    # The form comes back empty, and the list of submissions (out of band) with the new one in it.
+    response = render(request, template, _context(tg, sent=text, list_again=True))
     return trigger_client_event(response, "reconciliations-changed")
 
 

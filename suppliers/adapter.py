@@ -57,6 +57,10 @@ class IdListReconciliation:
     # The shape of one id (a regular expression the whole id must match).
     id_pattern: str = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}"
     help: str = ""  # what the supplier does with the list, shown beside the form
+    # The list is the survey's final set of valid completes: what becomes of a complete it leaves
+    # out ("become rejections"), and the verb an alert uses for them ("rejected 9 of the 10 completes").
+    unlisted_fate: str = "become rejections"
+    unlisted_verb: str = "rejected"
 
 
 @dataclass(frozen=True)

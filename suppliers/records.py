@@ -171,6 +171,10 @@ class ReconciliationRecord:
     accepted_ids: list = field(default_factory=list)
     needs_review: bool = False  # accepted, but a person at the supplier looks at it first
     message: str = ""  # what the supplier said, in its words
+    # Where the supplier says: the survey's completes it keeps after the list, and those it turns into
+    # rejections (None: not said).
+    kept: int | None = None
+    rejected: int | None = None
 
 
 @dataclass

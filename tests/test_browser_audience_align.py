@@ -1,18 +1,20 @@
 """A project manager in a real browser on an Audience-Align survey: interlock GENDER × AGE on a live
-survey, set one combination's goal, see it applied, and find it so at the sandbox.
+survey, set one combination's goal, see it applied, and find it so at the sandbox; reconcile the survey
+after reading what the list does, and see Audience-Align's answer come without a reload.
 
 Same fixtures and helpers as `tests/test_browser.py` (Chromium through Playwright, the sandbox
 behind `live_server`, Celery eager); skipped the same way where Chromium is missing.
 """
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import SupplierKind, TargetGroup
 from projects.tests.factories import ConnectionFactory
 from sandbox.audience_align.wire import ensure_client
 from sandbox.faults import set_faults
-from sandbox.models import AaSurvey
+from sandbox.models import AaReconciliation, AaRespondent, AaSurvey
 from suppliers.audience_align import AudienceAlignTransport
 from sync.pull import sync_connection
 from sync.suppliers import adapter_for
@@ -128,3 +130,43 @@ def test_pm_deactivates_then_closes_an_audience_align_survey_after_confirming(li
     expect(panel.locator("#survey-status")).to_have_text("Closed", timeout=WAIT)
     expect(panel.get_by_role("button")).to_have_count(0)
     assert AaSurvey.objects.get(project_id=tg.remote_id).status == 5  # closed at the supplier
+
+
+def test_pm_reconciles_an_audience_align_survey_after_reading_what_the_list_does_and_sees_the_answer_come(
+    live_survey,
+    live_server,
+    settings,
+    pm,
+    page,  # noqa: F811
+):
+    settings.SANDBOX_JOB_SECONDS = 0
+    tg, client = live_survey
+    survey = AaSurvey.objects.get(project_id=tg.remote_id)
+    for i in range(4):
+        AaRespondent.objects.create(survey=survey, uid=f"aa-complete-{i}", status="complete")
+    AaSurvey.objects.filter(pk=survey.pk).update(completes=4, entrants=4)
+    assert sync_connection(tg.project.connection).error_count == 0
+
+    log_in(page, live_server.url + reverse("reconciliations:survey", args=[tg.pk]), pm)
+    form = page.locator("#survey-reconciliation-form")
+    form.get_by_label("UIDs, one per line").fill("aa-complete-0\naa-complete-1\naa-complete-2\nnot-a-complete")
+    form.get_by_label("Contact e-mail").fill("pm@example.com")
+    form.get_by_role("button", name="Check the list").click()
+
+    preview = page.locator("#reconciliation-preview")
+    expect(preview).to_contain_text("4 UIDs listed. Audience-Align does not tell the cockpit which UIDs are completes")
+    expect(preview).to_contain_text("The survey has 4 completes")
+    expect(preview).to_contain_text(
+        "the completes not listed are not approved, none if the list holds all 4, one more for each it misses."
+    )
+    assert not AaReconciliation.objects.exists()
+    preview.get_by_role("button", name="Yes, send the 4 UIDs").click()
+
+    expect(form).to_contain_text("4 UIDs are being sent to the supplier.")
+    row = page.locator("#survey-reconciliations tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Complete", timeout=WAIT)
+    expect(row).to_contain_text("3 accepted")
+    expect(row).to_contain_text("Needs manual review")
+    expect(row).to_contain_text("The supplier did not approve 1 of the 4 completes.")
+    assert AaReconciliation.objects.get().request_uids == [*(f"aa-complete-{i}" for i in range(3)), "not-a-complete"]

@@ -1,14 +1,21 @@
 """A project manager in a real browser on a PureSpectrum survey, against the sandbox behind
 `live_server`: lower a quota's current target, see it applied, and read it back from PureSpectrum;
-stop traffic to another quota with one confirmed click. Skips like `test_browser.py` without Chromium."""
+stop traffic to another quota with one confirmed click; reconcile the survey after reading what the list
+does to its completes. Skips like `test_browser.py` without Chromium."""
+
+import random
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from projects.demo_purespectrum import ensure_sandbox_buyer, launch_surveys
 from projects.models import SupplierKind, TargetGroup
 from projects.tests.factories import ConnectionFactory
 from quotas.models import Quota
 from sandbox.faults import set_faults
+from sandbox.models import PsAdjustment, PsSurvey
+from sandbox.purespectrum.simulation import step
 from suppliers.purespectrum import PureSpectrumTransport
 from sync.pull import sync_connection
 from sync.suppliers import supplier_client
@@ -100,3 +107,53 @@ def test_pm_lowers_a_current_target_and_stops_traffic_on_a_purespectrum_survey(
     expect(panel.locator(".change-result .badge")).to_have_text("Applied", timeout=WAIT)
     expect(panel.get_by_role("button")).to_have_count(0)
     assert supplier_client(purespectrum).get_survey(tg.remote_id).data["ps_survey_status"] == 44
+
+
+def test_pm_sees_what_a_list_of_invented_ids_would_do_confirms_it_and_follows_it_without_a_reload(
+    purespectrum,
+    live_server,
+    settings,
+    pm,
+    page,  # noqa: F811  (the imported fixture)
+):
+    settings.SANDBOX_JOB_SECONDS = 0
+    tg = TargetGroup.objects.get(name="Browser wave 1")
+    rng = random.Random(2)
+    while PsSurvey.objects.get(pk=tg.remote_id).completes < 12:
+        step(timezone.now(), rng)
+    assert sync_connection(purespectrum).error_count == 0
+    completes = supplier_client(purespectrum).get_performance(tg.remote_id).data["completes_fielded"]
+
+    log_in(page, live_server.url + reverse("reconciliations:survey", args=[tg.pk]), pm)
+    form = page.locator("#survey-reconciliation-form")
+    form.get_by_label("Transaction ids, one per line").fill("made-up-1\nmade-up-2\nmade-up-3")
+    form.get_by_role("button", name="Check the list").click()
+
+    # Nothing is sent before the PM has read, in numbers, that every complete would be rejected.
+    preview = page.locator("#reconciliation-preview")
+    expect(preview).to_contain_text("3 transaction ids listed. PureSpectrum does not tell the cockpit")
+    expect(preview).to_contain_text(f"at least {completes - 3} of the {completes}, become rejections")
+    expect(preview).to_contain_text("This list leaves out most of the survey's completes.")
+    assert not PsAdjustment.objects.exists()
+    screenshot(page, "purespectrum-reconciliation-preview.png")
+    preview.get_by_role("button", name="Yes, send the 3 transaction ids").click()
+
+    # The list shows among the submitted ones at once, and follows PureSpectrum until it is done.
+    expect(form).to_contain_text("3 transaction ids are being sent to the supplier.")
+    row = page.locator("#survey-reconciliations tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Complete", timeout=WAIT)
+    expect(row).to_contain_text(f"The supplier rejected {completes} of the {completes} completes.")
+    assert PsAdjustment.objects.get().transaction_ids == ["made-up-1", "made-up-2", "made-up-3"]
+
+    # The counts follow PureSpectrum's, and the dashboard flags the rejection.
+    tg.refresh_from_db()
+    assert (
+        tg.current_completes
+        == supplier_client(purespectrum).get_performance(tg.remote_id).data["completes_fielded"]
+        == 0
+    )
+    page.goto(live_server.url + reverse("projects:dashboard"))
+    expect(page.locator("#active-target-groups")).to_contain_text(
+        f"rejected {completes} of the {completes} completes. If that was not meant, submit the right list."
+    )

@@ -17,6 +17,8 @@ from suppliers.audience_align import AudienceAlignTransport
 from sync.pull import sync_connection
 from sync.suppliers import adapter_for
 
+from .confirming import post_confirmed
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CLIENT_ID, KEY = "reconciling-client", "reconciling-key"
@@ -46,18 +48,21 @@ def survey(live_server, settings, monkeypatch):
     }  # fmt: skip
     remote_id = adapter.create_survey(spec).target_group.remote_id
     adapter.close()
-    sync_connection(connection)
     at_supplier = AaSurvey.objects.get(project_id=remote_id)
     for i in range(3):
         AaRespondent.objects.create(survey=at_supplier, uid=f"j8G7Y17092487{i}SjNlC", status="complete")
+    AaSurvey.objects.filter(pk=at_supplier.pk).update(completes=3, entrants=3)
+    sync_connection(connection)
     return TargetGroup.objects.get(remote_id=remote_id)
 
 
 def test_approved_uids_are_submitted_followed_and_their_answer_shown(survey, pm_client):
     uids = [f"j8G7Y17092487{i}SjNlC" for i in range(3)]
 
-    response = pm_client.post(
-        reverse("reconciliations:survey", args=[survey.pk]), {"ids": "\n".join(uids), "contact_email": "pm@example.com"}
+    response = post_confirmed(
+        pm_client,
+        reverse("reconciliations:survey", args=[survey.pk]),
+        {"ids": "\n".join(uids), "contact_email": "pm@example.com"},
     )
 
     assert response.status_code == 302
@@ -73,8 +78,10 @@ def test_approved_uids_are_submitted_followed_and_their_answer_shown(survey, pm_
 def test_a_list_with_an_unknown_uid_needs_manual_review(survey, pm_client):
     uids = ["j8G7Y170924870SjNlC", "Z5hjB170924872cokEx"]
 
-    pm_client.post(
-        reverse("reconciliations:survey", args=[survey.pk]), {"ids": "\n".join(uids), "contact_email": "pm@example.com"}
+    post_confirmed(
+        pm_client,
+        reverse("reconciliations:survey", args=[survey.pk]),
+        {"ids": "\n".join(uids), "contact_email": "pm@example.com"},
     )
 
     row = SurveyReconciliation.objects.get()

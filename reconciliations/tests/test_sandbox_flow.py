@@ -19,8 +19,12 @@ from projects.tests.factories import ConnectionFactory, ProjectFactory, TargetGr
 from reconciliations.models import EligibleReport, EligibleRid, ReasonCode, Submission
 from sandbox import simulation
 from sandbox.models import Respondent
+from sandbox.models import TargetGroup as SandboxTargetGroup
 from sandbox.seed import ensure_account, user_id
+from sync.pull import sync_target_group
 from sync.suppliers import supplier_client as client_for
+
+from .confirming import post_confirmed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ACCOUNT_ID = "1001"
@@ -133,7 +137,8 @@ def test_a_reconciliation_followed_to_its_final_state_in_the_sandbox(pm_client, 
 
     # The good one goes through the outbox and is followed until the supplier has processed it.
     settings.SANDBOX_JOB_SECONDS = 1
-    response = pm_client.post(
+    response = post_confirmed(
+        pm_client,
         reverse("reconciliations:submit", args=[connection.pk]),
         {"lines": f"{complete.rid},{codes[0]}\n{terminate.rid},{codes[0]}\n", "name": "e2e.csv", "source": "lines"},
     )
@@ -157,3 +162,37 @@ def test_a_reconciliation_followed_to_its_final_state_in_the_sandbox(pm_client, 
 
     page = pm_client.get(submission.get_absolute_url()).content.decode()
     assert submission.request_id in page and "US adults e2e" in page and 'hx-trigger="every 2s"' not in page
+
+
+def test_after_a_file_is_done_the_target_group_shows_the_completes_the_supplier_now_counts(
+    pm_client, sandbox, settings
+):
+    connection = ConnectionFactory(account_id=ACCOUNT_ID)
+    tg = launched_target_group_with_respondents(connection)
+    rng = random.Random(11)
+    while Respondent.objects.filter(target_group_id=tg.remote_id, status="complete").count() < 3:
+        simulation.simulate_step(rng=rng, deliver=False)
+    sync_target_group(tg)
+    tg.refresh_from_db()
+    before = SandboxTargetGroup.objects.get(pk=tg.remote_id).completes
+    assert tg.current_completes == before >= 3
+    pm_client.get(reverse("reconciliations:account", args=[connection.pk]))  # loads the reason codes
+    code = ReasonCode.objects.filter(connection=connection).values_list("code", flat=True).first()
+    pm_client.post(reverse("reconciliations:generate_report", args=[connection.pk]), {"project": tg.project.pk})
+    rejected = list(
+        Respondent.objects.filter(target_group_id=tg.remote_id, status="complete").values_list("rid", flat=True)[:2]
+    )
+    lines = {"lines": "".join(f"{rid},{code}\n" for rid in rejected), "source": "lines"}
+    url = reverse("reconciliations:submit", args=[connection.pk])
+
+    shown = pm_client.post(url, lines).content.decode()
+    assert f"2 completes become terminates (rejected): {before} → {before - 2} completes" in shown
+
+    post_confirmed(pm_client, url, lines)
+
+    submission = Submission.objects.get()
+    assert submission.state == "complete" and submission.negative_reversed_count == 2, submission.message
+    tg.refresh_from_db()
+    assert tg.current_completes == SandboxTargetGroup.objects.get(pk=tg.remote_id).completes == before - 2
+    (result,) = submission.target_group_results.all()
+    assert (result.completes_before, result.negative_reversed_count) == (before, 2)

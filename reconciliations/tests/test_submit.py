@@ -8,10 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from projects.models import TargetGroup
 from projects.tests.factories import ProjectFactory, TargetGroupFactory
-from reconciliations.models import EligibleReport, Submission
+from reconciliations.models import EligibleReport, EligibleRid, Submission
 from sync.models import RemoteChange
 
+from .confirming import post_confirmed, preview_of
 from .conftest import DEMAND, api_calls
 from .factories import EligibleReportFactory, EligibleRidFactory
 
@@ -73,7 +75,7 @@ def test_viewer_sees_the_report_but_no_submit_controls(viewer_client, connection
     assert "RID-A" in html and "US adults" in html
     for control in (
         "Reconcile the ticked RIDs",
-        "Check and send",
+        "Check the lines",
         "Generate the report",
         'type="checkbox"',
         "<textarea",
@@ -180,8 +182,8 @@ def test_a_good_file_is_sent_once_with_the_change_key_and_followed_to_complete(
     counts = supplier_accepts(cint)
     supplier_results(cint, tg, counts)
     with django_capture_on_commit_callbacks(execute=True):
-        response = pm_client.post(
-            submit_url(connection), {"lines": "RID-A,11\nrid-b,932\n", "name": "june.csv", "source": "lines"}
+        response = post_confirmed(
+            pm_client, submit_url(connection), {"lines": "RID-A,11\nrid-b,932\n", "name": "june.csv", "source": "lines"}
         )
     assert response.status_code == 302 and response["Location"] == account_url(connection)
 
@@ -213,8 +215,11 @@ def test_ticked_rids_are_sent_with_the_chosen_code(
     counts = supplier_accepts(cint)
     supplier_results(cint, tg, counts)
     with django_capture_on_commit_callbacks(execute=True):
-        response = pm_client.post(
-            submit_url(connection), {"rids": ["RID-A", "RID-C"], "reason_code": "932", "source": "picked"}, **HTMX
+        response = post_confirmed(
+            pm_client,
+            submit_url(connection),
+            {"rids": ["RID-A", "RID-C"], "reason_code": "932", "source": "picked"},
+            **HTMX,
         )
     assert "2 RIDs are being sent to the supplier" in response.content.decode()
     assert "reconciliations-changed" in response["HX-Trigger"]
@@ -229,7 +234,7 @@ def test_a_processing_submission_stops_polling_when_the_worker_gives_up(
     counts = supplier_accepts(cint, status="processing")
     supplier_results(cint, tg, counts, status="processing")
     with django_capture_on_commit_callbacks(execute=True):
-        pm_client.post(submit_url(connection), {"lines": "RID-A,11\n", "source": "lines"})
+        post_confirmed(pm_client, submit_url(connection), {"lines": "RID-A,11\n", "source": "lines"})
     submission = Submission.objects.get()
     assert submission.state == "processing"
     assert submission.polls == 30  # eager: every retry ran at once, then checking stopped
@@ -256,7 +261,7 @@ def test_a_refused_file_fails_in_words_a_pm_understands(
         json={"detail": "The reconciliation file is not in the `RID,reason code` format."},
     )
     with django_capture_on_commit_callbacks(execute=True):
-        pm_client.post(submit_url(connection), {"lines": "RID-A,11\n", "source": "lines"})
+        post_confirmed(pm_client, submit_url(connection), {"lines": "RID-A,11\n", "source": "lines"})
     submission = Submission.objects.get()
     assert submission.current_state == "failed" and submission.change.state == "failed"
     html = pm_client.get(submission.get_absolute_url()).content.decode()
@@ -274,7 +279,7 @@ def test_rate_limits_and_server_errors_are_retried_with_the_same_key(
     counts = supplier_accepts(cint)
     supplier_results(cint, tg, counts)
     with django_capture_on_commit_callbacks(execute=True):
-        pm_client.post(submit_url(connection), {"lines": "RID-A,11\n", "source": "lines"})
+        post_confirmed(pm_client, submit_url(connection), {"lines": "RID-A,11\n", "source": "lines"})
     submission = Submission.objects.get()
     posts = api_calls(cint, "/reconciliations?")
     assert len(posts) == 3
@@ -303,3 +308,72 @@ def test_the_bad_lines_are_listed_beside_the_box_they_are_corrected_in(pm_client
     assert table < problems < box  # not above the report's rows, but right above the lines box
     assert "Line 2</td>" in html[problems:box]
     assert 'href="#line-problems"' in html[:table]  # the message at the top points down to them
+
+
+# --- what the file will do, confirmed before it is sent ------------------------------------------
+
+
+def test_a_file_is_not_sent_before_the_pm_read_what_it_does_to_each_target_group(pm_client, connection, eligible, cint):
+    EligibleRid.objects.filter(rid="RID-C").update(status="terminate")
+    lines = {"lines": "RID-A,11\nRID-B,11\nRID-C,932\n", "source": "lines"}
+
+    response = pm_client.post(submit_url(connection), lines)
+
+    html = response.content.decode()
+    preview = html[html.index('id="reconciliation-preview"') : html.index('id="eligible-rids"')]
+    assert "3 RIDs in 1 target group, each found in the eligible-RIDs report." in preview
+    assert "a complete becomes a terminate (rejected, off the invoice)" in preview
+    assert (
+        "<td>US adults</td><td>2 completes become terminates (rejected); 1 terminate or drop becomes a complete: "
+        "120 → 119 completes (from the cockpit&#x27;s count now).</td>"
+    ) in preview
+    assert 'value="lines" id="confirm-yes" class="primary">Yes, send the 3 RIDs</button>' in preview
+    assert not Submission.objects.exists() and not RemoteChange.objects.exists()
+    assert api_calls(cint) == []
+
+
+def test_a_file_that_rejects_most_of_a_target_group_s_completes_says_so(pm_client, connection, eligible, tg, cint):
+    TargetGroup.objects.filter(pk=tg.pk).update(current_completes=3)
+
+    html = pm_client.post(submit_url(connection), {"lines": "RID-A,11\nRID-B,11\n", "source": "lines"}).content.decode()
+
+    assert "2 completes become terminates (rejected): 3 → 1 completes" in html
+    assert "It rejects most of a target group&#x27;s completes. Send it only if that is meant." in html
+    assert 'id="confirm-yes" class="danger"' in html
+
+
+def test_a_confirmation_of_a_file_changed_since_sends_nothing(pm_client, connection, eligible, cint):
+    data = {"lines": "RID-A,11\n", "source": "lines"}
+    confirmation = preview_of(pm_client.post(submit_url(connection), data))
+
+    response = pm_client.post(submit_url(connection), {**data, "lines": "RID-A,11\nRID-B,11\n", **confirmation})
+
+    html = response.content.decode()
+    assert "The list changed since its numbers were shown, so nothing was sent" in html
+    assert "Yes, send the 2 RIDs" in html
+    assert not Submission.objects.exists() and api_calls(cint) == []
+
+
+def test_a_file_of_invented_rids_is_refused_as_none_is_a_known_respondent(pm_client, connection, eligible, cint):
+    lines = "INVENTED-1,11\nINVENTED-2,11\nINVENTED-3,11\n"
+
+    response = pm_client.post(submit_url(connection), {"lines": lines, "source": "lines", "confirmed": "lines"})
+
+    html = response.content.decode()
+    assert (
+        "3 lines have problems, so nothing was sent" in html and "INVENTED-3 is not in the eligible-RIDs report" in html
+    )
+    assert 'name="fingerprint"' not in html
+    assert not Submission.objects.exists() and api_calls(cint) == []
+
+
+def test_the_target_groups_a_done_file_reversed_keep_the_completes_they_were_confirmed_against(
+    pm_client, connection, eligible, tg, cint, django_capture_on_commit_callbacks
+):
+    counts = supplier_accepts(cint)
+    supplier_results(cint, tg, counts)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_confirmed(pm_client, submit_url(connection), {"lines": "RID-A,11\nRID-B,11\n", "source": "lines"})
+
+    (result,) = Submission.objects.get().target_group_results.all()
+    assert (result.negative_reversed_count, result.completes_before) == (2, 120)

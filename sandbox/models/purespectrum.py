@@ -123,6 +123,8 @@ class PsTransaction(models.Model):
     survey = models.ForeignKey(PsSurvey, on_delete=models.CASCADE, related_name="transactions")
     transaction_id = models.CharField(max_length=64, unique=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    # The quotas (pks) the respondent fell in: a complete counts in each, and so does its reversal.
+    quota_ids = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -71,9 +71,12 @@ def fill(survey, quotas, now, rng):
         result["entrants"] += 1
         survey.starts += 1
         survey.last_start_at = now
+        fell_in = [q.pk for q in quotas if all(fits(c, person) for c in q.criteria)]
         outcome = _visit(survey, quotas, person, rng, touched)
         result[outcome + "s"] += 1
-        PsTransaction.objects.create(survey=survey, transaction_id=f"ps{uuid.uuid4().hex[:16]}", outcome=outcome)
+        PsTransaction.objects.create(
+            survey=survey, transaction_id=f"ps{uuid.uuid4().hex[:16]}", outcome=outcome, quota_ids=fell_in
+        )
     for quota in quotas:
         if quota.pk in touched:
             quota.mod_on = max(quota.mod_on + 1, survey.mod_on)

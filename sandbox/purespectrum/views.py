@@ -223,20 +223,59 @@ def _job_seconds():
 
 
 def resolve_adjustment(adjustment, now=None):
-    """A due adjustment takes effect: listed transactions are completes, every other complete is rejected."""
+    """A due adjustment takes effect: listed transactions are completes, every other complete is rejected.
+
+    The survey's counts and its quotas' achieved move with each transaction that changes: its
+    fielded completes are those the adjustment left (what performance and the quotas then say).
+    """
     now = now or timezone.now()
     if adjustment.status != PsAdjustment.Status.PENDING or adjustment.resolve_at > now:
         return False
     with transaction.atomic():
+        survey = PsSurvey.objects.select_for_update().get(pk=adjustment.survey_id)
         listed = set(adjustment.transaction_ids)
-        done = PsTransaction.objects.filter(survey_id=adjustment.survey_id)
-        done.filter(transaction_id__in=listed).update(outcome=PsTransaction.Outcome.COMPLETE)
-        done.exclude(transaction_id__in=listed).filter(outcome=PsTransaction.Outcome.COMPLETE).update(
-            outcome=PsTransaction.Outcome.REJECTED
-        )
+        quotas = {q.pk: q for q in PsQuota.objects.select_for_update().filter(survey=survey)}
+        visits, complete = PsTransaction.objects.filter(survey=survey), PsTransaction.Outcome.COMPLETE
+        accepted = visits.filter(transaction_id__in=listed).exclude(outcome=complete)
+        rejected = visits.filter(outcome=complete).exclude(transaction_id__in=listed)
+        counted_in, changed = set(), 0
+        for outcome, changing in ((complete, accepted), (PsTransaction.Outcome.REJECTED, rejected)):
+            for visit in list(changing):
+                counted_in.update(_count_as(survey, quotas, visit, outcome))
+                changed += 1
+        if changed:
+            survey.touch()
+            survey.save()
+            for quota in (quotas[pk] for pk in counted_in):
+                quota.mod_on = max(quota.mod_on + 1, survey.mod_on)
+                quota.save(update_fields=["achieved", "mod_on"])
         adjustment.status = PsAdjustment.Status.COMPLETED
         adjustment.save(update_fields=["status"])
     return True
+
+
+# The survey's counter of each outcome other than a complete (a rejection has none).
+OUTCOME_COUNTERS = {
+    PsTransaction.Outcome.TERMINATE: "terminations",
+    PsTransaction.Outcome.OVERQUOTA: "overquotas",
+    PsTransaction.Outcome.DROP: "drops",
+}
+
+
+def _count_as(survey, quotas, visit, outcome):
+    """`visit` now ends as `outcome` (a complete or a rejection): the counts it was in follow it.
+    Returns the pks of the quotas it counts in."""
+    step = 1 if outcome == PsTransaction.Outcome.COMPLETE else -1
+    if step == 1 and visit.outcome in OUTCOME_COUNTERS:
+        counter = OUTCOME_COUNTERS[visit.outcome]
+        setattr(survey, counter, max(0, getattr(survey, counter) - 1))
+    survey.completes = max(0, survey.completes + step)
+    counted_in = [pk for pk in visit.quota_ids or [] if pk in quotas]
+    for pk in counted_in:
+        quotas[pk].achieved = max(0, quotas[pk].achieved + step)
+    visit.outcome = outcome
+    visit.save(update_fields=["outcome"])
+    return counted_in
 
 
 def resolve_due(now=None):

@@ -68,6 +68,8 @@ class AudienceAlignAdapter(SupplierAdapter):
             contact_email=True,
             help="Audience-Align approves the completes whose UIDs you list; it writes to the contact e-mail "
             "about the reconciliation and may hold a list for manual review.",
+            unlisted_fate="are not approved",
+            unlisted_verb="did not approve",
         ),
         exclusions=True,
         feasibility=True,

@@ -285,10 +285,13 @@ def reconciliation_record(data):
     word = text(data.get("status"))
     accepted = [str(uid) for uid in data.get("accepted_uids") or []]
     state = "complete" if word.lower() == "completed" else "processing"
+    count = whole(data.get("result_count"), len(accepted))
     return ReconciliationRecord(
         state=state,
         status_label=word,
-        summary={"accepted": whole(data.get("result_count"), len(accepted))},
+        summary={"accepted": count},
+        # The approved completes are those the survey keeps; only a completed reconciliation says them.
+        kept=count if state == "complete" else None,
         accepted_ids=accepted,
         needs_review=RECONCILIATION_REVIEW in text(data.get("message")).lower(),
         message=text(data.get("message")),

@@ -381,4 +381,6 @@ def adjustment_record(data):
         status_label=text(data.get("statusDescription")),
         summary=summary,
         message=text(data.get("message")),
+        kept=whole_or_none(summary.get("completes")),
+        rejected=whole_or_none(summary.get("rejected")),
     )

@@ -104,6 +104,34 @@ def test_an_adjustment_is_pending_then_completed_and_rejects_the_completes_not_l
     assert listed[0]["transaction_ids"] == [*kept, "unknown-1"]
 
 
+def test_an_adjustment_leaves_the_survey_and_its_quotas_with_the_completes_it_kept(ps, settings):
+    settings.SANDBOX_JOB_SECONDS = 0
+    sid = live_survey(ps)
+    run(8)
+    visits = PsTransaction.objects.filter(survey_id=sid)
+    completes = list(visits.filter(outcome="complete"))
+    terminate = visits.filter(outcome="terminate").exclude(quota_ids=[]).first()
+    kept = [completes[0], terminate]
+    assert len(completes) > 2 and terminate is not None
+    before = ps.get(f"/surveys/{sid}/performance").json()
+    version = ps.get(f"/surveys/{sid}").json()["mod_on"]
+
+    body = ps.post(f"/adjustments/surveys/{sid}", [{"transaction_id": v.transaction_id} for v in kept]).json()
+    ps.get(f"/adjustments/{body['adjustment_id']}")
+
+    after = ps.get(f"/surveys/{sid}/performance").json()
+    assert after["completes_fielded"] == 2  # the kept complete and the terminate that became one
+    assert after["terminations"] == before["terminations"] - 1
+    achieved = {q["buyer_quota_id"]: q["quantities"]["achieved"] for q in ps.get(f"/surveys/{sid}/quotas").json()}
+    quotas = {q.pk: q.buyer_quota_id for q in PsQuota.objects.filter(survey_id=sid)}
+    expected = {name: 0 for name in quotas.values()}
+    for visit in kept:
+        for pk in visit.quota_ids:
+            expected[quotas[pk]] += 1
+    assert achieved == expected
+    assert ps.get(f"/surveys/{sid}").json()["mod_on"] > version  # the list shows the survey changed
+
+
 @pytest.mark.parametrize("body", [[], [{"transaction_id": ""}], [{"id": "x"}], [{"transaction_id": "a"}] * 2])
 def test_a_bad_adjustment_is_refused(ps, body):
     sid = live_survey(ps, quotas=[])

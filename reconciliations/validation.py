@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+# A RID and a reason code, with room to spare: a longer line is not one of them.
+MAX_LINE_LENGTH = 500
 MAX_LINES = 20_000
 # The last day of the month after a complete's month on which it may still be reconciled.
 DEADLINE_DAY = 25
@@ -96,7 +98,19 @@ def check_lines(
         problems.setdefault(number, Problem(number, raw)).messages.append(message)
 
     for index, (number, raw) in enumerate(numbered[:MAX_LINES]):
-        fields = [value.strip() for value in next(csv.reader([raw]))]
+        if len(raw) > MAX_LINE_LENGTH:
+            complain(
+                number,
+                raw[:80] + "…",
+                f"This line is {len(raw):,} characters long; a RID and a reason code "
+                f"take at most {MAX_LINE_LENGTH}. Check that the file is the right one.",
+            )
+            continue
+        try:
+            fields = [value.strip() for value in next(csv.reader([raw]))]
+        except csv.Error:
+            complain(number, raw, "This line is not a CSV line (RID, a comma, the reason code).")
+            continue
         if len(fields) != 2:
             complain(number, raw, _column_message(raw, fields))
             continue

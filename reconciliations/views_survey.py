@@ -2,13 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from projects.models import Role, TargetGroup
-from projects.permissions import pm_only
+from projects.permissions import pm_only, require_capability
 
 from . import preview, survey
 from .forms_survey import SurveyReconciliationForm
@@ -17,9 +16,7 @@ from .models import SurveyReconciliation
 
 def _target_group(pk):
     tg = get_object_or_404(TargetGroup.objects.select_related("project__connection"), pk=pk)
-    if tg.capabilities.id_reconciliation is None:
-        raise Http404("This supplier does not reconcile surveys by a list of ids.")
-    return tg
+    return require_capability(tg, "id_reconciliation", "reconciling a survey by a list of ids")
 
 
 def _context(tg, form=None, **extra):

@@ -100,3 +100,12 @@ def test_an_unknown_address_is_a_404_in_the_layout(pm_client):
     assert response.status_code == 404
     assert 'class="topbar"' in response.content.decode()
     assert "There is nothing here" in response.content.decode()
+
+
+def test_the_survey_reconciliation_of_a_cint_target_group_is_a_404_in_words(pm_client):
+    tg = TargetGroupFactory()
+
+    response = pm_client.get(reverse("reconciliations:survey", args=[tg.pk]))
+
+    assert response.status_code == 404
+    assert "Cint Exchange does not offer reconciling a survey by a list of ids" in response.content.decode()

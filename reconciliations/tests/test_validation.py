@@ -164,3 +164,11 @@ def test_only_the_late_lines_are_refused():
 
 def test_a_rid_without_a_known_complete_day_is_left_to_the_supplier():
     assert check("RID-NODATE,11\n", today=date(2030, 1, 1)).ok
+
+
+def test_a_line_of_a_megabyte_is_reported_not_parsed():
+    result = check("RID-A,11\n" + "x" * 1_000_000 + "\nRID-B,11\n")
+
+    assert not result.ok
+    assert "1,000,000 characters long" in problems(result)[2]
+    assert list(problems(result)) == [2]

@@ -17,6 +17,14 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+
+def _make_folders(*folders):
+    """The embedded mode keeps its files under var/: each folder is made here, where it is named, so
+    whatever starts first on a fresh clone (a bare `pytest`, `manage.py`, the worker) finds it."""
+    for folder in folders:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+
+
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="embedded-mode-only-not-a-secret")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
@@ -119,6 +127,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Connections kept between requests (seconds). Off by default on SQLite, whose development
 # server starts a thread per request anyway; a long-lived server process may set it there too.
 _SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if _SQLITE:
+    _make_folders(
+        *(
+            Path(name).parent
+            for name in (DATABASES["default"]["NAME"], DATABASES["default"]["TEST"]["NAME"])
+            if name and name != ":memory:" and not str(name).startswith("file:")
+        )
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if _SQLITE else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = not _SQLITE
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -173,8 +189,11 @@ X_FRAME_OPTIONS = "DENY"
 
 # Celery. The embedded default is kombu's filesystem transport under var/, so a
 # fresh machine needs no broker; production points this at Redis.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# (The host is named only so that kombu does not warn that it was not.)
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
 _broker_dir = VAR_DIR / "broker"
+if CELERY_BROKER_URL.startswith("filesystem"):
+    _make_folders(_broker_dir / "out", _broker_dir / "processed", _broker_dir / "control")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(_broker_dir / "out"),

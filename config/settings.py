@@ -250,6 +250,9 @@ SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)
 # Seed of the fault dice (empty: unseeded); the same seed replays the same faults.
 SANDBOX_FAULT_SEED = env.str("SANDBOX_FAULT_SEED", default="")
 SANDBOX_JOB_SECONDS = env.float("SANDBOX_JOB_SECONDS", default=3.0)
+# The simulated respondents' pace: a live survey reaches its goal in about this many hours
+# (read at call time), so the demo keeps fielding through an afternoon.
+SANDBOX_FILL_HOURS = env.float("SANDBOX_FILL_HOURS", default=12.0)
 SANDBOX_TOKEN_TTL_SECONDS = env.int("SANDBOX_TOKEN_TTL_SECONDS", default=86400)
 
 # The Cint Exchange connection. The defaults reach the sandbox in embedded mode.

@@ -283,11 +283,26 @@ AUDIENCE_ALIGN_CLIENT_ID = env.str("AUDIENCE_ALIGN_CLIENT_ID", default="sandbox-
 AUDIENCE_ALIGN_KEY = env.str("AUDIENCE_ALIGN_KEY", default="sandbox-key")
 AUDIENCE_ALIGN_TIMEOUT_SECONDS = env.float("AUDIENCE_ALIGN_TIMEOUT_SECONDS", default=20.0)
 
+# The console shows what a person needs to see (`config.console`): not the supplier's routine webhook
+# deliveries, the sandbox's answers or static files, and a refused request in one line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"routine_requests": {"()": "config.console.RoutineRequests"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "wsgiadapter": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "wsgiadapter": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["routine_requests"]},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False, "filters": ["routine_requests"]},
+    },
 }

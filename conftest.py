@@ -27,6 +27,13 @@ def _celery_eager(settings):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _quick_fieldwork(settings):
+    """The sandbox's respondents fill a live survey in a few dozen steps (six minutes of simulated
+    fieldwork), not in the demo's afternoon: a test sees its quotas move, and fill, in a few steps."""
+    settings.SANDBOX_FILL_HOURS = 0.1
+
+
 def _user(username, group=None, **extra):
     user = User.objects.create_user(username=username, password="pw-" + username, **extra)
     if group:

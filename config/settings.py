@@ -20,6 +20,14 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+
+def _make_folders(*folders):
+    """The embedded mode keeps its files under var/: each folder is made here, where it is named, so
+    whatever starts first on a fresh clone (a bare `pytest`, `manage.py`, the worker) finds it."""
+    for folder in folders:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+
+
 DEBUG = env.bool("DEBUG", default=False)
 # The sandbox: a local imitation of the supplier APIs, mounted at /sandbox/ (the embedded mode).
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)
@@ -131,6 +139,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Connections kept between requests (seconds). Off by default on SQLite, whose development
 # server starts a thread per request anyway; a long-lived server process may set it there too.
 _SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if _SQLITE:
+    _make_folders(
+        *(
+            Path(name).parent
+            for name in (DATABASES["default"]["NAME"], DATABASES["default"]["TEST"]["NAME"])
+            if name and name != ":memory:" and not str(name).startswith("file:")
+        )
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if _SQLITE else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = not _SQLITE
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -202,8 +218,11 @@ CONTENT_SECURITY_POLICY = {
 
 # Celery. The embedded default is kombu's filesystem transport under var/, so a
 # fresh machine needs no broker; production points this at Redis.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# (The host is named only so that kombu does not warn that it was not.)
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
 _broker_dir = VAR_DIR / "broker"
+if CELERY_BROKER_URL.startswith("filesystem"):
+    _make_folders(_broker_dir / "out", _broker_dir / "processed", _broker_dir / "control")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(_broker_dir / "out"),
@@ -258,6 +277,9 @@ SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)
 # Seed of the fault dice (empty: unseeded); the same seed replays the same faults.
 SANDBOX_FAULT_SEED = env.str("SANDBOX_FAULT_SEED", default="")
 SANDBOX_JOB_SECONDS = env.float("SANDBOX_JOB_SECONDS", default=3.0)
+# The simulated respondents' pace: a live survey reaches its goal in about this many hours
+# (read at call time), so the demo keeps fielding through an afternoon.
+SANDBOX_FILL_HOURS = env.float("SANDBOX_FILL_HOURS", default=12.0)
 SANDBOX_TOKEN_TTL_SECONDS = env.int("SANDBOX_TOKEN_TTL_SECONDS", default=86400)
 
 # The Cint Exchange connection. The defaults reach the sandbox in embedded mode.
@@ -288,11 +310,26 @@ AUDIENCE_ALIGN_CLIENT_ID = env.str("AUDIENCE_ALIGN_CLIENT_ID", default="sandbox-
 AUDIENCE_ALIGN_KEY = env.str("AUDIENCE_ALIGN_KEY", default="sandbox-key")
 AUDIENCE_ALIGN_TIMEOUT_SECONDS = env.float("AUDIENCE_ALIGN_TIMEOUT_SECONDS", default=20.0)
 
+# The console shows what a person needs to see (`config.console`): not the supplier's routine webhook
+# deliveries, the sandbox's answers or static files, and a refused request in one line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"routine_requests": {"()": "config.console.RoutineRequests"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "wsgiadapter": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "wsgiadapter": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["routine_requests"]},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False, "filters": ["routine_requests"]},
+    },
 }

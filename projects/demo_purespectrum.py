@@ -150,7 +150,7 @@ def seed_demo(*, log=print, traffic_steps=6):
     adapter = adapter_for(connection, session=in_process_session())
     log("Demo surveys at PureSpectrum (sandbox):")
     seed_supplier(adapter.client, log=log)
-    for _ in range(traffic_steps):  # respondents so far, so the first page has numbers to show
+    for _ in range(traffic_steps):  # the first minute of fieldwork since the surveys went live
         simulate_parts(suppliers=["purespectrum"])
     run = sync_connection(connection, adapter=adapter)
     log(f"First PureSpectrum sync: {summary(run)}")

@@ -45,7 +45,10 @@ class TargetGroupRecord:
     locale: str | None = None
     human_readable_id: str | None = None
     created_at: datetime | None = None
+    # When the supplier last changed it, where the supplier says.
     updated_at: datetime | None = None
+    # Where it does not: a digest of the list's row (equal rows, equal digests), "" otherwise.
+    fingerprint: str = ""
     filling_goal: int | None = None
     completes: int | None = None
     prescreens: int | None = None

@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 # In `TargetGroup.details`: the version the last full read saw (the TG's own `version`
 # moves on with every change the outbox sends, so it cannot tell what was read).
 SYNC_VERSION = "sync_version"
+# In `TargetGroup.details`: the digest of the list row last seen, where the supplier gives no change time.
+LIST_FINGERPRINT = "list_fingerprint"
 DRAFT = TargetGroup.Status.DRAFT
 
 # The parts of a launched target group other apps mirror, registered by their `mirror`
@@ -221,15 +223,18 @@ def _upsert_target_groups(project, records, tally, *, complete=True):
         values = record_values(record, defaults={"status": DRAFT})
         if record.remote_id in existing:
             values = floor_counts(existing[record.remote_id], values)
-        values["remote_updated_at"] = record.updated_at
-        values["vanished_at"] = None
         tg = existing.get(record.remote_id)
+        moved = _list_row_moved(record, tg)
+        values["remote_updated_at"] = _changed_at(record, tg, moved, now)
+        if record.fingerprint:
+            values.setdefault("details", {})[LIST_FINGERPRINT] = record.fingerprint
+        values["vanished_at"] = None
         if tg is None:
             tg = TargetGroup.objects.create(project=project, remote_id=record.remote_id, **values)
             tally.created += 1
             hint = True
         else:
-            hint = record.updated_at is None or record.updated_at != tg.remote_updated_at
+            hint = moved
             changed = assign(tg, _merged_details(tg, values))
             if changed:
                 tg.save(update_fields=changed)
@@ -250,6 +255,23 @@ def _upsert_target_groups(project, records, tally, *, complete=True):
         # read it to see.
         queue.extend((tg, LEFT_THE_LIST) for tg in missing if tg.status in MOVING and tg.status != DRAFT)
     return queue
+
+
+def _list_row_moved(record, tg):
+    """Whether the list row says the target group changed since the cockpit last listed it."""
+    if tg is None:
+        return True
+    if record.fingerprint:  # the supplier gives no change time: the row's digest tells
+        return record.fingerprint != (tg.details or {}).get(LIST_FINGERPRINT)
+    return record.updated_at is None or record.updated_at != tg.remote_updated_at
+
+
+def _changed_at(record, tg, moved, now):
+    """When the supplier changed the target group: its own time where it gives one, else when a sync
+    first saw the row as it is (never a time made up)."""
+    if record.updated_at is not None or not record.fingerprint:
+        return record.updated_at
+    return now if moved else tg.remote_updated_at
 
 
 def _reapply_pending(connection):

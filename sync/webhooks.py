@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import KombuError
 
 from projects.models import TargetGroup
 from suppliers.errors import BadEvent
@@ -87,11 +88,19 @@ def ingest(connection, event):
 
 
 def apply_soon():
-    """Start a task that applies the stored events, unless one is already on its way."""
+    """Start a task that applies the stored events, unless one is already on its way.
+
+    A task queue that cannot take the task changes nothing for the sender: its event is stored
+    already, and the stuck-change sweep applies whatever is left unapplied."""
     from .tasks import apply_webhook_events
 
-    if cache.add(APPLY_PENDING_KEY, 1, APPLY_DEBOUNCE_SECONDS):
+    if not cache.add(APPLY_PENDING_KEY, 1, APPLY_DEBOUNCE_SECONDS):
+        return
+    try:
         apply_webhook_events.apply_async(countdown=APPLY_DEBOUNCE_SECONDS)
+    except (OSError, KombuError) as exc:  # a missing folder of the filesystem broker; Redis down
+        cache.delete(APPLY_PENDING_KEY)  # the next event tries again
+        log.warning("stored webhook events wait for the sweep: the task queue refused the task (%s)", exc)
 
 
 def apply_pending(limit=BATCH):

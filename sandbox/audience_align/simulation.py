@@ -7,12 +7,13 @@ completes at about the survey's incidence rate or terminates. A survey whose com
 its goal is Completed.
 """
 
+import datetime as dt
 import secrets
 
 from django.db import transaction
 
 from ..models import AaCombination, AaQualification, AaQuota, AaRespondent, AaSurvey
-from ..simulation import COMPLETE, DROP, arrive, entrants_for, finish
+from ..simulation import COMPLETE, DROP, STEP_SECONDS, arrive, entrants_for, finish
 from .views import resolve_due
 
 SOFT_PASS_RATE = 0.1
@@ -23,14 +24,14 @@ def new_uid():
     return "".join(secrets.choice(UID_ALPHABET) for _ in range(19))
 
 
-def step(now, rng, *, deliver=True):
+def step(now, rng, *, deliver=True, seconds=STEP_SECONDS):
     summary = {"reconciliations_resolved": resolve_due(now), "surveys": {}, "completed": []}
     for survey_id in AaSurvey.objects.filter(status=AaSurvey.Status.ACTIVE).values_list("pk", flat=True):
         with transaction.atomic():
             survey = AaSurvey.objects.select_for_update().get(pk=survey_id)
             if survey.status != AaSurvey.Status.ACTIVE:
                 continue
-            summary["surveys"][survey.project_id] = fill(survey, now, rng)
+            summary["surveys"][survey.project_id] = fill(survey, now, rng, seconds)
             if survey.completes >= survey.complete_needed:
                 survey.status = AaSurvey.Status.COMPLETED
                 survey.save(update_fields=["status"])
@@ -51,14 +52,17 @@ def _full(quota):
     return quota is not None and quota.completes >= quota.required_count
 
 
-def fill(survey, now, rng):
+def fill(survey, now, rng, seconds=STEP_SECONDS):
+    result = {"entrants": 0, "completes": 0, "overquota": 0}
+    ir = survey.ir / 100
+    count = entrants_for(survey.complete_needed, survey.completes, ir, rng, seconds)
+    if not count:
+        return result
     qualifications = list(survey.qualifications.prefetch_related("quotas"))
     quotas = {q.code: {quota.key: quota for quota in q.quotas.all()} for q in qualifications}
     combinations = list(AaCombination.objects.filter(interlocking__survey=survey))
-    result = {"entrants": 0, "completes": 0, "overquota": 0}
-    ir = survey.ir / 100
-    for _ in range(entrants_for(survey.complete_needed, survey.completes, ir, rng)):
-        entered_at, _supplier = arrive(now, rng)
+    for _ in range(count):
+        moment, _supplier = arrive(now, rng, seconds)
         answers = {str(q.code): _pick(q, quotas[q.code], rng) for q in qualifications}
         counted = [quotas[q.code].get(answers[str(q.code)]) for q in qualifications]
         cells = [c for c in combinations if all(answers.get(str(code)) == key for code, key in _members(c, survey))]
@@ -71,19 +75,20 @@ def fill(survey, now, rng):
                 uid=new_uid(),
                 status=AaRespondent.Status.OVERQUOTA,
                 answers=answers,
-                entered_at=entered_at,
+                entered_at=moment,
             )
             result["overquota"] += 1
             continue
-        outcome, seconds = finish(ir, survey.loi, rng)
+        outcome, taken = finish(ir, survey.loi, rng)
         status = {COMPLETE: "complete", DROP: "drop"}.get(outcome, "terminate")
         AaRespondent.objects.create(
             survey=survey,
             uid=new_uid(),
             status=status,
             answers=answers,
-            entered_at=entered_at,
-            duration_seconds=seconds,
+            # a complete or a terminate finished in this step, having entered `taken` seconds before
+            entered_at=moment - dt.timedelta(seconds=taken or 0),
+            duration_seconds=taken,
         )
         if outcome == COMPLETE:
             survey.completes += 1

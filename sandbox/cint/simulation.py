@@ -14,14 +14,14 @@ import datetime as dt
 from django.db import transaction
 
 from ..models import FieldingRun, Respondent, RunStatus, TargetGroup
-from ..simulation import arrive, entrants_for, finish
+from ..simulation import STEP_SECONDS, arrive, entrants_for, finish
 from . import fielding, reconciliation
 from .counting import quota_matches
 from .events import deliver_pending, quota_fill, stuck_deliveries
 
 
-def step(now, rng, *, deliver=True):
-    """Advance the Cint part by one step; returns a summary of what happened."""
+def step(now, rng, *, deliver=True, seconds=STEP_SECONDS):
+    """Advance the Cint part by one step (the `seconds` up to `now`); returns a summary of what happened."""
     summary = {
         "jobs_resolved": fielding.resolve_due(now),
         "reconciliations_resolved": reconciliation.resolve_due(now),
@@ -35,7 +35,7 @@ def step(now, rng, *, deliver=True):
             tg = TargetGroup.objects.select_for_update().select_related("project").get(pk=tg_id)
             if tg.status != TargetGroup.Status.LIVE:
                 continue
-            result = _simulate_target_group(tg, now, rng)
+            result = _simulate_target_group(tg, now, rng, seconds)
             summary["target_groups"][tg.id] = result
             if tg.completes >= tg.filling_goal and _complete(tg, now):
                 summary["completed"].append(tg.id)
@@ -85,25 +85,28 @@ def _complete(tg, now):
     return True
 
 
-def _simulate_target_group(tg, now, rng):
+def _simulate_target_group(tg, now, rng, seconds):
+    result = {"entrants": 0, "prescreens": 0, "completes": 0, "overquota": 0}
+    count = entrants_for(tg.filling_goal, tg.completes, tg.expected_incidence_rate, rng, seconds)
+    if not count:
+        return result
     profiles = list(tg.profiles.prefetch_related("conditions"))
     quotas = list(tg.quotas.select_related("profile", "interlock"))
     enabled = [q for q in quotas if q.is_enabled]
     interlock = tg.interlocks.filter(quotas_enabled=True).first()
     cells = [q for q in enabled if q.interlock_id]
     changed, respondents = set(), []
-    result = {"entrants": 0, "prescreens": 0, "completes": 0, "overquota": 0}
-    for _ in range(entrants_for(tg.filling_goal, tg.completes, tg.expected_incidence_rate, rng)):
+    for _ in range(count):
         if tg.completes >= tg.filling_goal:
             break
         answers = _answers(profiles, enabled, interlock, cells, rng)
         matching = [q for q in enabled if quota_matches(q, answers)]
-        entered_at, supplier_id = arrive(now, rng)
+        moment, supplier_id = arrive(now, rng, seconds)
         respondent = Respondent(
             target_group=tg,
             answers=answers,
             supplier_id=supplier_id,
-            entered_at=entered_at,
+            entered_at=moment,
             quota_ids=[q.id for q in matching],
         )
         respondents.append(respondent)
@@ -129,7 +132,9 @@ def _simulate_target_group(tg, now, rng):
             result["completes"] += 1
             for quota in matching:
                 quota.completes += 1
-        respondent.finished_at = entered_at + dt.timedelta(seconds=duration_seconds)
+        # It finished in this step, having entered `duration_seconds` before: no time still to come.
+        respondent.finished_at = moment
+        respondent.entered_at = moment - dt.timedelta(seconds=duration_seconds)
     Respondent.objects.bulk_create(respondents)
     tg.save(update_fields=["entrants", "prescreens", "completes"])
     for quota in changed:

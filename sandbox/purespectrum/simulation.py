@@ -14,7 +14,7 @@ import uuid
 from django.db import transaction
 
 from ..models import PsQuota, PsSurvey, PsTransaction
-from ..simulation import COMPLETE, DROP, entrants_for, finish
+from ..simulation import COMPLETE, DROP, STEP_SECONDS, entrants_for, finish
 from .catalogue import fits, random_person, steer
 from .views import resolve_due
 
@@ -24,7 +24,7 @@ QUOTAS_MET = "Every quota reached its current target."
 INACTIVE = "No starts in 24 hours."
 
 
-def step(now, rng, *, deliver=True):
+def step(now, rng, *, deliver=True, seconds=STEP_SECONDS):
     summary = {"adjustments_resolved": resolve_due(now), "surveys": {}, "paused": []}
     for survey_id in PsSurvey.objects.filter(status=PsSurvey.Status.LIVE).values_list("pk", flat=True):
         with transaction.atomic():
@@ -32,7 +32,7 @@ def step(now, rng, *, deliver=True):
             if survey.status != PsSurvey.Status.LIVE:
                 continue
             quotas = list(PsQuota.objects.select_for_update().filter(survey=survey).order_by("pk"))
-            result = fill(survey, quotas, now, rng)
+            result = fill(survey, quotas, now, rng, seconds)
             summary["surveys"][survey.pk] = result
             reason = pause_reason(survey, quotas, now)
             if reason:
@@ -55,11 +55,11 @@ def pause_reason(survey, quotas, now):
     return ""
 
 
-def fill(survey, quotas, now, rng):
+def fill(survey, quotas, now, rng, seconds=STEP_SECONDS):
     result = {"entrants": 0, "completes": 0, "terminates": 0, "overquotas": 0, "drops": 0}
     if quotas and all(q.room == 0 for q in quotas):
         return result
-    count = entrants_for(survey.completes_required, survey.completes, survey.expected_ir / 100, rng)
+    count = entrants_for(survey.completes_required, survey.completes, survey.expected_ir / 100, rng, seconds)
     touched = set()
     for _ in range(count):
         if survey.completes >= survey.completes_required:
@@ -75,7 +75,11 @@ def fill(survey, quotas, now, rng):
         outcome = _visit(survey, quotas, person, rng, touched)
         result[outcome + "s"] += 1
         PsTransaction.objects.create(
-            survey=survey, transaction_id=f"ps{uuid.uuid4().hex[:16]}", outcome=outcome, quota_ids=fell_in
+            survey=survey,
+            transaction_id=f"ps{uuid.uuid4().hex[:16]}",
+            outcome=outcome,
+            quota_ids=fell_in,
+            created_at=now,
         )
     for quota in quotas:
         if quota.pk in touched:

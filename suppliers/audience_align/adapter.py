@@ -8,7 +8,7 @@ their conditions, ranges or postal codes in words); each condition or range is a
 the interlocking's combinations are the cells of the survey's one interlock.
 
 ``get_survey`` returns everything per survey, paginated, without a change date: the list
-record's ``updated_at`` is derived from the row's content, so an unchanged survey costs
+record carries a ``fingerprint`` of the row's content instead, so an unchanged survey costs
 no further request. Rows read by the list are kept for the rest of the adapter's life (one
 sync run) and serve `read_target_group` and `read_profiles` without asking again; any
 write forgets them.

@@ -52,17 +52,10 @@ def fingerprint(row):
     return hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def changed_at(digest):
-    """A stand-in change time derived from the row's digest (the list gives no change date): equal rows
-    give equal times, and any change in the row gives another one."""
-    return datetime(2000, 1, 1, tzinfo=UTC) + timedelta(seconds=int(digest[:12], 16) % (100 * 365 * 86400))
-
-
 def survey_record(row):
     """A survey of ``get_survey`` (or the ``data`` of a create or update answer)."""
     status_word = text(row.get("status")).strip().title()
     progress = row.get("progress") if isinstance(row.get("progress"), dict) else {}
-    digest = fingerprint(row)
     ir = decimal(row.get("ir"), 2)
     record = TargetGroupRecord(
         remote_id=str(row["project_id"]),
@@ -70,7 +63,7 @@ def survey_record(row):
         status=STATUSES.get(status_word),
         status_label=status_word or None,
         human_readable_id=text(row.get("project_code"), 40) or None,
-        updated_at=changed_at(digest),
+        fingerprint=fingerprint(row),  # the list gives no change date
         filling_goal=whole(row.get("complete_needed", row.get("complete_goal"))),
         expected_length_of_interview_minutes=whole(row.get("loi")) if row.get("loi") not in (None, "") else None,
         expected_incidence_rate=(ir / 100).quantize(Decimal("0.01")) if ir is not None else None,
@@ -105,7 +98,7 @@ def survey_answer(ref, response):
     data = response.data.get("data") if isinstance(response.data, dict) else None
     record = survey_record(data) if isinstance(data, dict) and data.get("project_id") else None
     if record is not None:
-        record.updated_at = None  # the list's change time is the list's own
+        record.fingerprint = ""  # the list's digest is the list's own
     return Answer(status=response.status, raw=response.data, target_group=record)
 
 

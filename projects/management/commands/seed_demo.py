@@ -15,6 +15,14 @@ LOGINS = [
 ]
 
 
+def login_words(site_url):
+    """How to log in to the demo, in one line."""
+    return (
+        f"Open {site_url} and log in as pm / {DEMO_PASSWORD} (project manager, admin) "
+        f"or viewer / {DEMO_PASSWORD} (read only)."
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Create the demo logins, create demo projects in the sandbox through the Cint client, "
@@ -46,12 +54,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Webhook receiver registered for {connection}.")
         demo_audience_align.seed_demo(session=in_process_session(), log=lambda line: self.stdout.write(line))
         demo_purespectrum.seed_demo(log=self.stdout.write)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"\nOpen {settings.SITE_URL}/ and log in as pm / {DEMO_PASSWORD} (project manager, admin) "
-                f"or viewer / {DEMO_PASSWORD} (read only)."
-            )
-        )
+        self.stdout.write(self.style.SUCCESS("\n" + login_words(f"{settings.SITE_URL}/")))
 
     def _logins(self):
         for username, first, last, group, staff in LOGINS:

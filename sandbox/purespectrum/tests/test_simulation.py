@@ -44,7 +44,7 @@ def test_respondents_fill_the_open_quotas_and_never_pass_a_current_target(ps):
 def test_a_survey_that_met_its_goal_is_paused_by_purespectrum_with_the_reason(ps):
     sid = live_survey(ps, completes_required=20, quotas=[])
 
-    run(60)
+    run(150)
 
     survey = ps.get(f"/surveys/{sid}").json()
     assert survey["ps_survey_status"] == 33
@@ -75,7 +75,7 @@ def test_a_survey_without_starts_for_a_day_is_paused(ps):
 
 def test_resuming_clears_purespectrums_reason(ps):
     sid = live_survey(ps, completes_required=20, quotas=[])
-    run(60)
+    run(150)
 
     answer = ps.put(f"/surveys/{sid}/status", ps_survey_status=22).json()
 

@@ -70,7 +70,7 @@ def quota_fill(tg, quota_id, completes=73, screens=113):
     return cloud_event(
         "com.cint.quota-fill.registered",
         {
-            "account_id": 1001,
+            "account_id": int(tg.project.connection.account_id),  # the account the target group is in
             "target_group_id": tg.remote_id,
             "screens": screens,
             "completes": completes,

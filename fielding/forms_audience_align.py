@@ -24,6 +24,8 @@ RANGE_PATTERN = re.compile(r"^\s*(\d{1,3})\s*[-–]\s*(\d{1,3})\s*$")
 def _number(label, *, low, high, decimal=False):
     field = forms.DecimalField if decimal else forms.IntegerField
     extra = {"decimal_places": 2, "max_digits": 8} if decimal else {}
+    # Django fills the limit messages in with `%` (their `limit_value`): a "%" of the label is doubled.
+    bounded = label.lower().replace("%", "%%")
     return field(
         label=label,
         min_value=low,
@@ -31,8 +33,8 @@ def _number(label, *, low, high, decimal=False):
         error_messages={
             "required": f"Give the {label.lower()}.",
             "invalid": "Enter a number, such as 12." if not decimal else "Enter an amount, such as 2.50.",
-            "min_value": f"The {label.lower()} must be at least {low}.",
-            "max_value": f"The {label.lower()} can be at most {high}.",
+            "min_value": f"The {bounded} must be at least {low}.",
+            "max_value": f"The {bounded} can be at most {high}.",
         },
         **extra,
     )

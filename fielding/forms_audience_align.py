@@ -255,7 +255,11 @@ class SettingsForm(forms.Form):
 
 
 class QualificationForm(forms.Form):
-    """Add a standard qualification to a survey, or change the answers one targets."""
+    """Add a standard qualification to a survey, or change the answers one targets.
+
+    Adding, the PM picks the question first; the form then has that question's answers only
+    (the page swaps them in under the picker, or shows them after "Show its answers" without JS).
+    """
 
     question = forms.TypedChoiceField(label="Qualification", coerce=int, error_messages={"required": "Choose one."})
 
@@ -269,16 +273,32 @@ class QualificationForm(forms.Form):
         else:
             self.by_id = {k: v for k, v in self.by_id.items() if k not in set(taken)}
         self.fields["question"].choices = [("", "—")] + [(k, q["Name"]) for k, q in self.by_id.items()]
-        for qualification in self.by_id.values():
+        self.chosen = self.by_id.get(self._chosen_id())
+        if self.chosen is not None:
             initial = None
             if profile is not None:
-                kind, _ = targets_of(qualification)
+                kind, _ = targets_of(self.chosen)
                 ids = [str(c.get("id")) for c in profile.conditions or []]
                 initial = ids if kind == SELECTION else ", ".join(ids)
-            self.fields[qualification_field_name(qualification)] = qualification_field(qualification, initial=initial)
+            self.fields[qualification_field_name(self.chosen)] = qualification_field(self.chosen, initial=initial)
+
+    def _chosen_id(self):
+        """The question picked (posted, or given as initial), as an id; None when none or not one of ours."""
+        raw = self.data.get(self.add_prefix("question")) if self.is_bound else self.initial.get("question")
+        try:
+            return int(str(raw).strip())
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def has_questions(self):
+        return bool(self.by_id)
 
     def answer_fields(self):
-        return [(q, self[qualification_field_name(q)]) for q in self.by_id.values()]
+        """The chosen question's answers, as (qualification, field); none until a question is chosen."""
+        if self.chosen is None:
+            return []
+        return [(self.chosen, self[qualification_field_name(self.chosen)])]
 
     def clean(self):
         cleaned = super().clean()

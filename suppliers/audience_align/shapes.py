@@ -32,6 +32,9 @@ STATUSES = {"Active": "live", "Inactive": "paused", "Completed": "completed", "C
 # A quota id longer than the cockpit keeps (many postal codes) is named by a digest of its codes.
 MAX_QUOTA_ID = 64
 RECONCILIATION_REVIEW = "accepted but requires manual review"
+# Audience-Align's currency ids -> ISO codes. The seed publishes no list: its one survey (in the United
+# States, CPI "20.00") carries currency "2". An id not listed here is named by its number (see NOTES.md).
+CURRENCIES = {"2": "USD"}
 
 
 # --- surveys ------------------------------------------------------------------------------------
@@ -75,6 +78,7 @@ def survey_record(row):
         expected_length_of_interview_minutes=whole(row.get("loi")) if row.get("loi") not in (None, "") else None,
         expected_incidence_rate=(ir / 100).quantize(Decimal("0.01")) if ir is not None else None,
         cpi=decimal(row.get("project_cpi", row.get("cpi")), 4),
+        cpi_currency=CURRENCIES.get(text(row.get("currency")).strip(), "") if "currency" in row else None,
         fielding_start_at=_day(row.get("project_start_date")),
         fielding_end_at=_day(row.get("project_end_date"), end=True),
         version="",

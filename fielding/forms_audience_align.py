@@ -127,12 +127,18 @@ class SurveyForm(forms.Form):
         for qualification in self.standard or []:
             self.fields[qualification_field_name(qualification)] = qualification_field(qualification)
 
-    def _standard(self):
+    def chosen_place(self):
+        """The (country, language) ids chosen, when both are ones Audience-Align offers; else None."""
         source = self.data if self.is_bound else self.initial
         country, language = source.get("country"), source.get("language")
-        if not country or not language:
-            return None
-        return aa.standard_qualifications(self.connection, country, language)
+        for name, value in (("country", country), ("language", language)):
+            if not isinstance(value, str) or value not in {str(key) for key, _ in self.fields[name].choices if key}:
+                return None
+        return country, language
+
+    def _standard(self):
+        place = self.chosen_place()
+        return aa.standard_qualifications(self.connection, *place) if place else None
 
     @property
     def qualification_fields(self):
@@ -141,8 +147,7 @@ class SurveyForm(forms.Form):
     @property
     def qualifications_missing(self):
         """The country and language are chosen but their standard qualifications are not loaded yet."""
-        source = self.data if self.is_bound else self.initial
-        return bool(source.get("country") and source.get("language")) and self.standard is None
+        return self.chosen_place() is not None and self.standard is None
 
     def clean_start(self):
         start = self.cleaned_data["start"]

@@ -270,8 +270,7 @@ def _form_page(request, connection, form, *, status=200, feasibility=None):
     if form.qualifications_missing:
         from .tasks import fetch_audience_align_qualifications
 
-        source = form.data if form.is_bound else form.initial
-        fetch_audience_align_qualifications.delay(connection.pk, source["country"], source["language"])
+        fetch_audience_align_qualifications.delay(connection.pk, *form.chosen_place())
     context = {
         "connection": connection,
         "form": form,

@@ -19,6 +19,8 @@ IDENTIFIER = "[identifier]"
 MIN_CPI = {"b2b": Decimal("6"), "b2c": Decimal("1.75")}
 AUDIENCES = [("b2b", "B2B"), ("b2c", "B2C"), ("health_care", "Health care")]
 RANGE_PATTERN = re.compile(r"^\s*(\d{1,3})\s*[-–]\s*(\d{1,3})\s*$")
+# The longest list of ranges or postal codes a qualification takes from the form, in characters.
+MAX_TARGETS_TEXT = 20_000
 
 
 def _number(label, *, low, high, decimal=False):
@@ -53,6 +55,11 @@ def targets_of(qualification):
     return SELECTION, [(str(c["condition_code"]), c["condition_name"]) for c in qualification.get("conditions") or []]
 
 
+def _quoted(words, limit=40):
+    """What the PM typed, as an error message quotes it: cut short when long."""
+    return words if len(words) <= limit else f"{words[:limit]}…"
+
+
 def parse_targets(qualification, value):
     """The conditions a PM chose for one qualification, in the cockpit's shape (raises ValidationError)."""
     kind, options = targets_of(qualification)
@@ -63,14 +70,14 @@ def parse_targets(qualification, value):
     if kind == ZIP:
         bad = [line for line in lines if not line.isalnum()]
         if bad:
-            raise forms.ValidationError(f"“{bad[0]}” is not a postal code (letters and digits only).")
+            raise forms.ValidationError(f"“{_quoted(bad[0])}” is not a postal code (letters and digits only).")
         return kind, [{"id": line, "text": line} for line in dict.fromkeys(lines)]
     allowed = (qualification.get("range_sets") or [{"from": 0, "to": 999}])[0]
     ranges = []
     for line in lines:
         match = RANGE_PATTERN.match(line)
         if not match:
-            raise forms.ValidationError(f"“{line}” is not a range; write ranges such as 18-34, 35-54.")
+            raise forms.ValidationError(f"“{_quoted(line)}” is not a range; write ranges such as 18-34, 35-54.")
         low, high = int(match[1]), int(match[2])
         if low > high or low < allowed["from"] or high > allowed["to"]:
             raise forms.ValidationError(f"{line}: ranges must run upwards within {allowed['from']}-{allowed['to']}.")
@@ -91,7 +98,14 @@ def qualification_field(qualification, *, required=False, initial=None):
         if kind == RANGE
         else "Postal codes, separated by commas or lines."
     )
-    return forms.CharField(label=label, required=required, help_text=help_text, initial=initial)
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        initial=initial,
+        max_length=MAX_TARGETS_TEXT,
+        error_messages={"max_length": f"That is too long: at most {MAX_TARGETS_TEXT:,} characters."},
+    )
 
 
 class SurveyForm(forms.Form):

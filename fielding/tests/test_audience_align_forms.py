@@ -31,6 +31,15 @@ def test_an_incidence_rate_out_of_range_is_refused_next_to_its_field(sandbox, pm
     assert not RemoteChange.objects.exists() and not AaSurvey.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_very_long_list_of_ranges_is_refused_in_a_few_words(sandbox, pm_client):  # noqa: F811
+    response = pm_client.post(new_url(sandbox), form_data(q_42="18-34x" * 200_000))
+
+    section = field_section(response.content.decode(), "q_42")
+    assert response.status_code == 400 and "That is too long: at most 20,000 characters." in section
+    assert "is not a range" not in section and not AaSurvey.objects.exists()
+
+
 # --- the add-qualification form: a picker, then the chosen question's answers ----------------------
 
 

@@ -141,6 +141,29 @@ def store_exclusions(tg, ids):
 register_part(EXCLUSIONS, read=_read_exclusions, store=_store_exclusions, capability="exclusions")
 
 
+# --- the survey's locale (a part of the pull sync) ----------------------------------------------------
+
+
+def _no_request(adapter, tg):
+    return None  # the locale is built from the master data the cockpit keeps: nothing to ask
+
+
+def store_locale(tg, _answer=None):
+    """Name the survey's locale (``eng_us``) from its country and language ids, as a Cint target group
+    has one; left as it is while the master data does not know them."""
+    tally = Tally()
+    info = (tg.details or {}).get("audience_align") or {}
+    found = locale(tg.project.connection, info.get("country_id"), info.get("language_id"))
+    if found and found != tg.locale:
+        TargetGroup.objects.filter(pk=tg.pk).update(locale=found)
+        tg.locale = found
+        tally.updated += 1
+    return tally
+
+
+register_part("aa_locale", read=_no_request, store=store_locale, capability="survey_creation")
+
+
 def exclusions_of(tg):
     """[(survey id, the cockpit's target group or None)] the survey excludes."""
     ids = list((tg.details or {}).get(EXCLUSIONS) or [])
@@ -321,6 +344,7 @@ def adopt(tg, record):
         TargetGroup.objects.filter(pk=tg.pk).update(remote_id=record.remote_id, synced_at=None)
         tg.remote_id = record.remote_id
         apply_record(tg, record)
+        store_locale(tg)
 
 
 def request_survey(connection, spec, *, by):

@@ -19,11 +19,15 @@ IDENTIFIER = "[identifier]"
 MIN_CPI = {"b2b": Decimal("6"), "b2c": Decimal("1.75")}
 AUDIENCES = [("b2b", "B2B"), ("b2c", "B2C"), ("health_care", "Health care")]
 RANGE_PATTERN = re.compile(r"^\s*(\d{1,3})\s*[-–]\s*(\d{1,3})\s*$")
+# The longest list of ranges or postal codes a qualification takes from the form, in characters.
+MAX_TARGETS_TEXT = 20_000
 
 
 def _number(label, *, low, high, decimal=False):
     field = forms.DecimalField if decimal else forms.IntegerField
     extra = {"decimal_places": 2, "max_digits": 8} if decimal else {}
+    # Django fills the limit messages in with `%` (their `limit_value`): a "%" of the label is doubled.
+    bounded = label.lower().replace("%", "%%")
     return field(
         label=label,
         min_value=low,
@@ -31,8 +35,8 @@ def _number(label, *, low, high, decimal=False):
         error_messages={
             "required": f"Give the {label.lower()}.",
             "invalid": "Enter a number, such as 12." if not decimal else "Enter an amount, such as 2.50.",
-            "min_value": f"The {label.lower()} must be at least {low}.",
-            "max_value": f"The {label.lower()} can be at most {high}.",
+            "min_value": f"The {bounded} must be at least {low}.",
+            "max_value": f"The {bounded} can be at most {high}.",
         },
         **extra,
     )
@@ -51,6 +55,11 @@ def targets_of(qualification):
     return SELECTION, [(str(c["condition_code"]), c["condition_name"]) for c in qualification.get("conditions") or []]
 
 
+def _quoted(words, limit=40):
+    """What the PM typed, as an error message quotes it: cut short when long."""
+    return words if len(words) <= limit else f"{words[:limit]}…"
+
+
 def parse_targets(qualification, value):
     """The conditions a PM chose for one qualification, in the cockpit's shape (raises ValidationError)."""
     kind, options = targets_of(qualification)
@@ -61,14 +70,14 @@ def parse_targets(qualification, value):
     if kind == ZIP:
         bad = [line for line in lines if not line.isalnum()]
         if bad:
-            raise forms.ValidationError(f"“{bad[0]}” is not a postal code (letters and digits only).")
+            raise forms.ValidationError(f"“{_quoted(bad[0])}” is not a postal code (letters and digits only).")
         return kind, [{"id": line, "text": line} for line in dict.fromkeys(lines)]
     allowed = (qualification.get("range_sets") or [{"from": 0, "to": 999}])[0]
     ranges = []
     for line in lines:
         match = RANGE_PATTERN.match(line)
         if not match:
-            raise forms.ValidationError(f"“{line}” is not a range; write ranges such as 18-34, 35-54.")
+            raise forms.ValidationError(f"“{_quoted(line)}” is not a range; write ranges such as 18-34, 35-54.")
         low, high = int(match[1]), int(match[2])
         if low > high or low < allowed["from"] or high > allowed["to"]:
             raise forms.ValidationError(f"{line}: ranges must run upwards within {allowed['from']}-{allowed['to']}.")
@@ -89,7 +98,14 @@ def qualification_field(qualification, *, required=False, initial=None):
         if kind == RANGE
         else "Postal codes, separated by commas or lines."
     )
-    return forms.CharField(label=label, required=required, help_text=help_text, initial=initial)
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        initial=initial,
+        max_length=MAX_TARGETS_TEXT,
+        error_messages={"max_length": f"That is too long: at most {MAX_TARGETS_TEXT:,} characters."},
+    )
 
 
 class SurveyForm(forms.Form):
@@ -125,12 +141,18 @@ class SurveyForm(forms.Form):
         for qualification in self.standard or []:
             self.fields[qualification_field_name(qualification)] = qualification_field(qualification)
 
-    def _standard(self):
+    def chosen_place(self):
+        """The (country, language) ids chosen, when both are ones Audience-Align offers; else None."""
         source = self.data if self.is_bound else self.initial
         country, language = source.get("country"), source.get("language")
-        if not country or not language:
-            return None
-        return aa.standard_qualifications(self.connection, country, language)
+        for name, value in (("country", country), ("language", language)):
+            if not isinstance(value, str) or value not in {str(key) for key, _ in self.fields[name].choices if key}:
+                return None
+        return country, language
+
+    def _standard(self):
+        place = self.chosen_place()
+        return aa.standard_qualifications(self.connection, *place) if place else None
 
     @property
     def qualification_fields(self):
@@ -139,8 +161,7 @@ class SurveyForm(forms.Form):
     @property
     def qualifications_missing(self):
         """The country and language are chosen but their standard qualifications are not loaded yet."""
-        source = self.data if self.is_bound else self.initial
-        return bool(source.get("country") and source.get("language")) and self.standard is None
+        return self.chosen_place() is not None and self.standard is None
 
     def clean_start(self):
         start = self.cleaned_data["start"]
@@ -253,7 +274,11 @@ class SettingsForm(forms.Form):
 
 
 class QualificationForm(forms.Form):
-    """Add a standard qualification to a survey, or change the answers one targets."""
+    """Add a standard qualification to a survey, or change the answers one targets.
+
+    Adding, the PM picks the question first; the form then has that question's answers only
+    (the page swaps them in under the picker, or shows them after "Show its answers" without JS).
+    """
 
     question = forms.TypedChoiceField(label="Qualification", coerce=int, error_messages={"required": "Choose one."})
 
@@ -267,16 +292,32 @@ class QualificationForm(forms.Form):
         else:
             self.by_id = {k: v for k, v in self.by_id.items() if k not in set(taken)}
         self.fields["question"].choices = [("", "—")] + [(k, q["Name"]) for k, q in self.by_id.items()]
-        for qualification in self.by_id.values():
+        self.chosen = self.by_id.get(self._chosen_id())
+        if self.chosen is not None:
             initial = None
             if profile is not None:
-                kind, _ = targets_of(qualification)
+                kind, _ = targets_of(self.chosen)
                 ids = [str(c.get("id")) for c in profile.conditions or []]
                 initial = ids if kind == SELECTION else ", ".join(ids)
-            self.fields[qualification_field_name(qualification)] = qualification_field(qualification, initial=initial)
+            self.fields[qualification_field_name(self.chosen)] = qualification_field(self.chosen, initial=initial)
+
+    def _chosen_id(self):
+        """The question picked (posted, or given as initial), as an id; None when none or not one of ours."""
+        raw = self.data.get(self.add_prefix("question")) if self.is_bound else self.initial.get("question")
+        try:
+            return int(str(raw).strip())
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def has_questions(self):
+        return bool(self.by_id)
 
     def answer_fields(self):
-        return [(q, self[qualification_field_name(q)]) for q in self.by_id.values()]
+        """The chosen question's answers, as (qualification, field); none until a question is chosen."""
+        if self.chosen is None:
+            return []
+        return [(self.chosen, self[qualification_field_name(self.chosen)])]
 
     def clean(self):
         cleaned = super().clean()

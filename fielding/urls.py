@@ -64,6 +64,11 @@ urlpatterns = [
         name="aa_qualification_add",
     ),
     path(
+        "target-groups/<int:pk>/audience-align/qualifications/answers/",
+        aa_views.qualification_answers,
+        name="aa_qualification_answers",
+    ),
+    path(
         "target-groups/<int:pk>/audience-align/qualifications/<int:profile_pk>/",
         aa_views.qualification_change,
         name="aa_qualification_change",

@@ -24,6 +24,7 @@ from .forms_audience_align import ExclusionForm, QualificationForm, SettingsForm
 from .models_audience_align import AudienceAlignFeasibility
 
 PANEL = "fielding/audience_align/_panel.html"
+ANSWERS = "fielding/audience_align/_qualification_answers.html"
 SETTINGS_KINDS = ("set_loi", "set_cpi")
 QUALIFICATION_KINDS = ("add_qualification", "update_qualification", "delete_qualification")
 EXCLUSION_KINDS = ("aa_add_exclusions", "aa_remove_exclusion")
@@ -112,10 +113,16 @@ def _panel(request, tg, change=None, **extra):
 
 def _invalid(request, tg, **forms):
     if not request.htmx:
+        messages.error(request, "Nothing was sent: see below.")
+    return _again(request, tg, status=400, **forms)
+
+
+def _again(request, tg, *, status=200, **forms):
+    """The panel with `forms` in place of the blank ones: alone for htmx, else on the whole page."""
+    if not request.htmx:
         from quotas.views import _page_context
 
-        messages.error(request, "Nothing was sent: see below.")
-        return render(request, "quotas/target_group.html", _page_context(request, tg, **forms), status=400)
+        return render(request, "quotas/target_group.html", _page_context(request, tg, **forms), status=status)
     return HttpResponse(panel_html(request, tg, **forms))
 
 
@@ -150,12 +157,33 @@ def _standard(tg):
     return aa.standard_qualifications(tg.project.connection, info.get("country_id"), info.get("language_id")) or []
 
 
+def _taken(tg):
+    return list(tg.profiles.filter(vanished_at__isnull=True).values_list("question_id", flat=True))
+
+
+@require_GET
+@fragment_of_target_group("aa-qualification-form")
+def qualification_answers(request, pk):
+    """The answers of the question picked in the add-qualification form, swapped in under the picker."""
+    tg = permissions.target_group(pk)
+    if not tg.capabilities.qualifications or not tg.capabilities.survey_creation:
+        raise Http404("This supplier's qualifications are not added here.")
+    form = QualificationForm(
+        initial={"question": request.GET.get("question")}, standard=_standard(tg), taken=_taken(tg)
+    )
+    return render(request, ANSWERS, {"qualification_form": form})
+
+
 @require_POST
 @permissions.pm_only
 def qualification_add(request, pk):
     tg = permissions.target_group(pk)
-    taken = list(tg.profiles.filter(vanished_at__isnull=True).values_list("question_id", flat=True))
-    form = QualificationForm(request.POST, standard=_standard(tg), taken=taken)
+    if "choose" in request.POST:  # "Show its answers" (without JS): the picked question's answers, nothing sent
+        form = QualificationForm(
+            initial={"question": request.POST.get("question")}, standard=_standard(tg), taken=_taken(tg)
+        )
+        return _again(request, tg, qualification_form=form)
+    form = QualificationForm(request.POST, standard=_standard(tg), taken=_taken(tg))
     if not form.is_valid():
         return _invalid(request, tg, qualification_form=form)
     change = request_change(
@@ -242,8 +270,7 @@ def _form_page(request, connection, form, *, status=200, feasibility=None):
     if form.qualifications_missing:
         from .tasks import fetch_audience_align_qualifications
 
-        source = form.data if form.is_bound else form.initial
-        fetch_audience_align_qualifications.delay(connection.pk, source["country"], source["language"])
+        fetch_audience_align_qualifications.delay(connection.pk, *form.chosen_place())
     context = {
         "connection": connection,
         "form": form,

@@ -10,6 +10,10 @@ from projects.models import TargetGroup
 from .page import interlocks_of, profiles_of
 
 
+def _known(value):
+    return "" if value is None else value
+
+
 def quota_table(tg):
     """(header, rows) of the target group's quotas; the current-target column only where the
     supplier has traffic caps."""
@@ -19,9 +23,12 @@ def quota_table(tg):
     rows = []
 
     def add(owner, enabled, quota, kind):
-        goal, done = quota.completes_goal, quota.completes or 0
-        row = [owner, quota.text, kind, enabled, quota.quota, goal, done, quota.fill_percent if goal else ""]
-        row += [max(0, goal - done) if goal else "", quota.prescreens]
+        # A figure the supplier does not give (None) is left empty, never written as 0.
+        goal, done = quota.completes_goal, quota.completes
+        counted = done is not None
+        row = [owner, quota.text, kind, enabled, _known(quota.quota), goal, _known(done)]
+        row += [quota.fill_percent if goal and counted else "", max(0, goal - done) if goal and counted else ""]
+        row += [_known(quota.prescreens)]
         rows.append(row + ([quota.traffic_cap if quota.traffic_cap is not None else ""] if capped else []))
 
     for profile in profiles_of(tg):

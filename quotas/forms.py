@@ -1,4 +1,5 @@
 from django import forms
+from django.db import connection
 
 from projects.models import MAX_COUNT
 
@@ -34,6 +35,17 @@ NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 class ProfileChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.name
+
+    def clean(self, value):
+        """Ids past the range of the database's ids name no profile: refused as unknown choices before
+        they are looked up (SQLite cannot even compare them)."""
+        low, high = connection.ops.integer_field_range(Profile._meta.pk.get_internal_type())
+        for pk in value if isinstance(value, list | tuple) else ():
+            if str(pk).isdecimal() and not low <= int(pk) <= high:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super().clean(value)
 
 
 class InterlockForm(forms.Form):

@@ -72,10 +72,11 @@ class QuotaFields(models.Model):
     text = models.CharField(max_length=500, help_text="The condition text, or the group's name.")
     # The contract's `quota` (the share of the TG this cell should take, in %)
     # and `completes_goal` (the nominal filling goal).
-    quota = models.PositiveIntegerField(default=0)
+    quota = models.PositiveIntegerField(default=0, null=True, blank=True)
     completes_goal = models.PositiveIntegerField(default=0)
-    completes = models.PositiveIntegerField(default=0)
-    prescreens = models.PositiveIntegerField(default=0)
+    # Null where the supplier does not count them for this quota (shown as unknown, never as 0).
+    completes = models.PositiveIntegerField(default=0, null=True, blank=True)
+    prescreens = models.PositiveIntegerField(default=0, null=True, blank=True)
     # A cap on traffic below the goal (PureSpectrum's current_target); null where there is none.
     traffic_cap = models.PositiveIntegerField(null=True, blank=True)
     # Anything else the supplier says about the quota (locked, currently open, criteria…).
@@ -91,10 +92,13 @@ class QuotaFields(models.Model):
 
     @property
     def is_full(self):
-        return self.completes_goal > 0 and self.completes >= self.completes_goal
+        return self.completes_goal > 0 and self.completes is not None and self.completes >= self.completes_goal
 
     @property
     def fill_percent(self):
+        """How full the quota is, in % (None when its completes are not known)."""
+        if self.completes is None:
+            return None
         if not self.completes_goal:
             return 0
         return min(100, round(100 * self.completes / self.completes_goal))

@@ -13,9 +13,11 @@ NO_QUOTA_OF_ITS_OWN = ' <span class="muted small">no quota of its own: the surve
 # One row: what it is, its goal (an input where the PM may change it), completes, prescreens, fill bar.
 ROW = (
     '<tr><td>{label}{note}</td><td class="num">{goal}</td><td class="num">{completes}</td>'
-    '<td class="num">{prescreens}</td><td><span class="bar" title="{done} of {target}">'
-    '<span class="{fill}" style="width: {percent}%"></span></span></td></tr>\n'
+    '<td class="num">{prescreens}</td><td>{bar}</td></tr>\n'
 )
+BAR = '<span class="bar" title="{done} of {target}"><span class="{fill}" style="width: {percent}%"></span></span>'
+# Where the supplier does not count a quota's completes, there is no fill to draw.
+NOT_COUNTED = '<span class="muted small" title="The supplier does not count this quota\'s completes">not counted</span>'
 GOAL_INPUT = (
     '<input type="number" min="0" class="inline" name="goal-{pk}" id="goal-{pk}" '
     'aria-label="Goal for {text}" value="{value}"{described}>{said}'
@@ -31,6 +33,15 @@ def _count(value):
     return "–" if value is None else f"{value:,}"
 
 
+def _bar(done, goal):
+    return BAR.format(
+        done=done,
+        target=goal,
+        fill="fill full" if goal and done >= goal else "fill",
+        percent=min(100, done * 100 // goal) if goal else 0,
+    )
+
+
 def table_body(entries, form=None, *, editable=False):
     """The table body of `entries`, (quota, grouped) pairs of a profile's quotas or an interlock's
     cells, as one piece of HTML; every text in it is escaped as the row is built.
@@ -42,7 +53,7 @@ def table_body(entries, form=None, *, editable=False):
     bound = form is not None and form.is_bound
     rows = []
     for quota, grouped in entries:
-        goal, done = quota.completes_goal, quota.completes or 0
+        goal, done = quota.completes_goal, quota.completes
         text = escape(quota.text)
         if editable:
             value, error, warning = str(goal), "", ""
@@ -65,12 +76,9 @@ def table_body(entries, form=None, *, editable=False):
                 label=f"Group: {text}" if grouped else text,
                 note="" if (quota.extra or {}).get("defined") is not False else NO_QUOTA_OF_ITS_OWN,
                 goal=goal_cell,
-                completes=_count(quota.completes),
+                completes=_count(done),
                 prescreens=_count(quota.prescreens),
-                done=done,
-                target=goal,
-                fill="fill full" if goal and done >= goal else "fill",
-                percent=min(100, done * 100 // goal) if goal else 0,
+                bar=NOT_COUNTED if done is None else _bar(done, goal),
             )
         )
     return mark_safe("".join(rows))

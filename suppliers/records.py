@@ -79,16 +79,21 @@ class TargetGroupRecord:
 
 @dataclass
 class QuotaRecord:
-    """A quota of a profile, or a cell of an interlock."""
+    """A quota of a profile, or a cell of an interlock.
+
+    `quota`, `completes` and `prescreens` are None where the supplier does not count or set them
+    (Audience-Align gives no prescreens per quota, and no count for an option without a quota of
+    its own): the cockpit then shows them as unknown, never as 0.
+    """
 
     remote_id: str
     text: str = ""
     kind: str = "ungrouped"  # or "grouped"
     condition_ids: list = field(default_factory=list)
-    quota: int = 0  # the share of the target group, in %, where the supplier has one
+    quota: int | None = 0  # the share of the target group, in %, where the supplier has one
     completes_goal: int = 0
-    completes: int = 0
-    prescreens: int = 0
+    completes: int | None = 0
+    prescreens: int | None = 0
     position: int = 0
     # A cap on traffic below the goal (PureSpectrum's current_target), None where there is none.
     traffic_cap: int | None = None

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from fielding.audience_align import refresh_master_data
 from projects.models import SupplierKind, TargetGroup
 from projects.tests.factories import ConnectionFactory
 from sandbox.audience_align.wire import ensure_client
@@ -170,3 +171,23 @@ def test_pm_reconciles_an_audience_align_survey_after_reading_what_the_list_does
     expect(row).to_contain_text("Needs manual review")
     expect(row).to_contain_text("The supplier did not approve 1 of the 4 completes.")
     assert AaReconciliation.objects.get().request_uids == [*(f"aa-complete-{i}" for i in range(3)), "not-a-complete"]
+
+
+def test_pm_picks_a_qualification_then_its_answers_and_adds_it(live_survey, live_server, pm, page):  # noqa: F811
+    tg, client = live_survey
+    refresh_master_data(tg.project.connection)  # the standard qualifications the form offers
+
+    log_in(page, live_server.url + tg.get_absolute_url(), pm)
+    form = page.locator("#aa-qualification-form")
+    expect(form.locator("#aa-qualification-answers input")).to_have_count(0)  # no answers before a question
+    form.get_by_label("Qualification", exact=True).select_option(label="REGION")
+    answers = form.locator("#aa-qualification-answers")
+    expect(answers.get_by_label("Northeast")).to_be_visible(timeout=WAIT)
+    expect(answers.locator("input[name='q_639']")).to_have_count(0)  # only the chosen question's answers
+    answers.get_by_label("West", exact=True).check()
+    form.get_by_role("button", name="Add qualification").click()
+
+    expect(page.locator("#aa-panel .badge").first).to_have_text("Applied", timeout=WAIT)
+    qualifications = client.list_qualifications(tg.remote_id).data["qualifications_data"]
+    region = next(q for q in qualifications if q["title"] == "REGION")
+    assert [c["condition_name"] for c in region["conditions"]] == ["West"]

@@ -7,13 +7,14 @@ applies it, or raises the `AaError` the supplier answers with.
 import math
 import re
 import secrets
+from collections import Counter
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from itertools import product
 
 from django.utils import timezone
 
-from ..models import AaCombination, AaInterlocking, AaQualification, AaQuota, AaSurvey
+from ..models import AaCombination, AaInterlocking, AaQualification, AaQuota, AaRespondent, AaSurvey
 from . import master
 from .wire import AaError
 
@@ -273,7 +274,21 @@ def set_quotas(survey, quotas):
                 raise AaError(422, " Quota data not found!")
             wanted.append((qualification, key, count))
     for qualification, key, count in wanted:
-        AaQuota.objects.update_or_create(qualification=qualification, key=key, defaults={"required_count": count})
+        quota, created = AaQuota.objects.update_or_create(
+            qualification=qualification, key=key, defaults={"required_count": count}
+        )
+        if created:  # a criterion counts the completes that meet it, also those before it had a quota
+            quota.completes = sum(qualification.meets(key, a.get(str(qualification.code))) for a in _completes(survey))
+            quota.save(update_fields=["completes"])
+
+
+def _completes(survey):
+    """The answers of the survey's respondents who completed ({qualification code: key} each)."""
+    return list(
+        AaRespondent.objects.filter(survey=survey, status=AaRespondent.Status.COMPLETE).values_list(
+            "answers", flat=True
+        )
+    )
 
 
 # --- interlocking --------------------------------------------------------------------------------
@@ -304,6 +319,8 @@ def create_interlocking(survey, codes):
     if len(cells) > MAX_COMBINATIONS:
         raise AaError(422, f"The maximum allowed interlocking combinations are {MAX_COMBINATIONS}.")
     share = max(1, math.ceil(survey.complete_needed / max(1, len(cells))))
+    # Each combination counts the completes already in it (the survey may have fielded before).
+    done = Counter(tuple(str(answers.get(str(code), "")) for code in numbers) for answers in _completes(survey))
     interlocking = AaInterlocking.objects.create(survey=survey, qualification_codes=numbers)
     AaCombination.objects.bulk_create(
         AaCombination(
@@ -312,6 +329,7 @@ def create_interlocking(survey, codes):
             option=",".join(member.label(key) for member, key in zip(members, cell, strict=True)),
             keys=list(cell),
             quota=share,
+            completes=done[tuple(cell)],
             position=position,
         )
         for position, cell in enumerate(cells)

@@ -64,7 +64,9 @@ def fill(survey, now, rng, seconds=STEP_SECONDS):
     for _ in range(count):
         moment, _supplier = arrive(now, rng, seconds)
         answers = {str(q.code): _pick(q, quotas[q.code], rng) for q in qualifications}
-        counted = [quotas[q.code].get(answers[str(q.code)]) for q in qualifications]
+        counted = [
+            quota for q in qualifications for key, quota in quotas[q.code].items() if q.meets(key, answers[str(q.code)])
+        ]
         cells = [c for c in combinations if all(answers.get(str(code)) == key for code, key in _members(c, survey))]
         survey.entrants += 1
         result["entrants"] += 1
@@ -94,9 +96,8 @@ def fill(survey, now, rng, seconds=STEP_SECONDS):
             survey.completes += 1
             result["completes"] += 1
             for quota in counted:
-                if quota is not None:
-                    quota.completes += 1
-                    AaQuota.objects.filter(pk=quota.pk).update(completes=quota.completes)
+                quota.completes += 1
+                AaQuota.objects.filter(pk=quota.pk).update(completes=quota.completes)
             for cell in cells:
                 cell.completes += 1
                 AaCombination.objects.filter(pk=cell.pk).update(completes=cell.completes)

@@ -110,6 +110,15 @@ class AaQualification(models.Model):
             return [str(t) for t in self.targets]
         return [str(t["code"]) for t in self.targets]
 
+    def meets(self, key, answer):
+        """Whether a respondent's answer (one target key) meets a quota criterion `key`: the same
+        option or range, or one of a group of postal codes."""
+        if answer in (None, ""):
+            return False
+        if self.kind == self.Kind.ZIPCODES:
+            return str(answer) in key.split(",")
+        return str(answer) == key
+
     def label(self, key):
         """A target's words: the option's name, or the range or code itself."""
         if self.kind == self.Kind.CONDITIONS:

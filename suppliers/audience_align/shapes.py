@@ -23,7 +23,7 @@ from suppliers.records import (
     ReconciliationRecord,
     TargetGroupRecord,
 )
-from suppliers.values import decimal, text, whole
+from suppliers.values import decimal, text, whole, whole_or_none
 
 # The survey's one interlocking, as the cockpit's interlock id.
 INTERLOCK_ID = "interlocking"
@@ -32,6 +32,9 @@ STATUSES = {"Active": "live", "Inactive": "paused", "Completed": "completed", "C
 # A quota id longer than the cockpit keeps (many postal codes) is named by a digest of its codes.
 MAX_QUOTA_ID = 64
 RECONCILIATION_REVIEW = "accepted but requires manual review"
+# Audience-Align's currency ids -> ISO codes. The seed publishes no list: its one survey (in the United
+# States, CPI "20.00") carries currency "2". An id not listed here is named by its number (see NOTES.md).
+CURRENCIES = {"2": "USD"}
 
 
 # --- surveys ------------------------------------------------------------------------------------
@@ -68,6 +71,7 @@ def survey_record(row):
         expected_length_of_interview_minutes=whole(row.get("loi")) if row.get("loi") not in (None, "") else None,
         expected_incidence_rate=(ir / 100).quantize(Decimal("0.01")) if ir is not None else None,
         cpi=decimal(row.get("project_cpi", row.get("cpi")), 4),
+        cpi_currency=CURRENCIES.get(text(row.get("currency")).strip(), "") if "currency" in row else None,
         fielding_start_at=_day(row.get("project_start_date")),
         fielding_end_at=_day(row.get("project_end_date"), end=True),
         version="",
@@ -173,6 +177,12 @@ def _criteria(quotas, qualification_id):
     return found
 
 
+def counted(entry):
+    """The completes a quota criterion or combination says it has, or None where it says nothing: the
+    seed shows no per-quota counts, and an option without a quota of its own has no entry at all."""
+    return whole_or_none((entry or {}).get("completes"))
+
+
 def profile_record(qualification, quotas, complete_goal, *, interlock_id=None):
     """A qualification with one quota per condition or range (a quota the supplier has no number for
     takes the survey's complete goal, as Audience-Align counts it) and one per postal-code group."""
@@ -193,7 +203,9 @@ def profile_record(qualification, quotas, complete_goal, *, interlock_id=None):
                 text=text(label, 500),
                 condition_ids=key.split(","),
                 completes_goal=whole(criterion.get("required_count")) if criterion else complete_goal,
-                completes=whole(criterion.get("completes")) if criterion else 0,
+                completes=counted(criterion),
+                prescreens=None,  # Audience-Align counts entrants per survey only
+                quota=None,  # and sets no share of the survey, only numbers of completes
                 position=position,
                 extra={"defined": criterion is not None, "condition_codes": criteria_codes(key)},
             )
@@ -239,7 +251,9 @@ def interlock_record(data, names):
             remote_id=str(combination["id"]),
             text=text(", ".join(part.strip() for part in str(combination.get("option") or "").split(",")), 500),
             completes_goal=whole(combination.get("quota")),
-            completes=whole(combination.get("completes")),
+            completes=counted(combination),
+            prescreens=None,
+            quota=None,
             position=position,
         )
         for position, combination in enumerate(data.get("combinations") or [])

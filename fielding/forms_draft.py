@@ -9,7 +9,8 @@ from preferences.zones import zoned
 from .draft import empty_profile, money, rfc3339
 from .forms_allocations import AllocationFormSet, allocation_initial
 from .forms_assistant import FieldingAssistantFields, assistant_body, clean_fielding_assistant, money_field
-from .models import AccountUser, BusinessUnit
+from .library import definition_choices
+from .models import AccountUser, BusinessUnit, Definition
 from .validators import (
     parse_target_group_ids,
     validate_end_after,
@@ -64,15 +65,27 @@ class ProjectForm(forms.Form):
         return body
 
 
+# The draft's fields that take a code of one of the supplier's definitions lists, offered by name.
+DEFINITION_FIELDS = {
+    "study_type_code": Definition.Kind.STUDY_TYPE,
+    "industry_code": Definition.Kind.INDUSTRY,
+    "industry_lockout_code": Definition.Kind.INDUSTRY_LOCKOUT,
+}
+
+
 class DraftTargetGroupForm(FieldingAssistantFields):
     """Every field of ``CreateDraftTargetGroupRequest`` a PM sets, plus the common optional ones."""
 
     name = forms.CharField(label="Target group name", max_length=128)
     business_unit = forms.ChoiceField(label="Business unit", help_text="Sets the currency of the CPI.")
     project_manager = forms.ChoiceField(label="Project manager")
-    study_type_code = forms.CharField(label="Study type", max_length=50, initial="adhoc")
-    industry_code = forms.CharField(label="Industry", max_length=50, initial="other")
-    industry_lockout_code = forms.CharField(label="Industry lock-out", max_length=50, required=False)
+    study_type_code = forms.ChoiceField(label="Study type", initial="adhoc")
+    industry_code = forms.ChoiceField(label="Industry", initial="other")
+    industry_lockout_code = forms.ChoiceField(
+        label="Industry lock-out",
+        required=False,
+        help_text="Keeps out respondents who took another survey of the same industry in that time.",
+    )
     locale = forms.ChoiceField(label="Locale (country and language)", choices=LOCALES)
     collects_pii = forms.BooleanField(label="The survey collects personally identifiable information", required=False)
     filling_goal = forms.IntegerField(label="Filling goal (completes)", min_value=1)
@@ -110,6 +123,9 @@ class DraftTargetGroupForm(FieldingAssistantFields):
         users = AccountUser.objects.filter(connection=connection)
         self.fields["business_unit"].choices = [("", "Choose…"), *((k, str(u)) for k, u in self.units.items())]
         self.fields["project_manager"].choices = [("", "Choose…"), *((u.remote_id, str(u)) for u in users)]
+        for field, kind in DEFINITION_FIELDS.items():
+            choices = definition_choices(connection, kind, self.initial.get(field) or "")
+            self.fields[field].choices = choices if self.fields[field].required else [("", "None"), *choices]
         self.allocations = AllocationFormSet(*args[:1], prefix="alloc", initial=kwargs.get("initial", {}).get("alloc"))
 
     def clean_fielding_start_at(self):
@@ -311,7 +327,9 @@ def bound_draft_form(body, tg, *, connection, supplier_response=None):
     )
     for i, row in enumerate(allocations):
         data.update({f"alloc-{i}-{key}": _as_data(value) for key, value in row.items()})
-    form = DraftTargetGroupForm(data, connection=connection, profile=body.get("profile") or empty_profile())
+    form = DraftTargetGroupForm(
+        data, connection=connection, profile=body.get("profile") or empty_profile(), initial=initial
+    )
     form.is_valid()
     placed, unplaced = supplier_field_errors(supplier_response, set(form.fields))
     for field, reasons in placed.items():

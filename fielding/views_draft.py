@@ -18,7 +18,7 @@ from .draft import draft_body, is_created
 from .forms import BulkForm, LaunchForm
 from .forms_draft import DraftTargetGroupForm, ProjectForm, bound_draft_form, initial_from_body
 from .jobs import bulk_plan, fitting, past_tense, request_bulk, request_launch, supplier_allows_bulk
-from .library import ensure_directory
+from .library import ensure_definitions, ensure_directory, named_codes
 from .lookups import request_feasibility
 from .mirror import read_supplier_draft
 from .models import SupplierLookup
@@ -102,7 +102,7 @@ def draft_create(request, project_pk):
     if not is_created(project):
         messages.error(request, "The supplier has not created this project yet; add target groups once it has.")
         return redirect(project)
-    directory_error = ensure_directory(project.connection)
+    directory_error = _reference_error(project.connection)
     form = DraftTargetGroupForm(
         request.POST or None, connection=project.connection, initial=_new_draft_initial(project)
     )
@@ -114,6 +114,11 @@ def draft_create(request, project_pk):
         messages.success(request, f"Draft “{tg.name}” saved; the supplier is creating it. Add profiling next.")
         return redirect("fielding:draft", tg.pk)
     return render(request, "fielding/draft_form.html", context)
+
+
+def _reference_error(connection):
+    """The account's users, business units and definitions, read once; what could not be, in words."""
+    return " ".join(error for error in (ensure_directory(connection), ensure_definitions(connection)) if error)
 
 
 def _draft_or_redirect(request, pk):
@@ -131,12 +136,14 @@ def draft_edit(request, pk):
     if away:
         return away
     connection = tg.project.connection
-    directory_error = ensure_directory(connection)
+    directory_error = _reference_error(connection)
     read_error = read_supplier_draft(tg)
     body = draft_body(tg)
     context = {"project": tg.project, "tg": tg, "directory_error": directory_error, "read_error": read_error}
     if request.method == "POST":
-        form = DraftTargetGroupForm(request.POST, connection=connection, profile=body["profile"])
+        form = DraftTargetGroupForm(
+            request.POST, connection=connection, profile=body["profile"], initial=initial_from_body(body, tg)
+        )
         context["form"] = form
         if not form.is_valid():
             return _invalid(request, "fielding/draft_form.html", context)
@@ -172,6 +179,7 @@ def draft(request, pk):
         "body": body,
         "profiles": [display_profile(d) for d in profile.get("drafts") or []],
         "interlocks": profile.get("interlocked_profiles") or [],
+        "named": named_codes(tg),
     }
     context.update(fielding_panel_context(tg, request.user, request=request))
     return render(request, "fielding/draft.html", context)

@@ -37,7 +37,7 @@ from .launched import (
     request_fielding_assistant,
     request_filling_strategy,
 )
-from .library import ensure_directory
+from .library import ensure_definitions, ensure_directory, named_codes
 from .pricing import rate_card
 
 # A settled change stays shown on its panel for this long (as on the rest of the cockpit page).
@@ -131,6 +131,7 @@ def details_context(tg, user, *, details_form=None, notice=None):
     form = None
     if can_change:
         ensure_directory(tg.project.connection)  # the project managers to choose from, read once
+        ensure_definitions(tg.project.connection)  # the industry lock-outs, by name
         form = details_form or DetailsForm(
             initial=DetailsForm.initial_for(tg), tg=tg, currency=business_unit_currency(tg), prefix="details"
         )
@@ -138,6 +139,7 @@ def details_context(tg, user, *, details_form=None, notice=None):
         "tg": tg,
         "can_change": can_change,
         "details_form": form,
+        "named": named_codes(tg),
         "change": _latest(tg, UpdateLaunchedDetails.name),
         "notice": notice,
     }

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fielding.draft import draft_body
-from fielding.models import ProfilingTemplate, Question, SupplierLookup
+from fielding.models import Definition, ProfilingTemplate, Question, SupplierLookup
 from fielding.tasks import refresh_reference_data
 from sync.models import RemoteChange
 
@@ -429,6 +429,15 @@ def test_the_daily_refresh_reads_the_reference_data(draft, questions, wire):
             "next_cursor": None,
         },
     )
+    wire.add(responses.GET, f"{V1}/study-types", json={"study_types": [{"id": 2, "code": "diary", "name": "Diary"}]})
+    wire.add(
+        responses.GET, f"{V1}/industries", json={"industries": [{"id": 19, "code": "politics", "name": "Politics"}]}
+    )
+    wire.add(
+        responses.GET,
+        f"{V1}/industry-lockouts",
+        json={"industry_lockouts": [{"id": 90, "code": "past_90_days", "name": "Past 90 Days / 3 Months"}]},
+    )
     wire.add(
         responses.GET,
         f"{V1}/demand/questions",
@@ -444,6 +453,11 @@ def test_the_daily_refresh_reads_the_reference_data(draft, questions, wire):
     assert gender.name == "GENDER (new)" and gender.options[0]["name"] == "Man"
     assert not Question.objects.filter(question_id=42).exists()  # no longer in the library
     assert ProfilingTemplate.objects.get().label == "Census"
+    assert set(Definition.objects.values_list("kind", "code", "name")) == {
+        ("study_type", "diary", "Diary"),
+        ("industry", "politics", "Politics"),
+        ("industry_lockout", "past_90_days", "Past 90 Days / 3 Months"),
+    }
 
 
 def test_a_quota_typed_for_an_answer_chooses_that_answer(pm_client, draft, questions, wire, act):

@@ -15,6 +15,7 @@ from . import permissions
 from .changes import latest_draft_change, project_creation, request_draft_update, request_new_draft, request_project
 from .confirm import Confirmation, confirm_page, confirmed, posted_fields
 from .draft import draft_body, is_created
+from .exclusions import excluded_names
 from .forms import BulkForm, LaunchForm
 from .forms_draft import DraftTargetGroupForm, ProjectForm, bound_draft_form, initial_from_body
 from .jobs import bulk_plan, fitting, past_tense, request_bulk, request_launch, supplier_allows_bulk
@@ -142,7 +143,11 @@ def draft_edit(request, pk):
     context = {"project": tg.project, "tg": tg, "directory_error": directory_error, "read_error": read_error}
     if request.method == "POST":
         form = DraftTargetGroupForm(
-            request.POST, connection=connection, profile=body["profile"], initial=initial_from_body(body, tg)
+            request.POST,
+            connection=connection,
+            profile=body["profile"],
+            initial=initial_from_body(body, tg),
+            target_group=tg,
         )
         context["form"] = form
         if not form.is_valid():
@@ -159,7 +164,7 @@ def draft_edit(request, pk):
         context["refused"] = refused
     else:
         context["form"] = DraftTargetGroupForm(
-            connection=connection, profile=body["profile"], initial=initial_from_body(body, tg)
+            connection=connection, profile=body["profile"], initial=initial_from_body(body, tg), target_group=tg
         )
     return render(request, "fielding/draft_form.html", context)
 
@@ -180,6 +185,7 @@ def draft(request, pk):
         "profiles": [display_profile(d) for d in profile.get("drafts") or []],
         "interlocks": profile.get("interlocked_profiles") or [],
         "named": named_codes(tg),
+        "excluded": excluded_names(tg.project.connection, body),
     }
     context.update(fielding_panel_context(tg, request.user, request=request))
     return render(request, "fielding/draft.html", context)

@@ -11,7 +11,7 @@ from fielding.draft import is_created
 from projects.models import Project, TargetGroup
 from sync.models import RemoteChange
 
-from .conftest import MANAGER, PROJECT_ID, api_calls, draft_body, tg_api
+from .conftest import MANAGER, PROJECT_ID, api_calls, draft_body, make_draft, tg_api
 from .test_draft_validation import field_block, post_data
 
 pytestmark = pytest.mark.django_db
@@ -339,3 +339,45 @@ def test_the_definitions_are_read_from_the_supplier_once_when_none_are_cached(pm
         f"{v1}/industries",
         f"{v1}/industry-lockouts",
     ]
+
+
+def test_target_groups_to_exclude_are_picked_by_name_and_sent_by_id(pm_client, project, draft, directory, wire, act):
+    from projects.tests.factories import ProjectFactory
+
+    other_project = ProjectFactory(connection=project.connection, remote_id="01HOTHERPROJECT00000000001", name="Wave 1")
+    wave_1 = make_draft(other_project, remote_id="01HWAVE1000000000000000001", name="Wave 1 gen pop")
+    wave_1.status, wave_1.human_readable_id = "completed", "WAV1ABC"
+    wave_1.save()
+    html = pm_client.get(reverse("fielding:draft_create", args=[project.pk])).content.decode()
+    block = field_block(html, "excluded_target_group_ids")
+    assert '<optgroup label="Wave 1">' in block
+    assert '<option value="01HWAVE1000000000000000001">Wave 1 gen pop · WAV1ABC (completed)</option>' in block
+    assert "26-character" not in html
+
+    wire.add(responses.PUT, tg_api(draft), status=204)
+    act(
+        pm_client.post,
+        reverse("fielding:draft_edit", args=[draft.pk]),
+        post_data(excluded_target_group_ids=[wave_1.remote_id]),
+    )
+    sent = json.loads(api_calls(wire)[0].request.body)
+    assert sent["exclusion"]["list"] == [{"entity_type": "target_group", "entity_ids": [wave_1.remote_id]}]
+    page = pm_client.get(reverse("fielding:draft", args=[draft.pk])).content.decode()
+    assert "Excludes respondents of: Wave 1 gen pop (Wave 1)." in page
+    edit = field_block(
+        pm_client.get(reverse("fielding:draft_edit", args=[draft.pk])).content.decode(), "excluded_target_group_ids"
+    )
+    assert f'<option value="{wave_1.remote_id}" selected>' in edit
+    assert f'value="{draft.remote_id}"' not in edit  # a draft cannot exclude itself
+
+
+def test_an_excluded_target_group_the_cockpit_does_not_mirror_is_kept_by_its_id(pm_client, project, directory, wire):
+    outside = "01HOUTSIDE0000000000000001"
+    tg = make_draft(
+        project, exclusion={"enabled": True, "list": [{"entity_type": "target_group", "entity_ids": [outside]}]}
+    )
+    edit = field_block(
+        pm_client.get(reverse("fielding:draft_edit", args=[tg.pk])).content.decode(), "excluded_target_group_ids"
+    )
+    assert '<optgroup label="Not in the cockpit">' in edit
+    assert f'<option value="{outside}" selected>Target group {outside}</option>' in edit

@@ -15,6 +15,7 @@ from . import permissions
 from .changes import latest_draft_change, project_creation, request_draft_update, request_new_draft, request_project
 from .confirm import Confirmation, confirm_page, confirmed, posted_fields
 from .draft import draft_body, is_created
+from .draft_summary import question_names, summarise
 from .exclusions import excluded_names
 from .forms import BulkForm, LaunchForm
 from .forms_draft import DraftTargetGroupForm, ProjectForm, bound_draft_form, initial_from_body
@@ -23,7 +24,6 @@ from .library import ensure_definitions, ensure_directory, named_codes
 from .lookups import request_feasibility
 from .mirror import read_supplier_draft
 from .models import SupplierLookup
-from .profiling import display_profile
 from .readiness import launch_facts, launch_problems
 from .views import _answer, _confirm, fielding_panel_context
 
@@ -178,12 +178,10 @@ def draft(request, pk):
     if read_error:
         messages.warning(request, f"{read_error} The page shows what the last sync saw.")
     body = draft_body(tg)
-    profile = body.get("profile") or {}
     context = {
         "tg": tg,
         "body": body,
-        "profiles": [display_profile(d) for d in profile.get("drafts") or []],
-        "interlocks": profile.get("interlocked_profiles") or [],
+        **summarise(body, question_names(tg.project.connection, tg.locale)),
         "named": named_codes(tg),
         "excluded": excluded_names(tg.project.connection, body),
     }

@@ -7,6 +7,7 @@ percentages only. The completes shown are that split, the largest remainders rou
 PM sees per cell what the launched target group will ask for.
 """
 
+from .draft import draft_body
 from .library import questions_for
 from .models import Question
 from .profiling import apportion, condition_label
@@ -111,3 +112,8 @@ def shortfalls(body, names):
         for item in summary[kind]
         if item["short"]
     ]
+
+
+def draft_profiling(tg):
+    """The summary of a draft target group's profiling, questions named from the library."""
+    return summarise(draft_body(tg), question_names(tg.project.connection, tg.locale))

@@ -108,3 +108,12 @@ def test_a_draft_takes_only_the_study_types_industries_and_lockouts_the_definiti
     response = api.post(path, body)
     assert response.status_code == 400
     assert {p["name"] for p in response.json()["invalid_params"]} == set(codes)
+
+
+def test_a_target_group_nobody_answered_lists_no_measured_incidence_rate_or_length(api, project_id, live_id):
+    create_draft(api, project_id, name="Not answered")
+    items = api.get(f"{PROJECTS}/{project_id}/target-groups").json()["target_groups"]
+    for item in items:
+        assert item["statistics"]["progress"]["value"]["current_completes"] == 0
+        assert "incidence_rate" not in item["statistics"], item["name"]
+        assert "median_length_of_interview_seconds" not in item["statistics"], item["name"]

@@ -105,7 +105,7 @@ def refresh_definitions(connection, client=None):
                     connection=connection,
                     kind=kind,
                     code=code,
-                    defaults={"name": str(item.get("name") or code)[:200], "fetched_at": now},
+                    defaults={"name": str(item.get("name") or code)[:200], "position": len(codes), "fetched_at": now},
                 )
             Definition.objects.filter(connection=connection, kind=kind).exclude(code__in=codes).delete()
     return {kind: len(items) for kind, items in lists.items()}

@@ -308,10 +308,11 @@ class Definition(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     code = models.CharField(max_length=40)
     name = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)  # the supplier's order (lock-outs by length)
     fetched_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["kind", "name"]
+        ordering = ["kind", "position", "name"]
         constraints = [models.UniqueConstraint(fields=["connection", "kind", "code"], name="unique_definition")]
 
     def __str__(self):

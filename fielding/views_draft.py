@@ -177,6 +177,7 @@ def draft(request, pk):
     read_error = read_supplier_draft(tg)
     if read_error:
         messages.warning(request, f"{read_error} The page shows what the last sync saw.")
+    ensure_definitions(tg.project.connection)  # the study types and industries, by name
     body = draft_body(tg)
     context = {
         "tg": tg,

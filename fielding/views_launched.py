@@ -129,9 +129,9 @@ def filling_context(tg, user, *, request=None, filling_form=None, notice=None):
 def details_context(tg, user, *, details_form=None, notice=None):
     can_change = Role.can_change(user)
     form = None
+    ensure_definitions(tg.project.connection)  # the study type, industry and lock-outs, by name
     if can_change:
         ensure_directory(tg.project.connection)  # the project managers to choose from, read once
-        ensure_definitions(tg.project.connection)  # the industry lock-outs, by name
         form = details_form or DetailsForm(
             initial=DetailsForm.initial_for(tg), tg=tg, currency=business_unit_currency(tg), prefix="details"
         )

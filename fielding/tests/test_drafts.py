@@ -325,16 +325,19 @@ def test_the_definitions_are_read_from_the_supplier_once_when_none_are_cached(pm
     from fielding.models import Definition
 
     Definition.objects.all().delete()
+    tg = make_draft(project, study_type_code="diary", industry_code="politics", remote_id="")
     v1 = BASE.removesuffix("/demand/accounts/1001")
     wire.add(responses.GET, f"{v1}/study-types", json={"study_types": [{"id": 2, "code": "diary", "name": "Diary"}]})
     wire.add(
         responses.GET, f"{v1}/industries", json={"industries": [{"id": 19, "code": "politics", "name": "Politics"}]}
     )
     wire.add(responses.GET, f"{v1}/industry-lockouts", json={"industry_lockouts": []})
+    page = pm_client.get(reverse("fielding:draft", args=[tg.pk])).content.decode()
+    assert '<dd id="study-type">Diary</dd>' in page and '<dd id="industry">Politics</dd>' in page
     for _ in range(2):
         html = pm_client.get(reverse("fielding:draft_create", args=[project.pk])).content.decode()
         assert '<option value="diary">Diary</option>' in field_block(html, "study_type_code")
-    assert [c.request.url for c in api_calls(wire)] == [
+    assert [c.request.url for c in api_calls(wire) if "/demand/questions" not in c.request.url] == [
         f"{v1}/study-types",
         f"{v1}/industries",
         f"{v1}/industry-lockouts",

@@ -27,43 +27,55 @@ def question_name(draft, names):
     return draft.get("_name") or names.get(question_id) or f"Question {question_id}"
 
 
-def _count(quota):
-    nominal = quota.get("quota_nominal")
-    return nominal if isinstance(nominal, int) and not isinstance(nominal, bool) and nominal > 0 else None
+def _whole(value):
+    """A count or percentage as the supplier gave it, or None when it is not a whole number."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _items(value):
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def launch_completes(goal, quotas, *, counts=True):
     """The completes each quota asks for at launch: its count where it has one, else its share of `goal`."""
-    split = apportion(goal or 0, [(quota.get("quota_percentage") or 0) / 100 for quota in quotas])
-    return [(_count(quota) if counts else None) or share for quota, share in zip(quotas, split, strict=True)]
+    split = apportion(goal or 0, [(_whole(quota.get("quota_percentage")) or 0) / 100 for quota in quotas])
+    return [
+        (_whole(quota.get("quota_nominal")) if counts else None) or share
+        for quota, share in zip(quotas, split, strict=True)
+    ]
 
 
 def _totals(goal, percentages, completes, *, enabled=True):
-    total = sum(completes)
+    total, total_percentage = sum(completes), sum(p or 0 for p in percentages)
     short = ""
     if enabled and goal and total < goal:
         short = (
-            f"These quotas add up to {sum(p or 0 for p in percentages)}%: they ask for {total} of the "
+            f"These quotas add up to {total_percentage}%: they ask for {total} of the "
             f"{goal} completes, so the target group would stop short of its goal."
         )
-    return {"total_percentage": sum(p or 0 for p in percentages), "total_completes": total, "short": short}
+    return {"total_percentage": total_percentage, "total_completes": total, "short": short}
+
+
+def _label(conditions, index):
+    if _whole(index) is not None and 0 <= index < len(conditions) and isinstance(conditions[index], dict):
+        return condition_label(conditions[index])
+    return f"#{index}"
 
 
 def summarise_profile(draft, goal, names):
     """A regular profile: ``rows`` of (label, percentage, completes), its totals and any shortfall."""
-    conditions = (draft.get("conditions") or {}).get("data") or []
+    conditions = _items((draft.get("conditions") or {}).get("data"))
     quotas = draft.get("quotas") or {}
-    grouped, ungrouped = quotas.get("grouped") or [], quotas.get("ungrouped") or []
+    grouped, ungrouped = _items(quotas.get("grouped")), _items(quotas.get("ungrouped"))
     labels = []
     for quota in grouped:
-        members = ", ".join(condition_label(conditions[i]) for i in quota.get("indexes") or [] if i < len(conditions))
-        labels.append(f"{quota.get('name') or 'Group'} ({members})")
+        indexes = quota.get("indexes") if isinstance(quota.get("indexes"), list) else []
+        labels.append(f"{quota.get('name') or 'Group'} ({', '.join(_label(conditions, i) for i in indexes)})")
     for quota in ungrouped:
-        index = quota.get("index", 0)
-        labels.append(condition_label(conditions[index]) if index < len(conditions) else f"#{index}")
+        labels.append(_label(conditions, quota.get("index", 0)))
     ordered = [*grouped, *ungrouped]
     completes = launch_completes(goal, ordered)
-    percentages = [quota.get("quota_percentage") for quota in ordered]
+    percentages = [_whole(quota.get("quota_percentage")) for quota in ordered]
     rows = list(zip(labels, percentages, completes, strict=True))
     enabled = draft.get("quotas_enabled", True)
     if not rows:
@@ -82,8 +94,8 @@ def summarise_profile(draft, goal, names):
 
 def summarise_interlock(item, goal):
     """An interlocked profile: ``cells`` of (label, percentage, completes), its totals and any shortfall."""
-    cells = (item.get("quotas") or {}).get("ungrouped") or []
-    percentages = [cell.get("quota_percentage") for cell in cells]
+    cells = _items((item.get("quotas") or {}).get("ungrouped"))
+    percentages = [_whole(cell.get("quota_percentage")) for cell in cells]
     completes = launch_completes(goal, cells, counts=False)
     labels = [(cell.get("condition") or {}).get("text") or cell.get("id") or "" for cell in cells]
     return {
@@ -95,11 +107,11 @@ def summarise_interlock(item, goal):
 
 def summarise(body, names):
     """{"profiles": […], "interlocks": […]} of a draft body, for the draft and profiling pages."""
-    goal = body.get("filling_goal") or 0
+    goal = _whole(body.get("filling_goal")) or 0
     profile = body.get("profile") or {}
     return {
-        "profiles": [summarise_profile(d, goal, names) for d in profile.get("drafts") or []],
-        "interlocks": [summarise_interlock(i, goal) for i in profile.get("interlocked_profiles") or []],
+        "profiles": [summarise_profile(d, goal, names) for d in _items(profile.get("drafts"))],
+        "interlocks": [summarise_interlock(i, goal) for i in _items(profile.get("interlocked_profiles"))],
     }
 
 

@@ -95,11 +95,12 @@ def whole_cell_percentages(cells):
     """
     if not cells:
         return cells
-    counts = [cell.get("filling_goal") or cell.get("quota_nominal") for cell in cells]
-    if all(isinstance(count, int | float) and count > 0 for count in counts):
-        weights = counts
-    else:
-        weights = [cell.get("quota_percentage") or 0 for cell in cells]
+
+    def number(value):
+        return value if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else 0
+
+    counts = [number(cell.get("filling_goal")) or number(cell.get("quota_nominal")) for cell in cells]
+    weights = counts if all(counts) else [number(cell.get("quota_percentage")) for cell in cells]
     total = sum(weights)
     if total <= 0:
         return cells
@@ -115,7 +116,8 @@ def add_interlocks(body, generated):
     profile = profiles_of(body)
     for item in generated:
         item = copy.deepcopy(item)
-        whole_cell_percentages((item.get("quotas") or {}).get("ungrouped") or [])
+        cells = (item.get("quotas") or {}).get("ungrouped") or []
+        whole_cell_percentages([cell for cell in cells if isinstance(cell, dict)])
         questions = set(item.get("depends_on_questions") or [])
         participants = item.get("profiles") or []
         if not participants:

@@ -530,3 +530,21 @@ def test_generated_cells_are_given_whole_percentages_that_add_up_to_the_goal(pm_
     percentages = [cell["quota_percentage"] for cell in sent["quotas"]["ungrouped"]]
     assert sum(percentages) == 100 and sorted(percentages) == [12, 12, 12, 12, 13, 13, 13, 13]
     assert not any("filling_goal" in cell for cell in sent["quotas"]["ungrouped"])
+
+
+def test_a_draft_profiling_with_odd_values_from_the_supplier_still_renders(pm_client, project, questions, wire):
+    odd = {
+        "profile_adjustment_type": "percentage",
+        "drafts": [
+            {
+                "question_id": 43,
+                "conditions": {"object": "selection_conditions_details", "data": [{"option": "1"}, "2"]},
+                "quotas": {"ungrouped": [{"index": "0", "quota_percentage": "50"}, {"index": 7}, None], "grouped": {}},
+            }
+        ],
+        "interlocked_profiles": [{"name": "X", "quotas": {"ungrouped": [None, {"quota_percentage": True}]}}],
+    }
+    tg = make_draft(project, profile=odd)
+    for page in ("fielding:draft", "fielding:profiling"):
+        response = pm_client.get(reverse(page, args=[tg.pk]))
+        assert response.status_code == 200 and "GENDER" in response.content.decode()

@@ -5,6 +5,7 @@ from .models import (
     AudienceAlignFeasibility,
     AudienceAlignMasterData,
     BusinessUnit,
+    Definition,
     FieldingJob,
     FieldingRun,
     ProfilingTemplate,
@@ -45,6 +46,14 @@ class AccountUserAdmin(admin.ModelAdmin):
     list_display = ("name", "email", "remote_id", "connection", "fetched_at")
     list_filter = ("connection",)
     search_fields = ("name", "email", "remote_id")
+    readonly_fields = ("fetched_at",)
+
+
+@admin.register(Definition)
+class DefinitionAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "kind", "connection", "fetched_at")
+    list_filter = ("kind", "connection")
+    search_fields = ("name", "code")
     readonly_fields = ("fetched_at",)
 
 

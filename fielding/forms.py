@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from preferences.zones import zoned
 
+from .draft_summary import question_name
 from .forms_draft import DateTimeLocalInput
 from .validators import validate_end_after, validate_hour_ahead
 
@@ -105,9 +106,9 @@ class InterlockForm(forms.Form):
         label="Interlock these profiles", coerce=int, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, drafts, **kwargs):
+    def __init__(self, *args, drafts, names=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["questions"].choices = [(d["question_id"], d.get("_name") or d["question_id"]) for d in drafts]
+        self.fields["questions"].choices = [(d["question_id"], question_name(d, names or {})) for d in drafts]
 
     def clean_questions(self):
         chosen = self.cleaned_data["questions"]

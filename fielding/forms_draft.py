@@ -7,15 +7,12 @@ from django.core.exceptions import ValidationError
 from preferences.zones import zoned
 
 from .draft import empty_profile, money, rfc3339
+from .exclusions import excluded_ids, exclusion_choices
 from .forms_allocations import AllocationFormSet, allocation_initial
 from .forms_assistant import FieldingAssistantFields, assistant_body, clean_fielding_assistant, money_field
-from .models import AccountUser, BusinessUnit
-from .validators import (
-    parse_target_group_ids,
-    validate_end_after,
-    validate_hour_ahead,
-    validate_survey_url,
-)
+from .library import definition_choices
+from .models import AccountUser, BusinessUnit, Definition
+from .validators import validate_end_after, validate_hour_ahead, validate_survey_url
 
 LOCALES = [
     ("eng_us", "English (United States)"),
@@ -64,15 +61,27 @@ class ProjectForm(forms.Form):
         return body
 
 
+# The draft's fields that take a code of one of the supplier's definitions lists, offered by name.
+DEFINITION_FIELDS = {
+    "study_type_code": Definition.Kind.STUDY_TYPE,
+    "industry_code": Definition.Kind.INDUSTRY,
+    "industry_lockout_code": Definition.Kind.INDUSTRY_LOCKOUT,
+}
+
+
 class DraftTargetGroupForm(FieldingAssistantFields):
     """Every field of ``CreateDraftTargetGroupRequest`` a PM sets, plus the common optional ones."""
 
     name = forms.CharField(label="Target group name", max_length=128)
     business_unit = forms.ChoiceField(label="Business unit", help_text="Sets the currency of the CPI.")
     project_manager = forms.ChoiceField(label="Project manager")
-    study_type_code = forms.CharField(label="Study type", max_length=50, initial="adhoc")
-    industry_code = forms.CharField(label="Industry", max_length=50, initial="other")
-    industry_lockout_code = forms.CharField(label="Industry lock-out", max_length=50, required=False)
+    study_type_code = forms.ChoiceField(label="Study type", initial="adhoc")
+    industry_code = forms.ChoiceField(label="Industry", initial="other")
+    industry_lockout_code = forms.ChoiceField(
+        label="Industry lock-out",
+        required=False,
+        help_text="Keeps out respondents who took another survey of the same industry in that time.",
+    )
     locale = forms.ChoiceField(label="Locale (country and language)", choices=LOCALES)
     collects_pii = forms.BooleanField(label="The survey collects personally identifiable information", required=False)
     filling_goal = forms.IntegerField(label="Filling goal (completes)", min_value=1)
@@ -96,29 +105,32 @@ class DraftTargetGroupForm(FieldingAssistantFields):
     # The Fielding Assistant's fields come from FieldingAssistantFields.
     # Exclusions and supply
     exclusion_enabled = forms.BooleanField(label="Apply the project's exclusion policy", required=False, initial=True)
-    excluded_target_group_ids = forms.CharField(
+    excluded_target_group_ids = forms.MultipleChoiceField(
         label="Exclude respondents of these target groups",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Supplier target group ids, separated by commas or new lines.",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Whoever took part in one of them cannot take this one. Hold Ctrl (⌘ on a Mac) to choose several.",
     )
 
-    def __init__(self, *args, connection, profile=None, **kwargs):
+    def __init__(self, *args, connection, profile=None, target_group=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.profile = profile or empty_profile()
+        self.fields["excluded_target_group_ids"].choices = exclusion_choices(
+            connection, exclude=target_group, kept=self.initial.get("excluded_target_group_ids") or ()
+        )
         self.units = {u.remote_id: u for u in BusinessUnit.objects.filter(connection=connection)}
         users = AccountUser.objects.filter(connection=connection)
         self.fields["business_unit"].choices = [("", "Choose…"), *((k, str(u)) for k, u in self.units.items())]
         self.fields["project_manager"].choices = [("", "Choose…"), *((u.remote_id, str(u)) for u in users)]
+        for field, kind in DEFINITION_FIELDS.items():
+            choices = definition_choices(connection, kind, self.initial.get(field) or "")
+            self.fields[field].choices = choices if self.fields[field].required else [("", "None"), *choices]
         self.allocations = AllocationFormSet(*args[:1], prefix="alloc", initial=kwargs.get("initial", {}).get("alloc"))
 
     def clean_fielding_start_at(self):
         value = self.cleaned_data["fielding_start_at"]
         validate_hour_ahead(value, "fielding start")
         return value
-
-    def clean_excluded_target_group_ids(self):
-        return parse_target_group_ids(self.cleaned_data["excluded_target_group_ids"])
 
     def clean_cpi_currency(self):
         return self.cleaned_data["cpi_currency"].strip().upper()
@@ -238,7 +250,6 @@ def initial_from_body(body, tg):
     exclusion = body.get("exclusion") or {}
     ir = body.get("expected_incidence_rate", tg.expected_incidence_rate)
     kept = bool((tg.details or {}).get("draft"))  # else: what the mirror shows of the supplier's draft
-    excluded = [i for entry in exclusion.get("list") or [] for i in entry.get("entity_ids") or []]
     initial = {
         "name": body.get("name", tg.name),
         "business_unit": str(body.get("business_unit_id") or ""),
@@ -270,13 +281,15 @@ def initial_from_body(body, tg):
         "pacing_type": pacing.get("type", ""),
         "pacing_interval": pacing.get("increment_interval", ""),
         "exclusion_enabled": exclusion.get("enabled", True),
-        "excluded_target_group_ids": "\n".join(excluded),
+        "excluded_target_group_ids": excluded_ids(body),
         "alloc": allocation_initial(body.get("supply_allocations") or []),
     }
     return initial
 
 
 def _as_data(value):
+    if isinstance(value, list):
+        return [str(item) for item in value]
     if isinstance(value, bool):
         return "on" if value else ""
     if hasattr(value, "strftime"):
@@ -311,7 +324,9 @@ def bound_draft_form(body, tg, *, connection, supplier_response=None):
     )
     for i, row in enumerate(allocations):
         data.update({f"alloc-{i}-{key}": _as_data(value) for key, value in row.items()})
-    form = DraftTargetGroupForm(data, connection=connection, profile=body.get("profile") or empty_profile())
+    form = DraftTargetGroupForm(
+        data, connection=connection, profile=body.get("profile") or empty_profile(), initial=initial, target_group=tg
+    )
     form.is_valid()
     placed, unplaced = supplier_field_errors(supplier_response, set(form.fields))
     for field, reasons in placed.items():

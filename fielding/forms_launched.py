@@ -10,7 +10,8 @@ from projects.models import TargetGroup
 
 from .forms_assistant import FieldingAssistantFields, assistant_body, assistant_initial, clean_fielding_assistant
 from .launched import FILLING_STRATEGIES, comparable, detail_values
-from .models import AccountUser, BusinessUnit
+from .library import definition_choices
+from .models import AccountUser, BusinessUnit, Definition
 from .validators import validate_survey_url
 
 
@@ -106,12 +107,11 @@ class DetailsForm(forms.Form):
     expected_incidence_rate = forms.IntegerField(
         label="Expected incidence rate (%)", min_value=0, max_value=100, show_hidden_initial=True
     )
-    industry_lockout_code = forms.CharField(
+    industry_lockout_code = forms.ChoiceField(
         label="Industry lock-out",
-        max_length=50,
         required=False,
         show_hidden_initial=True,
-        help_text="E.g. past_30_days.",
+        help_text="Keeps out respondents who took another survey of the same industry in that time.",
     )
     client_cpi = forms.DecimalField(
         label="CPI note",
@@ -146,6 +146,8 @@ class DetailsForm(forms.Form):
         if current and current not in dict(choices):
             choices.insert(0, (current, f"The current manager ({current})"))
         self.fields["project_manager_id"].choices = choices
+        lockouts = definition_choices(tg.project.connection, Definition.Kind.INDUSTRY_LOCKOUT, tg.industry_lockout_code)
+        self.fields["industry_lockout_code"].choices = [("", "None"), *lockouts]
         if tg.pricing_model == TargetGroup.PricingModel.RATE_CARD:
             del self.fields["client_cpi"]  # the supplier takes a CPI note on dynamic pricing only
         else:

@@ -1,5 +1,6 @@
-"""The account's reference data, cached locally: users, business units, the question
-library per locale and profiling templates.
+"""The account's reference data, cached locally: users, business units, the definitions
+(study types, industries, industry lock-outs), the question library per locale and
+profiling templates.
 
 Pages read the cached rows; a beat task refreshes them daily, and a page finding a
 table empty fills it once from the supplier (a read, nothing changes there).
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from suppliers import errors
 
-from .models import AccountUser, BusinessUnit, ProfilingTemplate, Question
+from .models import AccountUser, BusinessUnit, Definition, ProfilingTemplate, Question
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,92 @@ def ensure_directory(connection):
         log.warning("could not read the account directory of %s: %s", connection, exc)
         return f"The account's users and business units could not be loaded: {exc.message}"
     return ""
+
+
+# --- study types, industries and industry lock-outs ------------------------------------------
+
+# kind -> (client method, key of the list in its answer)
+DEFINITIONS = {
+    Definition.Kind.STUDY_TYPE: ("list_study_types", "study_types"),
+    Definition.Kind.INDUSTRY: ("list_industries", "industries"),
+    Definition.Kind.INDUSTRY_LOCKOUT: ("list_industry_lockouts", "industry_lockouts"),
+}
+# What the supplier sets when a draft names none (the contract's defaults), offered when its list is unknown.
+DEFAULT_CODES = {Definition.Kind.STUDY_TYPE: "adhoc", Definition.Kind.INDUSTRY: "other"}
+
+
+def refresh_definitions(connection, client=None):
+    """Re-read the supplier's study types, industries and industry lock-outs."""
+    client = client or client_for(connection)
+    now = timezone.now()
+    lists = {kind: (getattr(client, method)().data or {}).get(key) or [] for kind, (method, key) in DEFINITIONS.items()}
+    with transaction.atomic():
+        for kind, items in lists.items():
+            codes = []
+            for item in items:
+                code = str(item.get("code") or "")[:40] if isinstance(item, dict) else ""
+                if not code:
+                    continue
+                codes.append(code)
+                Definition.objects.update_or_create(
+                    connection=connection,
+                    kind=kind,
+                    code=code,
+                    defaults={"name": str(item.get("name") or code)[:200], "position": len(codes), "fetched_at": now},
+                )
+            Definition.objects.filter(connection=connection, kind=kind).exclude(code__in=codes).delete()
+    return {kind: len(items) for kind, items in lists.items()}
+
+
+def ensure_definitions(connection):
+    """Fill the definitions once if the cache is empty; returns an error text or ''.
+
+    A supplier that could not be read is not asked again on every page: five minutes
+    after a failure, its error shown meanwhile."""
+    if Definition.objects.filter(connection=connection).exists():
+        return ""
+    tried = f"fielding-definitions-tried:{connection.pk}"
+    error = cache.get(tried)
+    if error is None:
+        try:
+            refresh_definitions(connection)
+            error = ""
+            cache.set(tried, error, 24 * 3600)
+        except errors.SupplierError as exc:
+            log.warning("could not read the definitions of %s: %s", connection, exc)
+            error = f"The supplier's study types and industries could not be loaded: {exc.message}"
+            cache.set(tried, error, 300)
+    return error
+
+
+def definition_choices(connection, kind, *current):
+    """[(code, name)] of one definitions list, by name. A `current` code the list lacks (a value
+    set at the supplier, or a list not loaded yet) is kept, shown as its code."""
+    choices = [(d.code, d.name) for d in Definition.objects.filter(connection=connection, kind=kind)]
+    known = {code for code, _ in choices}
+    for code in (*current, DEFAULT_CODES.get(kind) if not choices else None):
+        if code and code not in known:
+            choices.insert(0, (code, code if not choices else f"{code} (not in the supplier's list)"))
+            known.add(code)
+    return choices
+
+
+def named_codes(tg):
+    """{"study_type", "industry", "industry_lockout": name} of a target group's codes; a code the
+    cached lists lack is shown as it is, an empty one as ''."""
+    codes = {
+        Definition.Kind.STUDY_TYPE: tg.study_type_code,
+        Definition.Kind.INDUSTRY: tg.industry_code,
+        Definition.Kind.INDUSTRY_LOCKOUT: tg.industry_lockout_code,
+    }
+    names = dict.fromkeys(Definition.Kind.values, "")
+    for kind, code in codes.items():
+        names[kind] = code or ""
+    known = Definition.objects.filter(connection_id=tg.project.connection_id)
+    for kind, code, name in known.filter(code__in=[c for c in codes.values() if c]).values_list("kind", "code", "name"):
+        if codes.get(kind) == code:
+            names[kind] = name
+    return names
 
 
 # --- the question library -------------------------------------------------------------------
@@ -225,6 +312,7 @@ def refresh_all(connection):
     from projects.models import TargetGroup
 
     refresh_directory(connection)
+    refresh_definitions(connection)
     refresh_templates(connection)
     locales = set(Question.objects.filter(connection=connection).values_list("locale", flat=True))
     locales |= set(

@@ -1,7 +1,7 @@
 """Fielding runs of launched target groups, the supplier's asynchronous jobs, the
-account's reference data cached for the draft forms (users, business units, the
-question library, profiling templates), and one-off supplier look-ups (feasibility,
-generated interlocks) that the pages poll."""
+account's reference data cached for the draft forms (users, business units, study
+types and industries, the question library, profiling templates), and one-off
+supplier look-ups (feasibility, generated interlocks) that the pages poll."""
 
 from django.conf import settings
 from django.db import models
@@ -293,6 +293,30 @@ class ProfilingTemplate(models.Model):
 
     def __str__(self):
         return self.label or self.name
+
+
+class Definition(models.Model):
+    """One entry of the supplier's definitions lists (``/study-types``, ``/industries``,
+    ``/industry-lockouts``): the code a target group carries and the name a PM reads."""
+
+    class Kind(models.TextChoices):
+        STUDY_TYPE = "study_type", "Study type"
+        INDUSTRY = "industry", "Industry"
+        INDUSTRY_LOCKOUT = "industry_lockout", "Industry lock-out"
+
+    connection = models.ForeignKey(SupplierConnection, on_delete=models.CASCADE, related_name="definitions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)  # the supplier's order (lock-outs by length)
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["kind", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["connection", "kind", "code"], name="unique_definition")]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
 
 
 class SupplierLookup(models.Model):

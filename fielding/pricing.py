@@ -63,8 +63,8 @@ def cell(lengths, rates, loi, ir_percent):
 def measures(tg):
     """The LOI (minutes) and IR (percent) to price `tg` at: the actual ones once the supplier
     has measured them, the expected ones before; with which of the two each is."""
-    if tg.median_length_of_interview_seconds:
-        loi, loi_kind = Decimal(tg.median_length_of_interview_seconds) / 60, "actual"
+    if tg.measured_median_loi_seconds:
+        loi, loi_kind = Decimal(tg.measured_median_loi_seconds) / 60, "actual"
     else:
         loi, loi_kind = tg.expected_length_of_interview_minutes, "expected"
     if tg.incidence_rate is not None and tg.current_completes:

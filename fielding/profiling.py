@@ -74,37 +74,6 @@ def remove_draft(body, question_id):
     return body
 
 
-def quota_rows(draft):
-    """[(label, percentage, nominal)] for showing a profile's quotas."""
-    conditions = (draft.get("conditions") or {}).get("data") or []
-    quotas = draft.get("quotas") or {}
-    rows = []
-    for quota in quotas.get("grouped") or []:
-        members = ", ".join(condition_label(conditions[i]) for i in quota.get("indexes") or [] if i < len(conditions))
-        rows.append(
-            (f"{quota.get('name') or 'Group'} ({members})", quota.get("quota_percentage"), quota.get("quota_nominal"))
-        )
-    for quota in quotas.get("ungrouped") or []:
-        index = quota.get("index", 0)
-        label = condition_label(conditions[index]) if index < len(conditions) else f"#{index}"
-        rows.append((label, quota.get("quota_percentage"), quota.get("quota_nominal")))
-    if not rows:
-        rows = [(condition_label(c), None, None) for c in conditions]
-    return rows
-
-
-def display_profile(draft):
-    """What the pages show of a draft profile (templates cannot read the ``_`` notes)."""
-    return {
-        "question_id": draft.get("question_id"),
-        "name": draft.get("_name") or str(draft.get("question_id")),
-        "unit": draft.get("_unit", "percentage"),
-        "quotas_enabled": draft.get("quotas_enabled", True),
-        "grouped": bool((draft.get("quotas") or {}).get("grouped")),
-        "rows": quota_rows(draft),
-    }
-
-
 def condition_label(condition):
     if condition.get("text"):
         return condition["text"]
@@ -116,11 +85,39 @@ def condition_label(condition):
 # --- Interlocks -----------------------------------------------------------------------------
 
 
+def whole_cell_percentages(cells):
+    """Give an interlock's cells whole percentages adding up to exactly 100 (largest remainder first).
+
+    A draft's cells are whole percentages of the filling goal, and the supplier splits the goal by
+    them at launch; generated shares rounded one by one (8 cells of 12.5% sent as 12%) would ask for
+    96% of the goal. The shares are the cells' completes where the generator gave them, else their
+    percentages.
+    """
+    if not cells:
+        return cells
+
+    def number(value):
+        return value if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else 0
+
+    counts = [number(cell.get("filling_goal")) or number(cell.get("quota_nominal")) for cell in cells]
+    weights = counts if all(counts) else [number(cell.get("quota_percentage")) for cell in cells]
+    total = sum(weights)
+    if total <= 0:
+        return cells
+    for cell, percentage in zip(cells, apportion(100, [w / total for w in weights]), strict=True):
+        cell["quota_percentage"] = percentage
+        cell.pop("filling_goal", None)  # counts of the goal the generator was given: they do not follow it
+        cell.pop("quota_nominal", None)
+    return cells
+
+
 def add_interlocks(body, generated):
     """Put the supplier's generated interlocked profiles in the draft; their questions leave the regular list."""
     profile = profiles_of(body)
     for item in generated:
         item = copy.deepcopy(item)
+        cells = (item.get("quotas") or {}).get("ungrouped") or []
+        whole_cell_percentages([cell for cell in cells if isinstance(cell, dict)])
         questions = set(item.get("depends_on_questions") or [])
         participants = item.get("profiles") or []
         if not participants:

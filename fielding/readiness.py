@@ -5,7 +5,8 @@ incidence rate would go live and take respondents it cannot send anywhere (or be
 launch job). The cockpit reads the draft from the supplier first when it holds no body of its own.
 """
 
-from .draft import is_created
+from .draft import draft_body, is_created
+from .draft_summary import question_names, shortfalls
 from .mirror import read_supplier_draft
 from .validators import RID_PLACEHOLDER
 
@@ -46,4 +47,7 @@ def launch_facts(tg):
         facts.append(f"CPI: {tg.cpi:.2f} {tg.cpi_currency}".rstrip())
     if tg.live_url:
         facts.append(f"Live survey link: {tg.live_url}")
+    if tg.capabilities.drafts:
+        names = question_names(tg.project.connection, tg.locale, fetch=False)
+        facts.extend(f"Quotas short of the goal: {line}" for line in shortfalls(draft_body(tg), names))
     return facts

@@ -40,7 +40,7 @@ def run_lookup(lookup_id):
 
 @shared_task(ignore_result=True)
 def refresh_reference_data(connection_id=None):
-    """Beat (daily): the account's users, business units, question library and templates."""
+    """Beat (daily): the account's users, business units, definitions, question library and templates."""
     connections = SupplierConnection.objects.filter(is_active=True, kind="cint")
     if connection_id:
         connections = connections.filter(pk=connection_id)

@@ -9,7 +9,6 @@ from django.utils import timezone
 RID_PLACEHOLDER = "[%RID%]"
 MIN_LEAD_TIME = timedelta(hours=1)
 MAX_INCREMENT_INTERVAL = timedelta(days=398)
-ULID_PATTERN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 DURATION_PATTERN = re.compile(
     r"^P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
 )
@@ -78,16 +77,3 @@ def parse_increment_interval(value):
 
 def validate_increment_interval(value):
     parse_increment_interval(value)
-
-
-def parse_target_group_ids(text):
-    """Target group ids separated by commas, spaces or new lines; each must be a supplier id (ULID)."""
-    ids = [part.strip().upper() for part in re.split(r"[\s,;]+", text or "") if part.strip()]
-    bad = [value for value in ids if not ULID_PATTERN.match(value)]
-    if bad:
-        shown = ", ".join(bad[:3]) + ("…" if len(bad) > 3 else "")
-        raise ValidationError(
-            f"These are not target group ids: {shown}. Paste the supplier's 26-character ids "
-            "(e.g. 01HQ8Z6V3K2J9X4M5N6P7Q8R9S), not the short human-readable ones."
-        )
-    return list(dict.fromkeys(ids))

@@ -15,14 +15,15 @@ from . import permissions
 from .changes import latest_draft_change, project_creation, request_draft_update, request_new_draft, request_project
 from .confirm import Confirmation, confirm_page, confirmed, posted_fields
 from .draft import draft_body, is_created
+from .draft_summary import question_names, summarise
+from .exclusions import excluded_names
 from .forms import BulkForm, LaunchForm
 from .forms_draft import DraftTargetGroupForm, ProjectForm, bound_draft_form, initial_from_body
 from .jobs import bulk_plan, fitting, past_tense, request_bulk, request_launch, supplier_allows_bulk
-from .library import ensure_directory
+from .library import ensure_definitions, ensure_directory, named_codes
 from .lookups import request_feasibility
 from .mirror import read_supplier_draft
 from .models import SupplierLookup
-from .profiling import display_profile
 from .readiness import launch_facts, launch_problems
 from .views import _answer, _confirm, fielding_panel_context
 
@@ -102,7 +103,7 @@ def draft_create(request, project_pk):
     if not is_created(project):
         messages.error(request, "The supplier has not created this project yet; add target groups once it has.")
         return redirect(project)
-    directory_error = ensure_directory(project.connection)
+    directory_error = _reference_error(project.connection)
     form = DraftTargetGroupForm(
         request.POST or None, connection=project.connection, initial=_new_draft_initial(project)
     )
@@ -114,6 +115,11 @@ def draft_create(request, project_pk):
         messages.success(request, f"Draft “{tg.name}” saved; the supplier is creating it. Add profiling next.")
         return redirect("fielding:draft", tg.pk)
     return render(request, "fielding/draft_form.html", context)
+
+
+def _reference_error(connection):
+    """The account's users, business units and definitions, read once; what could not be, in words."""
+    return " ".join(error for error in (ensure_directory(connection), ensure_definitions(connection)) if error)
 
 
 def _draft_or_redirect(request, pk):
@@ -131,12 +137,18 @@ def draft_edit(request, pk):
     if away:
         return away
     connection = tg.project.connection
-    directory_error = ensure_directory(connection)
+    directory_error = _reference_error(connection)
     read_error = read_supplier_draft(tg)
     body = draft_body(tg)
     context = {"project": tg.project, "tg": tg, "directory_error": directory_error, "read_error": read_error}
     if request.method == "POST":
-        form = DraftTargetGroupForm(request.POST, connection=connection, profile=body["profile"])
+        form = DraftTargetGroupForm(
+            request.POST,
+            connection=connection,
+            profile=body["profile"],
+            initial=initial_from_body(body, tg),
+            target_group=tg,
+        )
         context["form"] = form
         if not form.is_valid():
             return _invalid(request, "fielding/draft_form.html", context)
@@ -152,7 +164,7 @@ def draft_edit(request, pk):
         context["refused"] = refused
     else:
         context["form"] = DraftTargetGroupForm(
-            connection=connection, profile=body["profile"], initial=initial_from_body(body, tg)
+            connection=connection, profile=body["profile"], initial=initial_from_body(body, tg), target_group=tg
         )
     return render(request, "fielding/draft_form.html", context)
 
@@ -165,13 +177,14 @@ def draft(request, pk):
     read_error = read_supplier_draft(tg)
     if read_error:
         messages.warning(request, f"{read_error} The page shows what the last sync saw.")
+    ensure_definitions(tg.project.connection)  # the study types and industries, by name
     body = draft_body(tg)
-    profile = body.get("profile") or {}
     context = {
         "tg": tg,
         "body": body,
-        "profiles": [display_profile(d) for d in profile.get("drafts") or []],
-        "interlocks": profile.get("interlocked_profiles") or [],
+        **summarise(body, question_names(tg.project.connection, tg.locale)),
+        "named": named_codes(tg),
+        "excluded": excluded_names(tg.project.connection, body),
     }
     context.update(fielding_panel_context(tg, request.user, request=request))
     return render(request, "fielding/draft.html", context)

@@ -38,7 +38,7 @@ from .launched import (
     request_fielding_assistant,
     request_filling_strategy,
 )
-from .library import ensure_directory
+from .library import ensure_definitions, ensure_directory, named_codes
 from .pricing import rate_card
 
 # A settled change stays shown on its panel for this long (as on the rest of the cockpit page).
@@ -139,6 +139,7 @@ def filling_context(tg, user, *, request=None, filling_form=None, notice=None):
 def details_context(tg, user, *, details_form=None, notice=None):
     can_change = Role.can_change(user)
     form = None
+    ensure_definitions(tg.project.connection)  # the study type, industry and lock-outs, by name
     if can_change:
         ensure_directory(tg.project.connection)  # the project managers to choose from, read once
         form = details_form or DetailsForm(
@@ -148,6 +149,7 @@ def details_context(tg, user, *, details_form=None, notice=None):
         "tg": tg,
         "can_change": can_change,
         "details_form": form,
+        "named": named_codes(tg),
         "change": _latest(tg, UpdateLaunchedDetails.name),
         "notice": notice,
     }

@@ -15,13 +15,13 @@ from suppliers import errors
 from . import permissions
 from .changes import request_draft_update
 from .draft import draft_body
+from .draft_summary import question_names, summarise
 from .forms import InterlockForm, QuestionPickForm, TemplateForm
 from .forms_profile import ProfileForm
 from .library import question_with_options, questions_for, template_profiles, templates_for
 from .lookups import request_interlock
 from .models import ProfilingTemplate, Question, SupplierLookup
 from .profiling import (
-    display_profile,
     drafts_from_template,
     find_draft,
     interlocked_questions,
@@ -47,14 +47,14 @@ def _context(tg, **extra):
     questions, library_error = questions_for(connection, tg.locale)
     taken = {d["question_id"] for d in profile["drafts"]} | interlocked_questions(body)
     templates, template_error = templates_for(connection, tg.locale)
+    names = question_names(connection, tg.locale)
     context = {
         "tg": tg,
         "body": body,
-        "profiles": [display_profile(d) for d in profile["drafts"]],
-        "interlocks": profile["interlocked_profiles"],
+        **summarise(body, names),
         "pick_form": QuestionPickForm(questions=[q for q in questions if q.question_id not in taken]),
         "template_form": TemplateForm(templates=templates),
-        "interlock_form": InterlockForm(drafts=profile["drafts"]),
+        "interlock_form": InterlockForm(drafts=profile["drafts"], names=names),
         "library_error": library_error or template_error,
         "interlock_lookup": tg.supplier_lookups.filter(kind=SupplierLookup.Kind.INTERLOCK).first(),
         "pending": tg.changes.filter(state__in=["pending", "sending"]).exists(),

@@ -230,6 +230,22 @@ class TargetGroup(RemoteMixin):
     def is_launched(self):
         return self.status not in (self.Status.DRAFT,)
 
+    # A supplier may report a rate before anyone has answered (its expectation, or 0): a figure
+    # is an actual one only once respondents have measured it.
+    @property
+    def measured_incidence_rate(self):
+        """The incidence rate respondents have shown, or None before any prescreen or complete."""
+        if not self.is_launched or not (self.current_prescreens or self.current_completes):
+            return None
+        return self.incidence_rate
+
+    @property
+    def measured_median_loi_seconds(self):
+        """The median length of interview of the completes, or None before the first one."""
+        if not self.is_launched or not self.current_completes:
+            return None
+        return self.median_length_of_interview_seconds or None
+
     @property
     def ref(self):
         """Where the supplier keeps this target group (`suppliers.records.TargetGroupRef`)."""

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
+from fielding.draft_summary import draft_profiling
+from fielding.mirror import read_supplier_draft
 from fielding.pace import pace_of
 from fielding.views import fielding_panel_context
 from fielding.views_status import status_panel_context
@@ -62,12 +64,17 @@ def _profiles_context(tg, **extra):
     context = page.profiles_context(tg)
     context.update(_frozen(tg))
     context["caps"] = tg.capabilities
+    if tg.status == TargetGroup.Status.DRAFT and tg.capabilities.drafts:
+        # The supplier makes a draft's profiles at launch; until then they are the draft body's.
+        context["draft_profiling"] = draft_profiling(tg)
     context["interlock_form"] = InterlockForm(target_group=tg, profiles=context["profiles"])
     context.update(extra)
     return page.add_rows(context)
 
 
 def _page_context(request, tg, **extra):
+    if tg.status == TargetGroup.Status.DRAFT and tg.capabilities.drafts:
+        read_supplier_draft(tg)  # a draft only listed so far: its expected figures and profiling
     profiles = _profiles_context(tg, **extra)
     context = {**_header_context(tg, profiles["tg_change"]), **profiles, "changes": page.changes_panel(tg)}
     if tg.capabilities.fielding_runs:

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from fielding.draft import apply_draft_body, rfc3339
-from fielding.models import AccountUser, BusinessUnit, FieldingRun, ProfilingTemplate, Question
+from fielding.models import AccountUser, BusinessUnit, Definition, FieldingRun, ProfilingTemplate, Question
 from projects.models import TargetGroup
 from projects.tests.factories import ConnectionFactory, ProjectFactory, TargetGroupFactory
 from sync.tests.wire import api_calls, wire  # noqa: F401  (the `wire` fixture)
@@ -44,7 +44,20 @@ def directory(connection):
     AccountUser.objects.create(
         connection=connection, remote_id=MANAGER, name="Pat Manager", email="pat@example.com", fetched_at=now
     )
+    for kind, code, name in DEFINITIONS:
+        Definition.objects.create(connection=connection, kind=kind, code=code, name=name, fetched_at=now)
     return usd
+
+
+# The supplier's study types, industries and industry lock-outs, as cached from its definitions lists.
+DEFINITIONS = [
+    ("study_type", "adhoc", "Adhoc"),
+    ("study_type", "diary", "Diary"),
+    ("industry", "other", "Other"),
+    ("industry", "politics", "Politics"),
+    ("industry_lockout", "no_lock_out", "No lock-out"),
+    ("industry_lockout", "past_30_days", "Past 30 days"),
+]
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from fielding.forms_draft import DraftTargetGroupForm
 from fielding.validators import parse_increment_interval, validate_hour_ahead
 from projects.models import TargetGroup
+from projects.tests.factories import ProjectFactory, TargetGroupFactory
 from sync.models import RemoteChange
 
 from .conftest import MANAGER, api_calls
@@ -164,10 +165,10 @@ INVALID = [
         id="unit-without-dynamic",
     ),
     pytest.param(
-        {"excluded_target_group_ids": "ABC123"},
+        {"excluded_target_group_ids": "01HQ8Z6V3K2J9X4M5N6P7Q8R9S"},
         "excluded_target_group_ids",
-        "not target group ids",
-        id="exclusions-not-ids",
+        "is not one of the available choices",
+        id="exclusions-not-a-target-group-of-the-account",
     ),
 ]
 
@@ -284,13 +285,15 @@ def test_pacing_intervals_the_supplier_refuses(value, message):
 
 
 def test_a_valid_form_gives_the_contracts_body(connection, directory):
+    earlier = ProjectFactory(connection=connection, remote_id="01HEARLIERPROJECT000000001")
+    TargetGroupFactory(project=earlier, remote_id="01HQ8Z6V3K2J9X4M5N6P7Q8R9S", status="completed")
     data = post_data(
         optimize_cpi="on",
         maximum_cpi="4",
         minimum_cpi="2",
         pacing_type="adaptive",
         pacing_interval="PT30M",
-        excluded_target_group_ids="01HQ8Z6V3K2J9X4M5N6P7Q8R9S",
+        excluded_target_group_ids=["01HQ8Z6V3K2J9X4M5N6P7Q8R9S"],
         **{
             "alloc-0-type": "group",
             "alloc-0-name": "Panel A",

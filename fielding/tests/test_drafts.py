@@ -11,7 +11,7 @@ from fielding.draft import is_created
 from projects.models import Project, TargetGroup
 from sync.models import RemoteChange
 
-from .conftest import MANAGER, PROJECT_ID, api_calls, draft_body, tg_api
+from .conftest import MANAGER, PROJECT_ID, api_calls, draft_body, make_draft, tg_api
 from .test_draft_validation import field_block, post_data
 
 pytestmark = pytest.mark.django_db
@@ -286,3 +286,101 @@ def test_a_draft_the_supplier_cannot_be_asked_about_says_so_above_the_form(pm_cl
 
     assert 'id="draft-read-error"' in html
     assert 'value="300"' in field_block(html, "filling_goal")  # what the sync saw, not an empty form
+
+
+def test_study_type_industry_and_lockout_are_offered_and_shown_by_name(pm_client, project, directory, wire, act):
+    html = pm_client.get(reverse("fielding:draft_create", args=[project.pk])).content.decode()
+    assert '<option value="diary">Diary</option>' in field_block(html, "study_type_code")
+    assert '<option value="politics">Politics</option>' in field_block(html, "industry_code")
+    assert '<option value="past_30_days">Past 30 days</option>' in field_block(html, "industry_lockout_code")
+
+    wire.add(responses.POST, f"{BASE}/projects/{PROJECT_ID}/target-groups", json={"id": NEW_TG}, status=201)
+    data = post_data(study_type_code="diary", industry_code="politics", industry_lockout_code="past_30_days")
+    act(pm_client.post, reverse("fielding:draft_create", args=[project.pk]), data)
+    sent = json.loads(api_calls(wire)[0].request.body)
+    assert (sent["study_type_code"], sent["industry_code"], sent["industry_lockout_code"]) == (
+        "diary",
+        "politics",
+        "past_30_days",
+    )
+    tg = TargetGroup.objects.get(project=project)
+    page = pm_client.get(reverse("fielding:draft", args=[tg.pk])).content.decode()
+    assert '<dd id="study-type">Diary</dd>' in page and '<dd id="industry">Politics</dd>' in page
+    assert "Past 30 days" in page and "past_30_days" not in page
+
+
+def test_a_study_type_or_industry_the_supplier_does_not_list_is_refused_next_to_its_field(
+    pm_client, project, directory, wire
+):
+    data = post_data(study_type_code="Diary", industry_code="sport")
+    response = pm_client.post(reverse("fielding:draft_create", args=[project.pk]), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Select a valid choice" in field_block(html, "study_type_code")
+    assert "Select a valid choice" in field_block(html, "industry_code")
+    assert api_calls(wire) == [] and not TargetGroup.objects.filter(project=project).exists()
+
+
+def test_the_definitions_are_read_from_the_supplier_once_when_none_are_cached(pm_client, project, directory, wire):
+    from fielding.models import Definition
+
+    Definition.objects.all().delete()
+    tg = make_draft(project, study_type_code="diary", industry_code="politics", remote_id="")
+    v1 = BASE.removesuffix("/demand/accounts/1001")
+    wire.add(responses.GET, f"{v1}/study-types", json={"study_types": [{"id": 2, "code": "diary", "name": "Diary"}]})
+    wire.add(
+        responses.GET, f"{v1}/industries", json={"industries": [{"id": 19, "code": "politics", "name": "Politics"}]}
+    )
+    wire.add(responses.GET, f"{v1}/industry-lockouts", json={"industry_lockouts": []})
+    page = pm_client.get(reverse("fielding:draft", args=[tg.pk])).content.decode()
+    assert '<dd id="study-type">Diary</dd>' in page and '<dd id="industry">Politics</dd>' in page
+    for _ in range(2):
+        html = pm_client.get(reverse("fielding:draft_create", args=[project.pk])).content.decode()
+        assert '<option value="diary">Diary</option>' in field_block(html, "study_type_code")
+    assert [c.request.url for c in api_calls(wire) if "/demand/questions" not in c.request.url] == [
+        f"{v1}/study-types",
+        f"{v1}/industries",
+        f"{v1}/industry-lockouts",
+    ]
+
+
+def test_target_groups_to_exclude_are_picked_by_name_and_sent_by_id(pm_client, project, draft, directory, wire, act):
+    from projects.tests.factories import ProjectFactory
+
+    other_project = ProjectFactory(connection=project.connection, remote_id="01HOTHERPROJECT00000000001", name="Wave 1")
+    wave_1 = make_draft(other_project, remote_id="01HWAVE1000000000000000001", name="Wave 1 gen pop")
+    wave_1.status, wave_1.human_readable_id = "completed", "WAV1ABC"
+    wave_1.save()
+    html = pm_client.get(reverse("fielding:draft_create", args=[project.pk])).content.decode()
+    block = field_block(html, "excluded_target_group_ids")
+    assert '<optgroup label="Wave 1">' in block
+    assert '<option value="01HWAVE1000000000000000001">Wave 1 gen pop · WAV1ABC (completed)</option>' in block
+    assert "26-character" not in html
+
+    wire.add(responses.PUT, tg_api(draft), status=204)
+    act(
+        pm_client.post,
+        reverse("fielding:draft_edit", args=[draft.pk]),
+        post_data(excluded_target_group_ids=[wave_1.remote_id]),
+    )
+    sent = json.loads(api_calls(wire)[0].request.body)
+    assert sent["exclusion"]["list"] == [{"entity_type": "target_group", "entity_ids": [wave_1.remote_id]}]
+    page = pm_client.get(reverse("fielding:draft", args=[draft.pk])).content.decode()
+    assert "Excludes respondents of: Wave 1 gen pop (Wave 1)." in page
+    edit = field_block(
+        pm_client.get(reverse("fielding:draft_edit", args=[draft.pk])).content.decode(), "excluded_target_group_ids"
+    )
+    assert f'<option value="{wave_1.remote_id}" selected>' in edit
+    assert f'value="{draft.remote_id}"' not in edit  # a draft cannot exclude itself
+
+
+def test_an_excluded_target_group_the_cockpit_does_not_mirror_is_kept_by_its_id(pm_client, project, directory, wire):
+    outside = "01HOUTSIDE0000000000000001"
+    tg = make_draft(
+        project, exclusion={"enabled": True, "list": [{"entity_type": "target_group", "entity_ids": [outside]}]}
+    )
+    edit = field_block(
+        pm_client.get(reverse("fielding:draft_edit", args=[tg.pk])).content.decode(), "excluded_target_group_ids"
+    )
+    assert '<optgroup label="Not in the cockpit">' in edit
+    assert f'<option value="{outside}" selected>Target group {outside}</option>' in edit

@@ -98,9 +98,7 @@ def test_a_value_changed_at_the_supplier_since_the_page_was_drawn_is_kept_and_sa
 
     change = RemoteChange.objects.get()
     assert change.state == "applied"
-    assert (
-        "the supplier's test link (now “https://survey.example.com/t2?RID=[%RID%]”) had changed" in change.message
-    )
+    assert "the supplier's test link (now “https://survey.example.com/t2?RID=[%RID%]”) had changed" in change.message
     assert "only your changes were sent" in change.message
     body = supplier.writes[0][2]
     assert body["name"] == "US gen pop, wave 2" and body["test_url"] == "https://survey.example.com/t2?RID=[%RID%]"
@@ -182,3 +180,15 @@ def test_a_rate_card_target_group_has_no_cpi_note(pm_client, project, directory,
     html = pm_client.get(reverse("fielding:details", args=[tg.pk]), headers=HTMX).content.decode()
 
     assert 'id="details-form"' in html and "details-client_cpi" not in html
+
+
+def test_study_type_industry_and_lockout_are_named_not_coded(pm_client, viewer, tg, supplier):
+    tg.study_type_code, tg.industry_code, tg.industry_lockout_code = "diary", "politics", "past_30_days"
+    tg.save()
+    html = pm_client.get(reverse("fielding:settings", args=[tg.pk])).content.decode()
+    fixed = html[html.index('id="fixed-details"') :]
+    assert "<dd>Diary</dd>" in fixed and "<dd>Politics</dd>" in fixed
+    assert '<option value="past_30_days" selected>Past 30 days</option>' in error_of(html, "industry_lockout_code")
+    pm_client.force_login(viewer)
+    shown = pm_client.get(reverse("fielding:details", args=[tg.pk]), headers=HTMX).content.decode()
+    assert "<dd>Past 30 days</dd>" in shown and "past_30_days" not in shown

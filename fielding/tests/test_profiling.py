@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fielding.draft import draft_body
-from fielding.models import ProfilingTemplate, Question, SupplierLookup
+from fielding.models import Definition, ProfilingTemplate, Question, SupplierLookup
 from fielding.tasks import refresh_reference_data
 from sync.models import RemoteChange
 
@@ -429,6 +429,15 @@ def test_the_daily_refresh_reads_the_reference_data(draft, questions, wire):
             "next_cursor": None,
         },
     )
+    wire.add(responses.GET, f"{V1}/study-types", json={"study_types": [{"id": 2, "code": "diary", "name": "Diary"}]})
+    wire.add(
+        responses.GET, f"{V1}/industries", json={"industries": [{"id": 19, "code": "politics", "name": "Politics"}]}
+    )
+    wire.add(
+        responses.GET,
+        f"{V1}/industry-lockouts",
+        json={"industry_lockouts": [{"id": 90, "code": "past_90_days", "name": "Past 90 Days / 3 Months"}]},
+    )
     wire.add(
         responses.GET,
         f"{V1}/demand/questions",
@@ -444,6 +453,11 @@ def test_the_daily_refresh_reads_the_reference_data(draft, questions, wire):
     assert gender.name == "GENDER (new)" and gender.options[0]["name"] == "Man"
     assert not Question.objects.filter(question_id=42).exists()  # no longer in the library
     assert ProfilingTemplate.objects.get().label == "Census"
+    assert set(Definition.objects.values_list("kind", "code", "name")) == {
+        ("study_type", "diary", "Diary"),
+        ("industry", "politics", "Politics"),
+        ("industry_lockout", "past_90_days", "Past 90 Days / 3 Months"),
+    }
 
 
 def test_a_quota_typed_for_an_answer_chooses_that_answer(pm_client, draft, questions, wire, act):
@@ -463,3 +477,74 @@ def test_a_typed_quota_shows_its_answer_ticked_when_the_form_comes_back_with_err
     assert "must add up to exactly 100%" in html
     assert 'name="c0_on" id="id_c0_on" checked' in html and 'name="c1_on" id="id_c1_on" checked' in html
     assert api_calls(wire) == []
+
+
+def twelve_percent_cells():
+    """GENDER × REGION as a supplier's generator rounds it: 8 cells of 12.5% sent as 12% (96% of the goal)."""
+    cells = [
+        {"id": f"01HCELL{i}", "quota_percentage": 12, "condition": {"id": f"01HCELL{i}", "text": f"{g}, {r}"}}
+        for i, (g, r) in enumerate(
+            (g, r) for g in ("Male", "Female") for r in ("Northeast", "Midwest", "South", "West")
+        )
+    ]
+    return {
+        "id": "01HINTERLOCK00000000000002",
+        "name": "GENDER, REGION",
+        "quotas_enabled": True,
+        "depends_on_questions": [43, 96],
+        "quotas": {"ungrouped": cells},
+        "profiles": [],
+    }
+
+
+def test_a_draft_whose_cells_ask_for_less_than_its_goal_says_so_before_launch(pm_client, project, questions, wire):
+    profile = {"profile_adjustment_type": "percentage", "drafts": [], "interlocked_profiles": [twelve_percent_cells()]}
+    tg = make_draft(project, filling_goal=200, profile=profile)
+    short = "These quotas add up to 96%: they ask for 192 of the 200 completes"
+    profiling = pm_client.get(reverse("fielding:profiling", args=[tg.pk])).content.decode()
+    assert short in profiling
+    assert '<tr><td>Male, Northeast</td><td class="num">12</td><td class="num">24</td></tr>' in profiling
+    assert short in pm_client.get(reverse("fielding:draft", args=[tg.pk])).content.decode()
+    confirm = pm_client.post(
+        reverse("fielding:launch", args=[tg.pk]),
+        {
+            "when": "now",
+            "end_fielding_at": timezone.localtime(timezone.now() + timezone.timedelta(days=5)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+        },
+    ).content.decode()
+    assert "GENDER, REGION: " + short in confirm
+
+
+def test_generated_cells_are_given_whole_percentages_that_add_up_to_the_goal(pm_client, draft, questions, wire, act):
+    wire.add(responses.PUT, tg_api(draft), status=204)
+    act(pm_client.post, profile_url(draft, 43), gender_post())
+    act(pm_client.post, profile_url(draft, 42), age_post())
+    generated = twelve_percent_cells()
+    for cell in generated["quotas"]["ungrouped"]:
+        cell["filling_goal"] = 25  # the generator's counts for a goal of 200
+    wire.add(responses.POST, GENERATE, status=201, json=[generated])
+    act(pm_client.post, reverse("fielding:build_interlock", args=[draft.pk]), {"questions": ["43", "42"]})
+    sent = json.loads(api_calls(wire, "PUT")[-1].request.body)["profile"]["interlocked_profiles"][0]
+    percentages = [cell["quota_percentage"] for cell in sent["quotas"]["ungrouped"]]
+    assert sum(percentages) == 100 and sorted(percentages) == [12, 12, 12, 12, 13, 13, 13, 13]
+    assert not any("filling_goal" in cell for cell in sent["quotas"]["ungrouped"])
+
+
+def test_a_draft_profiling_with_odd_values_from_the_supplier_still_renders(pm_client, project, questions, wire):
+    odd = {
+        "profile_adjustment_type": "percentage",
+        "drafts": [
+            {
+                "question_id": 43,
+                "conditions": {"object": "selection_conditions_details", "data": [{"option": "1"}, "2"]},
+                "quotas": {"ungrouped": [{"index": "0", "quota_percentage": "50"}, {"index": 7}, None], "grouped": {}},
+            }
+        ],
+        "interlocked_profiles": [{"name": "X", "quotas": {"ungrouped": [None, {"quota_percentage": True}]}}],
+    }
+    tg = make_draft(project, profile=odd)
+    for page in ("fielding:draft", "fielding:profiling"):
+        response = pm_client.get(reverse(page, args=[tg.pk]))
+        assert response.status_code == 200 and "GENDER" in response.content.decode()

@@ -91,3 +91,31 @@ def test_the_demo_has_two_live_audience_align_surveys_with_traffic_and_one_inter
     assert log_in(client, "pm", "cockpit-demo")
     html = client.get(reverse("projects:dashboard")).content.decode()
     assert all(name in html for name in DEMO_SURVEYS) and "Audience-Align" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_seeded_draft_shows_its_profiling_by_name_and_no_actual_figures_before_anyone_answered(
+    client, settings, live_server
+):
+    from django.core.cache import cache
+
+    settings.SANDBOX_JOB_SECONDS = 0
+    settings.CINT_BASE_URL = live_server.url + "/sandbox/cint/v1"
+    settings.CINT_AUTH_URL = live_server.url + "/sandbox/cint/oauth/token"
+    cache.clear()
+    call_command("seed_demo", stdout=StringIO())
+    assert log_in(client, "pm", "cockpit-demo")
+    tg = TargetGroup.objects.get(name="US holiday shoppers")
+    assert (tg.status, tg.current_completes) == ("draft", 0)
+
+    html = client.get(tg.get_absolute_url()).content.decode()
+    assert "expected 50% · actual –" in html and "expected 12 min · actual –" in html
+    assert "no profiles yet" not in html
+    profiling = html[html.index('id="draft-profiling"') :]
+    assert "<h3>AGE " in profiling and "<h3>GENDER " in profiling
+    assert "18-34 <strong>50%</strong> (150)" in profiling
+
+    for page in ("fielding:draft", "fielding:profiling"):
+        text = client.get(reverse(page, args=[tg.pk])).content.decode()
+        assert "<h3>AGE " in text and "<h3>GENDER " in text, page
+        assert "<h3>42 " not in text and "<h3>43 " not in text, page

@@ -370,3 +370,24 @@ def test_a_typed_goal_comes_back_as_text_never_as_markup(pm_client, tg, hobby):
 
     assert "<script>alert(1)</script>" not in html
     assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html  # what was typed comes back, as text
+
+
+@pytest.mark.parametrize(
+    ("completes", "prescreens", "shown"),
+    [
+        (0, 0, "expected 40% · actual –</dd>"),  # the supplier's 50% is its expectation: no one has answered
+        (0, 12, "expected 40% · actual 50%</dd>"),
+        (30, 60, "expected 40% · actual 50%</dd>"),
+    ],
+)
+def test_the_actual_incidence_rate_is_shown_once_respondents_measured_it(pm_client, tg, completes, prescreens, shown):
+    from decimal import Decimal
+
+    tg.expected_incidence_rate, tg.incidence_rate = Decimal("0.40"), Decimal("0.5")
+    tg.expected_length_of_interview_minutes, tg.median_length_of_interview_seconds = 10, 720
+    tg.current_completes, tg.current_prescreens = completes, prescreens
+    tg.save()
+    html = pm_client.get(reverse("quotas:target_group", args=[tg.pk])).content.decode()
+    assert shown in html
+    length = "expected 10 min · actual 12 min" if completes else "expected 10 min · actual –"
+    assert length in html

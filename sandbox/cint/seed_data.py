@@ -215,6 +215,57 @@ TEMPLATES = [
     },
 ]
 
+# The definitions lists (`/study-types`, `/industries`, `/industry-lockouts`): (id, code, name).
+STUDY_TYPES = [
+    (1, "adhoc", "Adhoc"),
+    (2, "diary", "Diary"),
+    (3, "ihut", "In-home usage test"),
+    (5, "community_build", "Community build"),
+    (8, "recontact", "Recontact"),
+    (9, "qualitative_screening", "Qualitative screening"),
+    (11, "tracking_weekly", "Tracking (weekly)"),
+    (12, "tracking_monthly", "Tracking (monthly)"),
+    (13, "tracking_quarterly", "Tracking (quarterly)"),
+    (14, "wave_study", "Wave study"),
+    (15, "incidence_check", "Incidence check"),
+]
+INDUSTRIES = [
+    (1, "automotive", "Automotive"),
+    (2, "beauty_cosmetics", "Beauty and cosmetics"),
+    (3, "beverages_alcoholic", "Beverages (alcoholic)"),
+    (4, "beverages_non_alcoholic", "Beverages (non-alcoholic)"),
+    (5, "education", "Education"),
+    (6, "electronics_software", "Electronics, computers and software"),
+    (7, "entertainment", "Entertainment (films, music, TV)"),
+    (8, "fashion_clothing", "Fashion and clothing"),
+    (9, "financial_services", "Financial services and insurance"),
+    (10, "food_snacks", "Food and snacks"),
+    (11, "gambling_lottery", "Gambling and lottery"),
+    (12, "healthcare_pharmaceuticals", "Healthcare and pharmaceuticals"),
+    (13, "home_improvement", "Home improvement, real estate and construction"),
+    (14, "it_b2b", "IT (servers, databases, networks)"),
+    (15, "personal_care", "Personal care and toiletries"),
+    (16, "pets", "Pets"),
+    (19, "politics", "Politics"),
+    (20, "publishing", "Publishing (newspapers, magazines, books)"),
+    (21, "restaurants", "Restaurants"),
+    (22, "sports", "Sports"),
+    (23, "telecommunications", "Telecommunications"),
+    (24, "tobacco", "Tobacco"),
+    (25, "travel", "Travel"),
+    (26, "video_games", "Video games"),
+    (27, "websites_ecommerce", "Websites, internet and e-commerce"),
+    (99, "other", "Other"),
+]
+INDUSTRY_LOCKOUTS = [
+    (0, "no_lock_out", "No lock-out"),
+    (24, "past_24_hours", "Past 24 hours"),
+    (7, "past_7_days", "Past 7 days"),
+    (30, "past_30_days", "Past 30 days"),
+    (90, "past_90_days", "Past 90 days / 3 months"),
+    (180, "past_6_months", "Past 6 months"),
+]
+
 REASON_CODES = [
     ("11", "Speeding", "The respondent completed the survey implausibly fast."),
     ("12", "Straightlining", "The respondent gave the same answer to every item of a grid."),

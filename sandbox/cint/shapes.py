@@ -40,6 +40,7 @@ def tg_numbers(tg):
         else tg.expected_length_of_interview_minutes * 60,
         "first_complete": dates["first"],
         "last_complete": dates["last"],
+        "measured": {"incidence_rate": bool(qualified), "median_loi_seconds": bool(durations)},
     }
 
 
@@ -78,12 +79,16 @@ def tg_list_item(tg):
     numbers = tg_numbers(tg)
     statistics = {
         "progress": _stat(progress(tg)),
-        "incidence_rate": _stat(numbers["incidence_rate"]),
         "conversion_rate": _stat(numbers["conversion_rate"]),
         "drop_off_rate": _stat(numbers["drop_off_rate"]),
-        "median_length_of_interview_seconds": _stat(numbers["median_loi_seconds"]),
         "average_cost_per_interview": _stat(cpi(tg)),
     }
+    # The list's statistics are optional: a rate no respondent has measured yet is left out
+    # (the overview, which must carry one, gives the expectation instead).
+    if numbers["measured"]["incidence_rate"]:
+        statistics["incidence_rate"] = _stat(numbers["incidence_rate"])
+    if numbers["measured"]["median_loi_seconds"]:
+        statistics["median_length_of_interview_seconds"] = _stat(numbers["median_loi_seconds"])
     if numbers["last_complete"]:
         statistics["last_complete_date"] = _stat(iso(numbers["last_complete"]))
     return {

@@ -59,7 +59,7 @@ class TargetGroup(models.Model):
     collects_pii = models.BooleanField(default=False)
     study_type_code = models.CharField(max_length=50, default="adhoc")
     industry_code = models.CharField(max_length=50, default="other")
-    industry_lockout_code = models.CharField(max_length=50, blank=True, default="no_lockout")
+    industry_lockout_code = models.CharField(max_length=50, blank=True, default="no_lock_out")
     pricing_model = models.CharField(max_length=10, default="dynamic")
     cost_per_interview = models.JSONField(null=True, blank=True)
     client_cost_per_interview_note = models.JSONField(null=True, blank=True)

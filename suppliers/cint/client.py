@@ -69,6 +69,17 @@ class CintClient(FieldingMethods):
     def list_user_business_units(self, user_id):
         return self._get(f"{self._account}/users/{segment(user_id)}/business-units")
 
+    # --- definitions (the same for every account) ------------------------------------------
+
+    def list_study_types(self):
+        return self._get("/study-types")
+
+    def list_industries(self):
+        return self._get("/industries")
+
+    def list_industry_lockouts(self):
+        return self._get("/industry-lockouts")
+
     # --- projects ------------------------------------------------------------------------
 
     def iter_projects(self, *, status=None, search=None, project_manager_id=None, page_size=100):

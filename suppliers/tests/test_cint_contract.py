@@ -126,6 +126,10 @@ CASES = [
     case("get_account_users", "list_users", user_type="project_manager"),
     case("get_business_units", "list_business_units"),
     case("get_user_account_business_unit_id", "list_user_business_units", USER_ID),
+    # definitions
+    case("get_study_types", "list_study_types"),
+    case("get_industries", "list_industries"),
+    case("get_industry_lockouts", "list_industry_lockouts"),
     # projects
     case("list_account_projects", "iter_projects", status="active", search="tracker", project_manager_id=USER_ID),
     case("create_project", "create_project", PROJECT, **KEY),

@@ -201,6 +201,9 @@ def drive(tour):
     assert manager_id in {str(u["id"]) for u in users}
     assert tour("list_business_units").data
     tour("list_user_business_units", manager_id)
+    assert "adhoc" in {item["code"] for item in tour("list_study_types").data["study_types"]}
+    assert "other" in {item["code"] for item in tour("list_industries").data["industries"]}
+    assert tour("list_industry_lockouts").data["industry_lockouts"]
 
     # project
     project_id = tour(

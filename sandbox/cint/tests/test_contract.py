@@ -65,6 +65,9 @@ def test_responses_validate_against_the_contract(api, openapi, project_id, manag
     templates = tour.call("GET", demand + "/profiling-templates", expect=200).json()["templates"]
     tour.call("GET", demand + f"/profiling-templates/{templates[0]['id']}", expect=200)
     tour.call("GET", "/locales", expect=200)
+    tour.call("GET", "/study-types", expect=200)
+    tour.call("GET", "/industries", expect=200)
+    tour.call("GET", "/industry-lockouts", expect=200)
 
     tour.call("GET", demand + "/projects", expect=200, query={"page_size": "5"})
     tour.call("GET", demand + f"/projects/{project_id}", expect=200)

@@ -1,6 +1,6 @@
 """Projects, target group lists, questions and feasibility."""
 
-from .conftest import create_draft, later, new_key
+from .conftest import create_draft, draft_body, later, new_key
 
 PROJECTS = "/demand/accounts/{account}/projects"
 
@@ -91,3 +91,29 @@ def test_profiling_templates(api):
     assert len(templates) == 2
     full = api.get(f"/demand/accounts/{{account}}/profiling-templates/{templates[0]['id']}").json()
     assert full["profiles"]
+
+
+def test_a_draft_takes_only_the_study_types_industries_and_lockouts_the_definitions_list(api, project_id):
+    codes = {
+        "study_type_code": {item["code"] for item in api.get("/study-types").json()["study_types"]},
+        "industry_code": {item["code"] for item in api.get("/industries").json()["industries"]},
+        "industry_lockout_code": {item["code"] for item in api.get("/industry-lockouts").json()["industry_lockouts"]},
+    }
+    assert {"adhoc", "diary"} <= codes["study_type_code"] and {"other", "politics"} <= codes["industry_code"]
+    create_draft(
+        api, project_id, study_type_code="diary", industry_code="politics", industry_lockout_code="past_30_days"
+    )
+    path = f"{PROJECTS}/{project_id}/target-groups"
+    body = draft_body(api.account_id, study_type_code="Diary", industry_code="sport", industry_lockout_code="30 days")
+    response = api.post(path, body)
+    assert response.status_code == 400
+    assert {p["name"] for p in response.json()["invalid_params"]} == set(codes)
+
+
+def test_a_target_group_nobody_answered_lists_no_measured_incidence_rate_or_length(api, project_id, live_id):
+    create_draft(api, project_id, name="Not answered")
+    items = api.get(f"{PROJECTS}/{project_id}/target-groups").json()["target_groups"]
+    for item in items:
+        assert item["statistics"]["progress"]["value"]["current_completes"] == 0
+        assert "incidence_rate" not in item["statistics"], item["name"]
+        assert "median_length_of_interview_seconds" not in item["statistics"], item["name"]

@@ -1,9 +1,10 @@
-"""Accounts, users, business units, locales, the question library and profiling templates."""
+"""Accounts, users, business units, the definitions lists (locales, study types, industries,
+industry lock-outs), the question library and profiling templates."""
 
 from ...ids import iso
 from ...models import Account, ProfilingTemplate, Question, SandboxUser
 from ...wire import json_response
-from ..seed_data import LOCALES
+from ..seed_data import INDUSTRIES, INDUSTRY_LOCKOUTS, LOCALES, STUDY_TYPES
 from ..validation import Validator
 from ..wire import ApiError, api, paginate, read_json
 from .common import get_account
@@ -63,6 +64,25 @@ def locales(request):
         entry = by_country.setdefault(country, {"country": {"code": country, "name": country_name}, "languages": []})
         entry["languages"].append({"is_preferred": True, "name": language, "code": code.split("_")[0]})
     return json_response({"locales": list(by_country.values())})
+
+
+def _definitions(key, items):
+    return json_response({key: [{"id": id_, "code": code, "name": name} for id_, code, name in items]})
+
+
+@api()
+def study_types(request):
+    return _definitions("study_types", STUDY_TYPES)
+
+
+@api()
+def industries(request):
+    return _definitions("industries", INDUSTRIES)
+
+
+@api()
+def industry_lockouts(request):
+    return _definitions("industry_lockouts", INDUSTRY_LOCKOUTS)
 
 
 def _question(question):

@@ -11,7 +11,7 @@ from ...wire import empty_response, json_response
 from ..events import record_tg_change
 from ..feasibility import money
 from ..profiling import replace_profiles, rescale_goals
-from ..seed_data import LOCALES
+from ..seed_data import INDUSTRIES, INDUSTRY_LOCKOUTS, LOCALES, STUDY_TYPES
 from ..shapes import draft_target_group, target_group_details, tg_list_item
 from ..validation import Validator
 from ..wire import ApiError, api, check_if_match, paginate, read_json
@@ -80,7 +80,7 @@ def _draft_fields(account, body, required):
         "test_url": check.string("test_url", max_length=3000, default=""),
         "study_type_code": check.string("study_type_code", default="adhoc"),
         "industry_code": check.string("industry_code", default="other"),
-        "industry_lockout_code": check.string("industry_lockout_code", default="no_lockout"),
+        "industry_lockout_code": check.string("industry_lockout_code", default="no_lock_out"),
         "client_id": check.integer("client_id"),
         "fielding_assistant": check.object("fielding_assistant_assignment") or {},
         "exclusion": check.object("exclusion"),
@@ -97,6 +97,13 @@ def _draft_fields(account, body, required):
         if business_unit is None:
             check.error("business_unit_id", f"{bu_raw} is not a business unit of account {account.id}")
     fields["business_unit"] = business_unit
+    for name, items, where in (
+        ("study_type_code", STUDY_TYPES, "/study-types"),
+        ("industry_code", INDUSTRIES, "/industries"),
+        ("industry_lockout_code", INDUSTRY_LOCKOUTS, "/industry-lockouts"),
+    ):
+        if fields[name] and fields[name] not in {code for _, code, _ in items}:
+            check.error(name, f"{fields[name]!r} is not a code of {where}")
     if fields["locale"] and fields["locale"] not in LOCALES:
         check.error("locale", f"unsupported locale; use one of {', '.join(LOCALES)}")
     if fields["project_manager_id"] and not account.users.filter(pk=fields["project_manager_id"]).exists():
@@ -190,6 +197,8 @@ def update_details(request, account_id, project_id, target_group_id):
     lockout = check.string("industry_lockout_code")
     client_cpi = check.object("client_cpi")
     filling_goal = check.integer("filling_goal", minimum=1, maximum=100000)
+    if lockout and lockout != tg.industry_lockout_code and lockout not in {code for _, code, _ in INDUSTRY_LOCKOUTS}:
+        check.error("industry_lockout_code", f"{lockout!r} is not a code of /industry-lockouts")
     if live_url and "[%RID%]" not in live_url:
         check.error("live_url", "must contain the [%RID%] placeholder")
     for field, url in (("live_url", live_url), ("test_url", test_url)):

@@ -14,6 +14,7 @@ from django_htmx.http import trigger_client_event
 
 from projects.fragments import fragment_of_target_group
 from projects.models import Role, SupplierConnection
+from projects.permissions import NotOffered, require_capability
 from quotas.models import Profile
 from sync.blocks import register_block
 from sync.outbox import describe, request_change
@@ -40,8 +41,21 @@ def _part(kind):
 def _connection(pk):
     connection = get_object_or_404(SupplierConnection, pk=pk)
     if not connection.capabilities.survey_creation:
-        raise Http404("This supplier's surveys are not created from the cockpit.")
+        raise NotOffered(f"{connection.get_kind_display()} surveys are not created from this form.")
     return connection
+
+
+# What each part of the panel needs of the survey's supplier, and its name for the PM.
+PARTS = {
+    "qualifications": "qualifications changed from the cockpit",
+    "loi": "a length of interview changed from the cockpit",
+    "exclusions": "exclusions of other surveys",
+}
+
+
+def _survey(pk, capability):
+    """The target group, if its supplier has the `capability` this part of the panel is about (404 otherwise)."""
+    return require_capability(permissions.target_group(pk), capability, PARTS[capability])
 
 
 # --- the panel on a survey's cockpit page -----------------------------------------------------------
@@ -129,13 +143,13 @@ def _again(request, tg, *, status=200, **forms):
 @require_GET
 @fragment_of_target_group("aa-panel")
 def panel(request, pk):
-    return HttpResponse(panel_html(request, permissions.target_group(pk)))
+    return HttpResponse(panel_html(request, _survey(pk, "qualifications")))
 
 
 @require_POST
 @permissions.pm_only
 def settings(request, pk):
-    tg = permissions.target_group(pk)
+    tg = _survey(pk, "loi")
     form = SettingsForm(request.POST)
     if not form.is_valid():
         return _invalid(request, tg, settings_form=form)
@@ -165,7 +179,7 @@ def _taken(tg):
 @fragment_of_target_group("aa-qualification-form")
 def qualification_answers(request, pk):
     """The answers of the question picked in the add-qualification form, swapped in under the picker."""
-    tg = permissions.target_group(pk)
+    tg = _survey(pk, "qualifications")
     if not tg.capabilities.qualifications or not tg.capabilities.survey_creation:
         raise Http404("This supplier's qualifications are not added here.")
     form = QualificationForm(
@@ -177,7 +191,7 @@ def qualification_answers(request, pk):
 @require_POST
 @permissions.pm_only
 def qualification_add(request, pk):
-    tg = permissions.target_group(pk)
+    tg = _survey(pk, "qualifications")
     if "choose" in request.POST:  # "Show its answers" (without JS): the picked question's answers, nothing sent
         form = QualificationForm(
             initial={"question": request.POST.get("question")}, standard=_standard(tg), taken=_taken(tg)
@@ -203,7 +217,7 @@ def _profile(tg, profile_pk):
 @require_POST
 @permissions.pm_only
 def qualification_change(request, pk, profile_pk):
-    tg = permissions.target_group(pk)
+    tg = _survey(pk, "qualifications")
     profile = _profile(tg, profile_pk)
     prefix = f"p{profile.pk}"
     data = request.POST.copy()
@@ -226,7 +240,7 @@ def qualification_change(request, pk, profile_pk):
 @require_POST
 @permissions.pm_only
 def qualification_delete(request, pk, profile_pk):
-    tg = permissions.target_group(pk)
+    tg = _survey(pk, "qualifications")
     profile = _profile(tg, profile_pk)
     change = request_change(
         "delete_qualification", connection=tg.project.connection, target_group=tg, profile=profile, by=request.user
@@ -237,7 +251,7 @@ def qualification_delete(request, pk, profile_pk):
 @require_POST
 @permissions.pm_only
 def exclusions_add(request, pk):
-    tg = permissions.target_group(pk)
+    tg = _survey(pk, "exclusions")
     form = ExclusionForm(request.POST, candidates=aa.exclusion_candidates(tg))
     if not form.is_valid():
         return _invalid(request, tg, exclusion_form=form)
@@ -247,7 +261,7 @@ def exclusions_add(request, pk):
 @require_POST
 @permissions.pm_only
 def exclusion_remove(request, pk, survey_id):
-    tg = permissions.target_group(pk)
+    tg = _survey(pk, "exclusions")
     names = {rid: other.name if other else rid for rid, other in aa.exclusions_of(tg)}
     if survey_id not in names:
         return _panel(request, tg, notice="That survey is not excluded (any more).")

@@ -109,3 +109,24 @@ def test_the_survey_reconciliation_of_a_cint_target_group_is_a_404_in_words(pm_c
 
     assert response.status_code == 404
     assert "Cint Exchange does not offer reconciling a survey by a list of ids" in response.content.decode()
+
+
+AUDIENCE_ALIGN_ONLY = [
+    ("fielding:aa_panel", "get", []),
+    ("fielding:aa_settings", "post", []),
+    ("fielding:aa_qualification_add", "post", []),
+    ("fielding:aa_exclusions_add", "post", []),
+    ("fielding:aa_exclusion_remove", "post", ["S-1"]),
+]
+
+
+@pytest.mark.parametrize("kind", ["cint", "purespectrum"])
+@pytest.mark.parametrize(("name", "method", "extra"), AUDIENCE_ALIGN_ONLY)
+def test_an_audience_align_only_part_of_another_suppliers_target_group_is_a_404(pm_client, kind, name, method, extra):
+    tg = TargetGroupFactory() if kind == "cint" else survey(kind)
+
+    response = getattr(pm_client, method)(reverse(name, args=[tg.pk, *extra]), HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 404
+    assert "does not offer" in response.content.decode()
+    assert tg.changes.count() == 0

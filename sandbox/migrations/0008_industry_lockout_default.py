@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sandbox", "0005_purespectrum"),
+        ("sandbox", "0007_transaction_quotas"),
     ]
 
     operations = [

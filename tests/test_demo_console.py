@@ -123,7 +123,10 @@ def test_the_login_line_stays_in_view_while_the_demo_runs_and_a_viewer_is_refuse
     login_at = running.wait_for(LOGIN_LINE, timeout=90)
 
     time.sleep(25)  # a few simulation steps: respondents, quota fills, webhook deliveries, the worker's sweeps
-    viewer = log_in(site, "viewer")
+    try:
+        viewer = log_in(site, "viewer")
+    except requests.ConnectionError:
+        pytest.fail("the web server stopped answering; the console said:\n" + "\n".join(running.lines[-60:]))
     tg = re.search(r'href="/target-groups/(\d+)/"', viewer.get(f"{site}/", timeout=10).text).group(1)
     refused = viewer.post(
         f"{site}/target-groups/{tg}/refresh/",

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import pytest
 import requests
 from django.apps import apps as django_apps
+from django.conf import global_settings
 from django.conf import settings as django_settings
 
 from projects.models import SupplierConnection
@@ -50,6 +51,8 @@ def production(settings, tmp_path, beat_schedule):
         redis.Redis.from_url(own_broker, socket_timeout=2).flushdb()
     except redis.RedisError as exc:
         pytest.skip(f"Redis does not answer ({exc})")
+    # The processes check the PM's password with the production hashers, so it is stored with one of them.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
     processes = Processes(
         database_url=database_url(), broker_url=own_broker, log_dir=tmp_path, account_id=ACCOUNT_ID
     )

@@ -56,8 +56,17 @@ def queue_without_folders(tmp_path):
         "processed_folder": str(missing / "processed"),
         "control_folder": str(missing / "control"),
     }
-    saved = {key: app.conf[key] for key in ("broker_url", "broker_transport_options", "task_always_eager")}
-    app.conf.update(broker_url="filesystem://localhost/", broker_transport_options=folders, task_always_eager=False)
+    # Celery copies the broker's URL to its read and write URLs when it is configured: all three move.
+    keys = ("broker_url", "broker_read_url", "broker_write_url", "broker_transport_options", "task_always_eager")
+    saved = {key: app.conf[key] for key in keys}
+    broker = "filesystem://localhost/"
+    app.conf.update(
+        broker_url=broker,
+        broker_read_url=broker,
+        broker_write_url=broker,
+        broker_transport_options=folders,
+        task_always_eager=False,
+    )
     forget_broker_connections(app)
     cache.clear()  # no apply task "already on its way" from an earlier test
     try:

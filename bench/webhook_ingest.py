@@ -55,6 +55,9 @@ def make_target_group():
 
 
 def events(tg, quotas, count):
+    from django.utils import timezone
+
+    now = timezone.now().isoformat().replace("+00:00", "Z")  # the receiver refuses moments ahead of its clock
     for i in range(count):
         quota = quotas[i % len(quotas)]
         yield {
@@ -63,7 +66,7 @@ def events(tg, quotas, count):
             "source": f"/demand/accounts/8001/projects/{tg.project.remote_id}/target-groups/{tg.remote_id}",
             "type": "com.cint.quota-fill.registered",
             "subject": tg.remote_id,
-            "time": "2099-01-01T00:00:00.000Z",
+            "time": now,
             "datacontenttype": "application/json",
             "data": {
                 "account_id": 8001,
@@ -113,12 +116,16 @@ def ingest_rate(connection, bodies):
 
 
 def insert_rate(connection, documents):
+    """The same rows the receiver stores, payload included (read before the clock starts)."""
     from django.utils.dateparse import parse_datetime
 
+    from suppliers.cint.webhooks import parse_event
+    from suppliers.records import payload_to_json
     from sync.models import WebhookEvent
 
+    payloads = [payload_to_json(parse_event(json.dumps(document).encode()).payload) for document in documents]
     started = time.perf_counter()
-    for document in documents:
+    for document, payload in zip(documents, payloads, strict=True):
         WebhookEvent.objects.create(
             connection=connection,
             event_id=document["id"],
@@ -127,6 +134,7 @@ def insert_rate(connection, documents):
             subject=document["subject"],
             time=parse_datetime(document["time"]),
             data=document["data"],
+            payload=payload,
         )
     return len(documents) / (time.perf_counter() - started)
 

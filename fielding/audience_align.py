@@ -16,10 +16,12 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from config.tasks import task
 from projects.models import PENDING_PREFIX, Project, TargetGroup
 from suppliers import errors
+from sync.mirror import apply_record
 from sync.outbox import ChangeKind, Verdict, register, request_change
-from sync.pull import apply_record, register_part
+from sync.reads import register_part
 from sync.upsert import Tally
 
 from .models_audience_align import AudienceAlignFeasibility, AudienceAlignMasterData
@@ -367,7 +369,7 @@ def request_survey(connection, spec, *, by):
 
 
 def request_feasibility(connection, inputs, *, by):
-    from .tasks import run_aa_feasibility
+    run_aa_feasibility = task("fielding.tasks.run_aa_feasibility")
 
     with transaction.atomic():
         check = AudienceAlignFeasibility.objects.create(

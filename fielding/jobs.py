@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from config.tasks import task
 from projects.models import TargetGroup
 from suppliers import errors
 from sync.outbox import ChangeKind, register, request_change
@@ -77,7 +78,7 @@ class StartJob(ChangeKind):
         job.status = Status.PROCESSING
         job.next_poll_at = timezone.now()
         job.save(update_fields=["remote_job_id", "status", "next_poll_at", "updated_at"])
-        from .tasks import poll_fielding_job
+        poll_fielding_job = task("fielding.tasks.poll_fielding_job")
 
         transaction.on_commit(lambda: poll_fielding_job.delay(job.pk))
 

@@ -22,8 +22,8 @@ from django.db import transaction
 
 from projects.models import TargetGroup
 from suppliers.adapter import Unsupported
+from sync.mirror import apply_record, refresh_target_group
 from sync.outbox import ChangeKind, State, Verdict, register, request_change
-from sync.pull import apply_record, refresh_target_group
 
 FILLING_STRATEGIES = {
     "completes": "Completes: the goal counts completes",

@@ -10,6 +10,7 @@ from contextlib import nullcontext
 from django.db import transaction
 from django.utils import timezone
 
+from config.tasks import task
 from suppliers import errors
 
 from .draft import draft_body, is_created, rfc3339
@@ -70,7 +71,7 @@ def request_interlock(tg, question_ids, *, by):
 
 
 def _request(kind, tg, inputs, by):
-    from .tasks import run_lookup
+    run_lookup = task("fielding.tasks.run_lookup")
 
     with transaction.atomic():
         lookup = SupplierLookup.objects.create(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from suppliers import errors
 from sync.locks import lock_target_group
-from sync.pull import register_draft_store, register_part
+from sync.reads import register_draft_store, register_part
 from sync.upsert import Tally, assign, when, whole
 
 from .draft import apply_draft_body, body_from_supplier, draft_body

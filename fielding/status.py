@@ -7,8 +7,8 @@ Payload of ``change_status``: ``{"action": <StatusAction.name>, "to_status": <co
 
 from projects.models import TargetGroup
 from suppliers.adapter import Unsupported
+from sync.mirror import apply_record
 from sync.outbox import ChangeKind, State, Verdict, register, request_change
-from sync.pull import apply_record
 
 KIND = "change_status"
 

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from config.tasks import task
 from projects.fragments import fragment_of_target_group
 from projects.models import Role, SupplierConnection
 from projects.permissions import NotOffered, require_capability
@@ -282,7 +283,7 @@ def _oob_panel(request, change):
 
 def _form_page(request, connection, form, *, status=200, feasibility=None):
     if form.qualifications_missing:
-        from .tasks import fetch_audience_align_qualifications
+        fetch_audience_align_qualifications = task("fielding.tasks.fetch_audience_align_qualifications")
 
         fetch_audience_align_qualifications.delay(connection.pk, *form.chosen_place())
     context = {

@@ -26,8 +26,8 @@ from django.utils import timezone
 from projects.models import PENDING_PREFIX
 from suppliers import errors
 from suppliers.adapter import Unsupported
+from sync.mirror import apply_record, refresh_target_group
 from sync.outbox import ChangeKind, State, Verdict, register
-from sync.pull import apply_record, refresh_target_group
 
 from .mirror import (
     remove_interlock,

@@ -15,7 +15,7 @@ they add no savepoint and no second lock (`sync.locks.writing_target_group`).
 from django.utils import timezone
 
 from sync.locks import writing_target_group
-from sync.pull import register_part
+from sync.reads import register_part
 from sync.upsert import Tally, assign
 
 from .models import InterlockCell, InterlockedProfile, Profile, Quota

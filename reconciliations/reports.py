@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from config.tasks import task
 from projects.models import TargetGroup
 
 from .models import EligibleReport, EligibleRid, normalize_rid
@@ -55,7 +56,7 @@ def default_start_date(today):
 
 def request_report(connection, project, *, start_date=None, end_date=None, by=None):
     """Record a report to generate for `project`; the work starts once the transaction commits."""
-    from .tasks import follow_report
+    follow_report = task("reconciliations.tasks.follow_report")
 
     report = EligibleReport.objects.create(
         connection=connection,

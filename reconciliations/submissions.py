@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.tasks import task
 from projects.models import TargetGroup
 from sync.outbox import request_change
 
@@ -41,7 +42,7 @@ def reason_codes_stale(connection, now=None):
 
 def load_reason_codes_if_stale(connection):
     """Ask a worker for the supplier's reason codes when the cached ones are old (at most once a minute)."""
-    from .tasks import fetch_reason_codes
+    fetch_reason_codes = task("reconciliations.tasks.fetch_reason_codes")
 
     if reason_codes_stale(connection) and cache.add(f"reconciliations:reason-codes:{connection.pk}", 1, 60):
         transaction.on_commit(lambda: fetch_reason_codes.delay(connection.pk))
@@ -144,7 +145,7 @@ def default_file_name(now=None):
 
 def accepted(submission, request_id):
     """The supplier took the file: keep its request id and start following it."""
-    from .tasks import follow_submission
+    follow_submission = task("reconciliations.tasks.follow_submission")
 
     submission.request_id = request_id
     submission.state = State.PROCESSING
@@ -207,7 +208,7 @@ def _store_target_groups(submission, results):
 
 def check_again(submission):
     """The PM asked: follow a processing submission again, starting from the shortest delay."""
-    from .tasks import follow_submission
+    follow_submission = task("reconciliations.tasks.follow_submission")
 
     updated = Submission.objects.filter(pk=submission.pk, state=State.PROCESSING).update(polls=0, message="")
     if updated:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from config.tasks import task
 from sync.outbox import request_change
 
 from . import counts
@@ -133,6 +134,6 @@ def advance(reconciliation, adapter):
 
 
 def follow_soon(reconciliation):
-    from .tasks import follow_survey_reconciliation
+    follow_survey_reconciliation = task("reconciliations.tasks.follow_survey_reconciliation")
 
     transaction.on_commit(lambda: follow_survey_reconciliation.delay(reconciliation.pk))

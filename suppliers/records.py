@@ -7,7 +7,7 @@ live, paused, completed, closed, archived); ``status_label`` keeps the supplier'
 own word for it when that reads differently ("Inactive").
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -254,3 +254,34 @@ class WebhookEvent:
     account_id: str = ""
     # What the event says, as a record the cockpit applies (None: nothing it uses).
     payload: QuotaFill | TargetGroupChanges | None = None
+
+
+# --- a payload kept for later: what the receiver read, stored, and applied as it was read --------------
+
+STORED_PAYLOADS = {record.__name__: record for record in (QuotaFill, TargetGroupChanges)}
+
+
+def payload_to_json(payload):
+    """`payload` (a record of `STORED_PAYLOADS`, or None) as JSON values, to store with its event."""
+    if payload is None:
+        return None
+    return {"record": type(payload).__name__, **{name: _plain(value) for name, value in asdict(payload).items()}}
+
+
+def payload_from_json(stored):
+    """The record `payload_to_json` stored (None for none): decimals and moments come back as text."""
+    values = dict(stored or {})
+    record = STORED_PAYLOADS.get(values.pop("record", ""))
+    return record(**values) if record else None
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

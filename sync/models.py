@@ -76,6 +76,9 @@ class WebhookEvent(models.Model):
     subject = models.CharField(max_length=500, blank=True)
     time = models.DateTimeField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # What the receiver read the event to say (`suppliers.records.payload_to_json`), applied as it was read;
+    # None for an event the cockpit does not use.
+    payload = models.JSONField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=300, blank=True)

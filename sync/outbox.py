@@ -43,6 +43,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from config.tasks import task
 from projects.models import TargetGroup
 from projects.queries import FINISHED_STATUSES
 from suppliers import errors
@@ -231,7 +232,7 @@ def request_change(kind_name, *, connection, target_group=None, profile=None, pa
 
     Raises `Unsupported` (recording nothing) when the connection's supplier cannot take it.
     """
-    from .tasks import send_change
+    send_change = task("sync.tasks.send_change")
 
     kind = _kinds[kind_name]
     change = RemoteChange(
@@ -435,7 +436,7 @@ OUTCOME_UNKNOWN = (
 
 def _outcome_unknown(change):
     """After an internal error: back in the queue for a try that reads the supplier first (or settle, out of tries)."""
-    from .tasks import send_change
+    send_change = task("sync.tasks.send_change")
 
     try:
         row = RemoteChange.objects.get(pk=change.pk)
@@ -577,7 +578,7 @@ def _after_precondition_failed(kind, adapter, change):
 
 
 def _retry_later(kind, adapter, change, exc):
-    from .tasks import send_change
+    send_change = task("sync.tasks.send_change")
 
     if change.attempts >= settings.SYNC_MAX_ATTEMPTS:
         # Nothing reached the supplier: show its values again (best effort, it may still be down).
@@ -674,7 +675,7 @@ def _next_in_line(change, waiting=None):
     outcome's transaction, so it is `sending` before it is sent and the claim stands or falls with the
     outcome; `change.next_change` is it. Otherwise it is enqueued for any worker.
     """
-    from .tasks import send_change
+    send_change = task("sync.tasks.send_change")
 
     change.next_change = None
     if not change.target_group_id:
@@ -762,7 +763,7 @@ def recover_stuck(older_than=None, idle=None):
 
     Returns the ids enqueued.
     """
-    from .tasks import send_change
+    send_change = task("sync.tasks.send_change")
 
     now = timezone.now()
     stuck_after = older_than if older_than is not None else timedelta(seconds=settings.SYNC_STUCK_AFTER_SECONDS)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from projects.tests.factories import ConnectionFactory, TargetGroupFactory
 from quotas.tests.factories import InterlockCellFactory, QuotaFactory
+from suppliers.records import QuotaFill, payload_to_json
 from sync.models import WebhookEvent
 from sync.outbox import request_change
 
@@ -338,13 +339,16 @@ def test_binary_mode_events_are_refused_because_their_id_is_not_signed(client, c
 
 def stored_fill(connection, tg, quota, *, completes, minute):
     """A fill the receiver stored whose apply task has not run (or was lost with its worker)."""
+    event = quota_fill(tg, quota.remote_id, completes=completes)
     return WebhookEvent.objects.create(
         connection=connection,
         event_id=f"e{minute}",
         type="com.cint.quota-fill.registered",
         subject=tg.remote_id,
         time=f"2030-01-01T10:0{minute}:00Z",
-        data=quota_fill(tg, quota.remote_id, completes=completes)["data"],
+        data=event["data"],
+        # what the receiver read of it, as it stores it
+        payload=payload_to_json(QuotaFill(tg.remote_id, quota.remote_id, completes=completes, prescreens=113)),
     )
 
 
@@ -416,3 +420,21 @@ def test_a_fill_about_another_account_is_refused_and_changes_nothing(client, con
     quota.refresh_from_db()
     assert quota.completes == 10
     assert not WebhookEvent.objects.exists()
+
+
+def test_the_applier_applies_what_the_receiver_read_without_reading_the_event_again(client, connection, tg):
+    from django.core.cache import cache
+
+    from sync.webhooks import APPLY_PENDING_KEY, apply_pending
+
+    quota = QuotaFactory(profile__target_group=tg, completes=10, prescreens=20)
+    cache.set(APPLY_PENDING_KEY, 1, 60)  # an apply task is on its way already: the receiver starts none
+    assert deliver(client, connection, quota_fill(tg, quota.remote_id, completes=73)).status_code == 200
+    stored = WebhookEvent.objects.get()
+    assert stored.payload["record"] == "QuotaFill" and stored.processed_at is None
+    WebhookEvent.objects.filter(pk=stored.pk).update(data={"not": "a quota fill"})  # the raw body is kept, not read
+
+    assert apply_pending() == 1
+
+    quota.refresh_from_db()
+    assert (quota.completes, quota.prescreens) == (73, 113)

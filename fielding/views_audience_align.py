@@ -17,6 +17,7 @@ from projects.fragments import fragment_of_target_group
 from projects.models import Role, SupplierConnection
 from projects.permissions import NotOffered, require_capability
 from quotas.models import Profile
+from quotas.sections import page_context
 from sync.blocks import register_block
 from sync.outbox import describe, request_change
 
@@ -135,9 +136,7 @@ def _invalid(request, tg, **forms):
 def _again(request, tg, *, status=200, **forms):
     """The panel with `forms` in place of the blank ones: alone for htmx, else on the whole page."""
     if not request.htmx:
-        from quotas.views import _page_context
-
-        return render(request, "quotas/target_group.html", _page_context(request, tg, **forms), status=status)
+        return render(request, "quotas/target_group.html", page_context(request, tg, **forms), status=status)
     return HttpResponse(panel_html(request, tg, **forms))
 
 

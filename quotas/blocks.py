@@ -4,7 +4,7 @@ from projects.models import TargetGroup
 from sync.blocks import register_block
 
 from .models import Profile
-from .views import section_html
+from .sections import section_html
 
 
 def _target_group(change):

@@ -13,105 +13,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from fielding.draft_summary import draft_profiling
-from fielding.mirror import read_supplier_draft
-from fielding.pace import pace_of
-from fielding.views import fielding_panel_context
-from fielding.views_status import status_panel_context
 from projects.fragments import fragment_of_target_group
-from projects.models import Role, TargetGroup
+from projects.models import TargetGroup
 from projects.permissions import pm_only
-from projects.queries import FINISHED_STATUSES
 from suppliers import values
 from sync.outbox import describe
 
 from . import page, services
 from .forms import FillingGoalForm, InterlockForm, QuotaGoalsForm
 from .models import InterlockedProfile, Profile, Quota
+from .panels import refreshed_panels_html
+from .sections import page_context, section_html
 
 
 def _target_group(pk):
     return get_object_or_404(TargetGroup.objects.select_related("project__connection"), pk=pk)
-
-
-def _frozen(tg):
-    """A target group in a status its supplier takes no more changes in offers none (the context
-    processor's `can_change` is overridden for its pages); a finished one (completed, closed,
-    archived) offers no quota, goal or CPI changes either: nothing fills any more. Its status
-    actions (reactivate, relaunch) stay in their own panels."""
-    if tg.status in tg.capabilities.final_statuses:
-        return {"can_change": False, "frozen": True}
-    if tg.status in FINISHED_STATUSES:
-        return {"can_change": False, "finished": True}
-    return {}
-
-
-def _header_context(tg, tg_change=False, **extra):
-    """`tg_change`: the change shown next to the filling goal (False: look it up)."""
-    if tg_change is False:
-        tg_change = page.latest_changes(tg).get("tg")
-    return {
-        **_frozen(tg),
-        "tg": tg,
-        "caps": tg.capabilities,
-        "filling_goal_form": FillingGoalForm(initial={"filling_goal": tg.filling_goal}),
-        "tg_change": tg_change,
-        **extra,
-    }
-
-
-def _profiles_context(tg, **extra):
-    context = page.profiles_context(tg)
-    context.update(_frozen(tg))
-    context["caps"] = tg.capabilities
-    if tg.status == TargetGroup.Status.DRAFT and tg.capabilities.drafts:
-        # The supplier makes a draft's profiles at launch; until then they are the draft body's.
-        context["draft_profiling"] = draft_profiling(tg)
-    context["interlock_form"] = InterlockForm(target_group=tg, profiles=context["profiles"])
-    context.update(extra)
-    return page.add_rows(context)
-
-
-def _page_context(request, tg, **extra):
-    if tg.status == TargetGroup.Status.DRAFT and tg.capabilities.drafts:
-        read_supplier_draft(tg)  # a draft only listed so far: its expected figures and profiling
-    profiles = _profiles_context(tg, **extra)
-    context = {**_header_context(tg, profiles["tg_change"]), **profiles, "changes": page.changes_panel(tg)}
-    if tg.capabilities.fielding_runs:
-        context.update(fielding_panel_context(tg, request.user, request=request))
-    if tg.capabilities.status_actions:
-        context.update(status_panel_context(tg))
-        # The status panel is the way out of a finished status: it follows the PM's role, not `_frozen`.
-        context["status_can_change"] = Role.can_change(request.user) and not context.get("frozen")
-    if not tg.capabilities.reports:  # totals only: their pace in words (Cint's chart is in its fielding panel)
-        context["pace"] = pace_of(tg)
-    if tg.capabilities.survey_creation:  # Audience-Align's own panel (LOI/CPI, qualifications, exclusions)
-        from fielding.views_audience_align import panel_context
-
-        context.update({**panel_context(tg), **_frozen(tg), "aa_panel": True})
-    context.update(extra)
-    return context
-
-
-def _block_context(tg, profile, all_rows=False, **extra):
-    block = page.profiles_context(tg, only=profile)["profiles"][0]
-    context = {**_frozen(tg), "tg": tg, "caps": tg.capabilities, "profile": block, **extra}
-    return page.add_rows(context, all_rows=all_rows)
-
-
-# The partial each part of the page is re-rendered from, and its context.
-SECTIONS = {
-    "header": ("quotas/_header.html", lambda tg, profile, extra: _header_context(tg, **extra)),
-    "profiles": ("quotas/_profiles.html", lambda tg, profile, extra: _profiles_context(tg, **extra)),
-    "interlocks": ("quotas/_interlocks.html", lambda tg, profile, extra: _profiles_context(tg, **extra)),
-    "profile": ("quotas/_profile_block.html", lambda tg, profile, extra: _block_context(tg, profile, **extra)),
-}
-
-
-def section_html(request, tg, section, profile=None, **extra):
-    """One part of the page as HTML (``oob=True`` marks it for an out-of-band swap)."""
-    template, context = SECTIONS[section]
-    return render_to_string(template, context(tg, profile, extra), request)
 
 
 def _section(request, tg, section, profile=None, **extra):
@@ -121,7 +37,7 @@ def _section(request, tg, section, profile=None, **extra):
 @require_GET
 def target_group(request, pk):
     tg = _target_group(pk)
-    return render(request, "quotas/target_group.html", _page_context(request, tg))
+    return render(request, "quotas/target_group.html", page_context(request, tg))
 
 
 @require_GET
@@ -173,7 +89,7 @@ def _invalid(request, tg, message, section, profile=None, **forms):
     """Answer a form with errors: the same part with the errors next to the fields and the input kept."""
     if not request.htmx:
         messages.error(request, message)
-        context = _page_context(request, tg, **forms)
+        context = page_context(request, tg, **forms)
         return render(request, "quotas/target_group.html", context, status=400)
     # htmx swaps only 2xx answers: the errors come back as a normal render of the part.
     return _section(request, tg, section, profile, **forms)
@@ -184,7 +100,7 @@ def _confirm(request, tg, message, section, profile=None, **forms):
     with the warnings next to the fields, the input kept, and a button to send anyway."""
     if not request.htmx:
         messages.warning(request, message)
-        return render(request, "quotas/target_group.html", _page_context(request, tg, **forms))
+        return render(request, "quotas/target_group.html", page_context(request, tg, **forms))
     return _section(request, tg, section, profile, **forms)
 
 
@@ -315,12 +231,7 @@ def refresh_status(request, pk):
     html = render_to_string("quotas/_refreshing.html", context, request)
     if done:  # everything the read may have changed comes back with it, out of band
         html += section_html(request, tg, "header", oob=True) + section_html(request, tg, "profiles", oob=True)
-        if tg.capabilities.fielding_runs:
-            html += render_to_string(
-                "fielding/_fielding_panel.html",
-                {**fielding_panel_context(tg, request.user, request=request), "oob": True},
-                request,
-            )
+        html += refreshed_panels_html(request, tg)
     response = HttpResponse(html)
     if done:
         trigger_client_event(response, "change-settled", {"refresh": True})

@@ -1,0 +1,82 @@
+"""The panels fielding adds to a target group's page (see `quotas.panels`), each where its supplier offers it."""
+
+from projects.models import Role, TargetGroup
+from quotas.panels import SIDE, Panel, register_panel
+
+from .pace import pace_of
+from .views import fielding_panel_context
+from .views_audience_align import panel_context as audience_align_context
+from .views_status import status_panel_context
+
+
+def _pace(request, tg, page):
+    return {"pace": pace_of(tg)}
+
+
+def _status(request, tg, page):
+    # The way out of a finished status: it follows the PM's role, not the page's freeze on quota changes.
+    return {**status_panel_context(tg), "status_can_change": Role.can_change(request.user) and not page.get("frozen")}
+
+
+def _audience_align(request, tg, page):
+    return {**audience_align_context(tg), "aa_panel": True}
+
+
+def _launched_settings(tg):
+    caps = tg.capabilities
+    return caps.cpi_changes or caps.rate_cards or caps.filling_strategy or caps.launched_details
+
+
+# Totals only (no completes over time): their pace in words; Cint's chart is in its fielding panel.
+register_panel(
+    Panel(
+        "pace",
+        "fielding/_pace.html",
+        shown=lambda tg: not tg.capabilities.reports and tg.is_launched,
+        context=_pace,
+        order=10,
+    )
+)
+register_panel(
+    Panel(
+        "fielding",
+        "fielding/_fielding_panel.html",
+        shown=lambda tg: tg.capabilities.fielding_runs,
+        context=lambda request, tg, page: fielding_panel_context(tg, request.user, request=request),
+        order=20,
+        refreshed=True,
+    )
+)
+register_panel(
+    Panel(
+        "status",
+        "fielding/_status_panel.html",
+        shown=lambda tg: bool(tg.capabilities.status_actions),
+        context=_status,
+        order=30,
+    )
+)
+register_panel(
+    Panel(
+        "purespectrum-draft",
+        "fielding/purespectrum/_draft_quotas.html",
+        shown=lambda tg: tg.capabilities.new_survey == "purespectrum" and tg.status == TargetGroup.Status.DRAFT,
+        order=40,
+    )
+)
+register_panel(Panel("launched-settings", "fielding/_launched_slots.html", shown=_launched_settings, order=50))
+# Audience-Align's own panel: LOI and CPI, qualifications, exclusions.
+register_panel(
+    Panel(
+        "audience-align",
+        "fielding/audience_align/_panel.html",
+        shown=lambda tg: tg.capabilities.survey_creation,
+        context=_audience_align,
+        order=60,
+    )
+)
+register_panel(
+    Panel(
+        "changelog", "fielding/_changelog_slot.html", shown=lambda tg: tg.capabilities.changelog, place=SIDE, order=10
+    )
+)

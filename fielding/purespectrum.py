@@ -64,7 +64,7 @@ def request_new_survey(project, body, *, by):
 class CreateSurvey(ChangeKind):
     name = KIND
     label = "Create a survey"
-    capability = "new_survey"
+    capability = "survey_drafts"
     verifies = True  # `refresh` looks the survey up by its title: a lost answer is never a second survey
 
     def describe(self, change):

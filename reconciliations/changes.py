@@ -19,7 +19,7 @@ from .submissions import KIND, accepted
 class SubmitReconciliation(ChangeKind):
     name = KIND
     label = "Submit a reconciliation"
-    capability = "reconciliation"
+    capability = "reconciliation_by_files"
 
     def describe(self, change):
         lines = change.payload.get("lines")

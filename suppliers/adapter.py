@@ -64,6 +64,15 @@ class IdListReconciliation:
 
 
 @dataclass(frozen=True)
+class RedirectLinks:
+    """The respondent exit links the cockpit builds back to the supplier, one per outcome."""
+
+    id_word: str  # what the supplier calls the respondent's id in the link, for the page ("RID", "transaction id")
+    # Server-to-server callbacks stand beside the links (the tool shows their steps too).
+    server_to_server: bool = False
+
+
+@dataclass(frozen=True)
 class Capabilities:
     """What a supplier can do, declared once by its adapter."""
 
@@ -96,17 +105,18 @@ class Capabilities:
     fielding_runs: bool = False
     drafts: bool = False
     reports: bool = False
-    # Cint's reconciliation: RID files with reason codes, per account ("cint"), or "" for none.
-    reconciliation: str = ""
+    # Reconciliation by files of respondent ids with reason codes, for the whole account.
+    reconciliation_by_files: bool = False
     # Reconciling one survey by a list of respondent ids (`IdListReconciliation`), or None.
     id_reconciliation: IdListReconciliation | None = None
     # Exclude respondents of other surveys; feasibility estimates.
     exclusions: bool = False
     feasibility: bool = False
-    # Respondent redirect links the cockpit can build: "" or the supplier's kind.
-    redirects: str = ""
-    # The supplier's own form for a new survey (draft with qualifications and quotas): "" or its kind.
-    new_survey: str = ""
+    # Respondent exit links the cockpit can build (`RedirectLinks`), or None.
+    redirects: RedirectLinks | None = None
+    # A new survey is drafted in the cockpit with its qualifications and quotas, then sent whole
+    # (PureSpectrum's survey form; Audience-Align's own form is `survey_creation`).
+    survey_drafts: bool = False
     # Cint-only features of a launched target group, reached through `adapter.client`:
     # change its CPI (dynamic pricing), its filling strategy and Fielding Assistant
     # settings, its details (name, manager, links…); read its changelog and rate card;

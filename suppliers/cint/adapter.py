@@ -7,7 +7,7 @@ contract's call. Cint-only features (launch jobs, drafts, the question library,
 reports, fielding runs) are reached through ``adapter.client``.
 """
 
-from suppliers.adapter import Capabilities, InterlockLimits, SupplierAdapter
+from suppliers.adapter import Capabilities, InterlockLimits, RedirectLinks, SupplierAdapter
 from suppliers.errors import ServerError
 from suppliers.records import (
     Answer,
@@ -57,9 +57,9 @@ class CintAdapter(SupplierAdapter):
         fielding_runs=True,
         drafts=True,
         reports=True,
-        reconciliation="cint",
+        reconciliation_by_files=True,
         feasibility=True,
-        redirects="cint",
+        redirects=RedirectLinks(id_word="RID", server_to_server=True),
         cpi_changes=True,
         filling_strategy=True,
         launched_details=True,

@@ -11,7 +11,14 @@ PureSpectrum has neither idempotency keys nor ETags: every re-send is decided by
 
 from datetime import UTC, datetime, timedelta
 
-from suppliers.adapter import Capabilities, IdListReconciliation, StatusAction, SupplierAdapter, Unsupported
+from suppliers.adapter import (
+    Capabilities,
+    IdListReconciliation,
+    RedirectLinks,
+    StatusAction,
+    SupplierAdapter,
+    Unsupported,
+)
 from suppliers.errors import NotFound, ServerError
 from suppliers.records import (
     Answer,
@@ -67,8 +74,8 @@ class PureSpectrumAdapter(SupplierAdapter):
             ),
         ),
         id_reconciliation=TRANSACTION_IDS,
-        redirects="purespectrum",
-        new_survey="purespectrum",
+        redirects=RedirectLinks(id_word="transaction id"),
+        survey_drafts=True,
     )
     config_keys = ("base_url", "access_token", "timeout_seconds")
 

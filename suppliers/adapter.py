@@ -6,8 +6,12 @@ of `suppliers.records`, and turns the cockpit's change verbs into wire calls. Ve
 supplier cannot take are simply not implemented: the outbox refuses such a change from
 the capabilities before anything is recorded, and the pages do not offer it.
 
-Features only one supplier has (Cint's launch jobs, drafts, question library, reports)
-are not verbs: the app reaches them through `adapter.client` behind their capability.
+Features only one supplier has are not verbs: its adapter provides them as methods or
+feature objects behind their capability (Cint's ``adapter.fielding`` for jobs and runs,
+``adapter.drafts``, ``adapter.launched``; PureSpectrum's ``create_survey``), taking plain
+values and returning records; the app never calls ``adapter.client``. Request bodies are
+built inside the supplier's package. Capabilities say what a supplier can do, never which
+supplier it is.
 
 The app gets an adapter with `sync.suppliers.adapter_for(connection)`, which picks the
 class from `suppliers.registry.ADAPTERS` by the connection's kind.
@@ -100,8 +104,8 @@ class Capabilities:
     lists_by_status: bool = False
     # Status changes through the generic `set_status` verb (`StatusAction`s), e.g. pause, resume, close.
     status_actions: tuple = ()
-    # Cint-only features, reached through `adapter.client`: fielding runs, launch and
-    # batch jobs; draft target groups with the profiling library; performance reports.
+    # Fielding runs with launch and batch jobs (`adapter.fielding`); draft target groups with the
+    # profiling library (`adapter.drafts`); performance reports.
     fielding_runs: bool = False
     drafts: bool = False
     reports: bool = False
@@ -117,9 +121,9 @@ class Capabilities:
     # A new survey is drafted in the cockpit with its qualifications and quotas, then sent whole
     # (PureSpectrum's survey form; Audience-Align's own form is `survey_creation`).
     survey_drafts: bool = False
-    # Cint-only features of a launched target group, reached through `adapter.client`:
-    # change its CPI (dynamic pricing), its filling strategy and Fielding Assistant
-    # settings, its details (name, manager, links…); read its changelog and rate card;
+    # A launched target group's own settings (`adapter.launched`): change its CPI (dynamic pricing),
+    # its filling strategy and Fielding Assistant settings, its details (name, manager, links…);
+    # read its changelog and rate card;
     # ask which fielding actions the supplier allows now.
     cpi_changes: bool = False
     filling_strategy: bool = False

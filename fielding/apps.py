@@ -6,4 +6,4 @@ class FieldingConfig(AppConfig):
 
     def ready(self):
         # Register the outbox change kinds this app owns.
-        from . import audience_align, changes, jobs, launched, purespectrum, runs, status  # noqa: F401
+        from . import audience_align, changes, jobs, launched, launched_details, purespectrum, runs, status  # noqa: F401

@@ -38,14 +38,14 @@ class CreateProject(ChangeKind):
         project = Project.objects.get(pk=change.payload["project"])
         if is_created(project):
             return None
-        return adapter.client.create_project(change.payload["body"], idempotency_key=str(change.idempotency_key))
+        return adapter.drafts.create_project(change.payload["body"], key=str(change.idempotency_key))
 
     def applied(self, change, response):
         if response is None:
             return
         project = Project.objects.get(pk=change.payload["project"])
         project.remote_id = (response.data or {}).get("id") or project.remote_id
-        project.version = response.etag or ""
+        project.version = response.version or ""
         project.synced_at = timezone.now()
         project.save(update_fields=["remote_id", "version", "synced_at"])
 
@@ -68,13 +68,13 @@ class SaveDraft(ChangeKind):
         tg.save()
 
     def send(self, adapter, change, version):
-        client = adapter.client
+        drafts = adapter.drafts
         tg = TargetGroup.objects.select_related("project").get(pk=change.target_group_id)
         body = wire_body(change.payload["body"])
         key = str(change.idempotency_key)
         if is_created(tg):
-            return client.update_target_group(tg.project.remote_id, tg.remote_id, body, idempotency_key=key)
-        return client.create_target_group(tg.project.remote_id, body, idempotency_key=key)
+            return drafts.save_draft(tg.project.remote_id, tg.remote_id, body, key=key)
+        return drafts.save_draft(tg.project.remote_id, None, body, key=key)
 
     def applied(self, change, response):
         tg = TargetGroup.objects.get(pk=change.target_group_id)
@@ -101,24 +101,19 @@ class SaveDraft(ChangeKind):
                 return
             tg.remote_id = change.found_draft
             tg.save(update_fields=["remote_id"])
-        response = adapter.client.get_target_group(tg.project.remote_id, tg.remote_id)
-        if isinstance(response.data, dict) and response.data:
-            apply_draft_body(tg, body_from_supplier(response.data, previous=draft_body(tg)))
-        tg.version = response.etag or tg.version
+        record = adapter.read_draft(tg.ref)
+        if record.extra.get("draft"):
+            apply_draft_body(tg, body_from_supplier(record.extra["draft"], previous=draft_body(tg)))
+        tg.version = record.version or tg.version
         tg.synced_at = timezone.now()
         tg.save()
-
 
     def _find_created(self, adapter, tg, name):
         """The id of a draft named `name` in the project that no row of the cockpit has, or None."""
         if not name or not is_created(tg.project):
             return None
         known = set(TargetGroup.objects.filter(project=tg.project).values_list("remote_id", flat=True))
-        found = [
-            str(item["id"])
-            for item in adapter.client.iter_target_groups(tg.project.remote_id, status="draft")
-            if item.get("name") == name and str(item.get("id")) not in known
-        ]
+        found = [i for i in adapter.drafts.draft_ids_named(tg.project.remote_id, name) if i not in known]
         return found[0] if len(found) == 1 else None
 
     def verdict(self, change):

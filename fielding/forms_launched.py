@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from projects.models import TargetGroup
 
 from .forms_assistant import FieldingAssistantFields, assistant_body, assistant_initial, clean_fielding_assistant
-from .launched import FILLING_STRATEGIES, comparable, detail_values
+from .launched import FILLING_STRATEGIES, comparable
+from .launched_details import detail_values
 from .library import definition_choices
 from .models import AccountUser, BusinessUnit, Definition
 from .validators import validate_survey_url

@@ -11,9 +11,6 @@ Change payloads: ``launch_from_draft`` ``{"job", "end_fielding_at"}``,
 ``bulk_fielding_job`` ``{"job", "action", "target_group_ids"}`` (supplier ids).
 """
 
-import logging
-from datetime import timedelta
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,24 +20,13 @@ from suppliers import errors
 from sync.outbox import ChangeKind, register, request_change
 
 from .draft import is_created
+from .job_polling import _never_started, due_jobs, poll_delay, poll_job_once  # noqa: F401 (the tasks use them here)
 from .models import FieldingJob, RunAction
-from .runs import PAST, record_runs
+from .runs import PAST
 from .transitions import follow_supplier, read_transitions
 
-log = logging.getLogger(__name__)
-
-MAX_POLLS = 120
-POLL_MAX_SECONDS = 60
 Kind = FieldingJob.Kind
 Status = FieldingJob.Status
-# The TG status a successful batch action leaves behind.
-BATCH_RESULT_STATUS = {
-    "launch": TargetGroup.Status.LIVE,
-    "pause": TargetGroup.Status.PAUSED,
-    "resume": TargetGroup.Status.LIVE,
-    "complete": TargetGroup.Status.COMPLETED,
-    "relaunch": TargetGroup.Status.LIVE,
-}
 # Which TG statuses each batch action can start from.
 BATCH_ALLOWED_FROM = {
     "launch": {TargetGroup.Status.DRAFT},
@@ -87,12 +73,6 @@ class StartJob(ChangeKind):
         _never_started(job_of(change))
 
 
-def _never_started(job):
-    job.status = Status.FAILED
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "finished_at", "updated_at"])
-
-
 @register
 class LaunchFromDraft(StartJob):
     name = "launch_from_draft"
@@ -102,12 +82,8 @@ class LaunchFromDraft(StartJob):
         return f"Launch “{change.target_group.name}”" if change.target_group_id else self.label
 
     def send(self, adapter, change, version):
-        tg = change.target_group
-        return adapter.client.launch_from_draft(
-            tg.project.remote_id,
-            _remote_id(tg),
-            end_fielding_at=change.payload["end_fielding_at"],
-            idempotency_key=str(change.idempotency_key),
+        return adapter.fielding.launch(
+            _ref(change.target_group), end_at=change.payload["end_fielding_at"], key=str(change.idempotency_key)
         )
 
 
@@ -120,13 +96,11 @@ class ScheduleFromDraft(StartJob):
         return f"Schedule the launch of “{change.target_group.name}”" if change.target_group_id else self.label
 
     def send(self, adapter, change, version):
-        tg = change.target_group
-        return adapter.client.schedule_from_draft(
-            tg.project.remote_id,
-            _remote_id(tg),
-            start_fielding_at=change.payload["start_fielding_at"],
-            end_fielding_at=change.payload["end_fielding_at"],
-            idempotency_key=str(change.idempotency_key),
+        return adapter.fielding.schedule(
+            _ref(change.target_group),
+            start_at=change.payload["start_fielding_at"],
+            end_at=change.payload["end_fielding_at"],
+            key=str(change.idempotency_key),
         )
 
 
@@ -141,22 +115,22 @@ class BulkFieldingJob(StartJob):
 
     def send(self, adapter, change, version):
         job = job_of(change)
-        return adapter.client.start_batch_job(
+        return adapter.fielding.start_batch(
             job.project.remote_id,
             change.payload["action"],
             change.payload["target_group_ids"],
-            idempotency_key=str(change.idempotency_key),
+            key=str(change.idempotency_key),
         )
 
 
-def _remote_id(tg):
+def _ref(tg):
     if not is_created(tg):
         raise errors.ValidationFailed(
             "This draft is not saved at the supplier yet (its last save was refused). "
             "Correct the draft, save it, then launch again.",
             status=None,
         )
-    return tg.remote_id
+    return tg.ref
 
 
 # --- Requests -------------------------------------------------------------------------------
@@ -273,178 +247,3 @@ def offered_bulk_actions(project):
 
 def _user(by):
     return by if by is not None and by.is_authenticated else None
-
-
-# --- Polling --------------------------------------------------------------------------------
-
-
-def poll_delay(polls):
-    """1, 2, 4 … seconds between polls, at most a minute."""
-    return min(POLL_MAX_SECONDS, 2 ** max(0, polls - 1))
-
-
-def settle_if_never_started(job):
-    """A job whose starting change failed without `StartJob.revert` (the outbox met an internal
-    error, or `recover_stuck` gave up on it) is failed too; the beat finds it through `due_jobs`.
-    Returns whether it changed."""
-    change = job.change
-    if job.status != Status.REQUESTED or change is None or change.state not in ("failed", "conflict"):
-        return False
-    _never_started(job)
-    return True
-
-
-def poll_job_once(job, client=None):
-    """Read the job at the supplier once and record what it says. Returns True once it is settled."""
-    if job.is_settled:
-        return True
-    if not job.remote_job_id:
-        return settle_if_never_started(job)
-    from sync.suppliers import adapter_for
-
-    client = client or adapter_for(job.project.connection).client
-    job.polls += 1
-    try:
-        data = _read_job(client, job).data or {}
-    except errors.NotFound as exc:
-        return _fail(
-            job,
-            f"The supplier no longer knows this job ({exc.message}). Refresh the target group to see "
-            "its current state.",
-        )
-    except errors.SupplierError as exc:
-        if not exc.retryable or job.polls >= MAX_POLLS:
-            return _fail(job, f"The job's progress could not be read: {exc.message}")
-        return _wait(job)
-    status = data.get("status")
-    if status == Status.COMPLETED:
-        _completed(job, client, data)
-        return True
-    if status == Status.FAILED:
-        _failed(job, client, data)
-        return True
-    if job.polls >= MAX_POLLS:
-        return _fail(
-            job,
-            "The supplier did not finish the job in time. Refresh the target group in a while to see "
-            "whether it went live, and try again if it did not.",
-        )
-    return _wait(job)
-
-
-def _read_job(client, job):
-    project_id = job.project.remote_id
-    if job.is_batch:
-        return client.get_batch_job(project_id, job.batch_action, job.remote_job_id)
-    tg_id = job.target_group.remote_id
-    if job.kind == Kind.LAUNCH_FROM_DRAFT:
-        return client.get_launch_from_draft_job(project_id, tg_id, job.remote_job_id)
-    return client.get_schedule_from_draft_job(project_id, tg_id, job.remote_job_id)
-
-
-def _wait(job):
-    job.status = Status.PROCESSING
-    job.next_poll_at = timezone.now() + timedelta(seconds=poll_delay(job.polls))
-    job.save(update_fields=["status", "polls", "next_poll_at", "updated_at"])
-    return False
-
-
-def _fail(job, reason):
-    job.status = Status.FAILED
-    job.failure_reason = reason
-    job.finished_at = timezone.now()
-    job.next_poll_at = None
-    job.save()
-    return True
-
-
-def _completed(job, client, data):
-    job.status = Status.COMPLETED
-    job.finished_at = timezone.now()
-    job.next_poll_at = None
-    if job.is_batch:
-        job.result = batch_result(data)
-        job.save()
-        _after_batch(job, client)
-        return
-    job.result = {"created_fielding_run_id": data.get("created_fielding_run_id")}
-    job.save()
-    tg = job.target_group
-    try:
-        record_runs(client, tg)
-    except errors.SupplierError as exc:
-        log.warning("launched %s but could not read its fielding runs: %s", tg.pk, exc)
-    tg.refresh_from_db()
-    if tg.status == TargetGroup.Status.DRAFT:
-        live = job.kind == Kind.LAUNCH_FROM_DRAFT
-        tg.status = TargetGroup.Status.LIVE if live else TargetGroup.Status.SCHEDULED
-        tg.save(update_fields=["status"])
-    # Now launched, the target group is read in full, so its page shows the profiles
-    # and quotas the supplier launched with (failures are kept on the TG and the run).
-    from sync.pull import sync_target_group
-
-    sync_target_group(tg)
-
-
-def _failed(job, client, data):
-    if job.is_batch:
-        job.result = batch_result(data)
-        reason = (data.get("failure_reason") or {}).get("description") or "The supplier could not run this job."
-        job.save()
-        _fail(job, f"{reason} See each target group below.")
-        _after_batch(job, client)
-        return
-    _fail(job, failure_words(job, data.get("failure_reason") or {}))
-
-
-def failure_words(job, reason):
-    """A launch job's ``failure_reason`` as a paragraph: what failed, why, what to do next."""
-    verb = "launch" if job.kind == Kind.LAUNCH_FROM_DRAFT else "schedule"
-    text = reason.get("description") or reason.get("code") or "no reason was given"
-    details = "; ".join(
-        f"{item.get('name')}: {item.get('reason') or item.get('detail')}"
-        if item.get("name")
-        else str(item.get("reason") or item.get("detail"))
-        for item in reason.get("reasons") or []
-    )
-    message = f"The supplier could not {verb} this target group: {text.rstrip('.')}"
-    if details:
-        message += f" ({details})"
-    return f"{message}. The target group is still a draft: correct it and {verb} again."
-
-
-def batch_result(data):
-    updated = [row.get("target_group_id") for row in (data.get("updated_target_groups") or {}).get("data") or []]
-    failed = [
-        {
-            "target_group_id": row.get("target_group_id"),
-            "name": row.get("target_group_name", ""),
-            "reason": (row.get("failure_reason") or {}).get("description")
-            or (row.get("failure_reason") or {}).get("code")
-            or "The supplier gave no reason.",
-        }
-        for row in (data.get("failed_target_groups") or {}).get("data") or []
-    ]
-    return {"updated": updated, "failed": failed}
-
-
-def _after_batch(job, client):
-    """The target groups the batch changed show their new state and run."""
-    status = BATCH_RESULT_STATUS[job.batch_action]
-    for tg in job.target_groups.filter(remote_id__in=job.result.get("updated", [])):
-        try:
-            record_runs(client, tg)
-        except errors.SupplierError as exc:
-            log.warning("batch %s changed %s but its runs could not be read: %s", job.pk, tg.pk, exc)
-        tg.refresh_from_db()
-        if tg.status != status:
-            tg.status = status
-            tg.save(update_fields=["status"])
-
-
-def due_jobs(now=None, grace=timedelta(minutes=2)):
-    """Unsettled jobs whose polling chain seems to have stopped (a worker died)."""
-    now = now or timezone.now()
-    return FieldingJob.objects.filter(
-        status__in=[Status.REQUESTED, Status.PROCESSING], next_poll_at__lt=now - grace
-    ) | FieldingJob.objects.filter(status=Status.REQUESTED, change__state__in=["failed", "conflict"])

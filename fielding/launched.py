@@ -1,5 +1,6 @@
 """Changes to a launched target group's own settings at Cint: its CPI, its filling strategy,
-its Fielding Assistant settings and its details (name, manager, LOI, IR, links…).
+its Fielding Assistant settings and its details (name, manager, LOI, IR, links…: in
+``launched_details``).
 
 Payloads (what `request_change(kind, ..., payload=...)` takes):
 
@@ -22,7 +23,7 @@ from django.db import transaction
 
 from projects.models import TargetGroup
 from suppliers.adapter import Unsupported
-from sync.mirror import apply_record, refresh_target_group
+from sync.mirror import apply_record
 from sync.outbox import ChangeKind, State, Verdict, register, request_change
 
 FILLING_STRATEGIES = {
@@ -32,17 +33,6 @@ FILLING_STRATEGIES = {
 }
 ASSISTANT = "fielding_assistant"
 ASSISTANT_ETAG = "fielding_assistant_etag"
-# The fields of the contract's TargetGroupDetailsUpdateRequest, with their names for a PM.
-DETAIL_FIELDS = {
-    "name": "name",
-    "project_manager_id": "project manager",
-    "expected_length_of_interview_minutes": "expected length of interview",
-    "expected_incidence_rate": "expected incidence rate",
-    "industry_lockout_code": "industry lock-out",
-    "client_cpi": "CPI note",
-    "live_url": "live link",
-    "test_url": "test link",
-}
 
 
 def _key(change):
@@ -118,24 +108,18 @@ class SetCostPerInterview(ChangeKind):
         TargetGroup.objects.filter(pk=tg.pk).update(cpi=tg.cpi, cpi_currency=tg.cpi_currency)
 
     def send(self, adapter, change, version):
-        tg = change.target_group
-        return adapter.client.update_cost_per_interview(
-            tg.project.remote_id,
-            tg.remote_id,
-            value=change.payload["value"],
-            currency_code=self.currency(change),
-            idempotency_key=_key(change),
+        return adapter.launched.set_cpi(
+            change.target_group.ref, change.payload["value"], self.currency(change), key=_key(change)
         )
 
-    def applied(self, change, response):
-        tg = change.target_group
-        cpi = (response.data or {}).get("target_group_cpi") if isinstance(response.data, dict) else None
-        value = amount((cpi or {}).get("value"))
+    def applied(self, change, answer):
+        tg, told = change.target_group, answer.target_group
+        value = amount(told.cpi) if told is not None else None
         tg.cpi = value if value is not None else self.wanted(change)
-        tg.cpi_currency = (cpi or {}).get("currency_code") or self.currency(change)
+        tg.cpi_currency = (told.cpi_currency if told is not None else "") or self.currency(change)
         TargetGroup.objects.filter(pk=tg.pk).update(cpi=tg.cpi, cpi_currency=tg.cpi_currency)
-        if cpi:
-            set_details(tg, current_cost_per_interview=cpi)
+        if told is not None and told.extra:
+            set_details(tg, **told.extra)
 
     def refresh(self, adapter, change):
         change.remote_record = read_launched(adapter, change.target_group)
@@ -184,14 +168,11 @@ class SetFillingStrategy(ChangeKind):
         set_details(change.target_group, filling_strategy=self.wanted(change))
 
     def send(self, adapter, change, version):
-        tg = change.target_group
-        return adapter.client.update_filling_strategy(
-            tg.project.remote_id, tg.remote_id, self.wanted(change), idempotency_key=_key(change)
-        )
+        return adapter.launched.set_filling_strategy(change.target_group.ref, self.wanted(change), key=_key(change))
 
-    def applied(self, change, response):
-        data = response.data if isinstance(response.data, dict) else {}
-        set_details(change.target_group, filling_strategy=data.get("filling_strategy") or self.wanted(change))
+    def applied(self, change, answer):
+        told = answer.target_group.extra.get("filling_strategy") if answer.target_group else None
+        set_details(change.target_group, filling_strategy=told or self.wanted(change))
 
     def refresh(self, adapter, change):
         change.remote_record = read_launched(adapter, change.target_group)
@@ -208,11 +189,11 @@ class SetFillingStrategy(ChangeKind):
         return Verdict(needed=True)
 
 
-def read_assistant(client, tg):
-    """Read the TG's Fielding Assistant assignment (and its ETag) and keep it on the TG."""
-    response = client.get_fielding_assistant_assignment(tg.project.remote_id, tg.remote_id)
-    assignment = response.data if isinstance(response.data, dict) else {}
-    set_details(tg, **{ASSISTANT: assignment, ASSISTANT_ETAG: response.etag or ""})
+def read_assistant(launched, tg):
+    """Read the TG's Fielding Assistant assignment (and its version) through the adapter's `launched`
+    and keep it on the TG."""
+    assignment, version = launched.read_assistant(tg.ref)
+    set_details(tg, **{ASSISTANT: assignment, ASSISTANT_ETAG: version})
     return assignment
 
 
@@ -257,21 +238,13 @@ class SetFieldingAssistant(ChangeKind):
             self.refresh(adapter, change)
             version = self.version(change)
             self.record_intent(change)
-        return adapter.client.put_fielding_assistant_assignment(
-            tg.project.remote_id,
-            tg.remote_id,
-            self.wanted(change),
-            idempotency_key=_key(change),
-            if_match=version or None,
-        )
+        return adapter.launched.set_assistant(tg.ref, self.wanted(change), key=_key(change), version=version)
 
-    def applied(self, change, response):
-        tg = change.target_group
-        etag = getattr(response, "etag", None) or ""
-        set_details(tg, **{ASSISTANT: self.wanted(change), ASSISTANT_ETAG: etag})
+    def applied(self, change, answer):
+        set_details(change.target_group, **{ASSISTANT: self.wanted(change), ASSISTANT_ETAG: answer.version or ""})
 
     def refresh(self, adapter, change):
-        change.remote_assistant = read_assistant(adapter.client, change.target_group)
+        change.remote_assistant = read_assistant(adapter.launched, change.target_group)
 
     def verdict(self, change):
         remote = getattr(change, "remote_assistant", None)
@@ -282,156 +255,6 @@ class SetFieldingAssistant(ChangeKind):
                 needed=False, reason="The supplier already had these Fielding Assistant settings; nothing more to do."
             )
         return Verdict(needed=True)
-
-
-# --- the details ------------------------------------------------------------------------------
-
-
-def detail_values(tg=None, record=None):
-    """{field: value} of the details, comparable and JSON-ready: from a TG row or a `TargetGroupRecord`."""
-    source = record if record is not None else tg
-    extra = record.extra if record is not None else (tg.details or {})
-    rate = source.expected_incidence_rate
-    cpi = extra.get("client_cpi") or None
-    return {
-        "name": source.name or "",
-        "project_manager_id": str(source.project_manager_id or "").lower(),
-        "expected_length_of_interview_minutes": source.expected_length_of_interview_minutes,
-        "expected_incidence_rate": None if rate is None else f"{Decimal(str(rate)):.2f}",
-        "industry_lockout_code": source.industry_lockout_code or "",
-        "client_cpi": {"value": f"{amount(cpi['value']):.4f}", "currency_code": cpi.get("currency_code", "")}
-        if cpi and amount(cpi.get("value")) is not None
-        else None,
-        "live_url": source.live_url or "",
-        "test_url": source.test_url or "",
-    }
-
-
-def details_body(values, *, dynamic):
-    """The TargetGroupDetailsUpdateRequest for `values` (`detail_values`' form)."""
-    body = {
-        "name": values["name"],
-        "project_manager_id": values["project_manager_id"],
-        "expected_length_of_interview_minutes": values["expected_length_of_interview_minutes"],
-        "expected_incidence_rate": float(values["expected_incidence_rate"]),
-        "live_url": values["live_url"],
-        "test_url": values["test_url"],
-    }
-    if values.get("industry_lockout_code"):
-        body["industry_lockout_code"] = values["industry_lockout_code"]
-    if dynamic and values.get("client_cpi"):
-        body["client_cpi"] = dict(values["client_cpi"])
-    return body
-
-
-def _shown(field, value):
-    if value in (None, ""):
-        return "empty"
-    if field == "expected_incidence_rate":
-        return f"{Decimal(value) * 100:.0f}%"
-    if field == "expected_length_of_interview_minutes":
-        return f"{value} min"
-    if field == "client_cpi":
-        return f"{Decimal(value['value']):.2f} {value['currency_code']}"
-    return f"“{value}”"
-
-
-def _listed(fields, values):
-    return ", ".join(f"{DETAIL_FIELDS[f]} (now {_shown(f, values.get(f))})" for f in fields)
-
-
-@register
-class UpdateLaunchedDetails(ChangeKind):
-    """Name, manager, expected LOI and IR, lock-out, CPI note and links of a launched target group.
-
-    The supplier versions none of it, so the details are re-read before sending: fields changed
-    there since the page was drawn are kept (and said so), a field the PM changed too stops the change.
-    """
-
-    name = "update_launched_details"
-    label = "Change the target group's details"
-    capability = "launched_details"
-    reread_before_send = True
-
-    def wanted(self, change):
-        return change.payload.get("wanted") or {}
-
-    def drawn(self, change):
-        return change.payload.get("drawn") or {}
-
-    def describe(self, change):
-        fields = [DETAIL_FIELDS.get(f, f) for f in self.wanted(change)]
-        return f"Change the {', '.join(fields) or 'details'} of {_name(change.target_group)}"
-
-    def touches(self, change):
-        return ["details", "header"]
-
-    def record_intent(self, change):
-        tg = change.target_group
-        wanted = self.wanted(change)
-        columns = {
-            f: wanted[f]
-            for f in ("name", "project_manager_id", "industry_lockout_code", "live_url", "test_url")
-            if f in wanted
-        }
-        if "expected_length_of_interview_minutes" in wanted:
-            columns["expected_length_of_interview_minutes"] = wanted["expected_length_of_interview_minutes"]
-        if "expected_incidence_rate" in wanted:
-            columns["expected_incidence_rate"] = Decimal(wanted["expected_incidence_rate"])
-        for field, value in columns.items():
-            setattr(tg, field, value)
-        if columns:
-            TargetGroup.objects.filter(pk=tg.pk).update(**columns)
-        if "client_cpi" in wanted:
-            set_details(tg, client_cpi=wanted["client_cpi"])
-
-    def refresh(self, adapter, change):
-        record = refresh_target_group(adapter, change.target_group)
-        change.remote_details = detail_values(record=record)
-
-    def verdict(self, change):
-        current = getattr(change, "remote_details", None)
-        if current is None:
-            return Verdict(needed=True)
-        wanted, drawn = self.wanted(change), self.drawn(change)
-        moved = [f for f in DETAIL_FIELDS if f in drawn and current.get(f) != drawn[f]]
-        clashes = [f for f in moved if f in wanted and current.get(f) != wanted[f]]
-        if clashes:
-            return Verdict(
-                needed=False,
-                state=State.CONFLICT,
-                reason=f"Since the page was drawn, the supplier's {_listed(clashes, current)} changed, and you "
-                "changed it too. Nothing was sent, so neither change is lost: check the values now shown and "
-                "send yours again if it still stands.",
-            )
-        if all(current.get(f) == value for f, value in wanted.items()):
-            return Verdict(needed=False, reason="The supplier already had these details; nothing more to do.")
-        change.kept_fields = [f for f in moved if f not in wanted]
-        return Verdict(needed=True)
-
-    def send(self, adapter, change, version):
-        tg = change.target_group
-        current = getattr(change, "remote_details", None) or detail_values(tg)
-        values = {**current, **self.wanted(change)}
-        dynamic = tg.pricing_model != TargetGroup.PricingModel.RATE_CARD
-        return adapter.client.update_target_group_details(
-            tg.project.remote_id, tg.remote_id, details_body(values, dynamic=dynamic), idempotency_key=_key(change)
-        )
-
-    def applied(self, change, response):
-        data = response.data if isinstance(response.data, dict) else {}
-        if data:
-            set_details(change.target_group, client_cpi=data.get("client_cpi"))
-
-    def applied_message(self, change):
-        kept = getattr(change, "kept_fields", None)
-        current = getattr(change, "remote_details", None) or {}
-        if not kept:
-            return ""
-        return (
-            f"Since the page was drawn, the supplier's {_listed(kept, current)} had changed; "
-            "that value was kept, and only your changes were sent."
-        )
 
 
 # --- Services ----------------------------------------------------------------------------------
@@ -453,13 +276,9 @@ def request_fielding_assistant(tg, assignment, *, by):
     return _ask("set_fielding_assistant", tg, {"assignment": assignment}, by)
 
 
-def request_details_change(tg, wanted, drawn, *, by):
-    return _ask("update_launched_details", tg, {"wanted": wanted, "drawn": drawn}, by)
-
-
 LAUNCHED_KINDS = (
     SetCostPerInterview.name,
     SetFillingStrategy.name,
     SetFieldingAssistant.name,
-    UpdateLaunchedDetails.name,
+    "update_launched_details",
 )

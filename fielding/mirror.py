@@ -3,7 +3,7 @@
 Runs are keyed by the supplier's id; the target group's fielding period follows its
 latest run. The rest of fielding (launch, pause, jobs) lives elsewhere in this app.
 Fielding runs and drafts are Cint features (capabilities `fielding_runs`, `drafts`):
-they are read through the Cint client the adapter holds (``adapter.client``).
+they are read through the feature the adapter provides (``adapter.fielding``).
 """
 
 from django.db import transaction
@@ -12,38 +12,35 @@ from django.utils import timezone
 from suppliers import errors
 from sync.locks import lock_target_group
 from sync.reads import register_draft_store, register_part
-from sync.upsert import Tally, assign, when, whole
+from sync.upsert import Tally, assign
 
 from .draft import apply_draft_body, body_from_supplier, draft_body
 from .models import FieldingRun
 
 
-def sync_fielding_runs(client, tg):
-    """Read the target group's fielding runs from the supplier and mirror them. Returns a Tally."""
-    response = client.list_fielding_runs(tg.project.remote_id, tg.remote_id)
-    return upsert_fielding_runs(tg, (response.data or {}).get("data") or [])
+def sync_fielding_runs(fielding, tg):
+    """Read the target group's fielding runs (through the adapter's `fielding`) and mirror them. Returns a Tally."""
+    return upsert_fielding_runs(tg, fielding.list_runs(tg.ref))
 
 
-def upsert_fielding_runs(tg, items, *, now=None):
-    """Mirror a list of ``FieldingRunItem``; runs the supplier no longer lists are left as they were."""
+def upsert_fielding_runs(tg, records, *, now=None):
+    """Mirror a list of `FieldingRunRecord`s; runs the supplier no longer lists are left as they were."""
     now = now or timezone.now()
     tally = Tally()
     existing = {run.remote_id: run for run in FieldingRun.objects.filter(target_group=tg)}
     creating, updating, fields = [], [], set()
-    for item in items:
-        if not item.get("id"):
-            continue
+    for record in records:
         values = {
-            "status": item.get("status") or "",
-            "start_fielding_at": when(item.get("start_fielding_at")),
-            "end_fielding_at": when(item.get("end_fielding_at")),
-            "version": whole(item.get("version")),
-            "last_changed_at": when(item.get("last_changed_at")),
-            "last_changed_by": str(item.get("last_changed_by") or ""),
+            "status": record.status,
+            "start_fielding_at": record.start_fielding_at,
+            "end_fielding_at": record.end_fielding_at,
+            "version": record.revision,
+            "last_changed_at": record.last_changed_at,
+            "last_changed_by": record.last_changed_by,
         }
-        run = existing.get(str(item["id"]))
+        run = existing.get(record.remote_id)
         if run is None:
-            creating.append(FieldingRun(target_group=tg, remote_id=str(item["id"]), synced_at=now, **values))
+            creating.append(FieldingRun(target_group=tg, remote_id=record.remote_id, synced_at=now, **values))
             continue
         changed = assign(run, values)
         if changed:
@@ -54,7 +51,7 @@ def upsert_fielding_runs(tg, items, *, now=None):
         FieldingRun.objects.bulk_create(creating)
         if updating:
             FieldingRun.objects.bulk_update(updating, sorted(fields))
-        seen = [str(item["id"]) for item in items if item.get("id")]
+        seen = [record.remote_id for record in records]
         FieldingRun.objects.filter(target_group=tg, remote_id__in=seen).update(synced_at=now)
         _follow_latest_run(tg, [*existing.values(), *creating])
     tally.created = len(creating)
@@ -113,11 +110,11 @@ def read_supplier_draft(tg):
 
 
 def _read_runs(adapter, tg):
-    return adapter.client.list_fielding_runs(tg.project.remote_id, tg.remote_id)
+    return adapter.fielding.list_runs(tg.ref)
 
 
-def _store_runs(tg, answer):
-    return upsert_fielding_runs(tg, (answer.data or {}).get("data") or [])
+def _store_runs(tg, records):
+    return upsert_fielding_runs(tg, records)
 
 
 def _store_draft(tg, record):

@@ -60,7 +60,7 @@ register_panel(
     Panel(
         "purespectrum-draft",
         "fielding/purespectrum/_draft_quotas.html",
-        shown=lambda tg: tg.capabilities.new_survey == "purespectrum" and tg.status == TargetGroup.Status.DRAFT,
+        shown=lambda tg: tg.capabilities.survey_drafts and tg.status == TargetGroup.Status.DRAFT,
         order=40,
     )
 )

@@ -64,7 +64,7 @@ def request_new_survey(project, body, *, by):
 class CreateSurvey(ChangeKind):
     name = KIND
     label = "Create a survey"
-    capability = "new_survey"
+    capability = "survey_drafts"
     verifies = True  # `refresh` looks the survey up by its title: a lost answer is never a second survey
 
     def describe(self, change):
@@ -77,7 +77,7 @@ class CreateSurvey(ChangeKind):
         return ""
 
     def send(self, adapter, change, version):
-        return adapter.client.create_survey(change.payload["body"])
+        return adapter.create_survey(change.payload["body"])
 
     def applied(self, change, answer):
         data = answer.data if isinstance(answer.data, dict) else {}
@@ -94,10 +94,10 @@ class CreateSurvey(ChangeKind):
     def refresh(self, adapter, change):
         """Before a re-send: is the survey already at PureSpectrum (an earlier try created it)?"""
         title = change.payload["body"]["survey_title"]
-        found = next((s for s in adapter.client.iter_surveys() if s.get("survey_title") == title), None)
+        found = adapter.find_survey_titled(title)
         change.found_survey = found
         if found is not None:
-            self._created(change, found.get("ps_survey_id"))
+            self._created(change, found)
 
     def verdict(self, change):
         if getattr(change, "found_survey", None) is None:

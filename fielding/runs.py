@@ -44,15 +44,15 @@ def current_run(tg):
     return tg.fielding_runs.order_by(F("start_fielding_at").desc(nulls_last=True), "-pk").first()
 
 
-def store_run(run, data, etag=None):
-    """Copy a ``FieldingRunItem`` onto the local run and its target group."""
-    run.status = data.get("status") or run.status
-    run.start_fielding_at = parse_time(data.get("start_fielding_at")) or run.start_fielding_at
-    run.end_fielding_at = parse_time(data.get("end_fielding_at")) or run.end_fielding_at
-    run.version = data.get("version") or run.version
-    run.last_changed_at = parse_time(data.get("last_changed_at")) or run.last_changed_at
-    run.last_changed_by = str(data.get("last_changed_by") or run.last_changed_by)
-    run.etag = etag or run.etag
+def store_run(run, record):
+    """Copy a `FieldingRunRecord` onto the local run and its target group."""
+    run.status = record.status or run.status
+    run.start_fielding_at = record.start_fielding_at or run.start_fielding_at
+    run.end_fielding_at = record.end_fielding_at or run.end_fielding_at
+    run.version = record.revision or run.version
+    run.last_changed_at = record.last_changed_at or run.last_changed_at
+    run.last_changed_by = record.last_changed_by or run.last_changed_by
+    run.etag = record.version or run.etag
     run.synced_at = timezone.now()
     run.save()
     set_target_group_status(run)
@@ -76,11 +76,12 @@ def set_target_group_dates(run):
     run.target_group.fielding_start_at, run.target_group.fielding_end_at = run.start_fielding_at, run.end_fielding_at
 
 
-def record_runs(client, tg):
-    """Mirror the TG's fielding runs (``fielding.mirror``) and let its status follow the current run."""
+def record_runs(fielding, tg):
+    """Mirror the TG's fielding runs (``fielding.mirror``; `fielding`: the adapter's) and let its status
+    follow the current run."""
     from .mirror import sync_fielding_runs
 
-    sync_fielding_runs(client, tg)
+    sync_fielding_runs(fielding, tg)
     run = current_run(tg)
     if run is not None:
         set_target_group_status(run, tg)
@@ -88,7 +89,7 @@ def record_runs(client, tg):
 
 
 class RunChange(ChangeKind):
-    """A fielding run action: Cint's fielding runs, sent through the Cint client the adapter holds."""
+    """A fielding run action, sent through the adapter's fielding (`capabilities.fielding_runs`)."""
 
     action = None
     capability = "fielding_runs"
@@ -119,34 +120,33 @@ class RunChange(ChangeKind):
         set_target_group_status(run, change.target_group)
 
     def send(self, adapter, change, version):
-        client = adapter.client
         run = self.run(change)
         etag = version
         if not etag:  # never read with its ETag: read it now, so If-Match is right
             self.refresh(adapter, change)
             run = self.run(change)
             etag = run.etag
-        tg = run.target_group
-        args = (tg.project.remote_id, tg.remote_id, run.remote_id)
-        options = {"idempotency_key": str(change.idempotency_key), "if_match": etag or None}
+        ref, options = run.target_group.ref, {"key": str(change.idempotency_key), "version": etag}
         if self.action == RunAction.CHANGE_END:
-            return client.update_fielding_run(
-                *args,
-                start_fielding_at=rfc3339(run.start_fielding_at),
-                end_fielding_at=change.payload["end_fielding_at"],
+            return adapter.fielding.set_run_dates(
+                ref,
+                run.remote_id,
+                start_at=rfc3339(run.start_fielding_at),
+                end_at=change.payload["end_fielding_at"],
                 **options,
             )
-        return client.change_fielding_run(*args, self.action.replace("_", "-"), **options)
+        return adapter.fielding.change_run(ref, run.remote_id, self.action, **options)
 
-    def applied(self, change, response):
+    def applied(self, change, answer):
         run = self.run(change)
-        data = response.data if isinstance(response.data, dict) else {}
+        told = answer.fielding_run
         run.status = change.payload["to_status"]
         if self.action == RunAction.CHANGE_END:
             run.end_fielding_at = parse_time(change.payload["end_fielding_at"])
-        run.start_fielding_at = parse_time(data.get("start_fielding_at")) or run.start_fielding_at
-        run.end_fielding_at = parse_time(data.get("end_fielding_at")) or run.end_fielding_at
-        run.etag = response.etag or run.etag
+        if told is not None:
+            run.start_fielding_at = told.start_fielding_at or run.start_fielding_at
+            run.end_fielding_at = told.end_fielding_at or run.end_fielding_at
+        run.etag = answer.version or run.etag
         run.last_changed_at = timezone.now()
         run.save()
         set_target_group_status(run)
@@ -154,9 +154,7 @@ class RunChange(ChangeKind):
 
     def refresh(self, adapter, change):
         run = self.run(change)
-        tg = run.target_group
-        response = adapter.client.get_fielding_run(tg.project.remote_id, tg.remote_id, run.remote_id)
-        store_run(run, response.data or {}, etag=response.etag)
+        store_run(run, adapter.fielding.read_run(run.target_group.ref, run.remote_id))
 
     def verdict(self, change):
         run = self.run(change)

@@ -31,13 +31,12 @@ from .launched import (
     SetCostPerInterview,
     SetFieldingAssistant,
     SetFillingStrategy,
-    UpdateLaunchedDetails,
     read_assistant,
     request_cpi_change,
-    request_details_change,
     request_fielding_assistant,
     request_filling_strategy,
 )
+from .launched_details import UpdateLaunchedDetails, request_details_change
 from .library import ensure_definitions, ensure_directory, named_codes
 from .pricing import rate_card
 
@@ -107,10 +106,10 @@ def filling_context(tg, user, *, request=None, filling_form=None, notice=None):
     read_error = ""
     if request is not None and request.method == "GET" and not (change and not change.is_settled):
         try:
-            from sync.suppliers import open_client
+            from sync.suppliers import open_adapter
 
-            with open_client(tg.project.connection) as client:
-                read_assistant(client, tg)
+            with open_adapter(tg.project.connection) as adapter:
+                read_assistant(adapter.launched, tg)
         except errors.SupplierError as exc:
             read_error = f"The Fielding Assistant settings could not be read from the supplier: {exc.message}"
     assignment = (tg.details or {}).get(ASSISTANT)

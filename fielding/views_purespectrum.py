@@ -14,7 +14,7 @@ from .purespectrum import request_new_survey
 @permissions.pm_only
 def ps_survey_create(request, project_pk):
     project = permissions.project(project_pk)
-    if project.connection.capabilities.new_survey != "purespectrum" or not is_created(project):
+    if not project.connection.capabilities.survey_drafts or not is_created(project):
         messages.error(request, f"New surveys of {project.connection.get_kind_display()} are not made here.")
         return redirect(project)
     form = NewSurveyForm(request.POST or None, project=project, initial={"survey_localization": "en_US"})

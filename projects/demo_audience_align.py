@@ -6,6 +6,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from suppliers.records import TargetGroupRef
+
 from .models import SupplierConnection, SupplierKind
 
 LABEL = "Audience-Align (sandbox)"
@@ -70,7 +72,8 @@ def connection():
 
 def seed(adapter, *, log=print):
     """Create the demo surveys at the supplier (those already there by name are left alone); returns names made."""
-    existing = {row.get("project_name") for row in adapter.client.iter_surveys()}
+    project = next(adapter.iter_projects()).remote_id  # Audience-Align's one project of surveys
+    existing = {survey.name for survey in adapter.iter_target_groups(project)}
     today = timezone.localdate()
     made = []
     for name, country, language, audience, ir, loi, cpi, goal, qualifications, quotas, interlock in SURVEYS:
@@ -97,9 +100,10 @@ def seed(adapter, *, log=print):
             "quotas": quotas,
         }
         survey = adapter.create_survey(spec).target_group
-        adapter.client.set_survey_status(survey.remote_id, "1")
+        ref = TargetGroupRef(project, survey.remote_id)
+        adapter.set_status(ref, "activate", key="")
         if interlock:
-            adapter.client.create_interlocking(survey.remote_id, [43, 42])
+            adapter.create_interlock(ref, [43, 42], filling_goal=0, key="")
         log(f"  {name}: created, active{', GENDER × AGE interlocked' if interlock else ''}")
         made.append(name)
     return made

@@ -19,7 +19,7 @@ from .submissions import KIND, accepted
 class SubmitReconciliation(ChangeKind):
     name = KIND
     label = "Submit a reconciliation"
-    capability = "reconciliation"
+    capability = "reconciliation_by_files"
 
     def describe(self, change):
         lines = change.payload.get("lines")
@@ -31,8 +31,8 @@ class SubmitReconciliation(ChangeKind):
 
     def send(self, adapter, change, version):
         submission = Submission.objects.get(pk=change.payload["submission_id"])
-        return adapter.client.submit_reconciliation(
-            submission.csv, file_name=submission.name, idempotency_key=str(change.idempotency_key)
+        return adapter.submit_reconciliation_file(
+            submission.csv, file_name=submission.name, key=str(change.idempotency_key)
         )
 
     def applied(self, change, response):

@@ -6,7 +6,7 @@ register_panel(
     Panel(
         "redirects",
         "reconciliations/_redirects.html",
-        shown=lambda tg: tg.capabilities.redirects == "cint",
+        shown=lambda tg: tg.capabilities.redirects is not None and tg.capabilities.redirects.server_to_server,
         place=SIDE,
         order=20,
     )
@@ -15,7 +15,7 @@ register_panel(
     Panel(
         "purespectrum-redirects",
         "reconciliations/_redirects_purespectrum.html",
-        shown=lambda tg: tg.capabilities.redirects == "purespectrum",
+        shown=lambda tg: tg.capabilities.redirects is not None and not tg.capabilities.redirects.server_to_server,
         place=SIDE,
         order=30,
     )

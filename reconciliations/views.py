@@ -30,7 +30,7 @@ SUBMISSIONS_SHOWN = 20
 def reconciled_by_files(pk):
     """A connection whose supplier reconciles its account by files of RIDs (404, in words, for any other)."""
     connection = get_object_or_404(SupplierConnection, pk=pk)
-    if not connection.capabilities.reconciliation:
+    if not connection.capabilities.reconciliation_by_files:
         raise NotOffered(
             f"{connection.get_kind_display()} reports no eligible RIDs: it reconciles each survey by a list of ids, "
             "from the survey's own page, not the account by files of RIDs."
@@ -45,7 +45,7 @@ def reconciled_by_files(pk):
 def index(request):
     """The accounts to reconcile; straight to the page when there is only one."""
     connections = list(SupplierConnection.objects.filter(is_active=True).order_by("label"))
-    if len(connections) == 1 and connections[0].capabilities.reconciliation:
+    if len(connections) == 1 and connections[0].capabilities.reconciliation_by_files:
         return redirect("reconciliations:account", connections[0].pk)
     # Suppliers that reconcile survey by survey: their launched surveys, each with its own page.
     by_survey = [c.pk for c in connections if c.capabilities.id_reconciliation]

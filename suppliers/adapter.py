@@ -6,8 +6,12 @@ of `suppliers.records`, and turns the cockpit's change verbs into wire calls. Ve
 supplier cannot take are simply not implemented: the outbox refuses such a change from
 the capabilities before anything is recorded, and the pages do not offer it.
 
-Features only one supplier has (Cint's launch jobs, drafts, question library, reports)
-are not verbs: the app reaches them through `adapter.client` behind their capability.
+Features only one supplier has are not verbs: its adapter provides them as methods or
+feature objects behind their capability (Cint's ``adapter.fielding`` for jobs and runs,
+``adapter.drafts``, ``adapter.launched``; PureSpectrum's ``create_survey``), taking plain
+values and returning records; the app never calls ``adapter.client``. Request bodies are
+built inside the supplier's package. Capabilities say what a supplier can do, never which
+supplier it is.
 
 The app gets an adapter with `sync.suppliers.adapter_for(connection)`, which picks the
 class from `suppliers.registry.ADAPTERS` by the connection's kind.
@@ -64,6 +68,15 @@ class IdListReconciliation:
 
 
 @dataclass(frozen=True)
+class RedirectLinks:
+    """The respondent exit links the cockpit builds back to the supplier, one per outcome."""
+
+    id_word: str  # what the supplier calls the respondent's id in the link, for the page ("RID", "transaction id")
+    # Server-to-server callbacks stand beside the links (the tool shows their steps too).
+    server_to_server: bool = False
+
+
+@dataclass(frozen=True)
 class Capabilities:
     """What a supplier can do, declared once by its adapter."""
 
@@ -91,25 +104,26 @@ class Capabilities:
     lists_by_status: bool = False
     # Status changes through the generic `set_status` verb (`StatusAction`s), e.g. pause, resume, close.
     status_actions: tuple = ()
-    # Cint-only features, reached through `adapter.client`: fielding runs, launch and
-    # batch jobs; draft target groups with the profiling library; performance reports.
+    # Fielding runs with launch and batch jobs (`adapter.fielding`); draft target groups with the
+    # profiling library (`adapter.drafts`); performance reports.
     fielding_runs: bool = False
     drafts: bool = False
     reports: bool = False
-    # Cint's reconciliation: RID files with reason codes, per account ("cint"), or "" for none.
-    reconciliation: str = ""
+    # Reconciliation by files of respondent ids with reason codes, for the whole account.
+    reconciliation_by_files: bool = False
     # Reconciling one survey by a list of respondent ids (`IdListReconciliation`), or None.
     id_reconciliation: IdListReconciliation | None = None
     # Exclude respondents of other surveys; feasibility estimates.
     exclusions: bool = False
     feasibility: bool = False
-    # Respondent redirect links the cockpit can build: "" or the supplier's kind.
-    redirects: str = ""
-    # The supplier's own form for a new survey (draft with qualifications and quotas): "" or its kind.
-    new_survey: str = ""
-    # Cint-only features of a launched target group, reached through `adapter.client`:
-    # change its CPI (dynamic pricing), its filling strategy and Fielding Assistant
-    # settings, its details (name, manager, links…); read its changelog and rate card;
+    # Respondent exit links the cockpit can build (`RedirectLinks`), or None.
+    redirects: RedirectLinks | None = None
+    # A new survey is drafted in the cockpit with its qualifications and quotas, then sent whole
+    # (PureSpectrum's survey form; Audience-Align's own form is `survey_creation`).
+    survey_drafts: bool = False
+    # A launched target group's own settings (`adapter.launched`): change its CPI (dynamic pricing),
+    # its filling strategy and Fielding Assistant settings, its details (name, manager, links…);
+    # read its changelog and rate card;
     # ask which fielding actions the supplier allows now.
     cpi_changes: bool = False
     filling_strategy: bool = False

@@ -186,6 +186,33 @@ class ReconciliationRecord:
 
 
 @dataclass
+class FieldingRunRecord:
+    """A period a target group fields in (Cint's fielding run), as the supplier shows it."""
+
+    remote_id: str
+    status: str = ""  # the supplier's word: "Live", "Paused", "Completed", "Scheduled"…
+    start_fielding_at: datetime | None = None
+    end_fielding_at: datetime | None = None
+    revision: int = 0  # the run's own counter (the supplier's `version` field)
+    last_changed_at: datetime | None = None
+    last_changed_by: str = ""
+    version: str = ""  # the ETag to send as If-Match when changing it
+
+
+@dataclass
+class JobRecord:
+    """An asynchronous job the supplier runs (launch or schedule from draft, a batch of target groups)."""
+
+    status: str = ""  # "Completed", "Failed", or the supplier's word while it runs
+    fielding_run_id: str | None = None  # the run a launch or schedule created
+    failure: str = ""  # why it failed, in the supplier's words ("" for none given)
+    failure_code: str = ""  # the supplier's code for it, where it gives no words
+    failure_details: list = field(default_factory=list)  # ["name: reason", …]
+    updated: list = field(default_factory=list)  # target group ids a batch changed
+    failed: list = field(default_factory=list)  # [{"target_group_id", "name", "reason"}] a batch could not change
+
+
+@dataclass
 class Answer:
     """What a change verb got back: the supplier's new version and the records it returned."""
 
@@ -201,6 +228,9 @@ class Answer:
     members: list[ProfileRecord] = field(default_factory=list)
     target_group: TargetGroupRecord | None = None
     reconciliation: ReconciliationRecord | None = None
+    fielding_run: FieldingRunRecord | None = None
+    # The id the supplier gave what the call created (a project, a draft target group), where it says.
+    created_id: str | None = None
     location: str | None = None
 
     @property

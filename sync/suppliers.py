@@ -19,6 +19,7 @@ __all__ = [
     "Unsupported",
     "adapter_for",
     "capabilities_of",
+    "open_adapter",
     "open_client",
     "supplier_client",
     "supplier_config",
@@ -68,5 +69,16 @@ def open_client(connection):
     adapter = adapter_for(connection)
     try:
         yield adapter.client
+    finally:
+        adapter.close()
+
+
+@contextmanager
+def open_adapter(connection):
+    """The adapter for a few calls (its features too, e.g. ``adapter.launched``), its HTTP connections
+    let go of afterwards."""
+    adapter = adapter_for(connection)
+    try:
+        yield adapter
     finally:
         adapter.close()

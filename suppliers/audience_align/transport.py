@@ -13,12 +13,11 @@ import hashlib
 import logging
 import re
 import time
-from dataclasses import dataclass, field
-from typing import Any
 
 import requests
 
 from suppliers.errors import AuthFailed, SupplierError, TransportError, ValidationFailed, error_from_parts
+from suppliers.transport import TRANSPORT_EXCEPTIONS, ApiResponse, MemoryCache
 
 logger = logging.getLogger(__name__)
 
@@ -26,12 +25,6 @@ HASH_ENDPOINT = "endpoints/getHashData"
 HASH_PATTERN = re.compile(r"^[0-9a-fA-F]{64}$")
 # A hash depends only on the endpoint URL and the key: keep it long (and ask again if it is refused).
 HASH_CACHE_SECONDS = 30 * 24 * 3600
-TRANSPORT_EXCEPTIONS = (
-    requests.Timeout,
-    requests.ConnectionError,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
 # The error words of the reconciliation answers (``"status": false``), as HTTP statuses.
 ERROR_WORDS = {
     "bad request": 400,
@@ -46,37 +39,6 @@ ERROR_WORDS = {
 }
 # Keys of an answer that are not the supplier's words about a refusal.
 ANSWER_KEYS = {"status", "error", "message", "data"}
-
-
-@dataclass(frozen=True)
-class ApiResponse:
-    status: int
-    data: Any
-    # True for "No changes made or survey not found." (HTTP 204, or a body whose status is 204).
-    no_changes: bool = False
-    headers: Any = field(default_factory=dict, repr=False)
-
-    @property
-    def message(self):
-        return self.data.get("message", "") if isinstance(self.data, dict) else ""
-
-
-class MemoryCache:
-    """The smallest cache: one process, entries expire after ``timeout`` seconds."""
-
-    def __init__(self, clock=time.monotonic):
-        self._clock = clock
-        self._items = {}
-
-    def get(self, key):
-        value, expires_at = self._items.get(key, (None, None))
-        if expires_at is not None and self._clock() >= expires_at:
-            del self._items[key]
-            return None
-        return value
-
-    def set(self, key, value, timeout):
-        self._items[key] = (value, None if timeout is None else self._clock() + timeout)
 
 
 class AudienceAlignTransport:

@@ -8,55 +8,19 @@ pagination. Resource methods (``client.py``) only say which path and body.
 import hashlib
 import logging
 import time
-from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote
 
 import requests
+
+from suppliers.transport import TRANSPORT_EXCEPTIONS, ApiResponse, MemoryCache, job_id_from_location  # noqa: F401 (re-exported)
 
 from .errors import AuthFailed, CintError, TransportError, error_from_response
 
 logger = logging.getLogger(__name__)
 
 SUCCESS = (200, 201, 202, 204)
-TRANSPORT_EXCEPTIONS = (
-    requests.Timeout,
-    requests.ConnectionError,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
-
-
-@dataclass(frozen=True)
-class ApiResponse:
-    status: int
-    data: Any
-    etag: str | None = None
-    location: str | None = None
-    headers: Any = field(default_factory=dict, repr=False)
-
-    @property
-    def job_id(self):
-        """The id of the job an asynchronous POST started (from ``Location``)."""
-        return job_id_from_location(self.location)
-
-
-class MemoryTokenCache:
-    """The smallest token cache: one process, entries expire after ``timeout`` seconds."""
-
-    def __init__(self, clock=time.monotonic):
-        self._clock = clock
-        self._items = {}
-
-    def get(self, key):
-        value, expires_at = self._items.get(key, (None, None))
-        if expires_at is not None and self._clock() >= expires_at:
-            del self._items[key]
-            return None
-        return value
-
-    def set(self, key, value, timeout):
-        self._items[key] = (value, None if timeout is None else self._clock() + timeout)
+# The token cache when the caller gives none (the app gives Django's, shared by every process).
+MemoryTokenCache = MemoryCache
 
 
 class CintTransport:
@@ -295,14 +259,6 @@ def check_idempotency_key(key):
     if not 0 < len(key) <= 255:
         raise ValueError("an idempotency key must be 1 to 255 characters")
     return key
-
-
-def job_id_from_location(location):
-    """The job id is the last path segment of the ``Location`` header."""
-    if not location:
-        return None
-    path = urlsplit(location).path.rstrip("/")
-    return unquote(path.rsplit("/", 1)[-1]) or None
 
 
 def parse_body(response):

@@ -11,6 +11,7 @@ PureSpectrum has neither idempotency keys nor ETags: every re-send is decided by
 
 from datetime import UTC, datetime, timedelta
 
+from suppliers import adapter as seam
 from suppliers.adapter import Capabilities, IdListReconciliation, StatusAction, SupplierAdapter, Unsupported
 from suppliers.errors import NotFound, ServerError
 from suppliers.records import (
@@ -67,8 +68,8 @@ class PureSpectrumAdapter(SupplierAdapter):
             ),
         ),
         id_reconciliation=TRANSACTION_IDS,
-        redirects="purespectrum",
-        new_survey="purespectrum",
+        redirects=seam.RedirectLinks(id_word="transaction id"),
+        survey_drafts=True,
     )
     config_keys = ("base_url", "access_token", "timeout_seconds")
 
@@ -150,6 +151,16 @@ class PureSpectrumAdapter(SupplierAdapter):
 
     def read_reconciliation(self, ref, remote_id):
         return adjustment_record(readable(self.client.get_adjustment(remote_id)))
+
+    def create_survey(self, body):
+        """A survey from the Buy API body the cockpit's form built (`survey_drafts`); ``created_id`` is its id."""
+        response = self.client.create_survey(body)
+        created = response.data.get("ps_survey_id") if isinstance(response.data, dict) else None
+        return Answer(status=response.status, raw=response.data, created_id=None if created is None else str(created))
+
+    def find_survey_titled(self, title):
+        """The id of the survey called `title` (an earlier, lost create made it), or None."""
+        return next((s.get("ps_survey_id") for s in self.client.iter_surveys() if s.get("survey_title") == title), None)
 
     def find_reconciliation(self, ref, ids):
         wanted = {str(i) for i in ids}

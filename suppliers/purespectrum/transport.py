@@ -8,30 +8,16 @@ re-sends), and PureSpectrum's error bodies (``ps_api_response_code`` /
 
 import logging
 import time
-from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import quote
 
 import requests
 
 from suppliers.errors import SupplierError, TransportError, error_from_parts
+from suppliers.transport import TRANSPORT_EXCEPTIONS, ApiResponse
 
 logger = logging.getLogger(__name__)
 
 SUCCESS = (200, 201, 202, 204)
-TRANSPORT_EXCEPTIONS = (
-    requests.Timeout,
-    requests.ConnectionError,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
-
-
-@dataclass(frozen=True)
-class ApiResponse:
-    status: int
-    data: Any
-    headers: Any = field(default_factory=dict, repr=False)
 
 
 class PureSpectrumTransport:
@@ -69,7 +55,7 @@ class PureSpectrumTransport:
                 failure = error
             else:
                 if response.status_code in expected:
-                    return ApiResponse(response.status_code, parse_body(response), response.headers)
+                    return ApiResponse(response.status_code, parse_body(response), headers=response.headers)
                 failure = error_from_response(response.status_code, parse_body(response), response.headers)
             delay = self._retry_delay(failure, attempt) if attempt < retries else None
             if delay is None:

@@ -1,0 +1,49 @@
+"""Cint's projects and draft target groups, as the adapter offers them (`adapter.drafts`, behind
+`capabilities.drafts`).
+
+The cockpit keeps a draft as the body the PM saved, with its own notes under keys starting with
+``_`` (the pricing model, a profile's quota unit…); they are stripped here, before the body goes out.
+"""
+
+from .runs import answer
+
+
+def wire_body(value):
+    """The body without the cockpit's own ``_`` notes: what goes to the supplier."""
+    if isinstance(value, dict):
+        return {key: wire_body(item) for key, item in value.items() if not key.startswith("_")}
+    if isinstance(value, list):
+        return [wire_body(item) for item in value]
+    return value
+
+
+class CintDrafts:
+    """Projects and drafts of one Cint account: ``CintDrafts(client)``."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def create_project(self, project, *, key):
+        """Create a project; the answer's ``created_id`` is its id."""
+        response = self.client.create_project(project, idempotency_key=key)
+        return _created(response)
+
+    def save_draft(self, project_id, target_group_id, draft, *, key):
+        """Create the draft (`target_group_id` None) or replace it; the answer's ``created_id`` names a new one."""
+        body = wire_body(draft)
+        if target_group_id is None:
+            return _created(self.client.create_target_group(project_id, body, idempotency_key=key))
+        return _created(self.client.update_target_group(project_id, target_group_id, body, idempotency_key=key))
+
+    def draft_ids_named(self, project_id, name):
+        """The ids of the project's drafts called `name`."""
+        return [
+            str(item["id"])
+            for item in self.client.iter_target_groups(project_id, status="draft")
+            if item.get("name") == name
+        ]
+
+
+def _created(response):
+    data = response.data if isinstance(response.data, dict) else {}
+    return answer(response, created_id=str(data["id"]) if data.get("id") else None)

@@ -2,11 +2,10 @@
 
 from django.template.loader import render_to_string
 
+from fielding.runs.views import fielding_panel_context
+from fielding.status.views import status_panel_html
 from projects.models import TargetGroup
 from sync.blocks import register_block
-
-from .views import fielding_panel_context
-from .views_status import status_panel_html
 
 
 def _panel(request, change, arg):
@@ -32,7 +31,7 @@ def _launched_panel(name):
     """The CPI, filling or details panel of a launched target group (see `views_launched`)."""
 
     def render(request, change, arg):
-        from .views_launched import PANELS
+        from fielding.launched.views import PANELS
 
         tg = TargetGroup.objects.select_related("project__connection").filter(pk=change.target_group_id).first()
         if tg is None:

@@ -9,13 +9,12 @@ they are read through the feature the adapter provides (``adapter.fielding``).
 from django.db import transaction
 from django.utils import timezone
 
+from fielding.drafts.body import apply_draft_body, body_from_supplier, draft_body
+from fielding.models import FieldingRun
 from suppliers import errors
 from sync.locks import lock_target_group
 from sync.reads import register_draft_store, register_part
 from sync.upsert import Tally, assign
-
-from .draft import apply_draft_body, body_from_supplier, draft_body
-from .models import FieldingRun
 
 
 def sync_fielding_runs(fielding, tg):
@@ -88,9 +87,8 @@ def read_supplier_draft(tg):
 
     Returns "" when the body is here (read or kept), or the reason it could not be read, in words.
     """
+    from fielding.drafts.body import DRAFT_KEY, is_created
     from sync.suppliers import adapter_for
-
-    from .draft import DRAFT_KEY, is_created
 
     if (tg.details or {}).get(DRAFT_KEY) or not is_created(tg) or not tg.capabilities.drafts:
         return ""

@@ -353,4 +353,4 @@ class SupplierLookup(models.Model):
         return self.state != self.State.PENDING
 
 
-from .models_audience_align import AudienceAlignFeasibility, AudienceAlignMasterData  # noqa: E402, F401
+from fielding.models_audience_align import AudienceAlignFeasibility, AudienceAlignMasterData  # noqa: E402, F401

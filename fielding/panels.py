@@ -1,12 +1,11 @@
 """The panels fielding adds to a target group's page (see `quotas.panels`), each where its supplier offers it."""
 
+from fielding.audience_align.views import panel_context as audience_align_context
+from fielding.runs.pace import pace_of
+from fielding.runs.views import fielding_panel_context
+from fielding.status.views import status_panel_context
 from projects.models import Role, TargetGroup
 from quotas.panels import SIDE, Panel, register_panel
-
-from .pace import pace_of
-from .views import fielding_panel_context
-from .views_audience_align import panel_context as audience_align_context
-from .views_status import status_panel_context
 
 
 def _pace(request, tg, page):

@@ -5,11 +5,11 @@ import logging
 
 from celery import shared_task
 
+from fielding.drafts import library, lookups
+from fielding.models import FieldingJob, SupplierLookup
+from fielding.runs import polling
 from projects.models import SupplierConnection
 from suppliers import errors
-
-from . import jobs, library, lookups
-from .models import FieldingJob, SupplierLookup
 
 log = logging.getLogger(__name__)
 
@@ -20,14 +20,14 @@ def poll_fielding_job(job_id):
     job = FieldingJob.objects.select_related("project__connection", "target_group", "change").filter(pk=job_id).first()
     if job is None or job.is_settled:
         return
-    if not jobs.poll_job_once(job) and job.remote_job_id:
-        poll_fielding_job.apply_async((job.pk,), countdown=jobs.poll_delay(job.polls))
+    if not polling.poll_job_once(job) and job.remote_job_id:
+        poll_fielding_job.apply_async((job.pk,), countdown=polling.poll_delay(job.polls))
 
 
 @shared_task(ignore_result=True)
 def poll_stalled_jobs():
     """Beat (every minute): pick up jobs whose polling stopped (a worker died) or never started."""
-    for job in jobs.due_jobs().distinct():
+    for job in polling.due_jobs().distinct():
         poll_fielding_job.delay(job.pk)
 
 
@@ -54,7 +54,7 @@ def refresh_reference_data(connection_id=None):
 @shared_task(ignore_result=True)
 def refresh_audience_align_master_data(connection_id=None):
     """Beat (daily): Audience-Align's countries, languages, study categories, verticals and standard qualifications."""
-    from . import audience_align
+    from fielding.audience_align import surveys as audience_align
 
     connections = SupplierConnection.objects.filter(is_active=True, kind="audience_align")
     if connection_id:
@@ -69,7 +69,7 @@ def refresh_audience_align_master_data(connection_id=None):
 @shared_task(ignore_result=True)
 def fetch_audience_align_qualifications(connection_id, country_id, language_id):
     """The standard qualifications of a country and language the form asked for before the daily refresh had them."""
-    from . import audience_align
+    from fielding.audience_align import surveys as audience_align
 
     connection = SupplierConnection.objects.filter(pk=connection_id).first()
     if connection is None:
@@ -82,8 +82,8 @@ def fetch_audience_align_qualifications(connection_id, country_id, language_id):
 
 @shared_task(ignore_result=True)
 def run_aa_feasibility(check_id):
-    from . import audience_align
-    from .models import AudienceAlignFeasibility
+    from fielding.audience_align import surveys as audience_align
+    from fielding.models import AudienceAlignFeasibility
 
     check = AudienceAlignFeasibility.objects.select_related("connection").filter(pk=check_id).first()
     if check is not None:

@@ -1,7 +1,12 @@
 from django.urls import path
 
-from . import exports, views, views_draft, views_launched, views_profiling, views_purespectrum, views_status
-from . import views_audience_align as aa_views
+from fielding.audience_align import views as aa_views
+from fielding.drafts import views as views_draft
+from fielding.launched import views as views_launched
+from fielding.profiling import views as views_profiling
+from fielding.purespectrum import views as views_purespectrum
+from fielding.runs import exports, views
+from fielding.status import views as views_status
 
 app_name = "fielding"
 urlpatterns = [

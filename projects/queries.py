@@ -21,7 +21,7 @@ ACTIVE_STATUSES = (TargetGroup.Status.LIVE, TargetGroup.Status.PAUSED, TargetGro
 FINISHED_STATUSES = (TargetGroup.Status.COMPLETED, TargetGroup.Status.CLOSED, TargetGroup.Status.ARCHIVED)
 
 
-# The outbox kinds of the cockpit's own fielding-run actions (registered by fielding.runs;
+# The outbox kinds of the cockpit's own fielding-run actions (registered by fielding.runs.actions;
 # a test keeps these names in step with the registry) and the batch jobs' kinds.
 RUN_ACTION_KINDS = (
     "pause_fielding_run",
@@ -31,7 +31,7 @@ RUN_ACTION_KINDS = (
     "launch_now_fielding_run",
 )
 PAUSE_KINDS = ("pause_fielding_run", "batch_pause")
-# The status changes of suppliers that take them as one verb (fielding.status); their payload
+# The status changes of suppliers that take them as one verb (fielding.status.actions); their payload
 # says the status they lead to.
 STATUS_KIND = "change_status"
 # The changes a finished target group still takes: a refusal of one of them asks something of the PM.

@@ -6,7 +6,7 @@ other apps register for what the target group's supplier offers (`quotas.panels`
 
 from django.template.loader import render_to_string
 
-from fielding.draft_summary import draft_profiling
+from fielding.drafts.summary import draft_profiling
 from fielding.mirror import read_supplier_draft
 from projects.models import TargetGroup
 from projects.queries import FINISHED_STATUSES

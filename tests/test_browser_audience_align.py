@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fielding.audience_align import refresh_master_data
+from fielding.audience_align.surveys import refresh_master_data
 from projects.models import SupplierKind, TargetGroup
 from projects.tests.factories import ConnectionFactory
 from sandbox.audience_align.wire import ensure_client

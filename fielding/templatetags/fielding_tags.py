@@ -4,9 +4,9 @@ import re
 
 from django import template
 
-from fielding.changes import project_creation as creation_of
-from fielding.forms import BULK_ACTIONS
-from fielding.jobs import offered_bulk_actions
+from fielding.drafts.changes import project_creation as creation_of
+from fielding.runs.forms import BULK_ACTIONS
+from fielding.runs.jobs import offered_bulk_actions
 
 register = template.Library()
 

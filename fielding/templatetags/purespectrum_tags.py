@@ -1,6 +1,6 @@
 from django import template
 
-from fielding.purespectrum import BODY, quotas_in_words
+from fielding.purespectrum.surveys import BODY, quotas_in_words
 
 register = template.Library()
 

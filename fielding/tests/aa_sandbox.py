@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fielding import audience_align as aa
+from fielding.audience_align import surveys as aa
 from projects.models import SupplierKind, TargetGroup
 from projects.tests.factories import ConnectionFactory
 from sandbox.audience_align.wire import ensure_client

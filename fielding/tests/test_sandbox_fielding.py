@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from fielding.drafts.tests.test_draft_validation import post_data
 from fielding.models import FieldingJob, FieldingRun, RunAction
-from fielding.runs import current_run
+from fielding.runs.actions import current_run
 from projects.models import Project, TargetGroup
 from projects.tests.factories import ConnectionFactory
 from sandbox.faults import set_faults
@@ -18,8 +19,6 @@ from sandbox.seed import ensure_account, user_id
 from suppliers.cint import CintTransport
 from sync.models import RemoteChange
 from sync.suppliers import supplier_client as client_for
-
-from .test_draft_validation import post_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ACCOUNT_ID = "1001"

@@ -9,11 +9,10 @@ import responses
 from django.urls import reverse
 from django.utils import timezone
 
+from fielding.conftest import make_live, tg_api
 from fielding.models import FieldingRun
 from preferences.models import Preference
 from sync.models import RemoteChange
-
-from .conftest import make_live, tg_api
 
 pytestmark = pytest.mark.django_db
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")

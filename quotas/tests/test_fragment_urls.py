@@ -4,7 +4,7 @@ layout, never the bare fragment; htmx still gets the fragment alone."""
 import pytest
 from django.urls import reverse
 
-from fielding.tests.conftest import make_live
+from fielding.conftest import make_live
 from projects.models import SupplierKind
 from projects.tests.factories import ConnectionFactory, ProjectFactory, TargetGroupFactory
 

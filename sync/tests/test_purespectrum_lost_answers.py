@@ -3,8 +3,8 @@ never sent again. Against the sandbox on a live server, tasks run eagerly as eac
 
 import pytest
 
-from fielding.purespectrum import request_new_survey
-from fielding.status import request_status_change
+from fielding.purespectrum.surveys import request_new_survey
+from fielding.status.actions import request_status_change
 from projects.demo_purespectrum import ensure_sandbox_buyer, gender_survey, launch_surveys
 from projects.models import Project, SupplierKind, TargetGroup
 from projects.tests.factories import ConnectionFactory

@@ -8,7 +8,7 @@ import random
 import pytest
 from django.utils import timezone
 
-from fielding.status import request_status_change
+from fielding.status.actions import request_status_change
 from projects.demo_purespectrum import ensure_sandbox_buyer, gender_survey, launch_surveys
 from projects.inprocess import in_process_session
 from projects.models import Project, SupplierKind, TargetGroup

@@ -87,7 +87,7 @@ def test_target_group_updated_sent_by_the_sandbox_updates_the_target_group(live_
 
 def test_a_late_status_event_does_not_undo_a_status_change_the_supplier_applied_since(live_connection):
     """Pause, then resume: the pause's event arrives after the resume was applied; the target group stays live."""
-    from fielding.runs import request_run_action
+    from fielding.runs.actions import request_run_action
 
     tg = TargetGroup.objects.get(project__connection=live_connection)
     assert tg.status == TargetGroup.Status.LIVE

@@ -137,8 +137,8 @@ def seed_demo(*, log=print, traffic_steps=6):
     from projects.inprocess import in_process_session
     from projects.models import SupplierConnection, SupplierKind
     from sandbox.simulation import simulate_parts
+    from sync.adapters import adapter_for
     from sync.pull import summary, sync_connection
-    from sync.suppliers import adapter_for
 
     connection, _ = SupplierConnection.objects.get_or_create(
         kind=SupplierKind.PURESPECTRUM,

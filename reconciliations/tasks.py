@@ -13,8 +13,8 @@ from django.db.models import F
 
 from projects.models import SupplierConnection
 from suppliers import errors
-from sync.suppliers import adapter_for
-from sync.suppliers import supplier_client as client_for
+from sync.adapters import adapter_for
+from sync.adapters import supplier_client as client_for
 
 from . import reports, submissions, survey
 from .models import MAX_POLLS, EligibleReport, Submission, SurveyReconciliation
@@ -109,9 +109,11 @@ def fetch_reason_codes(connection_id):
 @shared_task(ignore_result=True)
 def follow_survey_reconciliation(reconciliation_id):
     """Read one survey's submitted list at the supplier; repeat with backoff until it is settled."""
-    row = SurveyReconciliation.objects.select_related("connection", "target_group__project").filter(
-        pk=reconciliation_id
-    ).first()
+    row = (
+        SurveyReconciliation.objects.select_related("connection", "target_group__project")
+        .filter(pk=reconciliation_id)
+        .first()
+    )
     if row is None or row.state != SurveyReconciliation.State.PROCESSING:
         return
     if row.polls >= MAX_POLLS or not _claim(SurveyReconciliation, row.pk, row.polls):

@@ -13,7 +13,7 @@ values and returning records; the app never calls ``adapter.client``. Request bo
 built inside the supplier's package. Capabilities say what a supplier can do, never which
 supplier it is.
 
-The app gets an adapter with `sync.suppliers.adapter_for(connection)`, which picks the
+The app gets an adapter with `sync.adapters.adapter_for(connection)`, which picks the
 class from `suppliers.registry.ADAPTERS` by the connection's kind.
 """
 

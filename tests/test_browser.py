@@ -24,9 +24,9 @@ from sandbox.faults import set_faults
 from sandbox.seed import ensure_account
 from sandbox.simulation import simulate_parts
 from suppliers.cint import CintTransport
+from sync.adapters import adapter_for
+from sync.adapters import supplier_client as client_for
 from sync.pull import sync_connection
-from sync.suppliers import adapter_for
-from sync.suppliers import supplier_client as client_for
 
 try:
     from playwright.sync_api import expect, sync_playwright

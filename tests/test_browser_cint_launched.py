@@ -9,9 +9,9 @@ import pytest
 
 from projects.demo import seed_supplier
 from projects.models import TargetGroup
+from sync.adapters import adapter_for
 from sync.models import RemoteChange
 from sync.pull import sync_connection
-from sync.suppliers import adapter_for
 
 from .test_browser import WAIT, log_in, page, sandbox, screenshot  # noqa: F401  (fixtures)
 

@@ -17,9 +17,9 @@ from projects.models import TargetGroup
 from sandbox import models as at_supplier
 from sandbox.purespectrum.simulation import step as purespectrum_step
 from sandbox.simulation import simulate_parts
+from sync.adapters import adapter_for
+from sync.adapters import supplier_client as client_for
 from sync.pull import sync_connection
-from sync.suppliers import adapter_for
-from sync.suppliers import supplier_client as client_for
 
 from .test_browser import WAIT, log_in, page, sandbox, screenshot  # noqa: F401  (fixtures and helpers)
 from .test_browser_purespectrum import purespectrum  # noqa: F401  (the fixture)

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def client_for(connection):
-    from sync.suppliers import supplier_client as build
+    from sync.adapters import supplier_client as build
 
     return build(connection)
 

@@ -85,7 +85,7 @@ def run(lookup, client=None):
     """Ask the supplier once and record the answer. Returns the lookup."""
     if lookup.is_settled:
         return lookup
-    from sync.suppliers import open_client
+    from sync.adapters import open_client
 
     tg = lookup.target_group
     try:

@@ -99,7 +99,7 @@ def _value(obj, value, users):
 
 
 def sentence(change, users):
-    """"CPI changed from 5.00 USD to 1.00 USD", "Test link set to …", "Pacing switched off (was linear)"."""
+    """ "CPI changed from 5.00 USD to 1.00 USD", "Test link set to …", "Pacing switched off (was linear)"."""
     obj = change.get("object") or ""
     label = _label(obj)
     old, new = change.get("old_value"), change.get("new_value")
@@ -149,7 +149,7 @@ def entries(page, connection):
 def read_page(tg, *, cursor=None, client=None):
     """One page of the TG's changelog: ``(entries, next cursor or "")``. Raises the supplier's errors."""
     if client is None:
-        from sync.suppliers import open_client
+        from sync.adapters import open_client
 
         with open_client(tg.project.connection) as client:
             return read_page(tg, cursor=cursor, client=client)

@@ -122,7 +122,7 @@ def rate_card(tg, client=None):
     if answer is None:
         try:
             if client is None:
-                from sync.suppliers import open_client
+                from sync.adapters import open_client
 
                 with open_client(tg.project.connection) as client:
                     answer = _read(tg, client)

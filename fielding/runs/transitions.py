@@ -64,7 +64,7 @@ def read_transitions(project, target_groups, *, client=None):
         return None
     try:
         if client is None:
-            from sync.suppliers import open_client
+            from sync.adapters import open_client
 
             with open_client(connection) as client:
                 data = client.compute_target_group_transitions(project.remote_id, target_group_ids=ids).data

@@ -279,7 +279,7 @@ def read_stats(tg, interval):
     key = f"fielding-stats:{tg.pk}:{interval}"
     data = cache.get(key)
     if data is None:
-        from sync.suppliers import open_client
+        from sync.adapters import open_client
 
         project_id = tg.project.remote_id
         with open_client(tg.project.connection) as client:

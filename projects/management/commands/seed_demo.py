@@ -42,7 +42,7 @@ class Command(BaseCommand):
         )
         ensure_account(settings.CINT_ACCOUNT_ID)
         ensure_schedule()
-        from sync.suppliers import adapter_for
+        from sync.adapters import adapter_for
 
         # The web server is not running yet: reach the sandbox in this process.
         adapter = adapter_for(connection, session=in_process_session())

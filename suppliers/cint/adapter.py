@@ -5,8 +5,10 @@ Everything the cockpit stores from Cint is read here from the contract's shapes
 ``GetAllProfilesResponse``) into `suppliers.records`, and each change verb names the
 contract's call. Cint-only features are feature objects the adapter provides behind
 their capability: ``adapter.fielding`` (launch and batch jobs, fielding runs),
-``adapter.drafts`` (projects, drafts), ``adapter.launched`` (a launched target group's
-own settings); each takes plain values and returns records.
+``adapter.drafts`` (projects, drafts, feasibility), ``adapter.library`` (reference data and
+the question library), ``adapter.launched`` (a launched target group's own settings, its
+changelog and rate card), ``adapter.reports`` (figures, reports, reconciliation files); each
+takes plain values and returns records.
 """
 
 from suppliers.adapter import Capabilities, InterlockLimits, RedirectLinks, SupplierAdapter
@@ -22,7 +24,9 @@ from . import webhooks
 from .client import CintClient
 from .drafts import CintDrafts
 from .launched import CintLaunched
+from .library import CintLibrary
 from .profiles import interlock_record, profile_record, profiles_snapshot
+from .reporting import CintReports
 from .runs import CintFielding
 from .transport import CintTransport
 
@@ -99,6 +103,18 @@ class CintAdapter(SupplierAdapter):
     def drafts(self):
         """Projects and draft target groups (`drafts`): a `CintDrafts`."""
         return CintDrafts(self.client)
+
+    @property
+    def library(self):
+        """The account's users and business units, the definitions, questions and profiling templates
+        (`drafts`): a `CintLibrary`."""
+        return CintLibrary(self.client)
+
+    @property
+    def reports(self):
+        """Completes per interval and performance (`reports`), the eligible-RIDs report, the reason codes
+        and the progress of a reconciliation file (`reconciliation_by_files`): a `CintReports`."""
+        return CintReports(self.client)
 
     @property
     def launched(self):

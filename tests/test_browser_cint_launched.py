@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_pm_changes_a_live_target_groups_cpi_and_sees_it_applied(sandbox, live_server, pm, page):  # noqa: F811
     adapter = adapter_for(sandbox)
     client = adapter.client
-    seed_supplier(client, wait_seconds=20, log=lambda line: None)
+    seed_supplier(adapter, wait_seconds=20, log=lambda line: None)
     sync_connection(sandbox, adapter=adapter)
     tg = TargetGroup.objects.get(name="US parents")
     assert tg.status == TargetGroup.Status.LIVE and tg.pricing_model == TargetGroup.PricingModel.DYNAMIC

@@ -19,8 +19,8 @@ from sandbox.faults import set_faults
 from sandbox.models import PsAdjustment, PsSurvey
 from sandbox.purespectrum.simulation import step
 from suppliers.purespectrum import PureSpectrumTransport
-from sync.adapters import supplier_client
 from sync.pull import sync_connection
+from sync.tests.sandbox import supplier_client
 
 from .confirming import post_confirmed
 

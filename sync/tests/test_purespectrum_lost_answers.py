@@ -12,10 +12,10 @@ from quotas.models import Quota
 from sandbox.faults import override_faults, set_faults
 from sandbox.models import AppliedRequest, PsSurvey
 from suppliers.purespectrum import PureSpectrumTransport
-from sync.adapters import supplier_client
 from sync.models import RemoteChange
 from sync.outbox import request_change
 from sync.pull import sync_connection
+from sync.tests.sandbox import supplier_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

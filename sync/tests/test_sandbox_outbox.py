@@ -24,11 +24,11 @@ from sandbox.faults import set_faults
 from sandbox.models import AppliedRequest, IdempotencyRecord
 from sandbox.seed import ensure_account
 from suppliers.cint import CintTransport
-from sync.adapters import supplier_client as client_for
 from sync.models import RemoteChange
 from sync.outbox import request_change
 from sync.pull import sync_connection
 from sync.tests.sandbox import launch_target_groups
+from sync.tests.sandbox import supplier_client as client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

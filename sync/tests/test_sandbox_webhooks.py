@@ -14,11 +14,11 @@ from sandbox.faults import set_faults
 from sandbox.models import Quota as SandboxQuota
 from sandbox.models import Webhook, WebhookDelivery
 from sandbox.seed import ensure_account
-from sync.adapters import supplier_client as client_for
 from sync.models import WebhookEvent
 from sync.outbox import request_change
 from sync.pull import sync_connection
 from sync.tests.sandbox import launch_target_groups
+from sync.tests.sandbox import supplier_client as client_for
 from sync.webhooks import register_webhook
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -217,6 +217,12 @@ class SupplierAdapter:
         """A draft target group's fields (`TargetGroupRecord` whose `extra` holds the draft body)."""
         raise NotImplementedError
 
+    @staticmethod
+    def draft_field_errors(response, fields):
+        """``({field: [reason…]}, [unplaced reasons])``: a refused draft's parameter names placed on the draft
+        form's `fields` (suppliers with `drafts`)."""
+        return {}, []
+
     def read_profiles(self, ref):
         """The target group's profiles, quotas and interlocks: a `ProfilesSnapshot`."""
         raise NotImplementedError

@@ -22,7 +22,7 @@ from suppliers.values import decimal, text, when, whole, whole_or_none
 
 from . import webhooks
 from .client import CintClient
-from .drafts import CintDrafts
+from .drafts import CintDrafts, draft_from_supplier, field_errors
 from .launched import CintLaunched
 from .library import CintLibrary
 from .profiles import interlock_record, profile_record, profiles_snapshot
@@ -160,9 +160,13 @@ class CintAdapter(SupplierAdapter):
         return record, True
 
     def read_draft(self, ref):
+        """The draft as a body the cockpit keeps (``extra["draft"]``, {} for none; see `drafts.draft_from_supplier`)."""
         response = self.client.get_target_group(ref.project_id, ref.target_group_id)
-        data = response.data if isinstance(response.data, dict) else {}
-        return TargetGroupRecord(remote_id=ref.target_group_id, extra={"draft": data}, version=response.etag or "")
+        draft = draft_from_supplier(response.data)
+        return TargetGroupRecord(remote_id=ref.target_group_id, extra={"draft": draft}, version=response.etag or "")
+
+    # A refusal of a draft's save: its parameter names placed on the draft form's fields.
+    draft_field_errors = staticmethod(field_errors)
 
     def read_profiles(self, ref):
         response = self.client.list_profiles(ref.project_id, ref.target_group_id)

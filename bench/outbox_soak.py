@@ -114,10 +114,10 @@ def soak(processes, args):
     from sandbox.faults import set_faults
     from sandbox.models import AppliedRequest
     from sandbox.seed import ensure_account
+    from sync.adapters import adapter_for
     from sync.models import RemoteChange
     from sync.outbox import request_change
     from sync.pull import sync_connection
-    from sync.suppliers import adapter_for
     from sync.tests.sandbox import launch_target_groups
 
     ensure_account(ACCOUNT_ID)

@@ -86,8 +86,8 @@ def prepare(statements):
     from projects.models import SupplierConnection, TargetGroup
     from sandbox.faults import set_faults
     from sandbox.seed import ensure_account
+    from sync.adapters import adapter_for
     from sync.pull import sync_connection
-    from sync.suppliers import adapter_for
     from sync.tests.sandbox import launch_target_groups
 
     ensure_account(ACCOUNT_ID)

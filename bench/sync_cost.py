@@ -40,8 +40,8 @@ def measure(size, account_id):
     from sandbox.faults import set_faults
     from sandbox.models import Project as SandboxProject
     from sandbox.seed import ensure_account
+    from sync.adapters import adapter_for
     from sync.pull import sync_connection
-    from sync.suppliers import adapter_for
     from sync.tests.sandbox import launch_target_groups
 
     ensure_account(account_id)

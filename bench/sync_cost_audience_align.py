@@ -36,8 +36,8 @@ def measure(size, index):
     from sandbox.faults import set_faults
     from sandbox.models import AaSurvey
     from suppliers.audience_align.client import SURVEY_PAGE_SIZE
+    from sync.adapters import adapter_for
     from sync.pull import sync_connection
-    from sync.suppliers import adapter_for
 
     client_id = f"bench-{index}"
     settings.AUDIENCE_ALIGN_CLIENT_ID, settings.AUDIENCE_ALIGN_KEY = client_id, f"key-{index}"

@@ -296,7 +296,7 @@ CINT_TIMEOUT_SECONDS = env.float("CINT_TIMEOUT_SECONDS", default=20.0)
 CINT_REDIRECT_HASH_SECRET = env.str("CINT_REDIRECT_HASH_SECRET", default="")
 
 # Each supplier's adapter is built from the settings named after its connection kind
-# (`<KIND>_<KEY>`, see sync.suppliers); the defaults reach the sandbox in embedded mode.
+# (`<KIND>_<KEY>`, see sync.adapters); the defaults reach the sandbox in embedded mode.
 # PureSpectrum Buy API: the `access-token` header on every call.
 PURESPECTRUM_BASE_URL = env.str("PURESPECTRUM_BASE_URL", default=f"{SITE_URL}/sandbox/purespectrum/buyers/v2")
 PURESPECTRUM_ACCESS_TOKEN = env.str("PURESPECTRUM_ACCESS_TOKEN", default="sandbox-access-token")

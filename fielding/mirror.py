@@ -88,7 +88,7 @@ def read_supplier_draft(tg):
     Returns "" when the body is here (read or kept), or the reason it could not be read, in words.
     """
     from fielding.drafts.body import DRAFT_KEY, is_created
-    from sync.suppliers import adapter_for
+    from sync.adapters import adapter_for
 
     if (tg.details or {}).get(DRAFT_KEY) or not is_created(tg) or not tg.capabilities.drafts:
         return ""

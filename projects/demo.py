@@ -1,4 +1,5 @@
-"""Demo data, created at the supplier (the sandbox) through the Cint client.
+"""Demo data, created at the supplier (the sandbox) through the Cint adapter's features (its
+library, drafts and fielding).
 
 The app's tables are then filled by the ordinary pull sync, so the demo shows
 exactly what a PM would see against the real supplier.
@@ -9,6 +10,8 @@ import uuid
 from datetime import timedelta
 
 from django.utils import timezone
+
+from suppliers.records import TargetGroupRef
 
 AGE = {
     "question_id": 42,
@@ -91,55 +94,52 @@ def draft_body(name, locale, business_unit_id, manager_id, filling_goal, profile
     }
 
 
-def seed_supplier(client, *, wait_seconds=30, log=print):
-    """Create the demo projects and target groups at the supplier, launching some.
+def seed_supplier(adapter, *, wait_seconds=30, log=print):
+    """Create the demo projects and target groups at the supplier (a Cint `adapter`), launching some.
 
     Projects already there (by name) are left alone, so seeding twice adds nothing.
     Returns the names of the target groups created.
     """
-    existing = {p["name"] for p in client.iter_projects()}
-    managers = client.list_users(user_type="project_manager").data["users"]
-    people = [user for user in managers if "api" not in (user["name"] + user["email"]).lower()]
-    manager_id = str((people or managers)[0]["id"])
-    units = client.list_business_units().data["business_units"]
-    unit_for = {unit["currency_code"]: str(unit["id"]) for unit in units if "currency_code" in unit}
+    existing = {project.name for project in adapter.iter_projects()}
+    managers = adapter.library.project_managers()
+    people = [user for user in managers if "api" not in (user.name + user.email).lower()]
+    manager_id = (people or managers)[0].remote_id
+    units = adapter.library.business_units()
+    unit_for = {unit.currency_code: unit.remote_id for unit in units if unit.currency_code}
     created, launches = [], []
     for project_name, target_groups in DEMO:
         if project_name in existing:
             log(f"  {project_name}: already at the supplier")
             continue
-        project = client.create_project(
-            {"name": project_name, "project_manager_id": manager_id}, idempotency_key=_key()
-        ).data
+        project_id = adapter.drafts.create_project(
+            {"name": project_name, "project_manager_id": manager_id}, key=_key()
+        ).created_id
         log(f"  {project_name}: created")
         for name, locale, currency, goal, profiles, launch in target_groups:
             unit = unit_for.get(currency) or next(iter(unit_for.values()))
             body = draft_body(name, locale, unit, manager_id, goal, profiles)
-            tg = client.create_target_group(project["id"], body, idempotency_key=_key()).data
+            ref = TargetGroupRef(project_id, adapter.drafts.save_draft(project_id, None, body, key=_key()).created_id)
             created.append(name)
             if launch:
-                job = client.launch_from_draft(
-                    project["id"], tg["id"], end_fielding_at=timezone.now() + timedelta(days=14), idempotency_key=_key()
-                )
-                launches.append((project["id"], tg["id"], name, job.job_id))
-    _wait_for_launches(client, launches, wait_seconds, log)
+                job = adapter.fielding.launch(ref, end_at=timezone.now() + timedelta(days=14), key=_key())
+                launches.append((ref, name, job.job_id))
+    _wait_for_launches(adapter, launches, wait_seconds, log)
     return created
 
 
-def _wait_for_launches(client, launches, wait_seconds, log):
+def _wait_for_launches(adapter, launches, wait_seconds, log):
     deadline = time.monotonic() + wait_seconds
     pending = list(launches)
     while pending and time.monotonic() < deadline:
         still = []
-        for project_id, tg_id, name, job_id in pending:
-            job = client.get_launch_from_draft_job(project_id, tg_id, job_id).data
-            if job["status"] == "Processing":
-                still.append((project_id, tg_id, name, job_id))
+        for ref, name, job_id in pending:
+            job = adapter.fielding.read_launch_job(ref, job_id)
+            if job.status == "Processing":
+                still.append((ref, name, job_id))
             else:
-                reason = (job.get("failure_reason") or {}).get("description", "")
-                log(f"  {name}: launch {job['status'].lower()} {reason}".rstrip())
+                log(f"  {name}: launch {job.status.lower()} {job.failure}".rstrip())
         pending = still
         if pending:
             time.sleep(0.5)
-    for *_, name, _job in pending:
+    for _ref, name, _job in pending:
         log(f"  {name}: still launching; the next sync will show it live")

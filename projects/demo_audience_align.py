@@ -112,8 +112,8 @@ def seed(adapter, *, log=print):
 def seed_demo(*, session, log=print):
     """The whole Audience-Align demo: the connection, its master data, its surveys, a first sync."""
     from fielding.audience_align.surveys import refresh_master_data
+    from sync.adapters import adapter_for
     from sync.pull import summary, sync_connection
-    from sync.suppliers import adapter_for
 
     aa = connection()
     adapter = adapter_for(aa, session=session)

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from suppliers.purespectrum.catalogue import AGE, GENDER, STATE, STATES, YEARS
 from suppliers.purespectrum.client import LIVE
+from suppliers.records import TargetGroupRef
 
 MALE, FEMALE = "111", "112"
 WEST = [str(STATES.index(name) + 1) for name in ("California", "Oregon", "Washington", "Nevada", "Arizona")]
@@ -97,19 +98,20 @@ DEMO = [
 DEMO_SURVEYS = [body["survey_title"] for body, _ in DEMO]
 
 
-def seed_supplier(client, *, log=print):
-    """Create the demo surveys at PureSpectrum, taking the live ones live. Surveys already there
-    (by title) are left alone, so seeding twice adds nothing. Returns the titles created."""
-    existing = {s.get("survey_title") for s in client.iter_surveys()}
+def seed_supplier(adapter, *, log=print):
+    """Create the demo surveys at PureSpectrum (through its `adapter`), taking the live ones live. Surveys
+    already there (by title) are left alone, so seeding twice adds nothing. Returns the titles created."""
+    project_id = next(adapter.iter_projects()).remote_id  # PureSpectrum's one project of surveys
+    existing = {survey.name for survey in adapter.iter_target_groups(project_id)}
     created = []
     for body, live in DEMO:
         title = body["survey_title"]
         if title in existing:
             log(f"  {title}: already at PureSpectrum")
             continue
-        survey = client.create_survey(body).data
+        survey_id = adapter.create_survey(body).created_id
         if live:
-            client.set_status(survey["ps_survey_id"], LIVE)
+            adapter.set_status(TargetGroupRef(project_id, survey_id), "launch", key="")
         log(f"  {title}: created{' and live' if live else ' as a draft'}")
         created.append(title)
     return created
@@ -137,8 +139,8 @@ def seed_demo(*, log=print, traffic_steps=6):
     from projects.inprocess import in_process_session
     from projects.models import SupplierConnection, SupplierKind
     from sandbox.simulation import simulate_parts
+    from sync.adapters import adapter_for
     from sync.pull import summary, sync_connection
-    from sync.suppliers import adapter_for
 
     connection, _ = SupplierConnection.objects.get_or_create(
         kind=SupplierKind.PURESPECTRUM,
@@ -149,7 +151,7 @@ def seed_demo(*, log=print, traffic_steps=6):
     # The web server is not running yet: reach the sandbox in this process.
     adapter = adapter_for(connection, session=in_process_session())
     log("Demo surveys at PureSpectrum (sandbox):")
-    seed_supplier(adapter.client, log=log)
+    seed_supplier(adapter, log=log)
     for _ in range(traffic_steps):  # the first minute of fieldwork since the surveys went live
         simulate_parts(suppliers=["purespectrum"])
     run = sync_connection(connection, adapter=adapter)

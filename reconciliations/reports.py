@@ -9,7 +9,6 @@ import csv
 import io
 import logging
 from datetime import UTC, datetime, time, timedelta
-from urllib.parse import parse_qs, urlsplit
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,9 +22,6 @@ from .validation import reconciliation_deadline
 
 log = logging.getLogger(__name__)
 
-REPORT_TYPE = "reconciliation-eligible-rids"
-READY_STATUSES = {"completed", "complete", "emailed", "success", "succeeded", "done", "ready"}
-FAILED_STATUSES = {"failed", "failure", "error", "cancelled", "canceled"}
 # Header spellings met in reports, by the field they fill.
 COLUMNS = {
     "rid": ("rid", "response_id", "respondent_id", "responseid", "respondentid", "id"),
@@ -69,54 +65,50 @@ def request_report(connection, project, *, start_date=None, end_date=None, by=No
     return report
 
 
-def advance_report(report, client):
-    """One step: generate, check the status, or download. Returns whether the report is settled."""
+def advance_report(report, reports):
+    """One step: generate, check the status, or download, through the supplier's `reports`
+    (`adapter.reports`). Returns whether the report is settled."""
     if report.is_settled:
         return True
     if report.state == State.REQUESTED:
-        _generate(report, client)
+        _generate(report, reports)
     else:
-        _check(report, client)
+        _check(report, reports)
     return report.is_settled
 
 
-def _generate(report, client):
-    body = {"filter": "Project", "filter_ids": [report.project.remote_id]}
-    if report.start_date:
-        body["start_date"] = report.start_date.isoformat()
-    if report.end_date:
-        body["end_date"] = report.end_date.isoformat()
-    data = client.generate_report(REPORT_TYPE, body, idempotency_key=str(report.key)).data or {}
-    report.report_id = str(data.get("report_id") or "")
-    report.report_url = data.get("report_url") or ""
-    report.remote_status = str(data.get("status") or "")
+def _generate(report, reports):
+    answer = reports.request_eligible_rids(
+        report.project.remote_id, start_date=report.start_date, end_date=report.end_date, key=str(report.key)
+    )
+    report.report_id = answer.report_id
+    report.report_url = answer.url
+    report.remote_status = answer.status_label
     if not report.report_id:
         _fail(report, "The supplier accepted the report request but gave no report id. Generate the report again.")
         return
-    if report.remote_status.lower() in FAILED_STATUSES:
-        _fail(report, _failed_words(data.get("message")))
+    if answer.state == "failed":
+        _fail(report, _failed_words(answer.message))
         return
     report.state = State.GENERATING
     report.message = ""
     report.save()
 
 
-def _check(report, client):
-    data = client.get_report_status(report.report_id).data or {}
-    report.remote_status = str(data.get("status") or "")
-    report.report_url = data.get("report_url") or report.report_url
-    status = report.remote_status.lower()
-    if status in FAILED_STATUSES:
-        _fail(report, _failed_words(data.get("message")))
-    elif status in READY_STATUSES:
-        _download(report, client)
+def _check(report, reports):
+    answer = reports.read_report(report.report_id)
+    report.remote_status = answer.status_label
+    report.report_url = answer.url or report.report_url
+    if answer.state == "failed":
+        _fail(report, _failed_words(answer.message))
+    elif answer.state == "ready":
+        _download(report, reports)
     else:
         report.save(update_fields=["remote_status", "report_url", "updated_at"])
 
 
-def _download(report, client):
-    file_name = download_file_name(report.report_url) or f"{report.report_id}.csv"
-    content = client.download_report(file_name, report_type=REPORT_TYPE).data
+def _download(report, reports):
+    content = reports.download_eligible_rids(report.report_id, report.report_url)
     if isinstance(content, bytes):
         try:
             content = content.decode("utf-8-sig")
@@ -214,22 +206,6 @@ def parse_moment(value):
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=UTC)
     return moment
-
-
-def download_file_name(report_url):
-    """The ``file`` the download endpoint wants, from the ``report_url`` the supplier gave.
-
-    The supplier's link may point at the download endpoint directly (``...?file=...``)
-    or wrap it in a web-app link whose ``download_url`` parameter holds the real one.
-    """
-    if not report_url:
-        return ""
-    query = parse_qs(urlsplit(report_url).query)
-    for inner in query.get("download_url", []):
-        files = parse_qs(urlsplit(inner).query).get("file")
-        if files:
-            return files[0]
-    return (query.get("file") or [""])[0]
 
 
 def completed_on(moment):

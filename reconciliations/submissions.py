@@ -57,14 +57,9 @@ def reason_code_error(connection):
     return cache.get(f"reconciliations:reason-codes-error:{connection.pk}", "")
 
 
-def refresh_reason_codes(connection, client):
-    """Replace the cached reason codes of `connection` with the supplier's list."""
-    data = client.list_reconciliation_reason_codes().data or {}
-    listed = {
-        str(item["code"]).strip(): item
-        for item in data.get("reconciliation_reasons") or []
-        if isinstance(item, dict) and str(item.get("code", "")).strip()
-    }
+def refresh_reason_codes(connection, reports):
+    """Replace the cached reason codes of `connection` with the supplier's list (`adapter.reports`)."""
+    listed = {item.code: item for item in reports.reason_codes()}
     now = timezone.now()
     cache.delete(f"reconciliations:reason-codes-error:{connection.pk}")
     with transaction.atomic():
@@ -73,11 +68,7 @@ def refresh_reason_codes(connection, client):
             ReasonCode.objects.update_or_create(
                 connection=connection,
                 code=code,
-                defaults={
-                    "name": item.get("name") or "",
-                    "description": item.get("description") or "",
-                    "fetched_at": now,
-                },
+                defaults={"name": item.name, "description": item.description, "fetched_at": now},
             )
     return len(listed)
 
@@ -155,19 +146,19 @@ def accepted(submission, request_id):
     transaction.on_commit(lambda: follow_submission.delay(submission.pk))
 
 
-def advance_submission(submission, client):
-    """Read the supplier's status and per-TG results once. Returns whether the submission is settled."""
+def advance_submission(submission, reports):
+    """Read the supplier's status and per-TG results once (`adapter.reports`). Returns whether the
+    submission is settled."""
     if submission.state != State.PROCESSING:
         return submission.state in (State.COMPLETE, State.FAILED)
-    data = client.get_reconciliation(submission.request_id).data or {}
-    results = list(client.iter_reconciliation_target_groups(submission.request_id))
-    submission.remote_status = str(data.get("status") or "")
+    answer = reports.read_file_reconciliation(submission.request_id)
+    submission.remote_status = answer.status_label
     for count in COUNTS:
-        if isinstance(data.get(count), int):
-            setattr(submission, count, data[count])
+        if count in answer.counts:
+            setattr(submission, count, answer.counts[count])
     with transaction.atomic():
-        _store_target_groups(submission, results)
-        if submission.remote_status.lower() == "complete":
+        _store_target_groups(submission, answer.target_groups)
+        if answer.complete:
             submission.state = State.COMPLETE
             submission.finished_at = timezone.now()
             submission.message = ""
@@ -182,24 +173,22 @@ def advance_submission(submission, client):
 
 
 def _store_target_groups(submission, results):
-    remote_ids = [str(item.get("target_group_id") or "") for item in results if isinstance(item, dict)]
+    remote_ids = [item["target_group_id"] for item in results]
     tgs = dict(
         TargetGroup.objects.filter(project__connection=submission.connection, remote_id__in=remote_ids).values_list(
             "remote_id", "pk"
         )
     )
     for item in results:
-        remote_id = str(item.get("target_group_id") or "") if isinstance(item, dict) else ""
-        if not remote_id:
-            continue
-        values = {count: item[count] for count in COUNTS if isinstance(item.get(count), int)}
+        remote_id = item["target_group_id"]
+        values = {count: item[count] for count in COUNTS if count in item}
         before = (submission.completes_before or {}).get(remote_id)
         SubmissionTargetGroup.objects.update_or_create(
             submission=submission,
             target_group_remote_id=remote_id,
             defaults={
                 "target_group_id": tgs.get(remote_id),
-                "status": str(item.get("status") or ""),
+                "status": item["status"],
                 "completes_before": before if isinstance(before, int) else None,
                 **values,
             },

@@ -13,8 +13,7 @@ from django.db.models import F
 
 from projects.models import SupplierConnection
 from suppliers import errors
-from sync.suppliers import adapter_for
-from sync.suppliers import supplier_client as client_for
+from sync.adapters import adapter_for, open_adapter
 
 from . import reports, submissions, survey
 from .models import MAX_POLLS, EligibleReport, Submission, SurveyReconciliation
@@ -45,7 +44,8 @@ def follow_report(report_id):
     report.polls += 1
     retry_after = None
     try:
-        settled = reports.advance_report(report, client_for(report.connection))
+        with open_adapter(report.connection) as adapter:
+            settled = reports.advance_report(report, adapter.reports)
     except errors.SupplierError as exc:
         log.warning("eligible-RIDs report %s: %s", report.pk, exc)
         retry_after = getattr(exc, "retry_after", None)
@@ -72,7 +72,8 @@ def follow_submission(submission_id):
     submission.polls += 1
     retry_after = None
     try:
-        settled = submissions.advance_submission(submission, client_for(submission.connection))
+        with open_adapter(submission.connection) as adapter:
+            settled = submissions.advance_submission(submission, adapter.reports)
     except errors.SupplierError as exc:
         log.warning("reconciliation %s: %s", submission.pk, exc)
         retry_after = getattr(exc, "retry_after", None)
@@ -100,7 +101,8 @@ def fetch_reason_codes(connection_id):
     if connection is None:
         return
     try:
-        submissions.refresh_reason_codes(connection, client_for(connection))
+        with open_adapter(connection) as adapter:
+            submissions.refresh_reason_codes(connection, adapter.reports)
     except errors.SupplierError as exc:
         log.warning("reason codes of %s: %s", connection, exc)
         submissions.remember_reason_code_error(connection, exc)
@@ -109,9 +111,11 @@ def fetch_reason_codes(connection_id):
 @shared_task(ignore_result=True)
 def follow_survey_reconciliation(reconciliation_id):
     """Read one survey's submitted list at the supplier; repeat with backoff until it is settled."""
-    row = SurveyReconciliation.objects.select_related("connection", "target_group__project").filter(
-        pk=reconciliation_id
-    ).first()
+    row = (
+        SurveyReconciliation.objects.select_related("connection", "target_group__project")
+        .filter(pk=reconciliation_id)
+        .first()
+    )
     if row is None or row.state != SurveyReconciliation.State.PROCESSING:
         return
     if row.polls >= MAX_POLLS or not _claim(SurveyReconciliation, row.pk, row.polls):

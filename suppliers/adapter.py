@@ -13,7 +13,7 @@ values and returning records; the app never calls ``adapter.client``. Request bo
 built inside the supplier's package. Capabilities say what a supplier can do, never which
 supplier it is.
 
-The app gets an adapter with `sync.suppliers.adapter_for(connection)`, which picks the
+The app gets an adapter with `sync.adapters.adapter_for(connection)`, which picks the
 class from `suppliers.registry.ADAPTERS` by the connection's kind.
 """
 
@@ -216,6 +216,12 @@ class SupplierAdapter:
     def read_draft(self, ref):
         """A draft target group's fields (`TargetGroupRecord` whose `extra` holds the draft body)."""
         raise NotImplementedError
+
+    @staticmethod
+    def draft_field_errors(response, fields):
+        """``({field: [reason…]}, [unplaced reasons])``: a refused draft's parameter names placed on the draft
+        form's `fields` (suppliers with `drafts`)."""
+        return {}, []
 
     def read_profiles(self, ref):
         """The target group's profiles, quotas and interlocks: a `ProfilesSnapshot`."""

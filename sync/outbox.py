@@ -7,7 +7,7 @@ knows nothing of profiles or fielding runs. The loop for one change:
 1. `request_change` writes the local intent and a pending `RemoteChange` in one
    transaction and enqueues `send_change` when that transaction commits.
 2. `process_change` claims the row, sends it through the adapter of the connection's
-   supplier (`sync.suppliers.adapter_for`) with its idempotency key and the target
+   supplier (`sync.adapters.adapter_for`) with its idempotency key and the target
    group's current version (ETag), and records the outcome in words a PM understands:
    * 429 / 5xx / timeouts: back to pending and retried later with the same key;
      after `SYNC_MAX_ATTEMPTS` tries, `failed` and the local intent reverted;
@@ -325,7 +325,7 @@ def process_change(change_id, adapter=None, worker=""):
     Returns the first change, or None if it was not ours to send. `worker` names the Celery worker
     node sending it (see `release_claims_of`).
     """
-    from .suppliers import adapter_for
+    from .adapters import adapter_for
 
     first = change = claim(change_id, worker=f"{worker}/{os.getpid()}" if worker else "")
     if change is None:

@@ -1,6 +1,6 @@
 """Pull sync: mirror a supplier connection's projects, target groups, profiles and fielding runs.
 
-Everything is read through the connection's adapter (`sync.suppliers.adapter_for`),
+Everything is read through the connection's adapter (`sync.adapters.adapter_for`),
 which hands over plain records (`suppliers.records`). One run lists projects and, per
 project, target groups (paginated), upserting them by remote id (`sync.lists`): the list
 rows carry the counts and when each target group last changed. A launched target group
@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from projects.models import TargetGroup
 
+from .adapters import adapter_for
 from .lists import lists_everything, sync_lists
 from .models import SyncRun
 from .reads import sync_one, sync_queue
-from .suppliers import adapter_for
 from .upsert import Tally
 
 

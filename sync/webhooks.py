@@ -26,10 +26,10 @@ from config.tasks import task
 from projects.models import TargetGroup
 from suppliers.records import TargetGroupChanges, payload_from_json, payload_to_json
 
+from .adapters import adapter_for
 from .locks import lock_target_group, retry_transient
 from .models import WebhookEvent
 from .outbox import reapply_intents
-from .suppliers import adapter_for
 
 log = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from sandbox.faults import set_faults
 from sandbox.seed import ensure_account
 from sandbox.simulation import simulate_parts
 from suppliers.cint import CintTransport
+from sync.adapters import adapter_for
 from sync.pull import sync_connection
-from sync.suppliers import adapter_for
-from sync.suppliers import supplier_client as client_for
+from sync.tests.sandbox import supplier_client as client_for
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -184,7 +184,7 @@ def supplier_profiles(client, tg):
 def test_pm_disables_quotas_and_interlocks_profiles_in_the_cockpit(sandbox, live_server, pm, page):
     adapter = adapter_for(sandbox)
     client = adapter.client
-    seed_supplier(client, wait_seconds=20, log=lambda line: None)
+    seed_supplier(adapter, wait_seconds=20, log=lambda line: None)
     sync_connection(sandbox, adapter=adapter)
     parents = TargetGroup.objects.get(name="US parents")
     assert parents.status == TargetGroup.Status.LIVE
@@ -323,7 +323,7 @@ def fielded_for_days(connection, name, days=3):
 def test_pm_sees_the_dashboard_a_cockpit_and_completes_over_time(sandbox, live_server, pm, page):
     adapter = adapter_for(sandbox)
     client = adapter.client
-    seed_supplier(client, wait_seconds=20, log=lambda line: None)
+    seed_supplier(adapter, wait_seconds=20, log=lambda line: None)
     fielded_for_days(sandbox, "US adults 18-54")
     sync_connection(sandbox, adapter=adapter)
     tg = TargetGroup.objects.get(name="US adults 18-54")

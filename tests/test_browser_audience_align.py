@@ -17,8 +17,8 @@ from sandbox.audience_align.wire import ensure_client
 from sandbox.faults import set_faults
 from sandbox.models import AaReconciliation, AaRespondent, AaSurvey
 from suppliers.audience_align import AudienceAlignTransport
+from sync.adapters import adapter_for
 from sync.pull import sync_connection
-from sync.suppliers import adapter_for
 
 from .test_browser import WAIT, confirm, download_csv, log_in, page, screenshot  # noqa: F401  (fixtures and helpers)
 

@@ -9,9 +9,9 @@ import pytest
 
 from projects.demo import seed_supplier
 from projects.models import TargetGroup
+from sync.adapters import adapter_for
 from sync.models import RemoteChange
 from sync.pull import sync_connection
-from sync.suppliers import adapter_for
 
 from .test_browser import WAIT, log_in, page, sandbox, screenshot  # noqa: F401  (fixtures)
 
@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_pm_changes_a_live_target_groups_cpi_and_sees_it_applied(sandbox, live_server, pm, page):  # noqa: F811
     adapter = adapter_for(sandbox)
     client = adapter.client
-    seed_supplier(client, wait_seconds=20, log=lambda line: None)
+    seed_supplier(adapter, wait_seconds=20, log=lambda line: None)
     sync_connection(sandbox, adapter=adapter)
     tg = TargetGroup.objects.get(name="US parents")
     assert tg.status == TargetGroup.Status.LIVE and tg.pricing_model == TargetGroup.PricingModel.DYNAMIC

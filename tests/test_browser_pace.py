@@ -17,9 +17,9 @@ from projects.models import TargetGroup
 from sandbox import models as at_supplier
 from sandbox.purespectrum.simulation import step as purespectrum_step
 from sandbox.simulation import simulate_parts
+from sync.adapters import adapter_for
 from sync.pull import sync_connection
-from sync.suppliers import adapter_for
-from sync.suppliers import supplier_client as client_for
+from sync.tests.sandbox import supplier_client as client_for
 
 from .test_browser import WAIT, log_in, page, sandbox, screenshot  # noqa: F401  (fixtures and helpers)
 from .test_browser_purespectrum import purespectrum  # noqa: F401  (the fixture)
@@ -68,7 +68,7 @@ def boxes_overlap(a, b):
 
 def test_pm_reads_a_cint_pace_too_early_after_launch_and_the_last_days_after_three(sandbox, live_server, pm, page):  # noqa: F811
     adapter = adapter_for(sandbox)
-    seed_supplier(adapter.client, wait_seconds=20, log=lambda line: None)
+    seed_supplier(adapter, wait_seconds=20, log=lambda line: None)
     now = timezone.now()
     older = fielded_alone(
         "US adults 18-54", now - timedelta(days=3), [now - timedelta(hours=h) for h in range(70, 6, -8)]

@@ -18,7 +18,7 @@ from sandbox.models import PsAdjustment, PsSurvey
 from sandbox.purespectrum.simulation import step
 from suppliers.purespectrum import PureSpectrumTransport
 from sync.pull import sync_connection
-from sync.suppliers import supplier_client
+from sync.tests.sandbox import supplier_client
 
 from .test_browser import WAIT, accept_next_dialog, confirm, download_csv, log_in, page, screenshot  # noqa: F401
 

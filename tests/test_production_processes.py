@@ -18,9 +18,9 @@ from projects.models import SupplierConnection
 from quotas.models import Profile
 from sandbox.faults import set_faults
 from sandbox.seed import ensure_account
+from sync.adapters import adapter_for
 from sync.models import RemoteChange
 from sync.pull import sync_connection
-from sync.suppliers import adapter_for
 from sync.tests.sandbox import launch_target_groups
 from tests.processes import Processes, wait_for
 
@@ -53,9 +53,7 @@ def production(settings, tmp_path, beat_schedule):
         pytest.skip(f"Redis does not answer ({exc})")
     # The processes check the PM's password with the production hashers, so it is stored with one of them.
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
-    processes = Processes(
-        database_url=database_url(), broker_url=own_broker, log_dir=tmp_path, account_id=ACCOUNT_ID
-    )
+    processes = Processes(database_url=database_url(), broker_url=own_broker, log_dir=tmp_path, account_id=ACCOUNT_ID)
     settings.CINT_BASE_URL = processes.env["CINT_BASE_URL"]
     settings.CINT_AUTH_URL = processes.env["CINT_AUTH_URL"]
     settings.SANDBOX_JOB_SECONDS = 0

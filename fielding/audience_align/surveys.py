@@ -42,7 +42,7 @@ EXCLUSIONS = "exclusions"
 
 
 def _adapter(connection, adapter=None):
-    from sync.suppliers import adapter_for
+    from sync.adapters import adapter_for
 
     return adapter or adapter_for(connection)
 

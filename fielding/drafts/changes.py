@@ -17,7 +17,7 @@ from projects.models import Project, TargetGroup
 from sync.models import RemoteChange
 from sync.outbox import ChangeKind, Verdict, register, request_change
 
-from .body import apply_draft_body, body_from_supplier, draft_body, is_created, pending_remote_id, wire_body
+from .body import apply_draft_body, body_from_supplier, draft_body, is_created, pending_remote_id
 
 DRAFT_KINDS = ("create_draft_target_group", "update_draft_target_group")
 
@@ -70,7 +70,7 @@ class SaveDraft(ChangeKind):
     def send(self, adapter, change, version):
         drafts = adapter.drafts
         tg = TargetGroup.objects.select_related("project").get(pk=change.target_group_id)
-        body = wire_body(change.payload["body"])
+        body = change.payload["body"]
         key = str(change.idempotency_key)
         if is_created(tg):
             return drafts.save_draft(tg.project.remote_id, tg.remote_id, body, key=key)

@@ -328,7 +328,7 @@ def bound_draft_form(body, tg, *, connection, supplier_response=None):
         data, connection=connection, profile=body.get("profile") or empty_profile(), initial=initial, target_group=tg
     )
     form.is_valid()
-    placed, unplaced = supplier_field_errors(supplier_response, set(form.fields))
+    placed, unplaced = supplier_field_errors(connection, supplier_response, set(form.fields))
     for field, reasons in placed.items():
         for reason in reasons:
             form.add_error(field, reason)

@@ -18,45 +18,42 @@ from suppliers import errors
 log = logging.getLogger(__name__)
 
 
-def client_for(connection):
-    from sync.suppliers import supplier_client as build
+def library_of(connection):
+    """The supplier's reference data (`adapter.library`), its HTTP connections let go of with it."""
+    from sync.adapters import adapter_for
 
-    return build(connection)
+    return adapter_for(connection).library
 
 
 # --- users and business units -------------------------------------------------------------
 
 
-def refresh_directory(connection, client=None):
+def refresh_directory(connection, library=None):
     """Re-read the account's project managers and business units."""
-    client = client or client_for(connection)
+    library = library or library_of(connection)
     now = timezone.now()
-    users = (client.list_users(user_type="project_manager").data or {}).get("users") or []
-    units = (client.list_business_units().data or {}).get("business_units") or []
+    users = library.project_managers()
+    units = library.business_units()
     with transaction.atomic():
         for user in users:
             AccountUser.objects.update_or_create(
                 connection=connection,
-                remote_id=str(user["id"]),
-                defaults={
-                    "name": user.get("name") or user.get("email") or str(user["id"]),
-                    "email": user.get("email") or "",
-                    "fetched_at": now,
-                },
+                remote_id=user.remote_id,
+                defaults={"name": user.name, "email": user.email, "fetched_at": now},
             )
-        AccountUser.objects.filter(connection=connection).exclude(remote_id__in=[str(u["id"]) for u in users]).delete()
+        AccountUser.objects.filter(connection=connection).exclude(remote_id__in=[u.remote_id for u in users]).delete()
         for unit in units:
             BusinessUnit.objects.update_or_create(
                 connection=connection,
-                remote_id=str(unit["id"]),
+                remote_id=unit.remote_id,
                 defaults={
-                    "name": unit.get("name") or str(unit["id"]),
-                    "currency_code": unit.get("currency_code") or "",
-                    "pricing_models": unit.get("pricing_models") or [],
+                    "name": unit.name,
+                    "currency_code": unit.currency_code,
+                    "pricing_models": unit.pricing_models,
                     "fetched_at": now,
                 },
             )
-        BusinessUnit.objects.filter(connection=connection).exclude(remote_id__in=[str(u["id"]) for u in units]).delete()
+        BusinessUnit.objects.filter(connection=connection).exclude(remote_id__in=[u.remote_id for u in units]).delete()
     return len(users), len(units)
 
 
@@ -77,26 +74,21 @@ def ensure_directory(connection):
 
 # --- study types, industries and industry lock-outs ------------------------------------------
 
-# kind -> (client method, key of the list in its answer)
-DEFINITIONS = {
-    Definition.Kind.STUDY_TYPE: ("list_study_types", "study_types"),
-    Definition.Kind.INDUSTRY: ("list_industries", "industries"),
-    Definition.Kind.INDUSTRY_LOCKOUT: ("list_industry_lockouts", "industry_lockouts"),
-}
 # What the supplier sets when a draft names none (the contract's defaults), offered when its list is unknown.
 DEFAULT_CODES = {Definition.Kind.STUDY_TYPE: "adhoc", Definition.Kind.INDUSTRY: "other"}
 
 
-def refresh_definitions(connection, client=None):
+def refresh_definitions(connection, library=None):
     """Re-read the supplier's study types, industries and industry lock-outs."""
-    client = client or client_for(connection)
+    library = library or library_of(connection)
     now = timezone.now()
-    lists = {kind: (getattr(client, method)().data or {}).get(key) or [] for kind, (method, key) in DEFINITIONS.items()}
+    listed = library.definitions()
+    lists = {kind: listed.get(kind) or [] for kind in Definition.Kind.values}
     with transaction.atomic():
         for kind, items in lists.items():
             codes = []
             for item in items:
-                code = str(item.get("code") or "")[:40] if isinstance(item, dict) else ""
+                code = item.code[:40]
                 if not code:
                     continue
                 codes.append(code)
@@ -104,7 +96,7 @@ def refresh_definitions(connection, client=None):
                     connection=connection,
                     kind=kind,
                     code=code,
-                    defaults={"name": str(item.get("name") or code)[:200], "position": len(codes), "fetched_at": now},
+                    defaults={"name": (item.name or code)[:200], "position": len(codes), "fetched_at": now},
                 )
             Definition.objects.filter(connection=connection, kind=kind).exclude(code__in=codes).delete()
     return {kind: len(items) for kind, items in lists.items()}
@@ -164,49 +156,38 @@ def named_codes(tg):
 # --- the question library -------------------------------------------------------------------
 
 
-def refresh_questions(connection, locale, client=None):
+def refresh_questions(connection, locale, library=None):
     """Re-read the question list of one locale; options are kept and refreshed for questions in use."""
-    client = client or client_for(connection)
+    library = library or library_of(connection)
     now = timezone.now()
     seen = []
-    for item in client.iter_questions(locale):
-        seen.append(item["id"])
+    for item in library.iter_questions(locale):
+        seen.append(item.question_id)
         Question.objects.update_or_create(
             connection=connection,
             locale=locale,
-            question_id=item["id"],
+            question_id=item.question_id,
             defaults={
-                "name": item.get("name") or str(item["id"]),
-                "text": item.get("text") or "",
-                "response_type": item.get("response_type") or "",
-                "scope": item.get("scope") or "",
-                "category_id": item.get("category_id"),
+                "name": item.name,
+                "text": item.text,
+                "response_type": item.response_type,
+                "scope": item.scope,
+                "category_id": item.category_id,
                 "fetched_at": now,
             },
         )
     Question.objects.filter(connection=connection, locale=locale).exclude(question_id__in=seen).delete()
     for question in Question.objects.filter(connection=connection, locale=locale, options_fetched_at__isnull=False):
-        refresh_options(question, client)
+        refresh_options(question, library)
     return len(seen)
 
 
-def refresh_options(question, client=None):
-    client = client or client_for(question.connection)
-    data = client.get_question(question.question_id, locale=question.locale).data or {}
-    kind = data.get("object") or ""
-    if kind == Question.OptionsKind.RANGE:
-        options = [{"min": data.get("min"), "max": data.get("max"), "name": data.get("name") or ""}]
-    else:
-        options = [
-            {
-                "id": str(option.get("id")),
-                "name": (option.get("name") or (option.get("properties") or {}).get("name") or str(option.get("id"))),
-            }
-            for option in data.get("options") or []
-        ]
-    question.options_kind = kind
-    question.options = options
-    question.response_type = data.get("response_type") or question.response_type
+def refresh_options(question, library=None):
+    library = library or library_of(question.connection)
+    answers = library.question_options(question.question_id, question.locale)
+    question.options_kind = answers.kind
+    question.options = answers.options
+    question.response_type = answers.response_type or question.response_type
     question.options_fetched_at = timezone.now()
     question.save(update_fields=["options_kind", "options", "response_type", "options_fetched_at"])
     return question
@@ -251,21 +232,21 @@ def question_with_options(connection, locale, question_id):
 # --- profiling templates ----------------------------------------------------------------------
 
 
-def refresh_templates(connection, client=None):
-    client = client or client_for(connection)
+def refresh_templates(connection, library=None):
+    library = library or library_of(connection)
     now = timezone.now()
     seen = []
-    for item in client.iter_profiling_templates():
-        seen.append(str(item["id"]))
+    for item in library.iter_templates():
+        seen.append(item.remote_id)
         ProfilingTemplate.objects.update_or_create(
             connection=connection,
-            remote_id=str(item["id"]),
+            remote_id=item.remote_id,
             defaults={
-                "name": item.get("name") or "",
-                "label": item.get("label") or "",
-                "description": item.get("description") or "",
-                "scope": item.get("scope") or "",
-                "locales": item.get("locales") or [],
+                "name": item.name,
+                "label": item.label,
+                "description": item.description,
+                "scope": item.scope,
+                "locales": item.locales,
                 "profiles_fetched_at": None,
                 "fetched_at": now,
             },
@@ -299,8 +280,7 @@ def templates_for(connection, locale):
 def template_profiles(template):
     """The template's profiles (fetched once). Raises SupplierError when the supplier can't be read."""
     if template.profiles_fetched_at is None:
-        data = client_for(template.connection).get_profiling_template(template.remote_id).data or {}
-        template.profiles = data.get("profiles") or []
+        template.profiles = library_of(template.connection).template_profiles(template.remote_id)
         template.profiles_fetched_at = timezone.now()
         template.save(update_fields=["profiles", "profiles_fetched_at"])
     return template.profiles
@@ -310,13 +290,14 @@ def refresh_all(connection):
     """Beat: everything for one connection; the locales are those the cockpit has seen."""
     from projects.models import TargetGroup
 
-    refresh_directory(connection)
-    refresh_definitions(connection)
-    refresh_templates(connection)
+    library = library_of(connection)
+    refresh_directory(connection, library)
+    refresh_definitions(connection, library)
+    refresh_templates(connection, library)
     locales = set(Question.objects.filter(connection=connection).values_list("locale", flat=True))
     locales |= set(
         TargetGroup.objects.filter(project__connection=connection).exclude(locale="").values_list("locale", flat=True)
     )
     for locale in sorted(locales):
-        refresh_questions(connection, locale)
+        refresh_questions(connection, locale, library)
     return sorted(locales)

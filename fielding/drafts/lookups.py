@@ -5,7 +5,6 @@ the supplier and stores the answer (or the reason it could not); the page polls 
 """
 
 import uuid
-from contextlib import nullcontext
 
 from django.db import transaction
 from django.utils import timezone
@@ -81,19 +80,19 @@ def _request(kind, tg, inputs, by):
     return lookup
 
 
-def run(lookup, client=None):
-    """Ask the supplier once and record the answer. Returns the lookup."""
+def run(lookup):
+    """Ask the supplier once (`adapter.drafts`) and record the answer. Returns the lookup."""
     if lookup.is_settled:
         return lookup
-    from sync.suppliers import open_client
+    from sync.adapters import open_adapter
 
     tg = lookup.target_group
     try:
-        with nullcontext(client) if client else open_client(tg.project.connection) as client:
+        with open_adapter(tg.project.connection) as adapter:
             if lookup.kind == Kind.FEASIBILITY:
-                lookup.result = _feasibility(client, tg, lookup.inputs)
+                lookup.result = _feasibility(adapter.drafts, tg, lookup.inputs)
             else:
-                lookup.result = _interlock(client, tg, lookup)
+                lookup.result = _interlock(adapter.drafts, tg, lookup)
     except errors.SupplierError as exc:
         lookup.state = State.FAILED
         lookup.message = _words(lookup, exc)
@@ -104,22 +103,19 @@ def run(lookup, client=None):
     return lookup
 
 
-def _feasibility(client, tg, inputs):
-    project_id = tg.project.remote_id
-    if tg.status == tg.Status.DRAFT or not is_created(tg):
-        return client.calculate_feasibility(project_id, inputs).data or {}
-    return client.calculate_target_group_feasibility(project_id, tg.remote_id, inputs).data or {}
+def _feasibility(drafts, tg, inputs):
+    created = tg.status != tg.Status.DRAFT and is_created(tg)
+    return drafts.feasibility(tg.project.remote_id, tg.remote_id if created else None, inputs)
 
 
-def _interlock(client, tg, lookup):
+def _interlock(drafts, tg, lookup):
     """Generate the interlocked profile, put it in the draft and save the draft through the outbox."""
     from .changes import request_draft_update
 
     body = draft_body(tg)
     request = generate_request(body, lookup.inputs["question_ids"])
     lookup.inputs = {**lookup.inputs, "request": request}
-    generated = client.generate_draft_interlocked_profile(request, idempotency_key=lookup.inputs["key"]).data
-    generated = generated if isinstance(generated, list) else [generated]
+    generated = drafts.generate_interlock(request, key=lookup.inputs["key"])
     with transaction.atomic():
         add_interlocks(body, generated)
         change = request_draft_update(tg, body, by=lookup.requested_by)

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.dateparse import parse_datetime
 
 from fielding.models import AccountUser
+from suppliers.reference import Money, UserRef
 
 PAGE_SIZE = 10
 # The supplier's change object -> what it changes, for a PM.
@@ -77,13 +78,13 @@ def _label(obj):
 
 def _value(obj, value, users):
     """One value of a change, as a PM reads it."""
-    if isinstance(value, dict) and "value" in value:
+    if isinstance(value, Money):
         try:
-            return f"{Decimal(str(value['value'])):.2f} {value.get('currency_code', '')}".strip()
+            return f"{Decimal(str(value.value)):.2f} {value.currency}".strip()
         except InvalidOperation:
-            return str(value["value"])
-    if isinstance(value, dict) and "las_user_id" in value:
-        return users.get(str(value["las_user_id"]).lower()) or "a user of the account"
+            return str(value.value)
+    if isinstance(value, UserRef):
+        return users.get(value.remote_id) or "a user of the account"
     if isinstance(value, bool):
         return "on" if value else "off"
     if obj in PERCENT and isinstance(value, int | float):
@@ -99,10 +100,10 @@ def _value(obj, value, users):
 
 
 def sentence(change, users):
-    """"CPI changed from 5.00 USD to 1.00 USD", "Test link set to …", "Pacing switched off (was linear)"."""
-    obj = change.get("object") or ""
+    """ "CPI changed from 5.00 USD to 1.00 USD", "Test link set to …", "Pacing switched off (was linear)"."""
+    obj = change.what
     label = _label(obj)
-    old, new = change.get("old_value"), change.get("new_value")
+    old, new = change.old, change.new
     if old is None and new is None:
         return f"{label} changed"
     if old is None:
@@ -112,16 +113,15 @@ def sentence(change, users):
     return f"{label} changed from {_value(obj, old, users)} to {_value(obj, new, users)}"
 
 
-def entries(page, connection):
-    """The `Entry`s of one ``TargetGroupChangelogList`` page."""
-    batches = [b for b in (page or {}).get("changelog") or [] if isinstance(b, dict)]
-    ids = {str((b.get("user") or {}).get("las_user_id") or "").lower() for b in batches}
+def entries(found, connection):
+    """The `Entry`s of one page of `ChangelogEntry`s, with the account's users named."""
+    ids = {entry.user_id for entry in found}
     ids |= {
-        str((c.get(side) or {}).get("las_user_id") or "").lower()
-        for b in batches
-        for c in b.get("changes") or []
-        for side in ("old_value", "new_value")
-        if isinstance(c.get(side), dict)
+        value.remote_id
+        for entry in found
+        for change in entry.changes
+        for value in (change.old, change.new)
+        if isinstance(value, UserRef)
     }
     users = {
         remote_id.lower(): name
@@ -129,30 +129,22 @@ def entries(page, connection):
             "remote_id", "name"
         )
     }
-    found = []
-    for batch in batches:
-        user = batch.get("user") or {}
-        by_system = user.get("type") == "system_marketplace_user"
-        user_id = str(user.get("las_user_id") or "").lower()
-        who = "The supplier (automatic)" if by_system else users.get(user_id) or "A user of the account"
-        found.append(
-            Entry(
-                occurred_at=parse_datetime(batch.get("occurred_at") or ""),
-                who=who,
-                by_system=by_system,
-                lines=[sentence(c, users) for c in batch.get("changes") or [] if isinstance(c, dict)],
-            )
+    return [
+        Entry(
+            occurred_at=entry.occurred_at,
+            who="The supplier (automatic)" if entry.by_system else users.get(entry.user_id) or "A user of the account",
+            by_system=entry.by_system,
+            lines=[sentence(change, users) for change in entry.changes],
         )
-    return found
+        for entry in found
+    ]
 
 
-def read_page(tg, *, cursor=None, client=None):
-    """One page of the TG's changelog: ``(entries, next cursor or "")``. Raises the supplier's errors."""
-    if client is None:
-        from sync.suppliers import open_client
+def read_page(tg, *, cursor=None):
+    """One page of the TG's changelog (`adapter.launched`): ``(entries, next cursor or "")``. Raises the
+    supplier's errors."""
+    from sync.adapters import open_adapter
 
-        with open_client(tg.project.connection) as client:
-            return read_page(tg, cursor=cursor, client=client)
-    page = client.list_changelog(tg.project.remote_id, tg.remote_id, page_size=PAGE_SIZE, start_after=cursor).data
-    page = page if isinstance(page, dict) else {}
-    return entries(page, tg.project.connection), page.get("next_cursor") or ""
+    with open_adapter(tg.project.connection) as adapter:
+        found, after = adapter.launched.changelog_page(tg.ref, cursor=cursor, page_size=PAGE_SIZE)
+    return entries(found, tg.project.connection), after

@@ -11,7 +11,7 @@ target group between two cells is priced by the dearer one, the last row or colu
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.cache import cache
 
@@ -76,66 +76,42 @@ def measures(tg):
     return {"loi": loi, "loi_kind": loi_kind, "ir": ir, "ir_kind": ir_kind}
 
 
-def parse(data, *, predicted):
-    """A `RateCard` from the supplier's ``RateCardData`` (None if it is not one)."""
-    if not isinstance(data, dict):
-        return None
-    try:
-        lengths = [int(v) for v in data.get("length_of_interview_minutes") or []]
-        rates = [Decimal(str(v)) for v in data.get("incidence_rate_percents") or []]
-        prices = [[Decimal(str(v)) for v in row] for row in data.get("pricing_table_data") or []]
-    except (InvalidOperation, TypeError, ValueError):
-        return None
-    if not lengths or not rates or len(prices) != len(lengths):
-        return None
-    return RateCard(
-        lengths=lengths,
-        rates=rates,
-        prices=prices,
-        currency=data.get("pricing_table_currency_code") or "",
-        country="",
-        predicted=predicted,
-    )
-
-
-def _read(tg, client):
-    """The card as the supplier answers it: (RateCardData, country, predicted)."""
+def _read(tg, adapter):
+    """The card as the supplier answers it (a `RateCardRecord` or None)."""
     if tg.is_launched and is_created(tg):
-        data = client.get_target_group_rate_card(tg.project.remote_id, tg.remote_id).data or {}
-        predicted = "predicted_rate_card" in data
-        card = data.get("predicted_rate_card") if predicted else data.get("bound_rate_card")
-        return card, data.get("country_code") or "", predicted
-    country = tg.locale.rpartition("_")[2].upper()
-    data = client.get_business_unit_rate_card(tg.business_unit_id, country).data or {}
-    return data.get("rate_card_data"), data.get("country_code") or country, True
+        return adapter.launched.rate_card(tg.ref)
+    return adapter.drafts.business_unit_rate_card(tg.business_unit_id, tg.locale.rpartition("_")[2].upper())
 
 
-def rate_card(tg, client=None):
+def rate_card(tg):
     """The TG's rate card with its current cell marked, or None when the supplier has none for it.
 
     Raises the supplier's errors (``suppliers.errors``); a 404 (no rate card: dynamic pricing) is None.
     """
     from suppliers import errors
 
-    key = f"rate-card:{tg.pk}:{tg.status}:{tg.business_unit_id}:{tg.locale}"
+    key = f"rate-card-record:{tg.pk}:{tg.status}:{tg.business_unit_id}:{tg.locale}"
     answer = cache.get(key)
     if answer is None:
-        try:
-            if client is None:
-                from sync.suppliers import open_client
+        from sync.adapters import open_adapter
 
-                with open_client(tg.project.connection) as client:
-                    answer = _read(tg, client)
-            else:
-                answer = _read(tg, client)
+        try:
+            with open_adapter(tg.project.connection) as adapter:
+                answer = (_read(tg, adapter),)
         except errors.NotFound:
-            answer = (None, "", True)
+            answer = (None,)
         cache.set(key, answer, CACHE_SECONDS)
-    data, country, predicted = answer
-    card = parse(data, predicted=predicted)
-    if card is None:
+    (found,) = answer
+    if found is None:
         return None
-    card.country = country
+    card = RateCard(
+        lengths=found.lengths,
+        rates=found.rates,
+        prices=found.prices,
+        currency=found.currency,
+        country=found.country,
+        predicted=found.predicted,
+    )
     card.measured = measures(tg)
     if card.measured["loi"] and card.measured["ir"] is not None:
         card.current = cell(card.lengths, card.rates, card.measured["loi"], card.measured["ir"])

@@ -106,7 +106,7 @@ def filling_context(tg, user, *, request=None, filling_form=None, notice=None):
     read_error = ""
     if request is not None and request.method == "GET" and not (change and not change.is_settled):
         try:
-            from sync.suppliers import open_adapter
+            from sync.adapters import open_adapter
 
             with open_adapter(tg.project.connection) as adapter:
                 read_assistant(adapter.launched, tg)

@@ -63,7 +63,7 @@ def poll_job_once(job, fielding=None):
         return True
     if not job.remote_job_id:
         return settle_if_never_started(job)
-    from sync.suppliers import adapter_for
+    from sync.adapters import adapter_for
 
     fielding = fielding or adapter_for(job.project.connection).fielding
     job.polls += 1

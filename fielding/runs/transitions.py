@@ -23,15 +23,6 @@ from suppliers import errors
 
 log = logging.getLogger(__name__)
 
-# The supplier's flag -> the cockpit's action ("launch" is a draft's launch, or launch-now of a
-# scheduled run; "complete" is what the supplier calls finish).
-FLAGS = {
-    "is_launch_allowed": "launch",
-    "is_pause_allowed": "pause",
-    "is_resume_allowed": "resume",
-    "is_relaunch_allowed": "relaunch",
-    "is_finish_allowed": "complete",
-}
 # A fielding run's actions by the supplier's names (changing the end date is not a transition).
 RUN_ACTIONS = {
     "launch": RunAction.LAUNCH_NOW,
@@ -44,7 +35,8 @@ RUN_ACTIONS = {
 
 @dataclass(frozen=True)
 class Transitions:
-    """The supplier's answer: the target groups (remote ids) it answered for and the actions allowed on them."""
+    """The supplier's answer: the target groups (remote ids) it answered for and the actions allowed on them
+    ("launch" is a draft's launch, or launch-now of a scheduled run)."""
 
     target_group_ids: frozenset
     allowed: frozenset
@@ -56,30 +48,25 @@ class Transitions:
         return {RUN_ACTIONS[name] for name in self.allowed}
 
 
-def read_transitions(project, target_groups, *, client=None):
-    """Ask the supplier once about `target_groups` (of `project`); None when it cannot be asked."""
+def read_transitions(project, target_groups):
+    """Ask the supplier once (`adapter.fielding`) about `target_groups` (of `project`); None when it cannot
+    be asked."""
+    from sync.adapters import open_adapter
+
     connection = project.connection
     ids = sorted({tg.remote_id for tg in target_groups if is_created(tg)})
     if not ids or not is_created(project) or not connection.capabilities.transitions:
         return None
     try:
-        if client is None:
-            from sync.suppliers import open_client
-
-            with open_client(connection) as client:
-                data = client.compute_target_group_transitions(project.remote_id, target_group_ids=ids).data
-        else:
-            data = client.compute_target_group_transitions(project.remote_id, target_group_ids=ids).data
+        with open_adapter(connection) as adapter:
+            answer = adapter.fielding.allowed_actions(project.remote_id, ids)
     except errors.SupplierError as exc:
         log.warning("could not ask %s which fielding actions it allows on %s: %s", connection, project, exc.message)
         return None
-    if not isinstance(data, dict):
+    if answer is None:
         log.warning("%s answered the fielding transitions of %s in an unreadable shape", connection, project)
         return None
-    return Transitions(
-        target_group_ids=frozenset(data.get("target_groups") or ()),
-        allowed=frozenset(action for flag, action in FLAGS.items() if data.get(flag) is True),
-    )
+    return Transitions(target_group_ids=answer.target_group_ids, allowed=answer.allowed)
 
 
 def transitions_for(request, project, target_groups):
@@ -94,7 +81,7 @@ def transitions_for(request, project, target_groups):
 def follow_supplier(what, own, transitions, *, target_groups=()):
     """The actions to offer: the supplier's where it answered, the cockpit's own otherwise.
 
-    `own` and the result are sets of the supplier's action names (`FLAGS`' values). A
+    `own` and the result are sets of action names (`RUN_ACTIONS`' keys). A
     disagreement is logged, and the target groups are marked for a full read at the next sync.
     """
     if transitions is None:

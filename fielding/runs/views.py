@@ -275,18 +275,17 @@ def chart_of(tg, intervals, interval):
 
 
 def read_stats(tg, interval):
-    """The supplier's completes per interval and performance of `tg` (cached for a minute)."""
+    """The supplier's completes per interval and performance of `tg` (`adapter.reports`, cached for a minute)."""
     key = f"fielding-stats:{tg.pk}:{interval}"
     data = cache.get(key)
     if data is None:
-        from sync.suppliers import open_client
+        from sync.adapters import open_adapter
 
-        project_id = tg.project.remote_id
-        with open_client(tg.project.connection) as client:
-            series = client.get_completes_by_interval(project_id, tg.remote_id, interval=interval).data or {}
-            performance = client.get_target_group_performance(project_id, tg.remote_id).data or {}
+        with open_adapter(tg.project.connection) as adapter:
+            intervals = adapter.reports.completes_by_interval(tg.ref, interval)
+            performance = adapter.reports.performance(tg.ref)
         data = {
-            "intervals": series.get("aggregated_completes_intervals") or [],
+            "intervals": intervals,
             "performance": performance,
             "read_at": timezone.now(),
         }

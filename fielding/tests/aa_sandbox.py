@@ -13,8 +13,8 @@ from projects.tests.factories import ConnectionFactory
 from sandbox.audience_align.wire import ensure_client
 from sandbox.faults import set_faults
 from suppliers.audience_align import AudienceAlignTransport
+from sync.adapters import adapter_for
 from sync.pull import sync_connection
-from sync.suppliers import adapter_for
 
 CLIENT_ID, KEY = "cockpit-tests", "cockpit-tests-key"
 

@@ -18,7 +18,7 @@ from sandbox.faults import set_faults
 from sandbox.seed import ensure_account, user_id
 from suppliers.cint import CintTransport
 from sync.models import RemoteChange
-from sync.suppliers import supplier_client as client_for
+from sync.tests.sandbox import supplier_client as client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ACCOUNT_ID = "1001"

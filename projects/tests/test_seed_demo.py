@@ -71,8 +71,8 @@ def test_the_demo_has_two_live_audience_align_surveys_with_traffic_and_one_inter
     from projects.inprocess import in_process_session
     from quotas.models import InterlockedProfile
     from sandbox.simulation import simulate_parts
+    from sync.adapters import adapter_for
     from sync.pull import sync_connection
-    from sync.suppliers import adapter_for
 
     settings.SANDBOX_JOB_SECONDS = 0
     call_command("seed_demo", stdout=StringIO())

@@ -16,8 +16,8 @@ from projects.models import TargetGroup
 from quotas.models import InterlockCell, Quota
 from sandbox.models import AaRespondent, AaSurvey
 from sandbox.simulation import simulate_parts
+from sync.adapters import adapter_for
 from sync.pull import sync_connection
-from sync.suppliers import adapter_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,8 +14,8 @@ from sandbox.audience_align.wire import ensure_client
 from sandbox.faults import set_faults
 from sandbox.models import AaReconciliation, AaRespondent, AaSurvey
 from suppliers.audience_align import AudienceAlignTransport
+from sync.adapters import adapter_for
 from sync.pull import sync_connection
-from sync.suppliers import adapter_for
 
 from .confirming import post_confirmed
 

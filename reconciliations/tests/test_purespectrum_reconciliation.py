@@ -20,7 +20,7 @@ from sandbox.models import PsAdjustment, PsSurvey
 from sandbox.purespectrum.simulation import step
 from suppliers.purespectrum import PureSpectrumTransport
 from sync.pull import sync_connection
-from sync.suppliers import supplier_client
+from sync.tests.sandbox import supplier_client
 
 from .confirming import post_confirmed
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from projects.tests.factories import ProjectFactory, TargetGroupFactory
 from reconciliations.models import EligibleReport, EligibleRid
-from reconciliations.reports import default_start_date, download_file_name, parse_report
+from reconciliations.reports import default_start_date, parse_report
+from suppliers.cint.reporting import download_file_name
 
 from .conftest import DEMAND, api_calls
 from .factories import EligibleReportFactory, EligibleRidFactory

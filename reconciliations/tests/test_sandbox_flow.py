@@ -22,7 +22,7 @@ from sandbox.models import Respondent
 from sandbox.models import TargetGroup as SandboxTargetGroup
 from sandbox.seed import ensure_account, user_id
 from sync.pull import sync_target_group
-from sync.suppliers import supplier_client as client_for
+from sync.tests.sandbox import supplier_client as client_for
 
 from .confirming import post_confirmed
 

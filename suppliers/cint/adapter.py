@@ -5,8 +5,10 @@ Everything the cockpit stores from Cint is read here from the contract's shapes
 ``GetAllProfilesResponse``) into `suppliers.records`, and each change verb names the
 contract's call. Cint-only features are feature objects the adapter provides behind
 their capability: ``adapter.fielding`` (launch and batch jobs, fielding runs),
-``adapter.drafts`` (projects, drafts), ``adapter.launched`` (a launched target group's
-own settings); each takes plain values and returns records.
+``adapter.drafts`` (projects, drafts, feasibility), ``adapter.library`` (reference data and
+the question library), ``adapter.launched`` (a launched target group's own settings, its
+changelog and rate card), ``adapter.reports`` (figures, reports, reconciliation files); each
+takes plain values and returns records.
 """
 
 from suppliers.adapter import Capabilities, InterlockLimits, RedirectLinks, SupplierAdapter
@@ -20,9 +22,11 @@ from suppliers.values import decimal, text, when, whole, whole_or_none
 
 from . import webhooks
 from .client import CintClient
-from .drafts import CintDrafts
+from .drafts import CintDrafts, draft_from_supplier, field_errors
 from .launched import CintLaunched
+from .library import CintLibrary
 from .profiles import interlock_record, profile_record, profiles_snapshot
+from .reporting import CintReports
 from .runs import CintFielding
 from .transport import CintTransport
 
@@ -101,6 +105,18 @@ class CintAdapter(SupplierAdapter):
         return CintDrafts(self.client)
 
     @property
+    def library(self):
+        """The account's users and business units, the definitions, questions and profiling templates
+        (`drafts`): a `CintLibrary`."""
+        return CintLibrary(self.client)
+
+    @property
+    def reports(self):
+        """Completes per interval and performance (`reports`), the eligible-RIDs report, the reason codes
+        and the progress of a reconciliation file (`reconciliation_by_files`): a `CintReports`."""
+        return CintReports(self.client)
+
+    @property
     def launched(self):
         """A launched target group's CPI, filling strategy, Fielding Assistant and details: a `CintLaunched`."""
         return CintLaunched(self.client)
@@ -144,9 +160,13 @@ class CintAdapter(SupplierAdapter):
         return record, True
 
     def read_draft(self, ref):
+        """The draft as a body the cockpit keeps (``extra["draft"]``, {} for none; see `drafts.draft_from_supplier`)."""
         response = self.client.get_target_group(ref.project_id, ref.target_group_id)
-        data = response.data if isinstance(response.data, dict) else {}
-        return TargetGroupRecord(remote_id=ref.target_group_id, extra={"draft": data}, version=response.etag or "")
+        draft = draft_from_supplier(response.data)
+        return TargetGroupRecord(remote_id=ref.target_group_id, extra={"draft": draft}, version=response.etag or "")
+
+    # A refusal of a draft's save: its parameter names placed on the draft form's fields.
+    draft_field_errors = staticmethod(field_errors)
 
     def read_profiles(self, ref):
         response = self.client.list_profiles(ref.project_id, ref.target_group_id)

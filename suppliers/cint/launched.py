@@ -1,14 +1,21 @@
 """A launched Cint target group's own settings, as the adapter offers them (`adapter.launched`):
-its CPI (dynamic pricing), its filling strategy, its Fielding Assistant assignment and its details.
+its CPI (dynamic pricing), its filling strategy, its Fielding Assistant assignment and its details;
+its changelog (`capabilities.changelog`) and its rate card (`capabilities.rate_cards`).
 
 The app passes plain values; the request bodies (``TargetGroupDetailsUpdateRequest``, the CPI's
 ``target_group_cpi``…) are built here. The Fielding Assistant assignment is kept by the cockpit as
 the supplier's document and passed through whole.
 """
 
+from decimal import Decimal, InvalidOperation
+
 from suppliers.records import TargetGroupRecord
+from suppliers.reference import ChangelogEntry, ChangeRecord, Money, RateCardRecord, UserRef
+from suppliers.values import when
 
 from .runs import answer
+
+SYSTEM_USER = "system_marketplace_user"
 
 
 class CintLaunched:
@@ -62,6 +69,70 @@ class CintLaunched:
         data = response.data if isinstance(response.data, dict) else {}
         record = TargetGroupRecord(remote_id=ref.target_group_id, extra={"client_cpi": data.get("client_cpi")})
         return answer(response, target_group=record if data else None)
+
+    def changelog_page(self, ref, *, cursor=None, page_size=None):
+        """One page of the changelog, newest first: ``(entries, next cursor or "")`` (`ChangelogEntry`s)."""
+        page = self.client.list_changelog(
+            ref.project_id, ref.target_group_id, page_size=page_size, start_after=cursor
+        ).data
+        page = page if isinstance(page, dict) else {}
+        entries = [changelog_entry(batch) for batch in page.get("changelog") or [] if isinstance(batch, dict)]
+        return entries, page.get("next_cursor") or ""
+
+    def rate_card(self, ref):
+        """The target group's rate card: predicted until it has first gone live, then the one bound to
+        it (a `RateCardRecord`, None when the answer holds none). Raises NotFound without one."""
+        data = self.client.get_target_group_rate_card(ref.project_id, ref.target_group_id).data or {}
+        predicted = "predicted_rate_card" in data
+        card = data.get("predicted_rate_card") if predicted else data.get("bound_rate_card")
+        return rate_card_record(card, predicted=predicted, country=data.get("country_code") or "")
+
+
+def changelog_entry(batch):
+    """A ``TargetGroupChangelog`` batch: who changed what, when."""
+    user = batch.get("user") or {}
+    return ChangelogEntry(
+        occurred_at=when(batch.get("occurred_at")),
+        user_id=str(user.get("las_user_id") or "").lower(),
+        by_system=user.get("type") == SYSTEM_USER,
+        changes=[
+            ChangeRecord(
+                what=c.get("object") or "", old=_change_value(c.get("old_value")), new=_change_value(c.get("new_value"))
+            )
+            for c in batch.get("changes") or []
+            if isinstance(c, dict)
+        ],
+    )
+
+
+def _change_value(value):
+    if isinstance(value, dict) and "value" in value:
+        return Money(value["value"], value.get("currency_code", ""))
+    if isinstance(value, dict) and "las_user_id" in value:
+        return UserRef(str(value["las_user_id"]).lower())
+    return value
+
+
+def rate_card_record(data, *, predicted, country):
+    """A ``RateCardData`` (None if it is not one)."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        lengths = [int(v) for v in data.get("length_of_interview_minutes") or []]
+        rates = [Decimal(str(v)) for v in data.get("incidence_rate_percents") or []]
+        prices = [[Decimal(str(v)) for v in row] for row in data.get("pricing_table_data") or []]
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    if not lengths or not rates or len(prices) != len(lengths):
+        return None
+    return RateCardRecord(
+        lengths=lengths,
+        rates=rates,
+        prices=prices,
+        currency=data.get("pricing_table_currency_code") or "",
+        country=country,
+        predicted=predicted,
+    )
 
 
 def details_body(values, *, dynamic):

@@ -8,6 +8,7 @@ the change's idempotency key and the run's version) and gets `Answer`s, `Fieldin
 """
 
 from suppliers.records import Answer, FieldingRunRecord, JobRecord
+from suppliers.reference import AllowedActions
 from suppliers.values import when, whole
 
 
@@ -84,6 +85,30 @@ class CintFielding:
             if_match=version or None,
         )
         return _run_answer(run_id, response)
+
+    # --- what the supplier allows now ------------------------------------------------------------
+
+    def allowed_actions(self, project_id, target_group_ids):
+        """Which fielding actions the supplier allows now on the project's `target_group_ids` (for the
+        set: an action one of them can take); changes nothing. None when the answer cannot be read."""
+        data = self.client.compute_target_group_transitions(project_id, target_group_ids=target_group_ids).data
+        if not isinstance(data, dict):
+            return None
+        return AllowedActions(
+            target_group_ids=frozenset(data.get("target_groups") or ()),
+            allowed=frozenset(action for flag, action in TRANSITION_FLAGS.items() if data.get(flag) is True),
+        )
+
+
+# The contract's flag -> the action ("launch" is a draft's launch, or launch-now of a scheduled run;
+# "complete" is what Cint calls finish).
+TRANSITION_FLAGS = {
+    "is_launch_allowed": "launch",
+    "is_pause_allowed": "pause",
+    "is_resume_allowed": "resume",
+    "is_relaunch_allowed": "relaunch",
+    "is_finish_allowed": "complete",
+}
 
 
 def answer(response, **records):

@@ -1,11 +1,11 @@
-"""``sync.suppliers``: an adapter per supplier connection, built from settings, tokens in Django's cache."""
+"""``sync.adapters``: an adapter per supplier connection, built from settings, tokens in Django's cache."""
 
 import pytest
 import requests
 from django.core.cache import cache
 
 from projects.models import SupplierConnection, SupplierKind
-from sync.suppliers import DjangoCache, adapter_for
+from sync.adapters import DjangoCache, adapter_for
 
 from .fake_cint import token_body, token_calls
 

@@ -6,6 +6,14 @@ from sandbox.tests.bodies import draft_body as sandbox_draft_body
 from sandbox.tests.bodies import later
 
 
+def supplier_client(connection):
+    """The supplier's own client, for a test that sets up or reads the sandbox at the wire (the app
+    itself reaches a supplier through its adapter only)."""
+    from sync.adapters import adapter_for
+
+    return adapter_for(connection).client
+
+
 def draft_body(account_id, manager_id, name, filling_goal=200):
     """A draft with an AGE (two bands) and a GENDER profile, quotas enabled."""
     return sandbox_draft_body(account_id, name=name, project_manager_id=manager_id, filling_goal=filling_goal)

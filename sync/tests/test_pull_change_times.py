@@ -10,8 +10,8 @@ from django.utils import timezone
 from projects.inprocess import in_process_session
 from projects.models import SupplierKind, TargetGroup
 from sandbox.simulation import simulate_parts
+from sync.adapters import adapter_for
 from sync.pull import sync_connection
-from sync.suppliers import adapter_for
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from sandbox.models import PsSurvey
 from sandbox.purespectrum.simulation import step
 from suppliers.purespectrum import PureSpectrumTransport
 from suppliers.purespectrum.client import CLOSED
+from sync.adapters import adapter_for
 from sync.pull import sync_connection, sync_target_group
-from sync.suppliers import adapter_for
 
 pytestmark = pytest.mark.django_db
 PACE = re.compile(r"At this pace \(([\d,.]+)/day over the last ([^)]+)\)")

@@ -15,7 +15,7 @@ from suppliers.purespectrum import PureSpectrumTransport
 from sync.models import RemoteChange
 from sync.outbox import request_change
 from sync.pull import sync_connection
-from sync.suppliers import supplier_client
+from sync.tests.sandbox import supplier_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

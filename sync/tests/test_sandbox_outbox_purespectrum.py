@@ -27,7 +27,7 @@ from suppliers.purespectrum import PureSpectrumTransport
 from sync.models import RemoteChange
 from sync.outbox import request_change
 from sync.pull import sync_connection
-from sync.suppliers import supplier_client
+from sync.tests.sandbox import supplier_client
 from sync.tests.test_sandbox_outbox import celery_worker_on_redis  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)

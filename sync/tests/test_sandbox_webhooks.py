@@ -17,8 +17,8 @@ from sandbox.seed import ensure_account
 from sync.models import WebhookEvent
 from sync.outbox import request_change
 from sync.pull import sync_connection
-from sync.suppliers import supplier_client as client_for
 from sync.tests.sandbox import launch_target_groups
+from sync.tests.sandbox import supplier_client as client_for
 from sync.webhooks import register_webhook
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,9 +11,9 @@ from fielding.tests.aa_sandbox import form_data, new_url, sandbox, today  # noqa
 from projects.models import TargetGroup
 from quotas.models import InterlockCell, Profile, Quota
 from sandbox.models import AaSurvey, AppliedRequest
+from sync.adapters import adapter_for
 from sync.models import RemoteChange
 from sync.pull import sync_connection
-from sync.suppliers import adapter_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

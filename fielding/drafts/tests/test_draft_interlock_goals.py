@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from fielding.tests.test_sandbox_fielding import launch, new_draft, new_project, sandbox  # noqa: F401  (the `sandbox` fixture)
-from sync.suppliers import supplier_client as client_for
+from sync.tests.sandbox import supplier_client as client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 GENDER, REGION = 43, 96

@@ -198,6 +198,7 @@ def test_the_pages_a_manager_opens_render(pm_client, project, draft, directory, 
 
 def test_a_draft_read_from_the_supplier_keeps_the_cockpits_notes():
     from fielding.drafts.body import body_from_supplier
+    from suppliers.cint.drafts import draft_from_supplier
 
     previous = {
         "_pricing_model": "dynamic",
@@ -213,7 +214,7 @@ def test_a_draft_read_from_the_supplier_keeps_the_cockpits_notes():
             "drafts": [{"question_id": 43, "conditions": {"object": "selection_conditions_details", "data": []}}],
         },
     }
-    body = body_from_supplier(data, previous)
+    body = body_from_supplier(draft_from_supplier(data), previous)
     assert body["_pricing_model"] == "rate_card" and "id" not in body and "created_at" not in body
     (draft,) = body["profile"]["drafts"]
     assert draft["conditions"]["object"] == "selection_conditions_details_template"

@@ -42,12 +42,12 @@ class Command(BaseCommand):
         )
         ensure_account(settings.CINT_ACCOUNT_ID)
         ensure_schedule()
-        from sync.suppliers import adapter_for
+        from sync.adapters import adapter_for
 
         # The web server is not running yet: reach the sandbox in this process.
         adapter = adapter_for(connection, session=in_process_session())
         self.stdout.write("Demo projects at the supplier (sandbox):")
-        demo.seed_supplier(adapter.client, log=lambda line: self.stdout.write(line))
+        demo.seed_supplier(adapter, log=lambda line: self.stdout.write(line))
         run = sync_connection(connection, adapter=adapter)
         self.stdout.write(f"First sync: {summary(run)}")
         register_webhook(connection, adapter=adapter)

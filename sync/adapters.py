@@ -20,8 +20,6 @@ __all__ = [
     "adapter_for",
     "capabilities_of",
     "open_adapter",
-    "open_client",
-    "supplier_client",
     "supplier_config",
 ]
 
@@ -56,21 +54,6 @@ def adapter_for(connection, *, session=None):
     return cls.from_config(
         supplier_config(connection.kind, connection.account_id), cache=DjangoCache(), session=session
     )
-
-
-def supplier_client(connection, *, session=None):
-    """The supplier's own client, for the features only that supplier has (behind their capability)."""
-    return adapter_for(connection, session=session).client
-
-
-@contextmanager
-def open_client(connection):
-    """The supplier's own client for a few calls, its HTTP connections let go of afterwards."""
-    adapter = adapter_for(connection)
-    try:
-        yield adapter.client
-    finally:
-        adapter.close()
 
 
 @contextmanager

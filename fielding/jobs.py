@@ -17,10 +17,12 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from config.backoff import backoff_seconds
 from config.tasks import task
 from projects.models import TargetGroup
 from suppliers import errors
-from sync.outbox import ChangeKind, register, request_change
+from sync.intents import request_change
+from sync.kinds import ChangeKind
 
 from .draft import is_created
 from .models import FieldingJob, RunAction
@@ -67,7 +69,7 @@ class StartJob(ChangeKind):
     def touches(self, change):
         return ["fielding"]
 
-    def applied(self, change, response):
+    def mirror(self, change, response, seen=None):
         job = job_of(change)
         job.remote_job_id = getattr(response, "job_id", None) or ""
         if not job.remote_job_id:  # nothing to follow: retried with the same idempotency key, then failed
@@ -82,7 +84,7 @@ class StartJob(ChangeKind):
 
         transaction.on_commit(lambda: poll_fielding_job.delay(job.pk))
 
-    def revert(self, adapter, change):
+    def revert(self, adapter, change, error=None):
         """The job never started; `FieldingJob.reason` shows the change's refusal."""
         _never_started(job_of(change))
 
@@ -93,7 +95,6 @@ def _never_started(job):
     job.save(update_fields=["status", "finished_at", "updated_at"])
 
 
-@register
 class LaunchFromDraft(StartJob):
     name = "launch_from_draft"
     label = "Launch"
@@ -101,7 +102,7 @@ class LaunchFromDraft(StartJob):
     def describe(self, change):
         return f"Launch “{change.target_group.name}”" if change.target_group_id else self.label
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         tg = change.target_group
         return adapter.client.launch_from_draft(
             tg.project.remote_id,
@@ -111,7 +112,6 @@ class LaunchFromDraft(StartJob):
         )
 
 
-@register
 class ScheduleFromDraft(StartJob):
     name = "schedule_from_draft"
     label = "Schedule launch"
@@ -119,7 +119,7 @@ class ScheduleFromDraft(StartJob):
     def describe(self, change):
         return f"Schedule the launch of “{change.target_group.name}”" if change.target_group_id else self.label
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         tg = change.target_group
         return adapter.client.schedule_from_draft(
             tg.project.remote_id,
@@ -130,7 +130,6 @@ class ScheduleFromDraft(StartJob):
         )
 
 
-@register
 class BulkFieldingJob(StartJob):
     name = "bulk_fielding_job"
     label = "Bulk fielding action"
@@ -139,7 +138,7 @@ class BulkFieldingJob(StartJob):
         count = len(change.payload.get("target_group_ids", []))
         return f"{change.payload.get('action', '').title()} {count} target group{'s' if count != 1 else ''}"
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         job = job_of(change)
         return adapter.client.start_batch_job(
             job.project.remote_id,
@@ -280,7 +279,7 @@ def _user(by):
 
 def poll_delay(polls):
     """1, 2, 4 … seconds between polls, at most a minute."""
-    return min(POLL_MAX_SECONDS, 2 ** max(0, polls - 1))
+    return backoff_seconds(polls, base=1, cap=POLL_MAX_SECONDS)
 
 
 def settle_if_never_started(job):

@@ -22,8 +22,9 @@ from django.db import transaction
 
 from projects.models import TargetGroup
 from suppliers.adapter import Unsupported
+from sync.intents import request_change
+from sync.kinds import ChangeKind, State, Verdict
 from sync.mirror import apply_record, refresh_target_group
-from sync.outbox import ChangeKind, State, Verdict, register, request_change
 
 FILLING_STRATEGIES = {
     "completes": "Completes: the goal counts completes",
@@ -81,7 +82,6 @@ def read_launched(adapter, tg):
 # --- the CPI ------------------------------------------------------------------------------------
 
 
-@register
 class SetCostPerInterview(ChangeKind):
     """The price offered to suppliers per complete, on a target group with dynamic pricing."""
 
@@ -117,7 +117,7 @@ class SetCostPerInterview(ChangeKind):
         tg.cpi, tg.cpi_currency = self.wanted(change), self.currency(change)
         TargetGroup.objects.filter(pk=tg.pk).update(cpi=tg.cpi, cpi_currency=tg.cpi_currency)
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         tg = change.target_group
         return adapter.client.update_cost_per_interview(
             tg.project.remote_id,
@@ -127,7 +127,7 @@ class SetCostPerInterview(ChangeKind):
             idempotency_key=_key(change),
         )
 
-    def applied(self, change, response):
+    def mirror(self, change, response, seen=None):
         tg = change.target_group
         cpi = (response.data or {}).get("target_group_cpi") if isinstance(response.data, dict) else None
         value = amount((cpi or {}).get("value"))
@@ -137,11 +137,10 @@ class SetCostPerInterview(ChangeKind):
         if cpi:
             set_details(tg, current_cost_per_interview=cpi)
 
-    def refresh(self, adapter, change):
-        change.remote_record = read_launched(adapter, change.target_group)
+    def read_back(self, adapter, change):
+        return read_launched(adapter, change.target_group)
 
-    def verdict(self, change):
-        record = getattr(change, "remote_record", None)
+    def verdict(self, change, record):
         if record is None:
             return Verdict(needed=True)
         if record.pricing_model == TargetGroup.PricingModel.RATE_CARD:
@@ -163,7 +162,6 @@ class SetCostPerInterview(ChangeKind):
 # --- the filling strategy and the Fielding Assistant ----------------------------------------
 
 
-@register
 class SetFillingStrategy(ChangeKind):
     """What the filling goal counts: completes, prescreens, or the supplier's choice."""
 
@@ -183,21 +181,20 @@ class SetFillingStrategy(ChangeKind):
     def record_intent(self, change):
         set_details(change.target_group, filling_strategy=self.wanted(change))
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         tg = change.target_group
         return adapter.client.update_filling_strategy(
             tg.project.remote_id, tg.remote_id, self.wanted(change), idempotency_key=_key(change)
         )
 
-    def applied(self, change, response):
+    def mirror(self, change, response, seen=None):
         data = response.data if isinstance(response.data, dict) else {}
         set_details(change.target_group, filling_strategy=data.get("filling_strategy") or self.wanted(change))
 
-    def refresh(self, adapter, change):
-        change.remote_record = read_launched(adapter, change.target_group)
+    def read_back(self, adapter, change):
+        return read_launched(adapter, change.target_group)
 
-    def verdict(self, change):
-        record = getattr(change, "remote_record", None)
+    def verdict(self, change, record):
         if record is None:
             return Verdict(needed=True)
         if record.extra.get("filling_strategy") == self.wanted(change):
@@ -227,7 +224,6 @@ def comparable(assignment):
     return assignment
 
 
-@register
 class SetFieldingAssistant(ChangeKind):
     """Prevent overfill, balanced fill, pricing and pacing of a launched target group, guarded by its ETag."""
 
@@ -251,10 +247,10 @@ class SetFieldingAssistant(ChangeKind):
     def record_intent(self, change):
         set_details(change.target_group, **{ASSISTANT: self.wanted(change)})
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         tg = change.target_group
         if not version:  # never read with its ETag: read it now, so If-Match guards the write
-            self.refresh(adapter, change)
+            self.read_back(adapter, change)
             version = self.version(change)
             self.record_intent(change)
         return adapter.client.put_fielding_assistant_assignment(
@@ -265,16 +261,15 @@ class SetFieldingAssistant(ChangeKind):
             if_match=version or None,
         )
 
-    def applied(self, change, response):
+    def mirror(self, change, response, seen=None):
         tg = change.target_group
         etag = getattr(response, "etag", None) or ""
         set_details(tg, **{ASSISTANT: self.wanted(change), ASSISTANT_ETAG: etag})
 
-    def refresh(self, adapter, change):
-        change.remote_assistant = read_assistant(adapter.client, change.target_group)
+    def read_back(self, adapter, change):
+        return read_assistant(adapter.client, change.target_group)
 
-    def verdict(self, change):
-        remote = getattr(change, "remote_assistant", None)
+    def verdict(self, change, remote):
         if remote is None:
             return Verdict(needed=True)
         if comparable(remote) == comparable(self.wanted(change)):
@@ -340,7 +335,6 @@ def _listed(fields, values):
     return ", ".join(f"{DETAIL_FIELDS[f]} (now {_shown(f, values.get(f))})" for f in fields)
 
 
-@register
 class UpdateLaunchedDetails(ChangeKind):
     """Name, manager, expected LOI and IR, lock-out, CPI note and links of a launched target group.
 
@@ -385,16 +379,21 @@ class UpdateLaunchedDetails(ChangeKind):
         if "client_cpi" in wanted:
             set_details(tg, client_cpi=wanted["client_cpi"])
 
-    def refresh(self, adapter, change):
+    def read_back(self, adapter, change):
+        """The supplier's details now (`detail_values`' form)."""
         record = refresh_target_group(adapter, change.target_group)
-        change.remote_details = detail_values(record=record)
+        return detail_values(record=record)
 
-    def verdict(self, change):
-        current = getattr(change, "remote_details", None)
+    def moved(self, change, current):
+        """The fields the supplier changed since the page was drawn."""
+        drawn = self.drawn(change)
+        return [f for f in DETAIL_FIELDS if f in drawn and current.get(f) != drawn[f]]
+
+    def verdict(self, change, current):
         if current is None:
             return Verdict(needed=True)
-        wanted, drawn = self.wanted(change), self.drawn(change)
-        moved = [f for f in DETAIL_FIELDS if f in drawn and current.get(f) != drawn[f]]
+        wanted = self.wanted(change)
+        moved = self.moved(change, current)
         clashes = [f for f in moved if f in wanted and current.get(f) != wanted[f]]
         if clashes:
             return Verdict(
@@ -406,26 +405,25 @@ class UpdateLaunchedDetails(ChangeKind):
             )
         if all(current.get(f) == value for f, value in wanted.items()):
             return Verdict(needed=False, reason="The supplier already had these details; nothing more to do.")
-        change.kept_fields = [f for f in moved if f not in wanted]
         return Verdict(needed=True)
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         tg = change.target_group
-        current = getattr(change, "remote_details", None) or detail_values(tg)
+        current = seen or detail_values(tg)
         values = {**current, **self.wanted(change)}
         dynamic = tg.pricing_model != TargetGroup.PricingModel.RATE_CARD
         return adapter.client.update_target_group_details(
             tg.project.remote_id, tg.remote_id, details_body(values, dynamic=dynamic), idempotency_key=_key(change)
         )
 
-    def applied(self, change, response):
+    def mirror(self, change, response, seen=None):
         data = response.data if isinstance(response.data, dict) else {}
         if data:
             set_details(change.target_group, client_cpi=data.get("client_cpi"))
-
-    def applied_message(self, change):
-        kept = getattr(change, "kept_fields", None)
-        current = getattr(change, "remote_details", None) or {}
+        # The fields the supplier changed since the page was drawn, that the PM left alone: kept, and said so.
+        current = seen or {}
+        wanted = self.wanted(change)
+        kept = [f for f in self.moved(change, current) if f not in wanted] if seen else []
         if not kept:
             return ""
         return (

@@ -11,8 +11,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from projects.models import TargetGroup
+from sync.intents import request_change
+from sync.kinds import ChangeKind, Verdict
 from sync.locks import lock_target_group, retry_transient
-from sync.outbox import ChangeKind, Verdict, register, request_change
 
 from .draft import parse_time, rfc3339
 from .models import FieldingRun, RunAction
@@ -118,12 +119,12 @@ class RunChange(ChangeKind):
         FieldingRun.objects.filter(pk=run.pk).update(status=run.status, end_fielding_at=run.end_fielding_at)
         set_target_group_status(run, change.target_group)
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         client = adapter.client
         run = self.run(change)
         etag = version
         if not etag:  # never read with its ETag: read it now, so If-Match is right
-            self.refresh(adapter, change)
+            self.read_back(adapter, change)
             run = self.run(change)
             etag = run.etag
         tg = run.target_group
@@ -138,7 +139,7 @@ class RunChange(ChangeKind):
             )
         return client.change_fielding_run(*args, self.action.replace("_", "-"), **options)
 
-    def applied(self, change, response):
+    def mirror(self, change, response, seen=None):
         run = self.run(change)
         data = response.data if isinstance(response.data, dict) else {}
         run.status = change.payload["to_status"]
@@ -152,14 +153,15 @@ class RunChange(ChangeKind):
         set_target_group_status(run)
         set_target_group_dates(run)
 
-    def refresh(self, adapter, change):
+    def read_back(self, adapter, change):
         run = self.run(change)
         tg = run.target_group
         response = adapter.client.get_fielding_run(tg.project.remote_id, tg.remote_id, run.remote_id)
         store_run(run, response.data or {}, etag=response.etag)
+        return run
 
-    def verdict(self, change):
-        run = self.run(change)
+    def verdict(self, change, run):
+        run = run if run is not None else self.run(change)
         wanted = change.payload["to_status"]
         if self.action == RunAction.CHANGE_END:
             if run.end_fielding_at == parse_time(change.payload["end_fielding_at"]):
@@ -179,12 +181,11 @@ class RunChange(ChangeKind):
 
 
 def _kind(action, label):
-    cls = type(
+    return type(
         f"{action.name.title().replace('_', '')}FieldingRun",
         (RunChange,),
         {"name": KIND_FOR_ACTION[action], "label": label, "action": action},
     )
-    return register(cls)
 
 
 PauseFieldingRun = _kind(RunAction.PAUSE, "Pause fielding of")

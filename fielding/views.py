@@ -16,7 +16,7 @@ from django_htmx.http import trigger_client_event
 
 from projects.models import Role, TargetGroup
 from suppliers import errors
-from sync.outbox import describe
+from sync.wording import describe
 
 from . import permissions
 from .changes import latest_draft_change

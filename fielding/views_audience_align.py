@@ -18,7 +18,8 @@ from projects.models import Role, SupplierConnection
 from projects.permissions import NotOffered, require_capability
 from quotas.models import Profile
 from sync.blocks import register_block
-from sync.outbox import describe, request_change
+from sync.intents import request_change
+from sync.wording import describe
 
 from . import audience_align as aa
 from . import permissions

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from projects.fragments import fragment_of_target_group
-from sync.outbox import describe
+from sync.wording import describe
 
 from . import permissions
 from .confirm import Confirmation, confirm_page, confirmed

@@ -23,7 +23,7 @@ from projects.models import Role, TargetGroup
 from projects.permissions import pm_only
 from projects.queries import FINISHED_STATUSES
 from suppliers import values
-from sync.outbox import describe
+from sync.wording import describe
 
 from . import page, services
 from .forms import FillingGoalForm, InterlockForm, QuotaGoalsForm

@@ -11,6 +11,7 @@ import logging
 from celery import shared_task
 from django.db.models import F
 
+from config.backoff import backoff_seconds
 from projects.models import SupplierConnection
 from suppliers import errors
 from sync.suppliers import adapter_for
@@ -27,8 +28,7 @@ BACKOFF_MAX_SECONDS = 60
 
 def poll_delay(polls, retry_after=None):
     """Seconds before the next check: 2, 4, 8... capped at a minute, never before Retry-After."""
-    delay = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, polls - 1))
-    return max(delay, retry_after or 0)
+    return backoff_seconds(polls, base=BACKOFF_BASE_SECONDS, cap=BACKOFF_MAX_SECONDS, retry_after=retry_after)
 
 
 def _claim(model, pk, polls):
@@ -109,9 +109,11 @@ def fetch_reason_codes(connection_id):
 @shared_task(ignore_result=True)
 def follow_survey_reconciliation(reconciliation_id):
     """Read one survey's submitted list at the supplier; repeat with backoff until it is settled."""
-    row = SurveyReconciliation.objects.select_related("connection", "target_group__project").filter(
-        pk=reconciliation_id
-    ).first()
+    row = (
+        SurveyReconciliation.objects.select_related("connection", "target_group__project")
+        .filter(pk=reconciliation_id)
+        .first()
+    )
     if row is None or row.state != SurveyReconciliation.State.PROCESSING:
         return
     if row.polls >= MAX_POLLS or not _claim(SurveyReconciliation, row.pk, row.polls):

@@ -14,10 +14,10 @@ from django.utils import timezone
 from projects.models import TargetGroup
 from suppliers import errors
 
+from .intents import reapply_intents
 from .locks import lock_target_group
 from .mirror import DRAFT, SYNC_VERSION, apply_record
 from .models import RemoteChange
-from .outbox import reapply_intents
 from .suppliers import adapter_for
 
 log = logging.getLogger(__name__)

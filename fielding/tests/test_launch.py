@@ -13,7 +13,7 @@ from fielding.jobs import request_launch
 from fielding.models import FieldingJob, FieldingRun
 from fielding.tasks import poll_stalled_jobs
 from sync.models import RemoteChange
-from sync.outbox import recover_stuck
+from sync.recovery import recover_stuck
 
 from .conftest import api_calls, tg_api
 

@@ -18,8 +18,9 @@ from quotas.models import Quota
 from reconciliations import survey as survey_reconciliation
 from sandbox.models import PsSurvey, PsTransaction
 from sandbox.purespectrum.simulation import GOAL_MET, step
-from sync.outbox import process_change, request_change
+from sync.intents import request_change
 from sync.pull import sync_connection
+from sync.sending import process_change
 from sync.suppliers import adapter_for
 
 pytestmark = pytest.mark.django_db

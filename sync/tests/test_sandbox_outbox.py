@@ -24,8 +24,8 @@ from sandbox.faults import set_faults
 from sandbox.models import AppliedRequest, IdempotencyRecord
 from sandbox.seed import ensure_account
 from suppliers.cint import CintTransport
+from sync.intents import request_change
 from sync.models import RemoteChange
-from sync.outbox import request_change
 from sync.pull import sync_connection
 from sync.suppliers import supplier_client as client_for
 from sync.tests.sandbox import launch_target_groups
@@ -53,7 +53,11 @@ def sandbox(live_server, settings, monkeypatch):
     cache.clear()
     ensure_account(ACCOUNT_ID)
     set_faults(
-        error_rate=0.0, rate_limit_rate=0.0, stale_etag_rate=0.0, lost_response_rate=0.0, latency_ms=0,
+        error_rate=0.0,
+        rate_limit_rate=0.0,
+        stale_etag_rate=0.0,
+        lost_response_rate=0.0,
+        latency_ms=0,
         retry_after_seconds=0,
     )
     connection = ConnectionFactory(account_id=ACCOUNT_ID)
@@ -79,12 +83,16 @@ def ask_for_200_changes(connection):
                 changes.append(request_change("enable_quotas", connection=connection, target_group=tg, profile=age))
             elif step == 2:
                 payload = {"goals": {quota.remote_id: 40 + i}}
-                changes.append(request_change("set_quota_goals", connection=connection, target_group=tg,
-                                              payload=payload))
+                changes.append(
+                    request_change("set_quota_goals", connection=connection, target_group=tg, payload=payload)
+                )
             else:
                 payload = {"filling_goal": 150 + i}
-                changes.append(request_change("set_target_group_filling_goal", connection=connection,
-                                              target_group=tg, payload=payload))
+                changes.append(
+                    request_change(
+                        "set_target_group_filling_goal", connection=connection, target_group=tg, payload=payload
+                    )
+                )
     return changes
 
 

@@ -23,8 +23,8 @@ from sandbox.audience_align.wire import ensure_client
 from sandbox.faults import set_faults
 from sandbox.models import AppliedRequest
 from suppliers.audience_align import AudienceAlignTransport
+from sync.intents import request_change
 from sync.models import RemoteChange
-from sync.outbox import request_change
 from sync.pull import sync_connection
 from sync.suppliers import adapter_for
 
@@ -105,7 +105,7 @@ def ask_for_200_changes(connection):
 def body_of(change):
     """The request body the adapter sends for a change, as the sandbox hashes it."""
     survey = change.target_group.remote_id
-    (quota_id, goal), = change.payload["goals"].items()
+    ((quota_id, goal),) = change.payload["goals"].items()
     if quota_id.startswith("43:"):
         body = {"project_id": survey, "quota": [
             {"qualification_code": 43, "criteria": [{"required_count": goal, "condition_codes": 1}]}]}  # fmt: skip

@@ -16,18 +16,18 @@ from django.conf import settings
 from suppliers import errors
 from suppliers.adapter import Unsupported
 
-from .claims import claim, settle
+from .claims import Run, claim, settle
 from .kinds import kind_of
 from .models import RemoteChange
 from .outcomes import (
     after_precondition_failed,
-    already_done,
     last_check,
     outcome_unknown,
     read_back,
     refused,
     retry_later,
     send,
+    still_needed,
     store_carried,
 )
 
@@ -53,43 +53,45 @@ def process_change(change_id, adapter=None, worker=""):
     if change is None:
         return None
     own_adapter = adapter is None
+    run = Run()
     try:
         for turn in range(1, settings.SYNC_CHANGES_PER_TASK + 1):
-            change.goes_on = turn < settings.SYNC_CHANGES_PER_TASK
-            carried = getattr(change, "carried", None)
+            run.goes_on = turn < settings.SYNC_CHANGES_PER_TASK
+            carried = run.carried
             try:
                 adapter = adapter or adapter_for(change.connection)
-                attempt(kind_of(change), adapter, change)
+                following = attempt(kind_of(change), adapter, change, run)
             except Unsupported as exc:
-                settle(change, State.FAILED, str(exc))
+                following = settle(change, State.FAILED, str(exc), run=run)
             except Exception:
                 # A database error that would not pass, or a bug of ours, at any step (the send, the 412
                 # verdict, a retry's bookkeeping): the supplier may or may not hold the change, so it is
                 # neither failed nor left `sending` — it is tried again, and the next try reads first.
                 log.exception("change %s (%s) met an internal error", change.pk, change.kind)
-                change.next_change = None  # claimed in the transaction that failed, so not claimed
-                change.carried = carried
+                following = None  # claimed in the transaction that failed, so not claimed
+                run.carried = carried
                 outcome_unknown(change)
-            if getattr(change, "next_change", None) is None:
-                store_carried(change)  # the run ends here: what it carried is stored now
+            if following is None:
+                store_carried(change, run)  # the run ends here: what it carried is stored now
                 break
-            change = change.next_change
+            run.moved_to(following)
+            change = following
     finally:
         if own_adapter and adapter is not None:
             adapter.close()
     return first
 
 
-def attempt(kind, adapter, change):
+def attempt(kind, adapter, change, run):
     """One try: check first where a re-send could apply twice, send, and settle by the supplier's answer.
+    Returns the next change of the queue when it was claimed for this run, else None.
 
     The answers the run carried so far (`ChangeKind.carry`) are stored before anything reads the supplier
     again, so what is read then is written over them, not under.
     """
     if change.attempts > settings.SYNC_MAX_ATTEMPTS:
-        store_carried(change)
-        last_check(kind, adapter, change)
-        return
+        store_carried(change, run)
+        return last_check(kind, adapter, change, run)
     try:
         # An earlier try may have reached the supplier (a lost answer, a 5xx after applying, a
         # worker that died mid-send, an answer we could not store); where the supplier would
@@ -97,17 +99,17 @@ def attempt(kind, adapter, change):
         resend = change.attempts > 1 and not adapter.deduplicates(operation_of(kind))
         seen = None
         if (resend and kind.verifies) or kind.reread_before_send:
-            store_carried(change)
+            store_carried(change, run)
             seen = read_back(kind, adapter, change)
-            if already_done(kind, change, seen):
-                return
-        send(kind, adapter, change, seen)
+            verdict = still_needed(kind, change, seen)
+            if verdict is not None:
+                return settle(change, verdict.state, verdict.reason, run=run)
+        return send(kind, adapter, change, run, seen)
     except errors.PreconditionFailed:
-        store_carried(change)
-        after_precondition_failed(kind, adapter, change)
+        store_carried(change, run)
+        return after_precondition_failed(kind, adapter, change, run)
     except errors.SupplierError as exc:
-        store_carried(change)
+        store_carried(change, run)
         if exc.retryable:
-            retry_later(kind, adapter, change, exc)
-        else:
-            refused(kind, adapter, change, exc)
+            return retry_later(kind, adapter, change, exc, run)
+        return refused(kind, adapter, change, exc, run)

@@ -10,7 +10,7 @@ import copy
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from config.tasks import task
@@ -23,12 +23,12 @@ State = RemoteChange.State
 
 
 @retry_transient
-def claim(change_id, worker=""):
+def claim(change_id, worker="", run=None):
     """Mark a pending change `sending` if it is next in its TG's queue; return it or None.
 
     One conditional UPDATE takes it (it must still be pending, with nothing earlier unsettled on its
     target group: of two workers, the second finds the row no longer pending), then one read brings
-    it with what sending it needs.
+    it with what sending it needs and, for a `run`, the changes waiting behind it (`Run.behind`).
     """
     earlier = RemoteChange.objects.filter(
         target_group_id=OuterRef("target_group_id"), state__in=[State.PENDING, State.SENDING], pk__lt=OuterRef("pk")
@@ -41,7 +41,22 @@ def claim(change_id, worker=""):
     )
     if not taken:
         return None
-    return RemoteChange.objects.select_related("target_group__project", "profile", "connection").get(pk=change_id)
+    related = RemoteChange.objects.select_related("target_group__project", "profile", "connection")
+    if run is None:
+        return related.get(pk=change_id)
+    # The changes waiting behind it in the same read: they only wait, so the list stays true (a change asked
+    # since comes after them, and is looked for under the lock when the list runs out).
+    same_queue = RemoteChange.objects.filter(pk=change_id).values("target_group_id")
+    rows = list(
+        related.filter(
+            Q(pk=change_id)
+            | Q(target_group_id=Subquery(same_queue), pk__gt=change_id, state__in=[State.PENDING, State.SENDING])
+        ).order_by("pk")[: settings.SYNC_CHANGES_PER_TASK + 1]
+    )
+    change, run.behind = rows[0], rows[1:]
+    for waiting in run.behind:
+        waiting.target_group = change.target_group
+    return change
 
 
 class Run:

@@ -49,11 +49,11 @@ def process_change(change_id, adapter=None, worker=""):
     """
     from .suppliers import adapter_for
 
-    first = change = claim(change_id, worker=f"{worker}/{os.getpid()}" if worker else "")
+    run = Run()
+    first = change = claim(change_id, worker=f"{worker}/{os.getpid()}" if worker else "", run=run)
     if change is None:
         return None
     own_adapter = adapter is None
-    run = Run()
     try:
         for turn in range(1, settings.SYNC_CHANGES_PER_TASK + 1):
             run.goes_on = turn < settings.SYNC_CHANGES_PER_TASK

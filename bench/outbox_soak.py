@@ -115,8 +115,8 @@ def soak(processes, args):
     from sandbox.models import AppliedRequest
     from sandbox.seed import ensure_account
     from sync.adapters import adapter_for
+    from sync.intents import request_change
     from sync.models import RemoteChange
-    from sync.outbox import request_change
     from sync.pull import sync_connection
     from sync.tests.sandbox import launch_target_groups
 

@@ -124,7 +124,7 @@ class Targets:
 
 def record(connection, targets, changes):
     """The PM's side: each change recorded (and enqueued); returns their ids."""
-    from sync.outbox import request_change
+    from sync.intents import request_change
 
     ids = []
     for kind, tg, number in changes:
@@ -158,7 +158,7 @@ class Queue:
 
 def settle(adapter, queue):
     """One worker's side: the tasks published, one after another, until none is left. Returns seconds."""
-    from sync.outbox import process_change
+    from sync.sending import process_change
 
     started = time.perf_counter()
     while queue.changes:

@@ -7,7 +7,7 @@ values changed are written. A profile or interlock the supplier no longer has ge
 ``vanished_at`` (kept for the record); a quota or cell that is gone is deleted.
 
 These functions store only: whoever calls them shows the pending changes' intents
-again afterwards, once (`sync.outbox.reapply_intents`). Called inside the caller's
+again afterwards, once (`sync.intents.reapply_intents`). Called inside the caller's
 transaction (the outbox storing an answer, which has locked the target group first),
 they add no savepoint and no second lock (`sync.locks.writing_target_group`).
 """

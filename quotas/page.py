@@ -6,8 +6,9 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
+from sync.kinds import kind_of
 from sync.models import RemoteChange
-from sync.outbox import describe, kind_of
+from sync.wording import describe
 
 from .models import InterlockCell, InterlockedProfile, Profile, Quota
 
@@ -38,8 +39,9 @@ def profiles_of(tg, only=None):
     order = ("kind", "position", "pk")
     if tg.capabilities.traffic_caps:
         profiles = list(
-            profiles.prefetch_related(Prefetch("quotas", queryset=Quota.objects.order_by(*order)))
-            .order_by("position", "name")
+            profiles.prefetch_related(Prefetch("quotas", queryset=Quota.objects.order_by(*order))).order_by(
+                "position", "name"
+            )
         )
         quotas = [quota for profile in profiles for quota in profile.quotas.all()]
     else:

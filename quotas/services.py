@@ -1,6 +1,6 @@
 """What a PM can ask of a target group's quotas. Each call records an outbox change."""
 
-from sync.outbox import request_change
+from sync.intents import request_change
 
 
 def request_quota_toggle(profile, enabled, *, by):

@@ -17,7 +17,7 @@ from projects.fragments import fragment_of_target_group
 from projects.models import TargetGroup
 from projects.permissions import pm_only
 from suppliers import values
-from sync.outbox import describe
+from sync.wording import describe
 
 from . import page, services
 from .forms import FillingGoalForm, InterlockForm, QuotaGoalsForm

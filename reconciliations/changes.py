@@ -8,14 +8,13 @@ same request to the supplier, never a second reconciliation.
 from django.utils import timezone
 
 from suppliers import errors
-from sync.outbox import ChangeKind, Verdict, register
+from sync.kinds import ChangeKind, Verdict
 
 from . import survey
 from .models import Submission, SurveyReconciliation
 from .submissions import KIND, accepted
 
 
-@register
 class SubmitReconciliation(ChangeKind):
     name = KIND
     label = "Submit a reconciliation"
@@ -29,13 +28,13 @@ class SubmitReconciliation(ChangeKind):
     def version(self, change):
         return ""  # a reconciliation is not guarded by a version
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         submission = Submission.objects.get(pk=change.payload["submission_id"])
         return adapter.submit_reconciliation_file(
             submission.csv, file_name=submission.name, key=str(change.idempotency_key)
         )
 
-    def applied(self, change, response):
+    def mirror(self, change, response, seen=None):
         data = getattr(response, "data", None) or {}
         request_id = str(data.get("request_id") or "") if isinstance(data, dict) else ""
         if not request_id:
@@ -44,10 +43,10 @@ class SubmitReconciliation(ChangeKind):
             )
         accepted(Submission.objects.get(pk=change.payload["submission_id"]), request_id)
 
-    def revert(self, adapter, change):
+    def revert(self, adapter, change, error=None):
         """A refused file changed nothing at the supplier and nothing locally: record the refusal in words."""
         values = {"state": Submission.State.FAILED}
-        words = refusal_words(getattr(change, "error", None))
+        words = refusal_words(error)
         if words:
             values["message"] = words
         Submission.objects.filter(pk=change.payload["submission_id"]).update(**values)
@@ -74,7 +73,6 @@ def refusal_words(error):
     return ""
 
 
-@register
 class SubmitSurveyReconciliation(ChangeKind):
     """A survey's list of respondent ids (`reconciliations.survey`), for suppliers that reconcile that way."""
 
@@ -98,7 +96,7 @@ class SubmitSurveyReconciliation(ChangeKind):
     def version(self, change):
         return ""
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         reconciliation = self.reconciliation(change)
         return adapter.submit_reconciliation(
             reconciliation.target_group.ref,
@@ -107,7 +105,7 @@ class SubmitSurveyReconciliation(ChangeKind):
             key=str(change.idempotency_key),
         )
 
-    def applied(self, change, answer):
+    def mirror(self, change, answer, seen=None):
         reconciliation = self.reconciliation(change)
         if answer.reconciliation is not None:
             survey.store(reconciliation, answer.reconciliation)
@@ -117,26 +115,27 @@ class SubmitSurveyReconciliation(ChangeKind):
         if reconciliation.state not in SurveyReconciliation.SETTLED:
             survey.follow_soon(reconciliation)
 
-    def refresh(self, adapter, change):
-        """Before a re-send: does the supplier already hold this very list (an earlier try reached it)?"""
+    def read_back(self, adapter, change):
+        """Before a re-send: does the supplier already hold this very list (an earlier try reached it)? Returns
+        the supplier's reconciliation of it, or None."""
         reconciliation = self.reconciliation(change)
         found = adapter.find_reconciliation(reconciliation.target_group.ref, list(reconciliation.ids))
-        change.found_reconciliation = found
         if found is not None:
             survey.store(reconciliation, found)
             if reconciliation.state not in SurveyReconciliation.SETTLED:
                 survey.follow_soon(reconciliation)
+        return found
 
-    def verdict(self, change):
-        if getattr(change, "found_reconciliation", None) is None:
+    def verdict(self, change, found):
+        if found is None:
             return Verdict(needed=True)
         return Verdict(
             needed=False, reason="The supplier already has this list (an earlier try reached it); it is not sent again."
         )
 
-    def revert(self, adapter, change):
+    def revert(self, adapter, change, error=None):
         values = {"state": SurveyReconciliation.State.FAILED, "finished_at": timezone.now()}
-        words = refusal_words(getattr(change, "error", None))
+        words = refusal_words(error)
         if words:
             values["message"] = words
         SurveyReconciliation.objects.filter(pk=change.payload["reconciliation"]).update(**values)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from config.tasks import task
 from projects.models import TargetGroup
-from sync.outbox import request_change
+from sync.intents import request_change
 
 from . import counts
 from .models import EligibleRid, ReasonCode, Submission, SubmissionTargetGroup

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.tasks import task
-from sync.outbox import request_change
+from sync.intents import request_change
 
 from . import counts
 from .models import SurveyReconciliation

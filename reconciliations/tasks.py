@@ -11,6 +11,7 @@ import logging
 from celery import shared_task
 from django.db.models import F
 
+from config.backoff import backoff_seconds
 from projects.models import SupplierConnection
 from suppliers import errors
 from sync.adapters import adapter_for, open_adapter
@@ -26,8 +27,7 @@ BACKOFF_MAX_SECONDS = 60
 
 def poll_delay(polls, retry_after=None):
     """Seconds before the next check: 2, 4, 8... capped at a minute, never before Retry-After."""
-    delay = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, polls - 1))
-    return max(delay, retry_after or 0)
+    return backoff_seconds(polls, base=BACKOFF_BASE_SECONDS, cap=BACKOFF_MAX_SECONDS, retry_after=retry_after)
 
 
 def _claim(model, pk, polls):

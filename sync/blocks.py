@@ -8,7 +8,7 @@ block's HTML with ``hx-swap-oob`` on its root element (or "" when it has nothing
 Re-rendering only those blocks leaves the rest of the page, and what a PM is typing there, alone.
 """
 
-from .outbox import kind_of
+from .kinds import kind_of
 
 RENDERERS = {}
 

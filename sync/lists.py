@@ -10,9 +10,9 @@ from django.utils import timezone
 from projects.models import Project, TargetGroup
 from suppliers import errors
 
+from .intents import reapply_intents
 from .mirror import DRAFT, floor_counts, merged_details, record_values
 from .models import RemoteChange, SyncRun
-from .outbox import reapply_intents
 from .reads import LEFT_THE_LIST, record_error
 from .upsert import assign
 

@@ -10,9 +10,9 @@ whole database when a transaction begins (``BEGIN IMMEDIATE``) and has no row lo
 the call sends nothing.
 
 One transaction writes a target group's rows without it: the outbox's hand-over in a run of changes
-(`sync.outbox._store_answer`), which writes only two change rows (one's outcome, the next one's claim)
-and takes the lock as soon as it must read the queue again. No writer holding the lock waits on those
-rows, so no cycle forms.
+(`sync.claims.settle_and_take`), which writes only two change rows (one's outcome, the next one's
+claim) in one statement, and takes the lock as soon as it must read the queue again. No writer
+holding the lock waits on those rows, so no cycle forms.
 """
 
 import logging

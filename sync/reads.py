@@ -15,10 +15,10 @@ from projects.models import TargetGroup
 from suppliers import errors
 
 from .adapters import adapter_for
+from .intents import reapply_intents
 from .locks import lock_target_group
 from .mirror import DRAFT, SYNC_VERSION, apply_record
 from .models import RemoteChange
-from .outbox import reapply_intents
 
 log = logging.getLogger(__name__)
 

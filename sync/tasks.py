@@ -6,14 +6,14 @@ from celery.signals import worker_ready
 from projects.models import SupplierConnection, TargetGroup
 from suppliers.registry import ADAPTERS
 
-from . import outbox, pull, webhooks
+from . import pull, recovery, sending, webhooks
 from .models import WebhookEvent
 
 
 @shared_task(bind=True, ignore_result=True)
 def send_change(self, change_id):
     """Send one outbox change; a no-op if it is settled, taken, or waiting its turn."""
-    outbox.process_change(change_id, worker=self.request.hostname or "")
+    sending.process_change(change_id, worker=self.request.hostname or "")
 
 
 @shared_task(ignore_result=True)
@@ -22,7 +22,7 @@ def recover_stuck_changes(idle_seconds=None):
     idle = timedelta(seconds=idle_seconds) if idle_seconds is not None else None
     if WebhookEvent.objects.filter(processed_at__isnull=True).exists():  # a task lost with a worker
         webhooks.apply_soon()
-    return outbox.recover_stuck(idle=idle)
+    return recovery.recover_stuck(idle=idle)
 
 
 @shared_task(ignore_result=True)
@@ -36,7 +36,7 @@ def apply_webhook_events():
 def resume_queues_when_a_worker_starts(sender=None, **kwargs):
     """A worker that starts (after a crash, say) takes back what its previous run left `sending`, and sets
     every waiting queue going at once, not at the next sweep."""
-    outbox.release_claims_of(getattr(sender, "hostname", ""))
+    recovery.release_claims_of(getattr(sender, "hostname", ""))
     recover_stuck_changes.delay(idle_seconds=0)
 
 

@@ -22,7 +22,7 @@ from suppliers.registry import adapter_class
 from . import webhooks
 from .blocks import render_touched
 from .models import RemoteChange
-from .outbox import describe
+from .wording import describe
 
 # The connections the receiver has looked up, with their secrets: {(kind, pk): (connection, when)}.
 # Kept a short while (and dropped when this process saves or deletes one), so the receiver needs

@@ -27,9 +27,9 @@ from projects.models import TargetGroup
 from suppliers.records import TargetGroupChanges, payload_from_json, payload_to_json
 
 from .adapters import adapter_for
+from .intents import reapply_intents
 from .locks import lock_target_group, retry_transient
 from .models import WebhookEvent
-from .outbox import reapply_intents
 
 log = logging.getLogger(__name__)
 
@@ -206,8 +206,9 @@ def apply_target_group_changes(connection, changes, at):
 
 def _status_applied_after(tg, at):
     """The description of a status change of `tg` the supplier applied after `at`, or ""."""
+    from .kinds import kind_of
     from .models import RemoteChange
-    from .outbox import describe, kind_of
+    from .wording import describe
 
     later = RemoteChange.objects.filter(target_group=tg, state="applied", finished_at__gt=at).order_by("-pk")
     for change in later.select_related("target_group")[:20]:

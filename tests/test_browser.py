@@ -144,7 +144,7 @@ def send_pending_changes():
     from django.db import OperationalError
 
     from sync.models import RemoteChange
-    from sync.outbox import process_change
+    from sync.sending import process_change
 
     for _ in range(100):  # SQLite's shared test database may be locked by a poll of the live server for a moment
         try:

@@ -13,8 +13,8 @@ from quotas.models import Profile
 from quotas.tests.factories import ProfileFactory, QuotaFactory
 from suppliers.adapter import Capabilities, InterlockLimits, SupplierAdapter, Unsupported
 from suppliers.registry import ADAPTERS
+from sync.intents import request_change
 from sync.models import RemoteChange
-from sync.outbox import request_change
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("config", "projects", "quotas", "fielding", "reconciliations", "sync", "suppliers", "sandbox")

@@ -20,8 +20,9 @@ from config.tasks import task
 from fielding.models_audience_align import AudienceAlignFeasibility, AudienceAlignMasterData
 from projects.models import PENDING_PREFIX, Project, TargetGroup
 from suppliers import errors
+from sync.intents import request_change
+from sync.kinds import ChangeKind, Verdict
 from sync.mirror import apply_record
-from sync.outbox import ChangeKind, Verdict, register, request_change
 from sync.reads import register_part
 from sync.upsert import Tally
 
@@ -206,20 +207,19 @@ class ExclusionChange(ChangeKind):
     def names(self, change):
         return ", ".join(change.payload.get("names") or self.ids(change))
 
-    def refresh(self, adapter, change):
+    def read_back(self, adapter, change):
         ids = adapter.read_exclusions(change.target_group.ref)
-        change.remote_exclusions = ids
         if ids is not None:
             store_exclusions(change.target_group, ids)
+        return ids
 
-    def revert(self, adapter, change):
+    def revert(self, adapter, change, error=None):
         try:
-            self.refresh(adapter, change)
+            self.read_back(adapter, change)
         except errors.SupplierError as exc:
             log.warning("could not re-read exclusions after a refused change %s: %s", change.pk, exc)
 
 
-@register
 class AddExclusions(ExclusionChange):
     name = "aa_add_exclusions"
     label = "Exclude surveys' respondents"
@@ -234,17 +234,15 @@ class AddExclusions(ExclusionChange):
         if wanted != current:
             store_exclusions(tg, wanted)
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         return adapter.save_exclusions(change.target_group.ref, self.ids(change))
 
-    def verdict(self, change):
-        remote = getattr(change, "remote_exclusions", None)
+    def verdict(self, change, remote):
         if remote is not None and set(self.ids(change)) <= set(remote):
             return Verdict(needed=False, reason="The supplier already excluded these surveys; nothing more to do.")
         return Verdict(needed=True)
 
 
-@register
 class RemoveExclusion(ExclusionChange):
     name = "aa_remove_exclusion"
     label = "Stop excluding a survey"
@@ -259,11 +257,10 @@ class RemoveExclusion(ExclusionChange):
         if wanted != current:
             store_exclusions(tg, wanted)
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         return adapter.remove_exclusion(change.target_group.ref, self.ids(change)[0])
 
-    def verdict(self, change):
-        remote = getattr(change, "remote_exclusions", None)
+    def verdict(self, change, remote):
         if remote is not None and not set(self.ids(change)) & set(remote):
             return Verdict(needed=False, reason="The supplier no longer excluded this survey; nothing more to do.")
         return Verdict(needed=True)
@@ -292,7 +289,6 @@ def surveys_project(connection):
     return project
 
 
-@register
 class CreateSurvey(ChangeKind):
     """``aa_create_survey``: payload ``{"spec": {…}}`` (the cockpit's words, see the adapter's `survey_body`)."""
 
@@ -309,29 +305,28 @@ class CreateSurvey(ChangeKind):
     def version(self, change):
         return ""
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         return adapter.create_survey(change.payload["spec"])
 
-    def applied(self, change, answer):
+    def mirror(self, change, answer, seen=None):
         adopt(change.target_group, answer.target_group)
 
-    def refresh(self, adapter, change):
+    def read_back(self, adapter, change):
         tg = change.target_group
         known = set(
             TargetGroup.objects.filter(project__connection=change.connection).values_list("remote_id", flat=True)
         )
-        change.found_survey = adapter.find_survey(change.payload["spec"], known_ids=known) if tg.is_pending else None
+        return adapter.find_survey(change.payload["spec"], known_ids=known) if tg.is_pending else None
 
-    def verdict(self, change):
+    def verdict(self, change, found):
         if not change.target_group.is_pending:
             return Verdict(needed=False, reason="The survey was already created at the supplier.")
-        found = getattr(change, "found_survey", None)
         if found is None:
             return Verdict(needed=True)
         adopt(change.target_group, found)
         return Verdict(needed=False, reason="The supplier already had this survey (an earlier try reached it).")
 
-    def revert(self, adapter, change):
+    def revert(self, adapter, change, error=None):
         TargetGroup.objects.filter(pk=change.target_group_id).update(
             status=TargetGroup.Status.DRAFT, status_label="Not created", status_reason="The supplier refused it."
         )

@@ -22,7 +22,8 @@ from projects.permissions import NotOffered, require_capability
 from quotas.models import Profile
 from quotas.sections import page_context
 from sync.blocks import register_block
-from sync.outbox import describe, request_change
+from sync.intents import request_change
+from sync.wording import describe
 
 from .forms import ExclusionForm, QualificationForm, SettingsForm, SurveyForm
 

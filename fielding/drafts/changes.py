@@ -14,15 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects.models import Project, TargetGroup
+from sync.intents import request_change
+from sync.kinds import ChangeKind, Verdict
 from sync.models import RemoteChange
-from sync.outbox import ChangeKind, Verdict, register, request_change
 
 from .body import apply_draft_body, body_from_supplier, draft_body, is_created, pending_remote_id
 
 DRAFT_KINDS = ("create_draft_target_group", "update_draft_target_group")
 
 
-@register
 class CreateProject(ChangeKind):
     name = "create_project"
     label = "Create project"
@@ -34,20 +34,21 @@ class CreateProject(ChangeKind):
     def version(self, change):
         return ""
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         project = Project.objects.get(pk=change.payload["project"])
         if is_created(project):
             return None
         return adapter.drafts.create_project(change.payload["body"], key=str(change.idempotency_key))
 
-    def applied(self, change, response):
+    def mirror(self, change, response, seen=None):
         if response is None:
-            return
+            return ""
         project = Project.objects.get(pk=change.payload["project"])
         project.remote_id = (response.data or {}).get("id") or project.remote_id
         project.version = response.version or ""
         project.synced_at = timezone.now()
         project.save(update_fields=["remote_id", "version", "synced_at"])
+        return ""
 
 
 class SaveDraft(ChangeKind):
@@ -67,7 +68,7 @@ class SaveDraft(ChangeKind):
         apply_draft_body(tg, change.payload["body"])
         tg.save()
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         drafts = adapter.drafts
         tg = TargetGroup.objects.select_related("project").get(pk=change.target_group_id)
         body = change.payload["body"]
@@ -76,7 +77,7 @@ class SaveDraft(ChangeKind):
             return drafts.save_draft(tg.project.remote_id, tg.remote_id, body, key=key)
         return drafts.save_draft(tg.project.remote_id, None, body, key=key)
 
-    def applied(self, change, response):
+    def mirror(self, change, response, seen=None):
         tg = TargetGroup.objects.get(pk=change.target_group_id)
         created_id = (response.data or {}).get("id") if isinstance(response.data, dict) else None
         if created_id and not is_created(tg):
@@ -84,22 +85,24 @@ class SaveDraft(ChangeKind):
         tg.synced_at = timezone.now()
         tg.sync_error = ""
         tg.save(update_fields=["remote_id", "synced_at", "sync_error"])
+        return ""
 
     # A draft saved twice is the same draft: the update is a PUT of the whole body, and a create is
-    # looked for at the supplier (`refresh`) before it is sent again.
-    def refresh(self, adapter, change):
-        """Re-read the draft from the supplier: the page shows what is really there.
+    # looked for at the supplier (`read_back`) before it is sent again.
+    def read_back(self, adapter, change):
+        """Re-read the draft from the supplier: the page shows what is really there. Returns the id of the
+        draft found created by an earlier try, or None.
 
         A draft whose create may have reached the supplier (its answer was lost) is looked for
         in the project's list by its name: one the cockpit does not know yet is taken as it.
         """
         tg = TargetGroup.objects.select_related("project").get(pk=change.target_group_id)
-        change.found_draft = None
+        found_draft = None
         if not is_created(tg):
-            change.found_draft = self._find_created(adapter, tg, change.payload["body"].get("name", ""))
-            if change.found_draft is None:
-                return
-            tg.remote_id = change.found_draft
+            found_draft = self._find_created(adapter, tg, change.payload["body"].get("name", ""))
+            if found_draft is None:
+                return None
+            tg.remote_id = found_draft
             tg.save(update_fields=["remote_id"])
         record = adapter.read_draft(tg.ref)
         if record.extra.get("draft"):
@@ -107,6 +110,7 @@ class SaveDraft(ChangeKind):
         tg.version = record.version or tg.version
         tg.synced_at = timezone.now()
         tg.save()
+        return found_draft
 
     def _find_created(self, adapter, tg, name):
         """The id of a draft named `name` in the project that no row of the cockpit has, or None."""
@@ -116,8 +120,8 @@ class SaveDraft(ChangeKind):
         found = [i for i in adapter.drafts.draft_ids_named(tg.project.remote_id, name) if i not in known]
         return found[0] if len(found) == 1 else None
 
-    def verdict(self, change):
-        if getattr(change, "found_draft", None):
+    def verdict(self, change, found_draft):
+        if found_draft:
             return Verdict(
                 needed=False,
                 reason="The supplier already had this draft (an earlier try created it); it was not created again.",
@@ -125,13 +129,11 @@ class SaveDraft(ChangeKind):
         return Verdict(needed=True)
 
 
-@register
 class CreateDraftTargetGroup(SaveDraft):
     name = "create_draft_target_group"
     label = "Create draft target group"
 
 
-@register
 class UpdateDraftTargetGroup(SaveDraft):
     name = "update_draft_target_group"
     label = "Update draft target group"

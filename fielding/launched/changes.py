@@ -11,7 +11,7 @@ Payloads (what `request_change(kind, ..., payload=...)` takes):
   the PM changed, and every field as the page showed it (`DETAIL_FIELDS`, in `detail_values`' form).
 
 None of these writes is de-duplicated by idempotency key at the supplier (the contract lists
-none), so before any re-send the outbox re-reads (`refresh`) and asks each kind's `verdict`
+none), so before any re-send the outbox re-reads (`read_back`) and asks each kind's `verdict`
 whether the supplier already has the value. Only the Fielding Assistant assignment has an
 ETag (If-Match); the details have none, so that kind re-reads before its first send too and
 keeps what changed at the supplier since the page was drawn, or stops if the PM changed it too.
@@ -23,8 +23,9 @@ from django.db import transaction
 
 from projects.models import TargetGroup
 from suppliers.adapter import Unsupported
+from sync.intents import request_change
+from sync.kinds import ChangeKind, State, Verdict
 from sync.mirror import apply_record
-from sync.outbox import ChangeKind, State, Verdict, register, request_change
 
 FILLING_STRATEGIES = {
     "completes": "Completes: the goal counts completes",
@@ -71,7 +72,6 @@ def read_launched(adapter, tg):
 # --- the CPI ------------------------------------------------------------------------------------
 
 
-@register
 class SetCostPerInterview(ChangeKind):
     """The price offered to suppliers per complete, on a target group with dynamic pricing."""
 
@@ -107,12 +107,12 @@ class SetCostPerInterview(ChangeKind):
         tg.cpi, tg.cpi_currency = self.wanted(change), self.currency(change)
         TargetGroup.objects.filter(pk=tg.pk).update(cpi=tg.cpi, cpi_currency=tg.cpi_currency)
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         return adapter.launched.set_cpi(
             change.target_group.ref, change.payload["value"], self.currency(change), key=_key(change)
         )
 
-    def applied(self, change, answer):
+    def mirror(self, change, answer, seen=None):
         tg, told = change.target_group, answer.target_group
         value = amount(told.cpi) if told is not None else None
         tg.cpi = value if value is not None else self.wanted(change)
@@ -121,11 +121,10 @@ class SetCostPerInterview(ChangeKind):
         if told is not None and told.extra:
             set_details(tg, **told.extra)
 
-    def refresh(self, adapter, change):
-        change.remote_record = read_launched(adapter, change.target_group)
+    def read_back(self, adapter, change):
+        return read_launched(adapter, change.target_group)
 
-    def verdict(self, change):
-        record = getattr(change, "remote_record", None)
+    def verdict(self, change, record):
         if record is None:
             return Verdict(needed=True)
         if record.pricing_model == TargetGroup.PricingModel.RATE_CARD:
@@ -147,7 +146,6 @@ class SetCostPerInterview(ChangeKind):
 # --- the filling strategy and the Fielding Assistant ----------------------------------------
 
 
-@register
 class SetFillingStrategy(ChangeKind):
     """What the filling goal counts: completes, prescreens, or the supplier's choice."""
 
@@ -167,18 +165,17 @@ class SetFillingStrategy(ChangeKind):
     def record_intent(self, change):
         set_details(change.target_group, filling_strategy=self.wanted(change))
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         return adapter.launched.set_filling_strategy(change.target_group.ref, self.wanted(change), key=_key(change))
 
-    def applied(self, change, answer):
+    def mirror(self, change, answer, seen=None):
         told = answer.target_group.extra.get("filling_strategy") if answer.target_group else None
         set_details(change.target_group, filling_strategy=told or self.wanted(change))
 
-    def refresh(self, adapter, change):
-        change.remote_record = read_launched(adapter, change.target_group)
+    def read_back(self, adapter, change):
+        return read_launched(adapter, change.target_group)
 
-    def verdict(self, change):
-        record = getattr(change, "remote_record", None)
+    def verdict(self, change, record):
         if record is None:
             return Verdict(needed=True)
         if record.extra.get("filling_strategy") == self.wanted(change):
@@ -208,7 +205,6 @@ def comparable(assignment):
     return assignment
 
 
-@register
 class SetFieldingAssistant(ChangeKind):
     """Prevent overfill, balanced fill, pricing and pacing of a launched target group, guarded by its ETag."""
 
@@ -232,22 +228,21 @@ class SetFieldingAssistant(ChangeKind):
     def record_intent(self, change):
         set_details(change.target_group, **{ASSISTANT: self.wanted(change)})
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         tg = change.target_group
         if not version:  # never read with its ETag: read it now, so If-Match guards the write
-            self.refresh(adapter, change)
+            self.read_back(adapter, change)
             version = self.version(change)
             self.record_intent(change)
         return adapter.launched.set_assistant(tg.ref, self.wanted(change), key=_key(change), version=version)
 
-    def applied(self, change, answer):
+    def mirror(self, change, answer, seen=None):
         set_details(change.target_group, **{ASSISTANT: self.wanted(change), ASSISTANT_ETAG: answer.version or ""})
 
-    def refresh(self, adapter, change):
-        change.remote_assistant = read_assistant(adapter.launched, change.target_group)
+    def read_back(self, adapter, change):
+        return read_assistant(adapter.launched, change.target_group)
 
-    def verdict(self, change):
-        remote = getattr(change, "remote_assistant", None)
+    def verdict(self, change, remote):
         if remote is None:
             return Verdict(needed=True)
         if comparable(remote) == comparable(self.wanted(change)):

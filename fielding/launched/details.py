@@ -10,8 +10,8 @@ or stops if the PM changed it too. The request body is the adapter's (``adapter.
 from decimal import Decimal
 
 from projects.models import TargetGroup
+from sync.kinds import ChangeKind, State, Verdict
 from sync.mirror import refresh_target_group
-from sync.outbox import ChangeKind, State, Verdict, register
 
 from .changes import _ask, _key, _name, amount, set_details
 
@@ -67,7 +67,6 @@ def _listed(fields, values):
     return ", ".join(f"{DETAIL_FIELDS[f]} (now {_shown(f, values.get(f))})" for f in fields)
 
 
-@register
 class UpdateLaunchedDetails(ChangeKind):
     """Name, manager, expected LOI and IR, lock-out, CPI note and links of a launched target group.
 
@@ -112,16 +111,21 @@ class UpdateLaunchedDetails(ChangeKind):
         if "client_cpi" in wanted:
             set_details(tg, client_cpi=wanted["client_cpi"])
 
-    def refresh(self, adapter, change):
+    def read_back(self, adapter, change):
+        """The supplier's details now (`detail_values`' form)."""
         record = refresh_target_group(adapter, change.target_group)
-        change.remote_details = detail_values(record=record)
+        return detail_values(record=record)
 
-    def verdict(self, change):
-        current = getattr(change, "remote_details", None)
+    def moved(self, change, current):
+        """The fields the supplier changed since the page was drawn."""
+        drawn = self.drawn(change)
+        return [f for f in DETAIL_FIELDS if f in drawn and current.get(f) != drawn[f]]
+
+    def verdict(self, change, current):
         if current is None:
             return Verdict(needed=True)
-        wanted, drawn = self.wanted(change), self.drawn(change)
-        moved = [f for f in DETAIL_FIELDS if f in drawn and current.get(f) != drawn[f]]
+        wanted = self.wanted(change)
+        moved = self.moved(change, current)
         clashes = [f for f in moved if f in wanted and current.get(f) != wanted[f]]
         if clashes:
             return Verdict(
@@ -133,23 +137,22 @@ class UpdateLaunchedDetails(ChangeKind):
             )
         if all(current.get(f) == value for f, value in wanted.items()):
             return Verdict(needed=False, reason="The supplier already had these details; nothing more to do.")
-        change.kept_fields = [f for f in moved if f not in wanted]
         return Verdict(needed=True)
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         tg = change.target_group
-        current = getattr(change, "remote_details", None) or detail_values(tg)
+        current = seen or detail_values(tg)
         values = {**current, **self.wanted(change)}
         dynamic = tg.pricing_model != TargetGroup.PricingModel.RATE_CARD
         return adapter.launched.set_details(tg.ref, values, dynamic=dynamic, key=_key(change))
 
-    def applied(self, change, answer):
+    def mirror(self, change, answer, seen=None):
         if answer.target_group is not None:
             set_details(change.target_group, client_cpi=answer.target_group.extra.get("client_cpi"))
-
-    def applied_message(self, change):
-        kept = getattr(change, "kept_fields", None)
-        current = getattr(change, "remote_details", None) or {}
+        # The fields the supplier changed since the page was drawn, that the PM left alone: kept, and said so.
+        current = seen or {}
+        wanted = self.wanted(change)
+        kept = [f for f in self.moved(change, current) if f not in wanted] if seen else []
         if not kept:
             return ""
         return (

@@ -22,8 +22,9 @@ from projects.models import Role, TargetGroup
 from projects.permissions import require_capability
 from suppliers import errors
 from sync.blocks import RENDERERS
+from sync.kinds import kind_of
 from sync.models import RemoteChange
-from sync.outbox import describe, kind_of
+from sync.wording import describe
 
 from .changelog import read_page
 from .changes import (

@@ -15,7 +15,8 @@ from django.utils import timezone
 from fielding.drafts.body import is_created, pending_remote_id
 from projects.models import TargetGroup
 from suppliers.purespectrum import catalogue
-from sync.outbox import ChangeKind, Verdict, register, request_change
+from sync.intents import request_change
+from sync.kinds import ChangeKind, Verdict
 
 KIND = "ps_create_survey"
 BODY = "ps_survey_body"
@@ -59,12 +60,11 @@ def request_new_survey(project, body, *, by):
     return tg, change
 
 
-@register
 class CreateSurvey(ChangeKind):
     name = KIND
     label = "Create a survey"
     capability = "survey_drafts"
-    verifies = True  # `refresh` looks the survey up by its title: a lost answer is never a second survey
+    verifies = True  # `read_back` looks the survey up by its title: a lost answer is never a second survey
 
     def describe(self, change):
         return f"Create the survey “{change.payload.get('body', {}).get('survey_title', '')}”"
@@ -75,10 +75,10 @@ class CreateSurvey(ChangeKind):
     def version(self, change):
         return ""
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         return adapter.create_survey(change.payload["body"])
 
-    def applied(self, change, answer):
+    def mirror(self, change, answer, seen=None):
         data = answer.data if isinstance(answer.data, dict) else {}
         self._created(change, data.get("ps_survey_id"))
 
@@ -90,18 +90,18 @@ class CreateSurvey(ChangeKind):
         tg.save(update_fields=["remote_id", "synced_at", "sync_error"])
         change.target_group = tg
 
-    def refresh(self, adapter, change):
-        """Before a re-send: is the survey already at PureSpectrum (an earlier try created it)?"""
+    def read_back(self, adapter, change):
+        """Before a re-send: is the survey already at PureSpectrum (an earlier try created it)? Returns it, or None."""
         title = change.payload["body"]["survey_title"]
         found = adapter.find_survey_titled(title)
-        change.found_survey = found
         if found is not None:
             self._created(change, found)
+        return found
 
-    def verdict(self, change):
-        if getattr(change, "found_survey", None) is None:
+    def verdict(self, change, found):
+        if found is None:
             return Verdict(needed=True)
         return Verdict(needed=False, reason="PureSpectrum already has this survey (an earlier try created it).")
 
-    def revert(self, adapter, change):
+    def revert(self, adapter, change, error=None):
         """A refused create leaves the draft in the cockpit with the refusal, to correct and send again."""

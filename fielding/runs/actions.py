@@ -13,8 +13,9 @@ from django.utils import timezone
 from fielding.drafts.body import parse_time, rfc3339
 from fielding.models import FieldingRun, RunAction
 from projects.models import TargetGroup
+from sync.intents import request_change
+from sync.kinds import ChangeKind, Verdict
 from sync.locks import lock_target_group, retry_transient
-from sync.outbox import ChangeKind, Verdict, register, request_change
 
 KIND_FOR_ACTION = {
     RunAction.PAUSE: "pause_fielding_run",
@@ -118,11 +119,11 @@ class RunChange(ChangeKind):
         FieldingRun.objects.filter(pk=run.pk).update(status=run.status, end_fielding_at=run.end_fielding_at)
         set_target_group_status(run, change.target_group)
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         run = self.run(change)
         etag = version
         if not etag:  # never read with its ETag: read it now, so If-Match is right
-            self.refresh(adapter, change)
+            self.read_back(adapter, change)
             run = self.run(change)
             etag = run.etag
         ref, options = run.target_group.ref, {"key": str(change.idempotency_key), "version": etag}
@@ -136,7 +137,7 @@ class RunChange(ChangeKind):
             )
         return adapter.fielding.change_run(ref, run.remote_id, self.action, **options)
 
-    def applied(self, change, answer):
+    def mirror(self, change, answer, seen=None):
         run = self.run(change)
         told = answer.fielding_run
         run.status = change.payload["to_status"]
@@ -151,12 +152,13 @@ class RunChange(ChangeKind):
         set_target_group_status(run)
         set_target_group_dates(run)
 
-    def refresh(self, adapter, change):
+    def read_back(self, adapter, change):
         run = self.run(change)
         store_run(run, adapter.fielding.read_run(run.target_group.ref, run.remote_id))
+        return run
 
-    def verdict(self, change):
-        run = self.run(change)
+    def verdict(self, change, run):
+        run = run if run is not None else self.run(change)
         wanted = change.payload["to_status"]
         if self.action == RunAction.CHANGE_END:
             if run.end_fielding_at == parse_time(change.payload["end_fielding_at"]):
@@ -176,12 +178,11 @@ class RunChange(ChangeKind):
 
 
 def _kind(action, label):
-    cls = type(
+    return type(
         f"{action.name.title().replace('_', '')}FieldingRun",
         (RunChange,),
         {"name": KIND_FOR_ACTION[action], "label": label, "action": action},
     )
-    return register(cls)
 
 
 PauseFieldingRun = _kind(RunAction.PAUSE, "Pause fielding of")

@@ -19,7 +19,8 @@ from fielding.drafts.body import is_created
 from fielding.models import FieldingJob, RunAction
 from projects.models import TargetGroup
 from suppliers import errors
-from sync.outbox import ChangeKind, register, request_change
+from sync.intents import request_change
+from sync.kinds import ChangeKind
 
 from .actions import PAST
 from .polling import never_started
@@ -53,7 +54,7 @@ class StartJob(ChangeKind):
     def touches(self, change):
         return ["fielding"]
 
-    def applied(self, change, response):
+    def mirror(self, change, response, seen=None):
         job = job_of(change)
         job.remote_job_id = getattr(response, "job_id", None) or ""
         if not job.remote_job_id:  # nothing to follow: retried with the same idempotency key, then failed
@@ -68,12 +69,11 @@ class StartJob(ChangeKind):
 
         transaction.on_commit(lambda: poll_fielding_job.delay(job.pk))
 
-    def revert(self, adapter, change):
+    def revert(self, adapter, change, error=None):
         """The job never started; `FieldingJob.reason` shows the change's refusal."""
         never_started(job_of(change))
 
 
-@register
 class LaunchFromDraft(StartJob):
     name = "launch_from_draft"
     label = "Launch"
@@ -81,13 +81,12 @@ class LaunchFromDraft(StartJob):
     def describe(self, change):
         return f"Launch “{change.target_group.name}”" if change.target_group_id else self.label
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         return adapter.fielding.launch(
             _ref(change.target_group), end_at=change.payload["end_fielding_at"], key=str(change.idempotency_key)
         )
 
 
-@register
 class ScheduleFromDraft(StartJob):
     name = "schedule_from_draft"
     label = "Schedule launch"
@@ -95,7 +94,7 @@ class ScheduleFromDraft(StartJob):
     def describe(self, change):
         return f"Schedule the launch of “{change.target_group.name}”" if change.target_group_id else self.label
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         return adapter.fielding.schedule(
             _ref(change.target_group),
             start_at=change.payload["start_fielding_at"],
@@ -104,7 +103,6 @@ class ScheduleFromDraft(StartJob):
         )
 
 
-@register
 class BulkFieldingJob(StartJob):
     name = "bulk_fielding_job"
     label = "Bulk fielding action"
@@ -113,7 +111,7 @@ class BulkFieldingJob(StartJob):
         count = len(change.payload.get("target_group_ids", []))
         return f"{change.payload.get('action', '').title()} {count} target group{'s' if count != 1 else ''}"
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         job = job_of(change)
         return adapter.fielding.start_batch(
             job.project.remote_id,

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from config.backoff import backoff_seconds
 from fielding.models import FieldingJob
 from projects.models import TargetGroup
 from suppliers import errors
@@ -43,7 +44,7 @@ def never_started(job):
 
 def poll_delay(polls):
     """1, 2, 4 … seconds between polls, at most a minute."""
-    return min(POLL_MAX_SECONDS, 2 ** max(0, polls - 1))
+    return backoff_seconds(polls, base=1, cap=POLL_MAX_SECONDS)
 
 
 def settle_if_never_started(job):

@@ -21,7 +21,7 @@ from fielding.drafts.changes import latest_draft_change
 from fielding.models import FieldingJob, RunAction, SupplierLookup
 from projects.models import Role, TargetGroup
 from suppliers import errors
-from sync.outbox import describe
+from sync.wording import describe
 
 from .actions import RUN_KINDS, ActionRefused, current_run, request_run_action
 from .charts import completes_chart

@@ -7,8 +7,9 @@ Payload of ``change_status``: ``{"action": <StatusAction.name>, "to_status": <co
 
 from projects.models import TargetGroup
 from suppliers.adapter import Unsupported
+from sync.intents import request_change
+from sync.kinds import ChangeKind, State, Verdict
 from sync.mirror import apply_record
-from sync.outbox import ChangeKind, State, Verdict, register, request_change
 
 KIND = "change_status"
 
@@ -18,7 +19,6 @@ def offered_actions(tg):
     return [action for action in tg.capabilities.status_actions if tg.status in action.from_statuses]
 
 
-@register
 class ChangeStatus(ChangeKind):
     name = KIND
     label = "Change the status"
@@ -60,25 +60,24 @@ class ChangeStatus(ChangeKind):
         tg = change.target_group
         return tg.version if tg.capabilities.versions else ""
 
-    def send(self, adapter, change, version):
+    def send(self, adapter, change, version, seen=None):
         key = str(change.idempotency_key)
         return adapter.set_status(change.target_group.ref, change.payload["action"], key=key, version=version)
 
-    def applied(self, change, answer):
+    def mirror(self, change, answer, seen=None):
         tg = change.target_group
         if answer.target_group is not None:
             apply_record(tg, answer.target_group)
         tg.take_version(answer.version)
 
-    def refresh(self, adapter, change):
+    def read_back(self, adapter, change):
         tg = change.target_group
         record, _ = adapter.read_target_group(tg.ref)
         apply_record(tg, record)
         tg.take_version(record.version)
-        change.remote_record = record
+        return record
 
-    def verdict(self, change):
-        record = getattr(change, "remote_record", None)
+    def verdict(self, change, record):
         action = self.action(change)
         if record is None or action is None or record.status is None:
             return Verdict(needed=True)

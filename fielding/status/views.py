@@ -10,7 +10,7 @@ from django_htmx.http import trigger_client_event
 from fielding import permissions
 from fielding.confirm import Confirmation, confirm_page, confirmed
 from projects.fragments import fragment_of_target_group
-from sync.outbox import describe
+from sync.wording import describe
 
 from .actions import KIND, offered_actions, request_status_change
 

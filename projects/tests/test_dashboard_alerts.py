@@ -12,8 +12,8 @@ from projects.queries import RUN_ACTION_KINDS
 from projects.tests.factories import ConnectionFactory, TargetGroupFactory
 from quotas.tests.factories import ProfileFactory, QuotaFactory
 from reconciliations.models import Submission, SubmissionTargetGroup, SurveyReconciliation
+from sync.kinds import REGISTRY
 from sync.models import RemoteChange
-from sync.outbox import _kinds
 
 pytestmark = pytest.mark.django_db
 SUPPLIER_PAUSE = "Paused by the supplier, not from the cockpit."
@@ -34,7 +34,7 @@ def _dashboard(client):
 
 
 def test_the_run_action_kinds_are_the_ones_the_outbox_knows():
-    assert set(RUN_ACTION_KINDS) <= set(_kinds)
+    assert set(RUN_ACTION_KINDS) <= set(REGISTRY)
 
 
 def test_a_pause_the_supplier_made_is_flagged(pm_client):

@@ -7,8 +7,9 @@ import responses
 
 from quotas.models import Profile, Quota
 from quotas.tests.test_changes import age, age_payload, answer, gender, gender_payload, sequence, tg  # noqa: F401
+from sync.intents import request_change
 from sync.models import RemoteChange
-from sync.outbox import process_change, request_change
+from sync.sending import process_change
 from sync.tests.wire import profiles_payload, profiles_url, wire  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,11 @@ def settled(change):
 
 
 def test_a_quota_toggle_is_claimed_sent_and_settled_in_a_dozen_statements(
-    wire, ask, tg, age, at_most  # noqa: F811
+    wire,
+    ask,
+    tg,
+    age,
+    at_most,  # noqa: F811
 ):
     url = profiles_url(tg, "/P-AGE/disable-quotas")
     sequence(wire, responses.POST, url, answer(200, age_payload(enabled=False), etag='W/"2"'))
@@ -68,7 +73,12 @@ def test_a_quota_toggle_is_claimed_sent_and_settled_in_a_dozen_statements(
 
 
 def test_quota_goals_are_sent_and_settled_without_reading_what_was_just_written(
-    wire, ask, tg, age, gender, at_most  # noqa: F811
+    wire,
+    ask,
+    tg,
+    age,
+    gender,
+    at_most,  # noqa: F811
 ):
     url = profiles_url(tg, "/filling-goal")
     sequence(wire, responses.PUT, url, answer(201, profiles_payload(age_payload(goals=(150, 100)), gender_payload())))
@@ -82,7 +92,11 @@ def test_quota_goals_are_sent_and_settled_without_reading_what_was_just_written(
 
 
 def test_a_filling_goal_is_stored_with_the_new_version_in_one_update(
-    wire, ask, tg, age, at_most  # noqa: F811
+    wire,
+    ask,
+    tg,
+    age,
+    at_most,  # noqa: F811
 ):
     url = profiles_url(tg, "/filling-goal")
     sequence(wire, responses.PUT, url, answer(201, profiles_payload(age_payload(goals=(400, 400))), etag='W/"5"'))
@@ -98,7 +112,12 @@ def test_a_filling_goal_is_stored_with_the_new_version_in_one_update(
 
 
 def test_changes_waiting_behind_keep_showing_what_was_asked_last_at_one_statement_each(
-    wire, ask, tg, age, at_most, settings  # noqa: F811
+    wire,
+    ask,
+    tg,
+    age,
+    at_most,
+    settings,  # noqa: F811
 ):
     """Six toggles of one profile and a goal asked twice wait behind the first change, which a task sends
     alone: once it is applied, the cockpit shows the last toggle and the last goal asked, writing each once

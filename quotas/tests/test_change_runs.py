@@ -11,8 +11,9 @@ from django.db import connection
 
 from quotas.models import Profile, Quota
 from quotas.tests.test_changes import age, age_payload, answer, gender, gender_payload, sequence, tg  # noqa: F401
+from sync.intents import request_change
 from sync.models import RemoteChange
-from sync.outbox import process_change, request_change
+from sync.sending import process_change
 from sync.tests.wire import api_calls, profiles_payload, profiles_url, regular_profile, wire  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,9 @@ from django.utils import timezone
 from projects.tests.factories import ConnectionFactory, TargetGroupFactory
 from quotas.models import InterlockCell, InterlockedProfile, Profile, Quota
 from quotas.tests.factories import InterlockCellFactory, InterlockedProfileFactory, ProfileFactory, QuotaFactory
+from sync.intents import request_change
 from sync.models import RemoteChange
-from sync.outbox import describe, process_change, request_change
+from sync.sending import process_change
 from sync.tests.wire import (  # noqa: F401  (the `wire` fixture)
     api_calls,
     details,
@@ -23,6 +24,7 @@ from sync.tests.wire import (  # noqa: F401  (the `wire` fixture)
     tg_url,
     wire,
 )
+from sync.wording import describe
 
 pytestmark = pytest.mark.django_db
 
@@ -315,7 +317,11 @@ def test_an_answer_the_cockpit_cannot_read_is_checked_with_the_supplier_not_show
 
 
 def test_an_internal_error_on_every_try_ends_failed_in_words_that_say_it_may_be_applied(
-    wire, send, tg, age, settings  # noqa: F811
+    wire,
+    send,
+    tg,
+    age,
+    settings,  # noqa: F811
 ):
     settings.SYNC_MAX_ATTEMPTS = 2
     unreadable = {"id": "P-AGE", "conditions": "not an object"}
@@ -562,7 +568,7 @@ def test_changes_to_one_target_group_go_one_at_a_time_in_order(
     age,
     django_capture_on_commit_callbacks,  # noqa: F811
 ):
-    from sync.outbox import process_change
+    from sync.sending import process_change
 
     with django_capture_on_commit_callbacks(execute=False):
         first = request_change("disable_quotas", connection=tg.project.connection, target_group=tg, profile=age)

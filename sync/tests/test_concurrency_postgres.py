@@ -17,8 +17,9 @@ from django.urls import reverse
 from projects.models import TargetGroup
 from quotas.models import Profile, Quota
 from sandbox.models import AppliedRequest
+from sync.intents import request_change
 from sync.models import RemoteChange
-from sync.outbox import process_change, request_change
+from sync.sending import process_change
 from sync.tests.test_sandbox_outbox import sandbox, wait_until_settled  # noqa: F401  (the `sandbox` fixture)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -9,8 +9,8 @@ from fielding.models import FieldingRun
 from projects.models import Project, TargetGroup
 from projects.tests.factories import ConnectionFactory
 from quotas.models import InterlockCell, InterlockedProfile, Profile, Quota
+from sync.intents import request_change
 from sync.models import RemoteChange, SyncRun
-from sync.outbox import request_change
 from sync.pull import sync_connection, sync_target_group
 from sync.tests.wire import (  # noqa: F401  (the `wire` fixture)
     FakeCint,
@@ -196,8 +196,9 @@ def test_sync_keeps_the_local_intent_of_a_pending_change(supplier, connection, d
     # Recorded, not sent: the on-commit enqueue is captured and not run.
     with django_capture_on_commit_callbacks(execute=False):
         request_change("disable_quotas", connection=connection, target_group=tg, profile=profile)
-        request_change("set_target_group_filling_goal", connection=connection, target_group=tg,
-                       payload={"filling_goal": 900})
+        request_change(
+            "set_target_group_filling_goal", connection=connection, target_group=tg, payload={"filling_goal": 900}
+        )
     supplier.target_group("TG-1")["completes"] = 77
     supplier.touch("TG-1")
 

@@ -12,8 +12,8 @@ from quotas.models import Quota
 from sandbox.faults import override_faults, set_faults
 from sandbox.models import AppliedRequest, PsSurvey
 from suppliers.purespectrum import PureSpectrumTransport
+from sync.intents import request_change
 from sync.models import RemoteChange
-from sync.outbox import request_change
 from sync.pull import sync_connection
 from sync.tests.sandbox import supplier_client
 

@@ -19,8 +19,9 @@ from reconciliations import survey as survey_reconciliation
 from sandbox.models import PsSurvey, PsTransaction
 from sandbox.purespectrum.simulation import GOAL_MET, step
 from sync.adapters import adapter_for
-from sync.outbox import process_change, request_change
+from sync.intents import request_change
 from sync.pull import sync_connection
+from sync.sending import process_change
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from projects.tests.factories import ConnectionFactory, TargetGroupFactory
 from quotas.tests.factories import ProfileFactory
+from sync.intents import request_change
 from sync.models import RemoteChange
-from sync.outbox import request_change
 from sync.tasks import recover_stuck_changes
 from sync.tests.wire import profiles_payload, profiles_url, regular_profile, wire  # noqa: F401
 

@@ -24,8 +24,8 @@ from sandbox.faults import set_faults
 from sandbox.models import AppliedRequest, IdempotencyRecord
 from sandbox.seed import ensure_account
 from suppliers.cint import CintTransport
+from sync.intents import request_change
 from sync.models import RemoteChange
-from sync.outbox import request_change
 from sync.pull import sync_connection
 from sync.tests.sandbox import launch_target_groups
 from sync.tests.sandbox import supplier_client as client_for

@@ -24,8 +24,8 @@ from sandbox.faults import set_faults
 from sandbox.models import AppliedRequest
 from suppliers.audience_align import AudienceAlignTransport
 from sync.adapters import adapter_for
+from sync.intents import request_change
 from sync.models import RemoteChange
-from sync.outbox import request_change
 from sync.pull import sync_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)

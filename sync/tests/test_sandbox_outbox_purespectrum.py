@@ -24,8 +24,8 @@ from quotas.models import Quota
 from sandbox.faults import set_faults
 from sandbox.models import AppliedRequest, PsQuota
 from suppliers.purespectrum import PureSpectrumTransport
+from sync.intents import request_change
 from sync.models import RemoteChange
-from sync.outbox import request_change
 from sync.pull import sync_connection
 from sync.tests.sandbox import supplier_client
 from sync.tests.test_sandbox_outbox import celery_worker_on_redis  # noqa: F401  (a fixture)

@@ -14,8 +14,8 @@ from sandbox.faults import set_faults
 from sandbox.models import Quota as SandboxQuota
 from sandbox.models import Webhook, WebhookDelivery
 from sandbox.seed import ensure_account
+from sync.intents import request_change
 from sync.models import WebhookEvent
-from sync.outbox import request_change
 from sync.pull import sync_connection
 from sync.tests.sandbox import launch_target_groups
 from sync.tests.sandbox import supplier_client as client_for

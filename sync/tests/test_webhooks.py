@@ -10,8 +10,8 @@ from django.urls import reverse
 from projects.tests.factories import ConnectionFactory, TargetGroupFactory
 from quotas.tests.factories import InterlockCellFactory, QuotaFactory
 from suppliers.records import QuotaFill, payload_to_json
+from sync.intents import request_change
 from sync.models import WebhookEvent
-from sync.outbox import request_change
 
 pytestmark = pytest.mark.django_db
 

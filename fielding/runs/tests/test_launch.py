@@ -14,7 +14,7 @@ from fielding.models import FieldingJob, FieldingRun
 from fielding.runs.jobs import request_launch
 from fielding.tasks import poll_stalled_jobs
 from sync.models import RemoteChange
-from sync.outbox import recover_stuck
+from sync.recovery import recover_stuck
 
 pytestmark = pytest.mark.django_db
 JOB = "c1a13cfe-d59d-4cb1-a647-50b109958578"

@@ -32,6 +32,4 @@ class Command(BaseCommand):
             register_webhook(connection, url)
         except (SupplierError, Unsupported) as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(
-            self.style.SUCCESS(f"Webhook {connection.webhook_id} of {connection} sends events to {url}.")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Webhook {connection.webhook_id} of {connection} sends events to {url}."))

@@ -11,9 +11,9 @@ import logging
 from celery import shared_task
 from django.db.models import F
 
-from config.backoff import backoff_seconds
 from projects.models import SupplierConnection
 from suppliers import errors
+from suppliers.backoff import backoff_seconds
 from sync.adapters import adapter_for, open_adapter
 
 from . import reports, submissions, survey

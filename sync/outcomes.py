@@ -22,10 +22,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from config.backoff import backoff_seconds
 from config.tasks import task
 from projects.models import TargetGroup
 from suppliers import errors
+from suppliers.backoff import backoff_seconds
 
 from .claims import hand_on, head_of_queue, is_due, settle, settle_and_take
 from .intents import reapply_intents

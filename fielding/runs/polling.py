@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from config.backoff import backoff_seconds
 from fielding.models import FieldingJob
 from projects.models import TargetGroup
 from suppliers import errors
+from suppliers.backoff import backoff_seconds
 
 from .actions import record_runs
 

@@ -16,6 +16,7 @@ import time
 
 import requests
 
+from suppliers.backoff import retry_delay
 from suppliers.errors import AuthFailed, SupplierError, TransportError, ValidationFailed, error_from_parts
 from suppliers.transport import TRANSPORT_EXCEPTIONS, ApiResponse, MemoryCache
 
@@ -122,7 +123,11 @@ class AudienceAlignTransport:
                     hash_renewed = True
                     self.forget_hash(url)
                     continue
-                delay = self._retry_delay(failure, attempt) if attempt < retries else None
+                delay = (
+                    retry_delay(failure, attempt, base=self.backoff_seconds, max_wait=self.max_retry_wait)
+                    if attempt < retries
+                    else None
+                )
                 if delay is None:
                     raise
                 logger.warning(
@@ -139,14 +144,6 @@ class AudienceAlignTransport:
             return self.session.request(method, url, params=params, json=json, headers=headers, timeout=self.timeout)
         except TRANSPORT_EXCEPTIONS as exc:
             raise TransportError.from_exception(exc) from exc
-
-    def _retry_delay(self, failure, attempt):
-        if not failure.retryable:
-            return None
-        delay = getattr(failure, "retry_after", None)
-        if delay is None:
-            delay = self.backoff_seconds * 2**attempt
-        return delay if delay <= self.max_retry_wait else None
 
 
 # --- answers ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import requests
 
+from suppliers.backoff import retry_delay
 from suppliers.transport import TRANSPORT_EXCEPTIONS, ApiResponse, MemoryCache, job_id_from_location  # noqa: F401 (re-exported)
 
 from .errors import AuthFailed, CintError, TransportError, error_from_response
@@ -156,7 +157,11 @@ class CintTransport:
                 if response.status_code in expected:
                     return to_api_response(response)
                 failure = unexpected(response)
-            delay = self._retry_delay(failure, attempt) if attempt < retries else None
+            delay = (
+                retry_delay(failure, attempt, base=self.backoff_seconds, max_wait=self.max_retry_wait)
+                if attempt < retries
+                else None
+            )
             if delay is None:
                 raise failure
             logger.warning("Cint %s %s failed (%s); retrying in %.1fs", method, path, failure.status, delay)
@@ -172,14 +177,6 @@ class CintTransport:
             )
         except TRANSPORT_EXCEPTIONS as exc:
             raise TransportError.from_exception(exc) from exc
-
-    def _retry_delay(self, failure, attempt):
-        if not failure.retryable:
-            return None
-        delay = getattr(failure, "retry_after", None)
-        if delay is None:
-            delay = self.backoff_seconds * 2**attempt
-        return delay if delay <= self.max_retry_wait else None
 
     # --- Lists ---------------------------------------------------------------------------
 

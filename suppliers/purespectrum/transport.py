@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import requests
 
+from suppliers.backoff import retry_delay
 from suppliers.errors import SupplierError, TransportError, error_from_parts
 from suppliers.transport import TRANSPORT_EXCEPTIONS, ApiResponse
 
@@ -57,7 +58,11 @@ class PureSpectrumTransport:
                 if response.status_code in expected:
                     return ApiResponse(response.status_code, parse_body(response), headers=response.headers)
                 failure = error_from_response(response.status_code, parse_body(response), response.headers)
-            delay = self._retry_delay(failure, attempt) if attempt < retries else None
+            delay = (
+                retry_delay(failure, attempt, base=self.backoff_seconds, max_wait=self.max_retry_wait)
+                if attempt < retries
+                else None
+            )
             if delay is None:
                 raise failure
             logger.warning("PureSpectrum %s %s failed (%s); retrying in %.1fs", method, path, failure.status, delay)
@@ -70,14 +75,6 @@ class PureSpectrumTransport:
             return self.session.request(method, url, params=params, json=json, headers=headers, timeout=self.timeout)
         except TRANSPORT_EXCEPTIONS as exc:
             raise TransportError.from_exception(exc) from exc
-
-    def _retry_delay(self, failure, attempt):
-        if not failure.retryable:
-            return None
-        delay = getattr(failure, "retry_after", None)
-        if delay is None:
-            delay = self.backoff_seconds * 2**attempt
-        return delay if delay <= self.max_retry_wait else None
 
 
 def segment(value):

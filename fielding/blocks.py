@@ -13,7 +13,7 @@ def _panel(request, change, arg):
     if tg is None or not tg.capabilities.fielding_runs:
         return ""
     context = {**fielding_panel_context(tg, request.user, request=request), "oob": True}
-    return render_to_string("fielding/_fielding_panel.html", context, request)
+    return render_to_string("fielding/runs/_fielding_panel.html", context, request)
 
 
 def _status(request, change, arg):

@@ -30,7 +30,7 @@ def _launched_settings(tg):
 register_panel(
     Panel(
         "pace",
-        "fielding/_pace.html",
+        "fielding/runs/_pace.html",
         shown=lambda tg: not tg.capabilities.reports and tg.is_launched,
         context=_pace,
         order=10,
@@ -39,7 +39,7 @@ register_panel(
 register_panel(
     Panel(
         "fielding",
-        "fielding/_fielding_panel.html",
+        "fielding/runs/_fielding_panel.html",
         shown=lambda tg: tg.capabilities.fielding_runs,
         context=lambda request, tg, page: fielding_panel_context(tg, request.user, request=request),
         order=20,
@@ -49,7 +49,7 @@ register_panel(
 register_panel(
     Panel(
         "status",
-        "fielding/_status_panel.html",
+        "fielding/status/_status_panel.html",
         shown=lambda tg: bool(tg.capabilities.status_actions),
         context=_status,
         order=30,
@@ -63,7 +63,7 @@ register_panel(
         order=40,
     )
 )
-register_panel(Panel("launched-settings", "fielding/_launched_slots.html", shown=_launched_settings, order=50))
+register_panel(Panel("launched-settings", "fielding/launched/_launched_slots.html", shown=_launched_settings, order=50))
 # Audience-Align's own panel: LOI and CPI, qualifications, exclusions.
 register_panel(
     Panel(
@@ -76,6 +76,10 @@ register_panel(
 )
 register_panel(
     Panel(
-        "changelog", "fielding/_changelog_slot.html", shown=lambda tg: tg.capabilities.changelog, place=SIDE, order=10
+        "changelog",
+        "fielding/launched/_changelog_slot.html",
+        shown=lambda tg: tg.capabilities.changelog,
+        place=SIDE,
+        order=10,
     )
 )

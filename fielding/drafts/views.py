@@ -51,13 +51,13 @@ def project_create(request):
     form = ProjectForm(request.POST or None, connection=connection)
     if request.method == "POST":
         if not form.is_valid():
-            return _invalid(request, "fielding/project_form.html", {"form": form, "connection": connection})
+            return _invalid(request, "fielding/drafts/project_form.html", {"form": form, "connection": connection})
         project, change = request_project(connection, form.body(), by=request.user)
         messages.success(request, f"Project “{project.name}” is being created at the supplier.")
         return redirect(project)
     return render(
         request,
-        "fielding/project_form.html",
+        "fielding/drafts/project_form.html",
         {"form": form, "connection": connection, "directory_error": directory_error},
     )
 
@@ -68,7 +68,7 @@ def project_status(request, pk):
     project = permissions.project(pk)
     return render(
         request,
-        "fielding/_project_status.html",
+        "fielding/drafts/_project_status.html",
         {"project": project, "creation": project_creation(project), "can_change": Role.can_change(request.user)},
     )
 
@@ -110,11 +110,11 @@ def draft_create(request, project_pk):
     context = {"form": form, "project": project, "directory_error": directory_error, "tg": None}
     if request.method == "POST":
         if not form.is_valid():
-            return _invalid(request, "fielding/draft_form.html", context)
+            return _invalid(request, "fielding/drafts/draft_form.html", context)
         tg, change = request_new_draft(project, form.body(), by=request.user)
         messages.success(request, f"Draft “{tg.name}” saved; the supplier is creating it. Add profiling next.")
         return redirect("fielding:draft", tg.pk)
-    return render(request, "fielding/draft_form.html", context)
+    return render(request, "fielding/drafts/draft_form.html", context)
 
 
 def _reference_error(connection):
@@ -151,7 +151,7 @@ def draft_edit(request, pk):
         )
         context["form"] = form
         if not form.is_valid():
-            return _invalid(request, "fielding/draft_form.html", context)
+            return _invalid(request, "fielding/drafts/draft_form.html", context)
         request_draft_update(tg, form.body(), by=request.user)
         messages.success(request, "Draft saved; sending it to the supplier.")
         return redirect("fielding:draft", tg.pk)
@@ -166,7 +166,7 @@ def draft_edit(request, pk):
         context["form"] = DraftTargetGroupForm(
             connection=connection, profile=body["profile"], initial=initial_from_body(body, tg), target_group=tg
         )
-    return render(request, "fielding/draft_form.html", context)
+    return render(request, "fielding/drafts/draft_form.html", context)
 
 
 @require_GET
@@ -187,7 +187,7 @@ def draft(request, pk):
         "excluded": excluded_names(tg.project.connection, body),
     }
     context.update(fielding_panel_context(tg, request.user, request=request))
-    return render(request, "fielding/draft.html", context)
+    return render(request, "fielding/drafts/draft.html", context)
 
 
 # --- launch and feasibility -----------------------------------------------------------------
@@ -280,9 +280,9 @@ def lookup(request, pk):
     """A feasibility or interlock answer; polls itself until the supplier answered."""
     item = get_object_or_404(SupplierLookup.objects.select_related("target_group"), pk=pk)
     template = (
-        "fielding/_feasibility.html"
+        "fielding/drafts/_feasibility.html"
         if item.kind == SupplierLookup.Kind.FEASIBILITY
-        else "fielding/_interlock_status.html"
+        else "fielding/drafts/_interlock_status.html"
     )
     context = {"lookup": item, "tg": item.target_group}
     if not request.htmx:
@@ -304,7 +304,7 @@ def bulk(request, project_pk):
     if not form.is_valid():
         errors = "; ".join(e for field in form.errors.values() for e in field)
         if request.htmx:
-            return render(request, "fielding/_bulk_result.html", {"form": form, "error": errors})
+            return render(request, "fielding/drafts/_bulk_result.html", {"form": form, "error": errors})
         messages.error(request, f"Nothing was sent: {errors}")
         return redirect(project)
     target_groups = list(project.target_groups.filter(pk__in=form.cleaned_data["target_groups"]))
@@ -315,7 +315,7 @@ def bulk(request, project_pk):
         return _bulk_confirm(request, project, action, target_groups, supplier_allows)
     job = request_bulk(project, action, target_groups, by=request.user, supplier_allows=supplier_allows)
     if request.htmx:
-        return render(request, "fielding/_bulk_result.html", {"job": job, "outcomes": job.outcomes()})
+        return render(request, "fielding/drafts/_bulk_result.html", {"job": job, "outcomes": job.outcomes()})
     messages.success(request, f"{job.get_kind_display()} of {len(target_groups)} target groups requested.")
     return redirect(reverse("fielding:job", args=[job.pk]))
 
@@ -350,5 +350,5 @@ def _bulk_confirm(request, project, action, target_groups, supplier_allows):
     if not chosen:
         confirmation.button = ""
     if request.htmx:
-        return render(request, "fielding/_bulk_result.html", {"confirm": confirmation})
+        return render(request, "fielding/drafts/_bulk_result.html", {"confirm": confirmation})
     return confirm_page(request, confirmation, back_title=project.name)

@@ -156,9 +156,9 @@ def details_context(tg, user, *, details_form=None, notice=None):
 
 
 PANELS = {
-    "pricing": ("fielding/_pricing.html", pricing_context),
-    "filling": ("fielding/_filling.html", filling_context),
-    "details": ("fielding/_details.html", details_context),
+    "pricing": ("fielding/launched/_pricing.html", pricing_context),
+    "filling": ("fielding/launched/_filling.html", filling_context),
+    "details": ("fielding/launched/_details.html", details_context),
 }
 
 
@@ -174,7 +174,7 @@ def _settings_page(request, tg, status=200, **forms):
     context["pricing"] = pricing_context(tg, request.user, cpi_form=forms.get("cpi_form"))
     context["filling"] = filling_context(tg, request.user, request=request, filling_form=forms.get("filling_form"))
     context["details"] = details_context(tg, request.user, details_form=forms.get("details_form"))
-    return render(request, "fielding/launched.html", context, status=status)
+    return render(request, "fielding/launched/launched.html", context, status=status)
 
 
 def _accepted(request, tg, name, changes):
@@ -337,4 +337,6 @@ def changelog(request, pk):
         for entry in entries:
             entry.by_cockpit = entry.occurred_at is not None and any(a <= entry.occurred_at <= b for a, b in windows)
         context["entries"] = entries
-    return render(request, "fielding/_changelog.html" if request.htmx else "fielding/changelog.html", context)
+    return render(
+        request, "fielding/launched/_changelog.html" if request.htmx else "fielding/launched/changelog.html", context
+    )

@@ -71,7 +71,7 @@ def _saved(request, tg, body, text):
 
 def _invalid(request, tg, text, status=400, **extra):
     messages.error(request, text)
-    return render(request, "fielding/profiling.html", _context(tg, **extra), status=status)
+    return render(request, "fielding/profiling/profiling.html", _context(tg, **extra), status=status)
 
 
 @require_GET
@@ -85,7 +85,7 @@ def profiling(request, pk):
         )
         if form.is_valid():
             return redirect("fielding:profile", tg.pk, form.cleaned_data["question"])
-    template = "fielding/_profiling.html" if request.htmx else "fielding/profiling.html"
+    template = "fielding/profiling/_profiling.html" if request.htmx else "fielding/profiling/profiling.html"
     return render(request, template, _context(tg))
 
 
@@ -114,9 +114,9 @@ def profile(request, pk, question_id):
     if request.method == "POST":
         if not form.is_valid():
             messages.error(request, f"{question.name} was not saved: correct the fields marked below.")
-            return render(request, "fielding/profile_form.html", context, status=200 if request.htmx else 400)
+            return render(request, "fielding/profiling/profile_form.html", context, status=200 if request.htmx else 400)
         return _saved(request, tg, put_draft(body, form.to_draft()), f"{question.name} saved.")
-    return render(request, "fielding/profile_form.html", context)
+    return render(request, "fielding/profiling/profile_form.html", context)
 
 
 @require_POST

@@ -4,7 +4,7 @@ Two panels share one time axis: above, completes so far against the filling goal
 pace needed to reach the goal by the end date and the pace kept so far projected forward;
 below, the completes of each interval. Works for any interval the supplier aggregates by
 (hourly, daily, weekly), for no data and for one interval. The template
-``fielding/_completes_chart.html`` draws it; `Pace` says the same in words.
+``fielding/runs/_completes_chart.html`` draws it; `Pace` says the same in words.
 """
 
 import math

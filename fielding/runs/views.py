@@ -1,7 +1,7 @@
 """The fielding panel of a target group page and its actions: pause, resume, complete,
 relaunch, launch now, a new end date; job progress; completes over time and performance.
 
-`fielding_panel_context(tg, user)` gives the context of ``fielding/_fielding_panel.html``,
+`fielding_panel_context(tg, user)` gives the context of ``fielding/runs/_fielding_panel.html``,
 which the target group page includes. With htmx an action answers with the panel (the
 change pending, its badge polling until it settles); without, it redirects with a message.
 """
@@ -33,7 +33,7 @@ STATS_CACHE_SECONDS = 60
 
 
 def fielding_panel_context(tg, user, *, request=None, **overrides):
-    """The context of ``fielding/_fielding_panel.html``, under the one key ``fielding``
+    """The context of ``fielding/runs/_fielding_panel.html``, under the one key ``fielding``
     (plus ``fielding_panel_template``, the partial's name, for pages that include it by variable).
 
     Drawn for a page load (`request` a GET), the actions offered are those the supplier allows
@@ -81,14 +81,14 @@ def fielding_panel_context(tg, user, *, request=None, **overrides):
             initial={"end_fielding_at": tg.fielding_end_at, "start_fielding_at": tg.fielding_start_at}
         )
     panel.update(overrides)
-    return {"fielding": panel, "fielding_panel_template": "fielding/_fielding_panel.html"}
+    return {"fielding": panel, "fielding_panel_template": "fielding/runs/_fielding_panel.html"}
 
 
 @require_GET
 def panel(request, pk):
     """The panel for htmx; opened in the browser, a page with the panel in the layout."""
     tg = permissions.run_target_group(pk)
-    template = "fielding/_fielding_panel.html" if request.htmx else "fielding/panel_page.html"
+    template = "fielding/runs/_fielding_panel.html" if request.htmx else "fielding/runs/panel_page.html"
     return render(request, template, fielding_panel_context(tg, request.user, request=request))
 
 
@@ -101,13 +101,13 @@ def _answer(request, tg, text, *, level=messages.SUCCESS, status=200, **override
         messages.add_message(request, level, text)
         if status >= 400 and any(key.endswith("_form") for key in overrides):
             context = fielding_panel_context(tg, request.user, **overrides)
-            return render(request, "fielding/panel_page.html", context, status=400)
+            return render(request, "fielding/runs/panel_page.html", context, status=400)
         return redirect(permissions.page_of(tg))
     context = fielding_panel_context(tg, request.user, **overrides)
     context["fielding"]["notice"] = (text, "error" if level == messages.ERROR else "success")
     # 200 even for a refusal: htmx 2 does not swap 4xx answers unless configured to, and
     # the PM must see the panel with the reason (and the form with its errors).
-    response = render(request, "fielding/_fielding_panel.html", context)
+    response = render(request, "fielding/runs/_fielding_panel.html", context)
     return trigger_client_event(response, "changes-updated")
 
 
@@ -174,7 +174,7 @@ def _confirm(request, tg, confirmation, **overrides):
     if not request.htmx:
         return confirm_page(request, confirmation, back_title=tg.name)
     context = fielding_panel_context(tg, request.user, confirm=confirmation, **overrides)
-    return render(request, "fielding/_fielding_panel.html", context)
+    return render(request, "fielding/runs/_fielding_panel.html", context)
 
 
 def _supplier_allows(tg, action):
@@ -214,8 +214,8 @@ def job(request, pk):
     job = get_object_or_404(FieldingJob.objects.select_related("project", "target_group", "change"), pk=pk)
     context = {"job": job, "outcomes": job.outcomes() if job.is_batch else None}
     if not request.htmx:
-        return render(request, "fielding/job.html", context)
-    response = render(request, "fielding/_job.html", context)
+        return render(request, "fielding/runs/job.html", context)
+    response = render(request, "fielding/runs/_job.html", context)
     if job.is_settled:
         trigger_client_event(response, "fielding-changed", {"job": job.pk, "status": job.status})
     return response
@@ -250,7 +250,7 @@ def stats(request, pk):
                 at=data["read_at"],
             )
             context["chart"] = chart_of(tg, data["intervals"], interval)
-    template = "fielding/_stats.html" if request.htmx else "fielding/stats.html"
+    template = "fielding/runs/_stats.html" if request.htmx else "fielding/runs/stats.html"
     return render(request, template, context)
 
 

@@ -23,7 +23,7 @@ def status_panel_context(tg, **extra):
 
 
 def status_panel_html(request, tg, **extra):
-    return render_to_string("fielding/_status_panel.html", status_panel_context(tg, **extra), request)
+    return render_to_string("fielding/status/_status_panel.html", status_panel_context(tg, **extra), request)
 
 
 def needs_confirmation(tg, action):
@@ -55,7 +55,7 @@ def _confirmation(tg, action):
 @fragment_of_target_group("status-panel")
 def status_panel(request, pk):
     tg = permissions.target_group(pk)
-    return render(request, "fielding/_status_panel.html", status_panel_context(tg))
+    return render(request, "fielding/status/_status_panel.html", status_panel_context(tg))
 
 
 @require_POST
@@ -68,11 +68,11 @@ def status_action(request, pk, action):
         confirmation = _confirmation(tg, chosen)
         if not request.htmx:
             return confirm_page(request, confirmation, back_title=tg.name)
-        return render(request, "fielding/_status_panel.html", status_panel_context(tg, confirm=confirmation))
+        return render(request, "fielding/status/_status_panel.html", status_panel_context(tg, confirm=confirmation))
     change = request_status_change(tg, action, by=request.user)
     text = f"{describe(change)}: sent to the supplier. The page shows when it is applied."
     if not request.htmx:
         messages.success(request, text)
         return redirect(tg)
-    response = render(request, "fielding/_status_panel.html", status_panel_context(tg, notice=(text, "success")))
+    response = render(request, "fielding/status/_status_panel.html", status_panel_context(tg, notice=(text, "success")))
     return trigger_client_event(response, "changes-updated")

@@ -146,7 +146,7 @@ def test_the_completes_label_early_in_fielding_is_drawn_right_of_the_axis_not_ov
     assert early["last"]["anchor"] == "start" and early["last"]["x"] > point_x
     later = completes_chart(intervals(100, 134), interval="P1D", goal=420, end_at=day(14), now=day(1, 12))
     assert later["last"]["anchor"] == "end"  # well inside the plot: left of its point, as before
-    html = render_to_string("fielding/_completes_chart.html", {"chart": early})
+    html = render_to_string("fielding/runs/_completes_chart.html", {"chart": early})
     assert re.search(r'id="cumulative-label" x="[\d.]+" y="[\d.-]+" text-anchor="start">234<', html)
 
 

@@ -2,6 +2,7 @@ from django import forms
 
 from .listing import search
 from .models import SupplierConnection, TargetGroup
+from .queries import FINISHED_STATUSES, with_attention_rank
 
 
 class SupplierFilterForm(forms.Form):
@@ -16,6 +17,26 @@ class SupplierFilterForm(forms.Form):
         self.fields["supplier"].choices = [("", "All suppliers"), *((kind, labels.get(kind, kind)) for kind in kinds)]
 
 
+class DashboardFilterForm(SupplierFilterForm):
+    """The dashboard's filters of active target groups: the supplier, a status, only those needing attention."""
+
+    status = forms.ChoiceField(required=False)
+    attention = forms.BooleanField(label="Needs attention", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        statuses = [(value, label) for value, label in TargetGroup.Status.choices if value not in FINISHED_STATUSES]
+        self.fields["status"].choices = [("", "Any status"), *statuses]
+
+    def filter(self, queryset):
+        """`queryset` (active target groups, aliased by `with_attention_rank`) by status and attention."""
+        if status := self.cleaned_data.get("status"):
+            queryset = queryset.filter(status=status)
+        if self.cleaned_data.get("attention"):
+            queryset = queryset.filter(attention_rank=0)
+        return queryset
+
+
 class TargetGroupFilterForm(forms.Form):
     q = forms.CharField(
         label="Search", required=False, max_length=100,
@@ -23,6 +44,7 @@ class TargetGroupFilterForm(forms.Form):
     )  # fmt: skip
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *TargetGroup.Status.choices])
     locale = forms.ChoiceField(required=False)
+    attention = forms.BooleanField(label="Needs attention", required=False)
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,4 +57,6 @@ class TargetGroupFilterForm(forms.Form):
             queryset = queryset.filter(status=status)
         if locale := self.cleaned_data.get("locale"):
             queryset = queryset.filter(locale=locale)
+        if self.cleaned_data.get("attention"):
+            queryset = with_attention_rank(queryset).filter(attention_rank=0)
         return queryset

@@ -1,9 +1,12 @@
-"""Search and sorting of target group lists (the dashboard and the project pages).
+"""Search, sorting and pages of target group lists (the dashboard and the project pages).
 
 The search is a plain GET parameter (`q`), the sort another (`sort`: a column's key, "-" in front
-for descending), so both live in the URL: a link keeps them, a reload shows the same list.
+for descending), the page a third (`page`), so all live in the URL: a link keeps them, a reload shows
+the same list. A list reads one page of keys (ordered and counted in the database), then that page's
+rows with what they show: its cost does not grow with the account.
 """
 
+from django.core.paginator import Paginator
 from django.db.models import F, Q
 
 from .queries import FINISHED_STATUSES  # noqa: F401  (listed as completed)
@@ -17,8 +20,10 @@ SORTS = {
     "completes": ("current_completes", "name"),
     "goal": ("filling_goal", "name"),
     "updated": ("remote_updated_at", "name"),
+    "attention": ("attention_rank", "project__name", "name"),  # needs an alias from queries.with_attention_rank
 }
 RECENTLY_COMPLETED_SHOWN = 10
+PAGE_SIZE = 25
 
 
 def search(queryset, q):
@@ -42,10 +47,24 @@ def parse_sort(value):
     return (key, value.startswith("-")) if key in SORTS else (None, False)
 
 
-def sort(queryset, value):
+def sort(queryset, value, default=None):
+    """`queryset` in the order the `sort` parameter asks, or by the column key `default` when it names none."""
     key, descending = parse_sort(value)
     if key is None:
-        return queryset
+        if default is None:
+            return queryset
+        key = default
     first, *rest = SORTS[key]
     head = F(first).desc(nulls_last=True) if descending else F(first).asc(nulls_last=True)
     return queryset.order_by(head, *rest, "pk")
+
+
+def page_of(ordered, rows, number, per_page=PAGE_SIZE):
+    """The page `number` of the `ordered` queryset, its rows read from `rows` (the same objects with what
+    the list shows annotated), in order. Only the keys of one page are read in order; `rows` is asked for
+    that page's keys alone."""
+    page = Paginator(ordered.values_list("pk", flat=True), per_page).get_page(number)
+    keys = list(page.object_list)
+    by_pk = rows.in_bulk(keys) if keys else {}
+    page.object_list = [by_pk[pk] for pk in keys]
+    return page

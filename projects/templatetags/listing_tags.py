@@ -25,3 +25,11 @@ def sort_header(context, key, label, css=""):
         label,
         ARROWS.get(state, ""),
     )
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context, number, param="page"):
+    """The query string of this list's page `number` (kept: the search, the filters, the sort)."""
+    params = context["request"].GET.copy()
+    params[param] = number
+    return f"?{params.urlencode()}"

@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from fielding.models import FieldingJob
-from projects.models import SupplierKind
-from projects.queries import RUN_ACTION_KINDS
+from projects.models import SupplierKind, TargetGroup
+from projects.queries import RUN_ACTION_KINDS, alerts_for, with_alerts, with_attention_rank
 from projects.tests.factories import ConnectionFactory, TargetGroupFactory
 from quotas.tests.factories import ProfileFactory, QuotaFactory
 from reconciliations.models import Submission, SubmissionTargetGroup, SurveyReconciliation
@@ -17,6 +18,15 @@ from sync.models import RemoteChange
 
 pytestmark = pytest.mark.django_db
 SUPPLIER_PAUSE = "Paused by the supplier, not from the cockpit."
+
+
+@pytest.fixture(autouse=True)
+def _attention_rank_agrees_with_the_alerts(db):
+    """After each test here, the database's "needs attention" rank says what the alerts in words say."""
+    yield
+    ranked = with_attention_rank(with_alerts(TargetGroup.objects.all())).annotate(rank=F("attention_rank"))
+    for tg in ranked:
+        assert (tg.rank == 0) == bool(alerts_for(tg)), (tg.status, alerts_for(tg))
 
 
 def _applied(tg, kind, minutes_ago):

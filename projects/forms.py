@@ -1,8 +1,9 @@
 from django import forms
 
+from .attention import with_attention_rank
 from .listing import search
 from .models import SupplierConnection, TargetGroup
-from .queries import FINISHED_STATUSES, with_attention_rank
+from .queries import FINISHED_STATUSES
 
 
 class SupplierFilterForm(forms.Form):

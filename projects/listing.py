@@ -59,11 +59,25 @@ def sort(queryset, value, default=None):
     return queryset.order_by(head, *rest, "pk")
 
 
-def page_of(ordered, rows, number, per_page=PAGE_SIZE):
+class _Counted(Paginator):
+    """A paginator told its count (read beforehand with other figures in one aggregate query)."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @property
+    def count(self):
+        return self.known_count
+
+
+def page_of(ordered, rows, number, per_page=PAGE_SIZE, count=None):
     """The page `number` of the `ordered` queryset, its rows read from `rows` (the same objects with what
     the list shows annotated), in order. Only the keys of one page are read in order; `rows` is asked for
-    that page's keys alone."""
-    page = Paginator(ordered.values_list("pk", flat=True), per_page).get_page(number)
+    that page's keys alone. `count`: the number of rows in `ordered`, when it is known already."""
+    keys = ordered.values_list("pk", flat=True)
+    paginator = Paginator(keys, per_page) if count is None else _Counted(keys, per_page, count)
+    page = paginator.get_page(number)
     keys = list(page.object_list)
     by_pk = rows.in_bulk(keys) if keys else {}
     page.object_list = [by_pk[pk] for pk in keys]

@@ -1,11 +1,10 @@
 """Querysets for the dashboard and the project pages: fixed query counts, whatever the size."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, Greatest
-from django.db.models.lookups import Exact, GreaterThan
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.timesince import timesince
 
@@ -184,119 +183,6 @@ def with_alerts(queryset):
         last_status_to=Subquery(status_changes.values("payload__to_status")[:1]),
         last_status_at=Subquery(status_changes.values("finished_at")[:1]),
     )
-
-
-def _troubled_ids(since, kinds=None):
-    changes = RemoteChange.objects.filter(
-        state__in=[RemoteChange.State.FAILED, RemoteChange.State.CONFLICT], created_at__gte=since
-    )
-    return changes.filter(kind__in=kinds).values("target_group") if kinds else changes.values("target_group")
-
-
-def _attention_parts():
-    """The facts the attention rank reads, as aliases: correlated subqueries a guard (a set of ids the
-    database reads once) keeps to the few target groups they can concern, and those sets themselves."""
-    since = timezone.now() - ALERT_WINDOW
-    job = _related(TargetGroup, "fielding_jobs")
-    failed_jobs = {"status": "Failed", "finished_at__gte": since}
-    profile = _related(TargetGroup, "profiles")
-    interlock = _related(TargetGroup, "interlocked_profiles")
-    full_cells = _related(profile, "quotas").objects.filter(
-        profile__quotas_enabled=True,
-        profile__vanished_at__isnull=True,
-        completes_goal__gt=0,
-        completes__gte=F("completes_goal"),
-    )
-    reconciled = RECONCILIATION_ALERT_WINDOW
-    rejections = _rejections()
-    actions, status_changes, bulk_actions = _cockpit_actions()
-    to_status = status_changes.annotate(to_status=KeyTextTransform("to_status", "payload")).values("to_status")
-    return {
-        "troubled": Q(pk__in=_troubled_ids(since)),
-        "troubled_finished": Q(pk__in=_troubled_ids(since, FINISHED_KINDS)),
-        "some_job_failed": Q(pk__in=job.objects.filter(**failed_jobs).values("target_group"))
-        | Q(pk__in=job.target_groups.through.objects.filter(
-            **{f"fieldingjob__{key}": value for key, value in failed_jobs.items()}).values("targetgroup")),
-        "full_cells": Q(pk__in=full_cells.values("profile__target_group")),
-        "stopped": Q(pk__in=_stopped_rows(_related(profile, "quotas"), "profile").values("profile__target_group"))
-        | Q(pk__in=_stopped_rows(_related(interlock, "cells"), "interlocked_profile").values(
-            "interlocked_profile__target_group")),
-        "reconciled": Q(pk__in=TargetGroup.objects.filter(
-            reconciliations__state="complete", reconciliations__finished_at__gte=timezone.now() - reconciled
-        ).values("pk"))
-        | Q(pk__in=TargetGroup.objects.filter(
-            reconciliation_results__submission__state="complete",
-            reconciliation_results__submission__finished_at__gte=timezone.now() - reconciled,
-        ).values("pk")),
-        "aliases": {
-            "attn_job_status": Subquery(_newest_job().values("status")[:1]),
-            **{f"attn_{name}": expression for name, expression in rejections.items()},
-            "attn_action": Subquery(actions.values("kind")[:1]),
-            "attn_action_at": Subquery(actions.values("finished_at")[:1]),
-            "attn_bulk_action": Subquery(bulk_actions.values("fieldingjob__kind")[:1]),
-            "attn_bulk_action_at": Subquery(bulk_actions.values("fieldingjob__finished_at")[:1]),
-            "attn_status_to": Subquery(to_status[:1]),
-            "attn_status_at": Subquery(status_changes.values("finished_at")[:1]),
-        },
-    }  # fmt: skip
-
-
-LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def with_attention_rank(queryset):
-    """Alias `attention_rank` on target groups: 0 when `alerts_for` would give them an alert, 1 otherwise —
-    the same rules, in the database, so lists sort and count "needs attention" without reading every row.
-    Each rule that needs a correlated subquery is reached only through a guard the database evaluates once."""
-    if "attention_rank" in queryset.query.annotations:
-        return queryset
-    parts = _attention_parts()
-    queryset = queryset.alias(**{k: v for k, v in parts["aliases"].items() if k not in queryset.query.annotations})
-    rejection = parts["reconciled"] & (
-        Q(attn_list_done_at__isnull=False)
-        & (Q(attn_file_done_at__isnull=True) | Q(attn_list_done_at__gte=F("attn_file_done_at")))
-        & Q(attn_list_rejected__isnull=False, attn_list_completes_before__gt=0)
-        & Q(GreaterThan(F("attn_list_rejected") * 2, F("attn_list_completes_before")))
-        | Q(attn_file_done_at__isnull=False)
-        & (Q(attn_list_done_at__isnull=True) | Q(attn_file_done_at__gt=F("attn_list_done_at")))
-        & Q(attn_file_rejected__isnull=False, attn_file_completes_before__gt=0)
-        & Q(GreaterThan(F("attn_file_rejected") * 2, F("attn_file_completes_before")))
-    )
-    job_failed = parts["some_job_failed"] & Q(attn_job_status="Failed")
-    newest = Greatest(
-        *(Coalesce(F(f"attn_{name}_at"), Value(LONG_AGO)) for name in ("action", "bulk_action", "status"))
-    )
-    cockpit_pause = Case(
-        When(Q(attn_action_at=newest, attn_action__in=PAUSE_KINDS), then=1),
-        When(Q(attn_bulk_action_at=newest, attn_bulk_action__in=PAUSE_KINDS), then=1),
-        When(Q(attn_status_at=newest, attn_status_to=TargetGroup.Status.PAUSED), then=1),
-        default=0,
-    )
-    supplier_pause = Q(status=TargetGroup.Status.PAUSED) & (~Q(status_reason="") | Q(Exact(cockpit_pause, 0)))
-    finished = Q(status__in=FINISHED_STATUSES)
-    return queryset.alias(
-        attention_rank=Case(
-            When(~Q(sync_error=""), then=0),
-            When(rejection, then=0),
-            When(finished & (parts["troubled_finished"] | job_failed), then=0),
-            When(finished, then=1),
-            When(parts["troubled"] | job_failed, then=0),
-            When(supplier_pause, then=0),
-            When(parts["full_cells"] & Q(current_completes__lt=F("filling_goal")), then=0),
-            When(parts["stopped"], then=0),
-            default=1,
-            output_field=IntegerField(),
-        )
-    )
-
-
-def active_or_troubled(queryset):
-    """Live, paused and scheduled target groups, and those whose change or fielding job failed lately (a
-    draft whose launch failed: acting helps there too)."""
-    parts = _attention_parts()
-    queryset = queryset.alias(attn_job_status=parts["aliases"]["attn_job_status"])
-    job_failed = parts["some_job_failed"] & Q(attn_job_status="Failed")
-    return queryset.filter(Q(status__in=ACTIVE_STATUSES) | parts["troubled"] | job_failed)
 
 
 def paused_by_the_cockpit(tg):

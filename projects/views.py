@@ -3,10 +3,11 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from . import listing
+from .attention import active_or_troubled, with_attention_rank
 from .forms import DashboardFilterForm, SupplierFilterForm, TargetGroupFilterForm
 from .models import Project, TargetGroup
 from .permissions import NotOffered
-from .queries import FINISHED_STATUSES, active_or_troubled, alerts_for, with_alerts, with_attention_rank
+from .queries import FINISHED_STATUSES, alerts_for, with_alerts
 
 
 def _with_totals(projects, live=False):
@@ -47,8 +48,10 @@ def dashboard(request):
     active = with_attention_rank(active_or_troubled(target_groups.exclude(status__in=FINISHED_STATUSES)))
     if filters.is_valid():
         active = filters.filter(active)
+    counts = active.aggregate(total=Count("pk"), attention=Count("pk", filter=Q(attention_rank=0)))
     rows = with_alerts(TargetGroup.objects.select_related("project__connection"))
-    page = listing.page_of(listing.sort(active, sort_by, default="attention"), rows, request.GET.get("page"))
+    ordered = listing.sort(active, sort_by, default="attention")
+    page = listing.page_of(ordered, rows, request.GET.get("page"), count=counts["total"])
     completed = (
         target_groups.filter(status__in=FINISHED_STATUSES)
         .select_related("project__connection")
@@ -59,7 +62,7 @@ def dashboard(request):
     context = {
         "target_groups": _with_alerts_words(page).object_list,
         "page": page,
-        "attention": active.filter(attention_rank=0).count(),
+        "attention": counts["attention"],
         "completed": list(completed),
         "projects_page": _page_of_projects(projects, request.GET.get("projects_page"), live=True),
         "suppliers": filters,

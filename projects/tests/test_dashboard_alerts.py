@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fielding.models import FieldingJob
+from projects.attention import with_attention_rank
 from projects.models import SupplierKind, TargetGroup
-from projects.queries import RUN_ACTION_KINDS, alerts_for, with_alerts, with_attention_rank
+from projects.queries import RUN_ACTION_KINDS, alerts_for, with_alerts
 from projects.tests.factories import ConnectionFactory, TargetGroupFactory
 from quotas.tests.factories import ProfileFactory, QuotaFactory
 from reconciliations.models import Submission, SubmissionTargetGroup, SurveyReconciliation

@@ -182,7 +182,13 @@ def with_attention_rank(queryset):
 def active_or_troubled(queryset):
     """Live, paused and scheduled target groups, and those whose change or fielding job failed lately (a
     draft whose launch failed: acting helps there too)."""
-    sets = _attention_sets()
-    queryset = queryset.alias(attn_job_status=_attention_aliases()["attn_job_status"])
-    troubled = _in(*sets["troubled"]) | _in(*sets["job_failed"]) & Q(attn_job_status="Failed")
-    return queryset.filter(Q(status__in=ACTIVE_STATUSES) | _in(*sets["troubled"], *sets["job_failed"]) & troubled)
+    since = timezone.now() - ALERT_WINDOW
+    job = _related(TargetGroup, "fielding_jobs")
+    troubled = _ids(_troubled_ids(since), "target_group")
+    failed = [
+        _ids(job.objects.filter(status="Failed", finished_at__gte=since), "target_group"),
+        _ids(job.target_groups.through.objects.filter(
+            fieldingjob__status="Failed", fieldingjob__finished_at__gte=since), "targetgroup"),
+    ]  # fmt: skip
+    job_failed = _in(*failed) & Q(Exact(Subquery(_newest_job().values("status")[:1]), "Failed"))
+    return queryset.filter(Q(status__in=ACTIVE_STATUSES) | _in(troubled, *failed) & (_in(troubled) | job_failed))

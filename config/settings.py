@@ -147,6 +147,11 @@ if _SQLITE:
             if name and name != ":memory:" and not str(name).startswith("file:")
         )
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: the lists' needs-attention rank holds correlated subqueries PostgreSQL estimates as if each ran
+    # for every row (they run for the few the guards let through), and compiling it took seconds where
+    # running it takes milliseconds. A page's queries are short; JIT pays off only on long reports.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if _SQLITE else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = not _SQLITE
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Case, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import KombuError
@@ -42,7 +43,7 @@ APPLY_PENDING_KEY = "webhooks:apply-pending"
 # fills are applied newest first, so a moment in the future would hide every real fill after it.
 CLOCK_SKEW = timedelta(minutes=1)
 BATCH = 500
-CHUNK = 100  # events applied in one transaction
+CHUNK = 500  # events applied in one transaction, the fills among them together
 
 
 @retry_transient
@@ -116,9 +117,9 @@ def apply_pending(limit=BATCH):
 
 @retry_transient
 def _apply_chunk(size):
-    """Up to `size` events in one transaction: each applied in a savepoint of its own and marked, in
-    words, with what was done; an event and its mark commit together. Rows another task is applying
-    are skipped (PostgreSQL), so two tasks never apply the same event."""
+    """Up to `size` events in one transaction, marked, in words, with what was done; the events and their
+    marks commit together. Rows another task is applying are skipped (PostgreSQL), so two tasks never
+    apply the same event."""
     with transaction.atomic():
         rows = list(
             WebhookEvent.objects.filter(processed_at__isnull=True)
@@ -126,18 +127,51 @@ def _apply_chunk(size):
             .select_related("connection")
             .order_by("time", "pk")[:size]
         )
-        now = timezone.now()
-        for row in rows:
-            row.outcome, row.processed_at = _apply_row(row)[:300], now
-        WebhookEvent.objects.bulk_update(rows, ["outcome", "processed_at"])
+        if not rows:
+            return 0
+        outcomes = apply_events(rows)
+        WebhookEvent.objects.filter(pk__in=outcomes).update(
+            processed_at=timezone.now(),
+            outcome=Case(*(When(pk=pk, then=Value(words[:300])) for pk, words in outcomes.items())),
+        )
     return len(rows)
+
+
+def apply_events(rows):
+    """Apply stored events (in the order they happened: time, then arrival); returns {pk: words}.
+
+    The events of a payload type an app applies in sets (`@applies_in_sets`) are applied together, in a
+    few statements, as if one by one; the others one by one, each in a savepoint of its own. Events of
+    different types touch different rows, so their order across types does not matter."""
+    outcomes, together = {}, {}
+    for row in rows:
+        row.record = payload_from_json(row.payload)
+        if type(row.record) in SET_HANDLERS:
+            together.setdefault(type(row.record), []).append(row)
+        else:
+            outcomes[row.pk] = _apply_row(row)
+    for payload_type, group in together.items():
+        outcomes.update(_apply_set(SET_HANDLERS[payload_type], group))
+    return outcomes
+
+
+def _apply_set(handler, rows):
+    events = [(row.connection, row.record, row.time or timezone.now()) for row in rows]
+    try:
+        with transaction.atomic():
+            return dict(zip((row.pk for row in rows), handler(events), strict=True))
+    except DatabaseError:
+        raise  # the whole chunk is tried again
+    except Exception:  # one event the cockpit cannot apply must not hold back the others: one by one, then
+        log.exception("webhook events could not be applied together; applying them one by one")
+        return {row.pk: _apply_row(row) for row in rows}
 
 
 def _apply_row(row):
     """Apply what the receiver read of the event (its payload record), as it read it: nothing is parsed again."""
     try:
         with transaction.atomic():
-            return apply_event(row.connection, payload_from_json(row.payload), row.type, row.time or timezone.now())
+            return apply_event(row.connection, row.record, row.type, row.time or timezone.now())
     except DatabaseError:
         raise  # the whole chunk is tried again
     except Exception:  # one event the cockpit cannot apply must not hold back those after it
@@ -146,6 +180,7 @@ def _apply_row(row):
 
 
 HANDLERS = {}
+SET_HANDLERS = {}
 
 
 def applies(payload_type):
@@ -153,6 +188,18 @@ def applies(payload_type):
 
     def decorate(function):
         HANDLERS[payload_type] = function
+        return function
+
+    return decorate
+
+
+def applies_in_sets(payload_type):
+    """Decorator: `function(events)` applies many payloads of `payload_type` at once, exactly as its
+    `@applies` function would one by one in the order given; `events` are (connection, payload, at)
+    and it returns the words of each, in their order."""
+
+    def decorate(function):
+        SET_HANDLERS[payload_type] = function
         return function
 
     return decorate

@@ -6,10 +6,10 @@ as applying them one by one (`apply_quota_fill`) in the order they happened.
 """
 
 from django.db import transaction
-from django.db.models import Case, F, Value, When
 
 from projects.models import TargetGroup
 from suppliers.records import QuotaFill
+from sync.bulk import update_each
 from sync.webhooks import applies, applies_in_sets
 
 from .models import InterlockCell, Quota
@@ -91,7 +91,7 @@ class Filled:
     def __init__(self, model, pk, tg_pk, synced_at, completes, prescreens):
         self.model, self.pk, self.tg_pk = model, pk, tg_pk
         self.synced_at, self.completes, self.prescreens = synced_at, completes, prescreens
-        self.moved = self.prescreens_moved = False
+        self.moved = False
 
     def take(self, fill, at):
         """Apply `fill` stamped `at` (not older than the row); returns whether a count went down."""
@@ -99,7 +99,7 @@ class Filled:
         self.completes, self.synced_at, self.moved = fill.completes, at, True
         if fill.prescreens is not None:
             falls = falls or (self.prescreens is not None and fill.prescreens < self.prescreens)
-            self.prescreens, self.prescreens_moved = fill.prescreens, True
+            self.prescreens = fill.prescreens
         return falls
 
 
@@ -146,19 +146,9 @@ def _rows(model, owner, wanted):
 
 def _write_counts(model, rows):
     """One UPDATE: each row's counts and moment as its newest fill left them."""
-    if not rows:
-        return
-
-    def each(name, only=lambda row: True, **default):
-        field = model._meta.get_field(name)
-        whens = (When(pk=row.pk, then=Value(getattr(row, name), output_field=field)) for row in rows if only(row))
-        return Case(*whens, output_field=field, **default)
-
-    model.objects.filter(pk__in=[row.pk for row in rows]).update(
-        completes=each("completes"),
-        synced_at=each("synced_at"),
-        prescreens=each("prescreens", lambda row: row.prescreens_moved, default=F("prescreens")),
-    )
+    if rows:
+        fields = ("completes", "prescreens", "synced_at")
+        update_each(model, fields, ((row.pk, row.completes, row.prescreens, row.synced_at) for row in rows))
 
 
 def _applied(fill):

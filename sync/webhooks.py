@@ -18,7 +18,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Case, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import KombuError
@@ -28,6 +27,7 @@ from projects.models import TargetGroup
 from suppliers.records import TargetGroupChanges, payload_from_json, payload_to_json
 
 from .adapters import adapter_for
+from .bulk import update_each
 from .intents import reapply_intents
 from .locks import lock_target_group, retry_transient
 from .models import WebhookEvent
@@ -129,11 +129,10 @@ def _apply_chunk(size):
         )
         if not rows:
             return 0
+        now = timezone.now()
         outcomes = apply_events(rows)
-        WebhookEvent.objects.filter(pk__in=outcomes).update(
-            processed_at=timezone.now(),
-            outcome=Case(*(When(pk=pk, then=Value(words[:300])) for pk, words in outcomes.items())),
-        )
+        marks = ((pk, words[:300], now) for pk, words in outcomes.items())
+        update_each(WebhookEvent, ("outcome", "processed_at"), marks)
     return len(rows)
 
 

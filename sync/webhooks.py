@@ -13,7 +13,8 @@ apply per payload type (`@applies(QuotaFill)` in `quotas.webhooks`).
 
 import logging
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,7 +24,7 @@ from django.utils import timezone
 from kombu.exceptions import KombuError
 
 from config.tasks import task
-from projects.models import TargetGroup
+from projects.models import SupplierConnection, TargetGroup
 from suppliers.records import TargetGroupChanges, payload_from_json, payload_to_json
 
 from .adapters import adapter_for
@@ -124,16 +125,29 @@ def _apply_chunk(size):
         rows = list(
             WebhookEvent.objects.filter(processed_at__isnull=True)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("connection")
-            .order_by("time", "pk")[:size]
+            .order_by("time", "pk")
+            .values_list(*Stored._fields)[:size]
         )
         if not rows:
             return 0
         now = timezone.now()
+        connections = SupplierConnection.objects.in_bulk({row[1] for row in rows})
+        rows = [Stored(*row)._replace(connection=connections[row[1]]) for row in rows]
         outcomes = apply_events(rows)
         marks = ((pk, words[:300], now) for pk, words in outcomes.items())
         update_each(WebhookEvent, ("outcome", "processed_at"), marks)
     return len(rows)
+
+
+class Stored(NamedTuple):
+    """A stored event as the applier reads it: what the receiver read of it (its payload), not its raw body."""
+
+    pk: int
+    connection: SupplierConnection  # read as its id
+    event_id: str
+    type: str
+    time: datetime
+    payload: dict | None
 
 
 def apply_events(rows):
@@ -144,18 +158,19 @@ def apply_events(rows):
     different types touch different rows, so their order across types does not matter."""
     outcomes, together = {}, {}
     for row in rows:
-        row.record = payload_from_json(row.payload)
-        if type(row.record) in SET_HANDLERS:
-            together.setdefault(type(row.record), []).append(row)
+        record = payload_from_json(row.payload)
+        if type(record) in SET_HANDLERS:
+            together.setdefault(type(record), []).append((row, record))
         else:
-            outcomes[row.pk] = _apply_row(row)
+            outcomes[row.pk] = _apply_row(row, record)
     for payload_type, group in together.items():
         outcomes.update(_apply_set(SET_HANDLERS[payload_type], group))
     return outcomes
 
 
-def _apply_set(handler, rows):
-    events = [(row.connection, row.record, row.time or timezone.now()) for row in rows]
+def _apply_set(handler, group):
+    rows = [row for row, _ in group]
+    events = [(row.connection, record, row.time or timezone.now()) for row, record in group]
     try:
         with transaction.atomic():
             return dict(zip((row.pk for row in rows), handler(events), strict=True))
@@ -163,14 +178,14 @@ def _apply_set(handler, rows):
         raise  # the whole chunk is tried again
     except Exception:  # one event the cockpit cannot apply must not hold back the others: one by one, then
         log.exception("webhook events could not be applied together; applying them one by one")
-        return {row.pk: _apply_row(row) for row in rows}
+        return {row.pk: _apply_row(row, record) for row, record in group}
 
 
-def _apply_row(row):
+def _apply_row(row, record):
     """Apply what the receiver read of the event (its payload record), as it read it: nothing is parsed again."""
     try:
         with transaction.atomic():
-            return apply_event(row.connection, row.record, row.type, row.time or timezone.now())
+            return apply_event(row.connection, record, row.type, row.time or timezone.now())
     except DatabaseError:
         raise  # the whole chunk is tried again
     except Exception:  # one event the cockpit cannot apply must not hold back those after it

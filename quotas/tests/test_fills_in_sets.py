@@ -112,4 +112,6 @@ def test_a_set_of_fills_is_applied_in_a_few_statements_whatever_its_size():
         assert apply_pending() == 190
 
     statements = [query["sql"] for query in queries if not query["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(statements) <= 10  # read the events, the quotas, the cells; write them, the target groups, the events
+    # Read the events, their connections, the quotas, the cells; write them, the target groups' counts, the events'
+    # marks; look for more. On PostgreSQL the target groups are locked first, in one more.
+    assert len(statements) <= (11 if db.vendor == "postgresql" else 10)

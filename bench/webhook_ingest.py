@@ -153,10 +153,9 @@ def deliver(connection, bodies):
 def apply_all():
     """The worker's task, run until no stored event waits."""
     from sync.models import WebhookEvent
-    from sync.webhooks import apply_pending
+    from sync.tasks import apply_webhook_events
 
-    while apply_pending():
-        pass
+    apply_webhook_events()
     assert not WebhookEvent.objects.filter(processed_at__isnull=True).exists()
 
 

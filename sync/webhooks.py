@@ -109,10 +109,11 @@ def apply_pending(limit=BATCH):
     cache.delete(APPLY_PENDING_KEY)  # in the receiver's process (or a shared cache): the next event starts a task
     applied = 0
     while applied < limit:
-        done = _apply_chunk(min(CHUNK, limit - applied))
-        if not done:
-            break
+        size = min(CHUNK, limit - applied)
+        done = _apply_chunk(size)
         applied += done
+        if done < size:  # none waits any more (or another task has them)
+            break
     return applied
 
 

@@ -8,7 +8,9 @@ lost, changes nothing) and answers; `apply_pending` applies the stored events in
 order they happened, in batches, from a task the receiver starts (at most one waiting
 at a time) and from the stuck-change sweep. Fills are absolute counts stamped with
 their time, so the newest wins whatever order they arrive in. Apps register what they
-apply per payload type (`@applies(QuotaFill)` in `quotas.webhooks`).
+apply per payload type (`@applies(QuotaFill)` in `quotas.webhooks`), and may apply a
+batch's events of a type together in a few statements (`@applies_in_sets(QuotaFill)`),
+with the same result as one by one.
 """
 
 import logging

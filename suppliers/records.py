@@ -7,7 +7,7 @@ live, paused, completed, closed, archived); ``status_label`` keeps the supplier'
 own word for it when that reads differently ("Inactive").
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -295,7 +295,8 @@ def payload_to_json(payload):
     """`payload` (a record of `STORED_PAYLOADS`, or None) as JSON values, to store with its event."""
     if payload is None:
         return None
-    return {"record": type(payload).__name__, **{name: _plain(value) for name, value in asdict(payload).items()}}
+    # The stored records are flat (texts, numbers, lists and dicts of them): no `asdict`'s deep copy is needed.
+    return {"record": type(payload).__name__, **{f.name: _plain(getattr(payload, f.name)) for f in fields(payload)}}
 
 
 def payload_from_json(stored):

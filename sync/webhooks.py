@@ -8,12 +8,15 @@ lost, changes nothing) and answers; `apply_pending` applies the stored events in
 order they happened, in batches, from a task the receiver starts (at most one waiting
 at a time) and from the stuck-change sweep. Fills are absolute counts stamped with
 their time, so the newest wins whatever order they arrive in. Apps register what they
-apply per payload type (`@applies(QuotaFill)` in `quotas.webhooks`).
+apply per payload type (`@applies(QuotaFill)` in `quotas.webhooks`), and may apply a
+batch's events of a type together in a few statements (`@applies_in_sets(QuotaFill)`),
+with the same result as one by one.
 """
 
 import logging
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,10 +26,11 @@ from django.utils import timezone
 from kombu.exceptions import KombuError
 
 from config.tasks import task
-from projects.models import TargetGroup
+from projects.models import SupplierConnection, TargetGroup
 from suppliers.records import TargetGroupChanges, payload_from_json, payload_to_json
 
 from .adapters import adapter_for
+from .bulk import update_each
 from .intents import reapply_intents
 from .locks import lock_target_group, retry_transient
 from .models import WebhookEvent
@@ -42,7 +46,7 @@ APPLY_PENDING_KEY = "webhooks:apply-pending"
 # fills are applied newest first, so a moment in the future would hide every real fill after it.
 CLOCK_SKEW = timedelta(minutes=1)
 BATCH = 500
-CHUNK = 100  # events applied in one transaction
+CHUNK = 500  # events applied in one transaction, the fills among them together
 
 
 @retry_transient
@@ -107,37 +111,84 @@ def apply_pending(limit=BATCH):
     cache.delete(APPLY_PENDING_KEY)  # in the receiver's process (or a shared cache): the next event starts a task
     applied = 0
     while applied < limit:
-        done = _apply_chunk(min(CHUNK, limit - applied))
-        if not done:
-            break
+        size = min(CHUNK, limit - applied)
+        done = _apply_chunk(size)
         applied += done
+        if done < size:  # none waits any more (or another task has them)
+            break
     return applied
 
 
 @retry_transient
 def _apply_chunk(size):
-    """Up to `size` events in one transaction: each applied in a savepoint of its own and marked, in
-    words, with what was done; an event and its mark commit together. Rows another task is applying
-    are skipped (PostgreSQL), so two tasks never apply the same event."""
+    """Up to `size` events in one transaction, marked, in words, with what was done; the events and their
+    marks commit together. Rows another task is applying are skipped (PostgreSQL), so two tasks never
+    apply the same event."""
     with transaction.atomic():
         rows = list(
             WebhookEvent.objects.filter(processed_at__isnull=True)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("connection")
-            .order_by("time", "pk")[:size]
+            .order_by("time", "pk")
+            .values_list(*Stored._fields)[:size]
         )
+        if not rows:
+            return 0
         now = timezone.now()
-        for row in rows:
-            row.outcome, row.processed_at = _apply_row(row)[:300], now
-        WebhookEvent.objects.bulk_update(rows, ["outcome", "processed_at"])
+        connections = SupplierConnection.objects.in_bulk({row[1] for row in rows})
+        rows = [Stored(*row)._replace(connection=connections[row[1]]) for row in rows]
+        outcomes = apply_events(rows)
+        marks = ((pk, words[:300], now) for pk, words in outcomes.items())
+        update_each(WebhookEvent, ("outcome", "processed_at"), marks)
     return len(rows)
 
 
-def _apply_row(row):
+class Stored(NamedTuple):
+    """A stored event as the applier reads it: what the receiver read of it (its payload), not its raw body."""
+
+    pk: int
+    connection: SupplierConnection  # read as its id
+    event_id: str
+    type: str
+    time: datetime
+    payload: dict | None
+
+
+def apply_events(rows):
+    """Apply stored events (in the order they happened: time, then arrival); returns {pk: words}.
+
+    The events of a payload type an app applies in sets (`@applies_in_sets`) are applied together, in a
+    few statements, as if one by one; the others one by one, each in a savepoint of its own. Events of
+    different types touch different rows, so their order across types does not matter."""
+    outcomes, together = {}, {}
+    for row in rows:
+        record = payload_from_json(row.payload)
+        if type(record) in SET_HANDLERS:
+            together.setdefault(type(record), []).append((row, record))
+        else:
+            outcomes[row.pk] = _apply_row(row, record)
+    for payload_type, group in together.items():
+        outcomes.update(_apply_set(SET_HANDLERS[payload_type], group))
+    return outcomes
+
+
+def _apply_set(handler, group):
+    rows = [row for row, _ in group]
+    events = [(row.connection, record, row.time or timezone.now()) for row, record in group]
+    try:
+        with transaction.atomic():
+            return dict(zip((row.pk for row in rows), handler(events), strict=True))
+    except DatabaseError:
+        raise  # the whole chunk is tried again
+    except Exception:  # one event the cockpit cannot apply must not hold back the others: one by one, then
+        log.exception("webhook events could not be applied together; applying them one by one")
+        return {row.pk: _apply_row(row, record) for row, record in group}
+
+
+def _apply_row(row, record):
     """Apply what the receiver read of the event (its payload record), as it read it: nothing is parsed again."""
     try:
         with transaction.atomic():
-            return apply_event(row.connection, payload_from_json(row.payload), row.type, row.time or timezone.now())
+            return apply_event(row.connection, record, row.type, row.time or timezone.now())
     except DatabaseError:
         raise  # the whole chunk is tried again
     except Exception:  # one event the cockpit cannot apply must not hold back those after it
@@ -146,6 +197,7 @@ def _apply_row(row):
 
 
 HANDLERS = {}
+SET_HANDLERS = {}
 
 
 def applies(payload_type):
@@ -153,6 +205,18 @@ def applies(payload_type):
 
     def decorate(function):
         HANDLERS[payload_type] = function
+        return function
+
+    return decorate
+
+
+def applies_in_sets(payload_type):
+    """Decorator: `function(events)` applies many payloads of `payload_type` at once, exactly as its
+    `@applies` function would one by one in the order given; `events` are (connection, payload, at)
+    and it returns the words of each, in their order."""
+
+    def decorate(function):
+        SET_HANDLERS[payload_type] = function
         return function
 
     return decorate

@@ -1,6 +1,6 @@
 """Changes to a launched target group's own settings at Cint: its CPI, its filling strategy,
 its Fielding Assistant settings and its details (name, manager, LOI, IR, links…: in
-``launched_details``).
+``fielding.launched.details``).
 
 Payloads (what `request_change(kind, ..., payload=...)` takes):
 

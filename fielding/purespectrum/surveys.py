@@ -1,6 +1,6 @@
 """A new PureSpectrum survey (a draft with its qualifications and quotas), created through the outbox.
 
-The form (`forms_purespectrum`) builds the Buy API's survey body; `request_new_survey` keeps it
+The form (`fielding.purespectrum.forms`) builds the Buy API's survey body; `request_new_survey` keeps it
 on a draft target group with a placeholder id and records the create. PureSpectrum has no
 idempotency keys, so before a re-send the kind looks for the survey at PureSpectrum by its
 title (the form refuses a title the connection already has), and never creates it twice.

@@ -21,11 +21,11 @@ from .queries import (
     PAUSE_KINDS,
     RECONCILIATION_ALERT_WINDOW,
     STATUS_KIND,
-    _cockpit_actions,
-    _newest_job,
-    _rejections,
-    _related,
-    _stopped_rows,
+    cockpit_actions,
+    newest_job,
+    rejections,
+    related,
+    stopped_rows,
 )
 
 
@@ -47,10 +47,10 @@ def _attention_sets():
     needs a correlated subquery cannot hold (a sync error and a pause are columns of the row itself)."""
     since = timezone.now() - ALERT_WINDOW
     reconciled = timezone.now() - RECONCILIATION_ALERT_WINDOW
-    job = _related(TargetGroup, "fielding_jobs")
-    profile = _related(TargetGroup, "profiles")
-    interlock = _related(TargetGroup, "interlocked_profiles")
-    full_cells = _related(profile, "quotas").objects.filter(
+    job = related(TargetGroup, "fielding_jobs")
+    profile = related(TargetGroup, "profiles")
+    interlock = related(TargetGroup, "interlocked_profiles")
+    full_cells = related(profile, "quotas").objects.filter(
         profile__quotas_enabled=True,
         profile__vanished_at__isnull=True,
         completes_goal__gt=0,
@@ -77,12 +77,12 @@ def _attention_sets():
                 fieldingjob__status="Completed", fieldingjob__kind__in=PAUSE_KINDS), "targetgroup"),
         ],
         "stopped": [
-            _ids(_stopped_rows(_related(profile, "quotas"), "profile"), "profile__target_group"),
-            _ids(_stopped_rows(_related(interlock, "cells"), "interlocked_profile"),
+            _ids(stopped_rows(related(profile, "quotas"), "profile"), "profile__target_group"),
+            _ids(stopped_rows(related(interlock, "cells"), "interlocked_profile"),
                  "interlocked_profile__target_group"),
         ],
         "reconciled": [
-            _ids(_related(TargetGroup, "reconciliations").objects.filter(
+            _ids(related(TargetGroup, "reconciliations").objects.filter(
                 state="complete", finished_at__gte=reconciled), "target_group"),
             _ids(results.filter(submission__state="complete", submission__finished_at__gte=reconciled),
                  "target_group"),
@@ -98,11 +98,11 @@ def _in(*sets):
 
 def _attention_aliases():
     """The newest facts the exact rules read (correlated subqueries, reached only inside the guards)."""
-    actions, status_changes, bulk_actions = _cockpit_actions()
+    actions, status_changes, bulk_actions = cockpit_actions()
     to_status = status_changes.annotate(to_status=KeyTextTransform("to_status", "payload")).values("to_status")
     return {
-        "attn_job_status": Subquery(_newest_job().values("status")[:1]),
-        **{f"attn_{name}": expression for name, expression in _rejections().items()},
+        "attn_job_status": Subquery(newest_job().values("status")[:1]),
+        **{f"attn_{name}": expression for name, expression in rejections().items()},
         "attn_action": Subquery(actions.values("kind")[:1]),
         "attn_action_at": Subquery(actions.values("finished_at")[:1]),
         "attn_bulk_action": Subquery(bulk_actions.values("fieldingjob__kind")[:1]),
@@ -183,12 +183,12 @@ def active_or_troubled(queryset):
     """Live, paused and scheduled target groups, and those whose change or fielding job failed lately (a
     draft whose launch failed: acting helps there too)."""
     since = timezone.now() - ALERT_WINDOW
-    job = _related(TargetGroup, "fielding_jobs")
+    job = related(TargetGroup, "fielding_jobs")
     troubled = _ids(_troubled_ids(since), "target_group")
     failed = [
         _ids(job.objects.filter(status="Failed", finished_at__gte=since), "target_group"),
         _ids(job.target_groups.through.objects.filter(
             fieldingjob__status="Failed", fieldingjob__finished_at__gte=since), "targetgroup"),
     ]  # fmt: skip
-    job_failed = _in(*failed) & Q(Exact(Subquery(_newest_job().values("status")[:1]), "Failed"))
+    job_failed = _in(*failed) & Q(Exact(Subquery(newest_job().values("status")[:1]), "Failed"))
     return queryset.filter(Q(status__in=ACTIVE_STATUSES) | _in(troubled, *failed) & (_in(troubled) | job_failed))

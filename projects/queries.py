@@ -40,12 +40,12 @@ FINISHED_KINDS = ("relaunch_fielding_run", "bulk_fielding_job", STATUS_KIND, "su
 TRAFFIC_CAP_KIND = "set_traffic_cap"
 
 
-def _related(model, name):
+def related(model, name):
     """The model at the end of one of `model`'s relations, so projects/ needs no import of other apps."""
     return model._meta.get_field(name).related_model
 
 
-def _stopped_rows(rows, owner):
+def stopped_rows(rows, owner):
     """Enabled quota rows (`rows`: the quotas or the interlock cells, under `owner`) whose traffic has
     stopped below their goal: their current target is reached. A stop the PM asked for is left out."""
     owner_tg = f"{owner}__target_group"
@@ -70,10 +70,10 @@ def _count(queryset, group_by):
 
 
 def _stopped_traffic():
-    profile = _related(TargetGroup, "profiles")
-    interlock = _related(TargetGroup, "interlocked_profiles")
-    quotas = _stopped_rows(_related(profile, "quotas"), "profile").filter(profile__target_group=OuterRef("pk"))
-    cells = _stopped_rows(_related(interlock, "cells"), "interlocked_profile").filter(
+    profile = related(TargetGroup, "profiles")
+    interlock = related(TargetGroup, "interlocked_profiles")
+    quotas = stopped_rows(related(profile, "quotas"), "profile").filter(profile__target_group=OuterRef("pk"))
+    cells = stopped_rows(related(interlock, "cells"), "interlocked_profile").filter(
         interlocked_profile__target_group=OuterRef("pk")
     )
     return {
@@ -84,9 +84,9 @@ def _stopped_traffic():
     }
 
 
-def _newest_job():
+def newest_job():
     """The newest fielding job of the target group (its own or a batch it was in) settled in the last day."""
-    job = _related(TargetGroup, "fielding_jobs")
+    job = related(TargetGroup, "fielding_jobs")
     return (
         job.objects.filter(Q(target_group=OuterRef("pk")) | Q(target_groups=OuterRef("pk")))
         .filter(status__in=["Completed", "Failed"], finished_at__gte=timezone.now() - ALERT_WINDOW)
@@ -95,7 +95,7 @@ def _newest_job():
 
 
 def _last_job():
-    newest = _newest_job()
+    newest = newest_job()
     return {
         "last_job_status": Subquery(newest.values("status")[:1]),
         "last_job_kind": Subquery(newest.values("kind")[:1]),
@@ -103,7 +103,7 @@ def _last_job():
     }
 
 
-def _rejections():
+def rejections():
     """The newest reconciliation done for each target group, by a survey's list or in a Cint file:
     the completes it rejected, those it started from, and when."""
     since = timezone.now() - RECONCILIATION_ALERT_WINDOW
@@ -125,7 +125,7 @@ def _rejections():
     }
 
 
-def _cockpit_actions():
+def cockpit_actions():
     """The fielding-run actions the cockpit applied to the target group: its own, its status changes, and
     the bulk jobs it was in, newest first."""
     actions = RemoteChange.objects.filter(
@@ -163,7 +163,7 @@ def with_alerts(queryset):
         profiles__quotas__completes_goal__gt=0,
         profiles__quotas__completes__gte=F("profiles__quotas__completes_goal"),
     )
-    actions, status_changes, bulk_actions = _cockpit_actions()
+    actions, status_changes, bulk_actions = cockpit_actions()
     troubled = Q(
         changes__state__in=[RemoteChange.State.FAILED, RemoteChange.State.CONFLICT], changes__created_at__gte=since
     )
@@ -175,7 +175,7 @@ def with_alerts(queryset):
         ),
         **_stopped_traffic(),
         **_last_job(),
-        **_rejections(),
+        **rejections(),
         last_action=Subquery(actions.values("kind")[:1]),
         last_action_at=Subquery(actions.values("finished_at")[:1]),
         last_bulk_action=Subquery(bulk_actions.values("fieldingjob__kind")[:1]),
@@ -228,7 +228,7 @@ def _troubled(count, tg):
             ("bad", f"{count} change{'s' if count != 1 else ''} failed or met a conflict in the last 24 hours.")
         )
     if tg.last_job_status == "Failed":
-        job = _related(TargetGroup, "fielding_jobs")
+        job = related(TargetGroup, "fielding_jobs")
         label = job.Kind(tg.last_job_kind).label if tg.last_job_kind in job.Kind.values else "A fielding job"
         why = f": {tg.last_job_reason.rstrip('.')}." if tg.last_job_reason else "."
         alerts.append(("bad", f"{label} failed at the supplier{why}"))

@@ -6,7 +6,7 @@ from django.utils import timezone
 from ...models import BusinessUnit, Project
 from ...wire import json_response
 from .. import feasibility as feas
-from ..shapes import project_details, project_list_item, project_overview, project_status
+from ..shapes import project_details, project_list_items, project_overview, project_status
 from ..validation import Validator
 from ..wire import ApiError, api, check_if_match, paginate, read_json
 from .common import get_account, get_project
@@ -34,7 +34,7 @@ def list_projects(request, account_id):
     items, has_more, next_cursor = paginate(queryset, request)
     return json_response(
         {
-            "projects": [project_list_item(p) for p in items],
+            "projects": project_list_items(items),
             "url": request.path,
             "has_more": has_more,
             "next_cursor": next_cursor,

@@ -12,7 +12,7 @@ from ..events import record_tg_change
 from ..feasibility import money
 from ..profiling import replace_profiles, rescale_goals
 from ..seed_data import INDUSTRIES, INDUSTRY_LOCKOUTS, LOCALES, STUDY_TYPES
-from ..shapes import draft_target_group, target_group_details, tg_list_item
+from ..shapes import draft_target_group, numbers_of, target_group_details, tg_list_item
 from ..validation import Validator
 from ..wire import ApiError, api, check_if_match, paginate, read_json
 from .common import acting_user_id, etag_header, get_project, get_target_group
@@ -51,9 +51,10 @@ def list_target_groups(request, account_id, project_id):
     if languages := request.GET.getlist("language"):
         queryset = queryset.filter(Q(*[Q(locale__startswith=f"{lang}_") for lang in languages], _connector=Q.OR))
     items, has_more, next_cursor = paginate(queryset, request)
+    numbers = numbers_of(items)
     return json_response(
         {
-            "target_groups": [tg_list_item(tg) for tg in items],
+            "target_groups": [tg_list_item(tg, numbers[tg.pk]) for tg in items],
             "url": request.path,
             "has_more": has_more,
             "next_cursor": next_cursor,

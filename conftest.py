@@ -28,6 +28,15 @@ def _celery_eager(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a supplier's pause (a 429 another test provoked) or its token
+    holds nothing over."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _quick_fieldwork(settings):
     """The sandbox's respondents fill a live survey in a few dozen steps (six minutes of simulated
     fieldwork), not in the demo's afternoon: a test sees its quotas move, and fill, in a few steps."""

@@ -18,7 +18,7 @@ import requests
 
 from suppliers.backoff import retry_delay
 from suppliers.errors import AuthFailed, SupplierError, TransportError, ValidationFailed, error_from_parts
-from suppliers.transport import TRANSPORT_EXCEPTIONS, ApiResponse, MemoryCache
+from suppliers.transport import TRANSPORT_EXCEPTIONS, ApiResponse, MemoryCache, SharedPause
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,9 @@ class AudienceAlignTransport:
         self.client_id = client_id
         self.key = key
         self.cache = cache if cache is not None else MemoryCache()
+        self.pause = SharedPause(
+            self.cache, "audience-align", self.base_url, client_id, max_wait=self.max_retry_wait, sleep=sleep
+        )
         self.timeout = timeout
         self.session = session or requests.Session()
         self.read_retries = read_retries
@@ -119,6 +122,7 @@ class AudienceAlignTransport:
                 query = {**(params or {}), "hash": self.hash_for(url)}
                 answer = read_answer(self._send(method, url, headers, query, json))
             except SupplierError as failure:
+                self.pause.note(failure)
                 if is_hash_refusal(failure) and not hash_renewed:
                     hash_renewed = True
                     self.forget_hash(url)
@@ -133,12 +137,13 @@ class AudienceAlignTransport:
                 logger.warning(
                     "Audience-Align %s %s failed (%s); retrying in %.1fs", method, path, failure.status, delay
                 )
-                self.sleep(delay)
+                self.pause.rest(delay)
                 attempt += 1
                 continue
             return answer
 
     def _send(self, method, url, headers, params, json):
+        self.pause.wait()
         self.request_count += 1
         try:
             return self.session.request(method, url, params=params, json=json, headers=headers, timeout=self.timeout)

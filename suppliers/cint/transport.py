@@ -13,7 +13,13 @@ from urllib.parse import quote
 import requests
 
 from suppliers.backoff import retry_delay
-from suppliers.transport import TRANSPORT_EXCEPTIONS, ApiResponse, MemoryCache, job_id_from_location  # noqa: F401 (re-exported)
+from suppliers.transport import (  # noqa: F401 (re-exported)
+    TRANSPORT_EXCEPTIONS,
+    ApiResponse,
+    MemoryCache,
+    SharedPause,
+    job_id_from_location,
+)
 
 from .errors import AuthFailed, CintError, TransportError, error_from_response
 
@@ -28,8 +34,9 @@ class CintTransport:
     """One ``requests.Session`` that talks to Cint the way the contract asks.
 
     Reads (GET) are retried on 429, 5xx and connection errors, waiting as the supplier's
-    ``Retry-After`` says. Mutations are never retried here: the caller's outbox retries
-    them with the same idempotency key, so the supplier can recognise the repeat.
+    ``Retry-After`` says; every transport of the account waits with it (`SharedPause`).
+    Mutations are never retried here: the caller's outbox retries them with the same
+    idempotency key, so the supplier can recognise the repeat.
     ``request_count`` counts API calls sent (retries included, token calls not).
     """
 
@@ -70,6 +77,9 @@ class CintTransport:
         self.request_count = 0
         fingerprint = "|".join([auth_url, client_id, audience, scopes])
         self.token_cache_key = "cint-token:" + hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+        self.pause = SharedPause(
+            self.token_cache, "cint", self.base_url, client_id, max_wait=self.max_retry_wait, clock=clock, sleep=sleep
+        )
 
     # --- OAuth ---------------------------------------------------------------------------
 
@@ -157,6 +167,7 @@ class CintTransport:
                 if response.status_code in expected:
                     return to_api_response(response)
                 failure = unexpected(response)
+            self.pause.note(failure)
             delay = (
                 retry_delay(failure, attempt, base=self.backoff_seconds, max_wait=self.max_retry_wait)
                 if attempt < retries
@@ -165,11 +176,12 @@ class CintTransport:
             if delay is None:
                 raise failure
             logger.warning("Cint %s %s failed (%s); retrying in %.1fs", method, path, failure.status, delay)
-            self.sleep(delay)
+            self.pause.rest(delay)
             attempt += 1
 
     def _send(self, method, url, headers, params, json, data):
         headers = {**headers, "Authorization": f"Bearer {self.access_token()}"}
+        self.pause.wait()
         self.request_count += 1
         try:
             return self.session.request(

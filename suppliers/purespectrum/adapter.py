@@ -78,6 +78,7 @@ class PureSpectrumAdapter(SupplierAdapter):
         transport = PureSpectrumTransport(
             config["base_url"],
             config["access_token"],
+            cache=cache,
             timeout=config.get("timeout_seconds") or 20.0,
             session=session,
         )

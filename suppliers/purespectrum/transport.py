@@ -14,7 +14,7 @@ import requests
 
 from suppliers.backoff import retry_delay
 from suppliers.errors import SupplierError, TransportError, error_from_parts
-from suppliers.transport import TRANSPORT_EXCEPTIONS, ApiResponse
+from suppliers.transport import TRANSPORT_EXCEPTIONS, ApiResponse, SharedPause
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +31,13 @@ class PureSpectrumTransport:
     backoff_seconds = 0.5  # first wait between read retries, doubled each time
     max_retry_wait = 30.0  # don't sleep longer than this for one retry; raise instead
 
-    def __init__(self, base_url, access_token, *, timeout=20.0, session=None, read_retries=2, sleep=time.sleep):
+    def __init__(
+        self, base_url, access_token, *, cache=None, timeout=20.0, session=None, read_retries=2, sleep=time.sleep
+    ):
         self.base_url = base_url.rstrip("/")
+        self.pause = SharedPause(
+            cache, "purespectrum", self.base_url, access_token, max_wait=self.max_retry_wait, sleep=sleep
+        )
         self.access_token = access_token
         self.timeout = timeout
         self.session = session or requests.Session()
@@ -58,6 +63,7 @@ class PureSpectrumTransport:
                 if response.status_code in expected:
                     return ApiResponse(response.status_code, parse_body(response), headers=response.headers)
                 failure = error_from_response(response.status_code, parse_body(response), response.headers)
+            self.pause.note(failure)
             delay = (
                 retry_delay(failure, attempt, base=self.backoff_seconds, max_wait=self.max_retry_wait)
                 if attempt < retries
@@ -66,10 +72,11 @@ class PureSpectrumTransport:
             if delay is None:
                 raise failure
             logger.warning("PureSpectrum %s %s failed (%s); retrying in %.1fs", method, path, failure.status, delay)
-            self.sleep(delay)
+            self.pause.rest(delay)
             attempt += 1
 
     def _send(self, method, url, headers, params, json):
+        self.pause.wait()
         self.request_count += 1
         try:
             return self.session.request(method, url, params=params, json=json, headers=headers, timeout=self.timeout)

@@ -32,29 +32,41 @@ def lists_everything(connection, adapter):
     ).exists()
 
 
-def sync_lists(adapter, connection, run, tally, *, everything=True):
-    """Upsert projects and target groups from the lists; return [(tg, changed hint)] to read further.
-
-    Unless `everything`, only the target groups that can still move are listed; one the cockpit
-    has as moving that is no longer in that list (it was completed, say) is read on its own."""
+def list_projects(adapter, connection, run, tally):
+    """Upsert the connection's projects from its list; None when the list could not be read (recorded)."""
     try:
         records = list(adapter.iter_projects())
     except errors.SupplierError as exc:
         record_error(run, None, exc, "listing projects")
-        return []
-    projects = _upsert_projects(connection, records, tally)
-    queue = []
-    for project in projects:
+        return None
+    return _upsert_projects(connection, records, tally)
+
+
+def list_target_groups(adapter, projects, run, tally, *, everything=True, readers=None):
+    """Upsert the target groups of `projects` from their lists; return [(tg, changed hint)] to read further.
+
+    Unless `everything`, only the target groups that can still move are listed; one the cockpit
+    has as moving that is no longer in that list (it was completed, say) is read on its own.
+    With `readers` (a `Readers`), the lists of several projects are read at once, each on an adapter
+    of its own; every write happens here, one project after another.
+    """
+
+    def read(project):
+        reader = readers.adapter() if readers is not None else adapter
         try:
             if everything:
-                tg_records = list(adapter.iter_target_groups(project.remote_id))
-            else:
-                tg_records = list(adapter.iter_target_groups(project.remote_id, statuses=MOVING))
+                return list(reader.iter_target_groups(project.remote_id))
+            return list(reader.iter_target_groups(project.remote_id, statuses=MOVING))
         except errors.SupplierError as exc:
-            record_error(run, None, exc, f"listing the target groups of {project.name}")
+            return exc
+
+    answers = readers.map(read, projects) if readers is not None and len(projects) > 1 else map(read, projects)
+    queue = []
+    for project, records in zip(projects, answers, strict=True):
+        if isinstance(records, errors.SupplierError):
+            record_error(run, None, records, f"listing the target groups of {project.name}")
             continue
-        queue.extend(_upsert_target_groups(project, tg_records, tally, complete=everything))
-    _reapply_pending(connection)
+        queue.extend(_upsert_target_groups(project, records, tally, complete=everything))
     return queue
 
 
@@ -153,7 +165,7 @@ def _changed_at(record, tg, moved, now):
     return now if moved else tg.remote_updated_at
 
 
-def _reapply_pending(connection):
+def reapply_pending(connection):
     """The lists may have overwritten a field a pending change is about (the filling goal): show the intent again."""
     unsettled = RemoteChange.objects.filter(
         target_group__project__connection=connection,

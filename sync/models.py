@@ -110,6 +110,13 @@ class SyncRun(models.Model):
     listed_everything = models.BooleanField(default=True)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    # The target groups are synced in parts of a few projects each, spread over the workers: how far it is.
+    parts_total = models.PositiveIntegerField(default=0)
+    parts_done = models.PositiveIntegerField(default=0)
+    projects_total = models.PositiveIntegerField(default=0)
+    projects_done = models.PositiveIntegerField(default=0)
+    # When a part of it last ended: a run that stops moving for long is taken for dead.
+    progressed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -2,6 +2,7 @@
 once, each on an adapter of its own), then what it said is stored in one short transaction."""
 
 import logging
+import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from .adapters import adapter_for
 from .intents import reapply_intents
 from .locks import lock_target_group
 from .mirror import DRAFT, SYNC_VERSION, apply_record
-from .models import RemoteChange
+from .models import RemoteChange, SyncRun
 
 log = logging.getLogger(__name__)
 
@@ -143,49 +144,99 @@ def sync_one(adapter, tg, run, tally, *, force=False, changed_hint=True):
     store_read(read_target_group(adapter, tg, force=force, changed_hint=changed_hint), run, tally)
 
 
-def sync_queue(adapter, connection, queue, run, tally, *, own_adapter, progress=None):
-    """Read the queued target groups, a few at a time when the adapter is ours, storing each in turn.
+class Readers:
+    """A few threads that ask the supplier at once, each on an adapter of its own. They only read: every
+    write stays in the caller's thread, one target group after another. `requests_made` counts theirs."""
 
-    Only the reads run in threads (each on an adapter of its own); every write happens here,
-    one target group after another. Returns the requests the threads' adapters made.
-    """
+    def __init__(self, connection, workers):
+        self.connection = connection
+        self.workers = workers
+        self._local = threading.local()
+        self._adapters = []
+        self._pool = None
+
+    def adapter(self):
+        """This thread's adapter (made on first use)."""
+        if not hasattr(self._local, "adapter"):
+            self._local.adapter = adapter_for(self.connection)
+            self._adapters.append(self._local.adapter)
+        return self._local.adapter
+
+    def map(self, function, items):
+        """`function` over `items`, a few at a time, the results in order."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.workers)
+        return self._pool.map(function, items)
+
+    @property
+    def requests_made(self):
+        return sum(reader.request_count for reader in self._adapters)
+
+    def close(self):
+        if self._pool is not None:
+            self._pool.shutdown()
+        for reader in self._adapters:
+            reader.close()
+
+
+def sync_queue(adapter, connection, queue, run, tally, *, readers=None, progress=None):
+    """Read the queued target groups (a few at a time with `readers`), storing each in turn."""
     queue = [(tg, hint) for tg, hint in queue if not (tg.is_pending or tg.project.is_pending)]
     for tg, _ in queue:
         tg.project.connection = connection  # what the reading threads look at is at hand: they never query
-    to_read = []
+    to_read, overdue = [], []
     for tg, hint in queue:
-        if not hint and _recently_read(tg):
+        if hint or not _known_unchanged(tg):
+            to_read.append((tg, hint))
+        elif _recently_read(tg):
             run.target_groups_unchanged += 1
         else:
-            to_read.append((tg, hint))
+            overdue.append((tg, hint))
+    # Unchanged target groups are read in full once a period, spread evenly over it: each sync reads its
+    # share of them, those waiting longest first, so target groups first synced together do not all fall
+    # due at the same sync.
+    overdue.sort(key=lambda item: item[0].synced_at)
+    share = math.ceil(len(queue) * periodic_share(run)) if overdue else 0
+    to_read.extend(overdue[:share])
+    run.target_groups_unchanged += len(overdue[share:])
     items = progress(to_read) if progress else to_read
-    workers = settings.SYNC_READ_CONCURRENCY if own_adapter else 1
-    if workers <= 1 or len(to_read) <= 1:
+    if readers is None or len(to_read) <= 1:
         for tg, hint in items:
             store_read(read_target_group(adapter, tg, changed_hint=hint), run, tally)
-        return 0
-    local, extra = threading.local(), []
+        return
 
     def read(item):
-        if not hasattr(local, "adapter"):
-            local.adapter = adapter_for(connection)
-            extra.append(local.adapter)
         tg, hint = item
-        return read_target_group(local.adapter, tg, changed_hint=hint)
+        return read_target_group(readers.adapter(), tg, changed_hint=hint)
 
-    try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(read, items):
-                store_read(result, run, tally)
-    finally:
-        made = sum(reader.request_count for reader in extra)
-        for reader in extra:
-            reader.close()
-    return made
+    for result in readers.map(read, items):
+        store_read(result, run, tally)
 
 
 def sync_version(tg):
     return (tg.details or {}).get(SYNC_VERSION, "")
+
+
+def periodic_share(run):
+    """The part of the period of full reads (`SYNC_FULL_READ_EVERY_SECONDS`) since the connection's previous
+    sync began: the share of its unchanged target groups this sync reads in full (1 for the first sync, or
+    after a pause longer than the period)."""
+    period = settings.SYNC_FULL_READ_EVERY_SECONDS
+    previous = (
+        SyncRun.objects.filter(connection=run.connection_id, target_group=None, started_at__lt=run.started_at)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    if previous is None or period <= 0:
+        return 1.0
+    return min(1.0, int((run.started_at - previous).total_seconds()) / period)  # whole seconds
+
+
+def _known_unchanged(tg):
+    """Whether the list can tell this target group changed: it was read in full without error and the supplier
+    gives a change time (or the list row's digest stands for one)."""
+    return not tg.sync_error and tg.synced_at is not None and tg.remote_updated_at is not None
 
 
 def _recently_read(tg):

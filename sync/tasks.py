@@ -3,11 +3,11 @@ from datetime import timedelta
 from celery import shared_task
 from celery.signals import worker_ready
 
-from projects.models import SupplierConnection, TargetGroup
+from projects.models import Project, SupplierConnection, TargetGroup
 from suppliers.registry import ADAPTERS
 
 from . import pull, recovery, sending, webhooks
-from .models import WebhookEvent
+from .models import SyncRun, WebhookEvent
 
 
 @shared_task(bind=True, ignore_result=True)
@@ -50,12 +50,23 @@ def sync_connections():
 
 @shared_task(ignore_result=True)
 def sync_connection(connection_id):
-    """Pull sync of one connection; nothing while another run of it is still going."""
+    """Pull sync of one connection, its target groups read in parts the workers share (`sync_part`);
+    nothing while another run of it is still going."""
     connection = SupplierConnection.objects.filter(pk=connection_id, is_active=True).first()
     if connection is None:
         return None
-    run = pull.sync_connection(connection)
+    run = pull.sync_connection(connection, spread=True)
     return run.pk if run is not None else None
+
+
+@shared_task(ignore_result=True)
+def sync_part(run_id, project_ids):
+    """One part of a connection's sync: the target groups of a few of its projects."""
+    run = SyncRun.objects.select_related("connection").filter(pk=run_id, finished_at__isnull=True).first()
+    if run is None:
+        return
+    projects = list(Project.objects.filter(pk__in=project_ids, connection=run.connection).order_by("pk"))
+    pull.sync_part(run, projects)
 
 
 @shared_task(ignore_result=True)

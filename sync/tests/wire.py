@@ -157,6 +157,7 @@ class FakeCint:
         self.page_size = page_size
         self.projects = {}  # id -> {"name", "target_groups": {id: tg dict}}
         self.failures = {}  # tg id -> status to answer on its details
+        self.listing = []  # callables given the project id whose target groups are asked for, before the answer
         base = re.escape(f"{BASE}/demand/accounts/{ACCOUNT}")
         v2 = re.escape(f"{BASE}/demand/v2/accounts/{ACCOUNT}")
         tg = rf"{base}/projects/([^/]+)/target-groups/([^/?]+)"
@@ -229,6 +230,8 @@ class FakeCint:
 
     def _target_groups(self, request):
         project_id = urlsplit(request.url).path.split("/projects/")[1].split("/")[0]
+        for look in self.listing:
+            look(project_id)
         wanted = {s for value in parse_qs(urlsplit(request.url).query).get("status", []) for s in value.split(",")}
         items = [
             {

@@ -273,6 +273,12 @@ SYNC_READ_CONCURRENCY = env.int("SYNC_READ_CONCURRENCY", default=4)
 # A connection's sync reads its target groups in parts of this many projects, which the workers share.
 SYNC_PROJECTS_PER_PART = env.int("SYNC_PROJECTS_PER_PART", default=25)
 
+# The history of achieved counts (`quotas.history`): a snapshot every HISTORY_INTERVAL_SECONDS records at
+# most one point per quota, cell and target group per interval, where its count changed; a target group's
+# points are kept HISTORY_KEEP_DAYS after its fieldwork ended.
+HISTORY_INTERVAL_SECONDS = env.int("HISTORY_INTERVAL_SECONDS", default=60)
+HISTORY_KEEP_DAYS = env.int("HISTORY_KEEP_DAYS", default=90)
+
 # Fault injection for the sandbox (rates from 0 to 1, latency in milliseconds);
 # the admin's sandbox settings override these per run.
 SANDBOX_ERROR_RATE = env.float("SANDBOX_ERROR_RATE", default=0.0)

@@ -1,15 +1,15 @@
 """The panels fielding adds to a target group's page (see `quotas.panels`), each where its supplier offers it."""
 
 from fielding.audience_align.views import panel_context as audience_align_context
-from fielding.runs.pace import pace_of
 from fielding.runs.views import fielding_panel_context
 from fielding.status.views import status_panel_context
 from projects.models import Role, TargetGroup
+from quotas.history.reading import target_group_pace
 from quotas.panels import SIDE, Panel, register_panel
 
 
 def _pace(request, tg, page):
-    return {"pace": pace_of(tg)}
+    return {"pace": target_group_pace(tg)}
 
 
 def _status(request, tg, page):

@@ -56,3 +56,6 @@ class InterlockCellAdmin(admin.ModelAdmin):
     search_fields = ("text", "remote_id")
     readonly_fields = ("remote_id",) + QUOTA_COUNTS
     raw_id_fields = ("interlocked_profile",)
+
+
+from .history.admin import CellPointAdmin, QuotaPointAdmin, TargetGroupPointAdmin  # noqa: E402, F401

@@ -124,3 +124,6 @@ class InterlockCell(QuotaFields):
         constraints = [
             models.UniqueConstraint(fields=["interlocked_profile", "remote_id"], name="unique_interlock_cell_remote")
         ]
+
+
+from .history.models import CellPoint, QuotaPoint, TargetGroupPoint  # noqa: E402, F401

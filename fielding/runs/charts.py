@@ -8,13 +8,12 @@ below, the completes of each interval. Works for any interval the supplier aggre
 """
 
 import math
-import re
 from datetime import timedelta
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from .pace import Pace, recent_window
+from quotas.history.pace import pace_of_points
+from quotas.history.series import interval_length, running_points, series
 
 WIDTH, HEIGHT = 640, 270
 LEFT, RIGHT, TOP = 52, 64, 14
@@ -23,27 +22,9 @@ BARS_TOP, BARS_BOTTOM = 182, 236  # the per-interval panel
 LABEL_Y = 252
 # The end date widens the time axis only while the intervals stay wide enough to see.
 MAX_SLOTS = 400
-DURATION = re.compile(r"^P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?$")
 TICK_STEPS = [timedelta(hours=h) for h in (1, 2, 3, 6, 12)] + [timedelta(days=d) for d in (1, 2, 7, 14, 28, 56)]
 MAX_TICKS = 6
 LABEL_CHAR_WIDTH = 7  # px: the widest digit of the chart's 10px bold labels, with room to spare
-
-
-def interval_length(interval):
-    """The length of an ISO-8601 aggregation interval such as ``PT1H`` or ``P1D`` (a day if unreadable)."""
-    match = DURATION.match((interval or "").upper())
-    parts = {key: int(value) for key, value in (match.groupdict() if match else {}).items() if value}
-    return timedelta(**parts) if parts else timedelta(days=1)
-
-
-def series(intervals):
-    """[(start, count)] of the supplier's ``[{"timestamp", "count"}]``, oldest first."""
-    points = []
-    for item in intervals:
-        when = parse_datetime(item.get("timestamp") or "")
-        if when is not None:
-            points.append((when, int(item.get("count") or 0)))
-    return sorted(points, key=lambda point: point[0])
 
 
 def nice_step(raw):
@@ -115,15 +96,13 @@ def completes_chart(intervals, *, interval, goal, end_at=None, now=None, total=N
     placed = sum(count for _, count in points)
     total = placed if total is None else total
     step = interval_length(interval)
-    window_start, window_done = recent_window(points, total, now)
-    pace = Pace(
-        done=total,
-        goal=goal or 0,
-        since=points[0][0] if points else started_at,
+    pace = pace_of_points(
+        running_points(points, step, now),
+        goal=goal,
         end_at=end_at,
         now=now,
-        window_start=window_start,
-        window_done=window_done,
+        start=None if points else (started_at, 0),
+        done=total,
     )
     chart = {"pace": pace, "total": total, "goal": goal or 0, "width": WIDTH, "height": HEIGHT, "interval": interval}
     if not points:

@@ -10,9 +10,9 @@ from fielding.drafts.body import is_created
 from projects.exports import csv_response, file_name
 from projects.models import TargetGroup
 from projects.permissions import NotOffered, require_capability
+from quotas.history.series import interval_length, series
 from suppliers import errors
 
-from .charts import interval_length, series
 from .forms import IntervalForm
 from .views import read_stats
 

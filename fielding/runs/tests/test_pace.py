@@ -2,6 +2,7 @@
 and "too early to tell" until the window spans `PACE_MIN_TIME` with `PACE_MIN_COMPLETES` completes,
 tested on both minimums' boundaries; for the chart's intervals and for totals-only suppliers."""
 
+import math
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -9,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from fielding.runs.charts import completes_chart
-from fielding.runs.pace import PACE_MIN_COMPLETES, PACE_MIN_TIME, PACE_WINDOW, Pace
 from projects.models import SupplierKind
 from projects.tests.factories import ConnectionFactory, TargetGroupFactory
+from quotas.history.pace import PACE_MIN_COMPLETES, PACE_MIN_TIME, PACE_WINDOW, pace_of_points
 
 NOW = datetime(2030, 1, 10, 12, tzinfo=UTC)
 END = NOW + timedelta(days=10)
@@ -19,7 +20,8 @@ SECOND = timedelta(seconds=1)
 
 
 def pace(length, completes, goal=1000):
-    return Pace(done=completes, goal=goal, since=NOW - length, end_at=END, now=NOW)
+    """`completes` since a start `length` ago, as a totals-only supplier gives them (evenly, as far as known)."""
+    return pace_of_points([], goal=goal, end_at=END, now=NOW, start=(NOW - length, 0), done=completes)
 
 
 def hourly(*counts, start):
@@ -44,7 +46,7 @@ def test_twenty_minutes_after_launch_the_pace_is_too_early_to_tell_not_a_finish_
 def test_the_pace_is_told_from_the_minimum_time(length, told):
     measured = pace(length, 50)
     assert measured.too_early is not told
-    assert measured.per_day == (pytest.approx(50 / (length / timedelta(days=1))) if told else None)
+    assert measured.per_day == (pytest.approx(50 / (length / timedelta(days=1))) if told else None)  # even: the average
     assert measured.sentences[0].startswith("At this pace (" if told else "Too early to tell the pace: 50 completes")
 
 
@@ -56,16 +58,16 @@ def test_the_pace_is_told_from_the_minimum_time(length, told):
 def test_the_pace_is_told_from_the_minimum_completes(completes, told):
     measured = pace(timedelta(hours=6), completes)
     assert measured.too_early is not told
-    assert measured.per_day == (completes * 4 if told else None)  # six hours are a quarter of a day
+    assert measured.per_day == (pytest.approx(completes * 4) if told else None)  # six hours are a quarter of a day
 
 
 def test_a_whole_window_with_few_completes_is_a_pace_not_too_early():
     slow = pace(PACE_WINDOW, 3)
-    assert not slow.too_early and slow.per_day == 3
+    assert not slow.too_early and slow.per_day == pytest.approx(3)
     assert slow.sentences[0].startswith("At this pace (3.0/day over the last 24 hours): finishes on")
     assert slow.late  # 997 to go at 3 a day is long after the end date
     last_day = NOW - PACE_WINDOW
-    quiet = Pace(40, 100, since=NOW - 3 * PACE_WINDOW, end_at=END, now=NOW, window_start=last_day, window_done=0)
+    quiet = pace_of_points([(NOW - 3 * PACE_WINDOW, 0), (last_day, 40)], goal=100, end_at=END, now=NOW, done=40)
     assert quiet.sentences[0] == "No completes in the last 24 hours: no finish date can be projected."
 
 
@@ -75,15 +77,20 @@ def test_an_older_fielding_is_paced_over_its_last_day_from_the_intervals():
     chart = completes_chart(hourly(*[10] * 48, *[2] * 24, start=start), interval="PT1H", goal=2000, end_at=END, now=NOW)
     measured = chart["pace"]
     assert measured.window_from == NOW - PACE_WINDOW and measured.window_completes == 48
-    assert measured.per_day == 48  # not the 176 a day averaged since the start
+    assert measured.per_day == pytest.approx(48)  # not the 176 a day averaged since the start
     assert measured.sentences[0].startswith("At this pace (48.0/day over the last 24 hours):")
 
 
-def test_completes_not_in_an_interval_yet_count_in_the_last_day():
+def test_completes_not_in_an_interval_yet_count_in_the_last_day_as_the_latest():
     start = NOW - timedelta(days=3)
     series = hourly(*[10] * 48, *[2] * 24, start=start)
     chart = completes_chart(series, interval="PT1H", goal=2000, end_at=END, now=NOW, total=528 + 5)
-    assert chart["pace"].window_completes == 53 and chart["pace"].per_day == 53
+    assert chart["pace"].window_completes == 53
+    # 2 an hour all day, and 5 just now: weighted by their age (halving every 6 hours), the 5 count in full
+    # against the day's weight, 6 / ln 2 × (1 − 2^-4) hours.
+    day_weight = 6 / math.log(2) * (1 - 2**-4)
+    assert chart["pace"].per_hour == pytest.approx(2 + 5 / day_weight)
+    assert chart["pace"].per_day > 53  # more than the plain average of the day
 
 
 def test_a_young_fielding_is_paced_since_its_start_once_told():
@@ -91,7 +98,10 @@ def test_a_young_fielding_is_paced_since_its_start_once_told():
     too_few = completes_chart(hourly(3, 3, 3, start=start), interval="PT1H", goal=500, end_at=END, now=NOW)
     assert too_few["pace"].too_early and "projected" not in too_few and too_few["needed"]
     enough = completes_chart(hourly(3, 3, 4, start=start), interval="PT1H", goal=500, end_at=END, now=NOW)
-    assert enough["pace"].per_day == 80 and "projected" in enough  # 10 in 3 hours
+    assert "projected" in enough
+    assert (
+        enough["pace"].window_completes == 10 and enough["pace"].per_day > 80
+    )  # 10 in 3 hours, the last hour's 4 weigh most
 
 
 # --- totals only ----------------------------------------------------------------------------------

@@ -1,0 +1,29 @@
+"""The quotas' background work: their history's snapshot, pruning and import. Each task re-reads what it
+works on and does nothing when there is nothing to do."""
+
+from celery import shared_task
+
+from projects.models import TargetGroup
+
+from .history import pruning, recording, series
+
+
+@shared_task(ignore_result=True)
+def record_history():
+    """Beat, every `HISTORY_INTERVAL_SECONDS`: a point for each count that moved since its latest one."""
+    return recording.record_snapshot()
+
+
+@shared_task(ignore_result=True)
+def prune_history():
+    """Beat, daily: the history of target groups whose fieldwork ended more than `HISTORY_KEEP_DAYS` ago goes."""
+    return pruning.prune_history()
+
+
+@shared_task(ignore_result=True)
+def import_supplier_series(target_group_id):
+    """The supplier's completes over time of one target group, before its first recorded point."""
+    tg = TargetGroup.objects.select_related("project__connection").filter(pk=target_group_id).first()
+    if tg is None:
+        return 0
+    return series.import_supplier_series(tg)

@@ -2,6 +2,8 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from sync.models import SyncRun
+
 from . import listing
 from .attention import active_or_troubled, with_attention_rank
 from .forms import DashboardFilterForm, SupplierFilterForm, TargetGroupFilterForm
@@ -71,6 +73,11 @@ def dashboard(request):
     }
     context["projects"] = context["projects_page"].object_list
     partial = request.htmx and not request.htmx.history_restore_request  # live search: the results only
+    if not partial:
+        # A large account's first sync takes a while: what it has read is listed already; say how far it is.
+        context["first_syncs"] = SyncRun.objects.filter(
+            target_group=None, finished_at__isnull=True, connection__last_synced_at__isnull=True
+        ).select_related("connection")
     return render(request, "projects/_dashboard_results.html" if partial else "projects/dashboard.html", context)
 
 

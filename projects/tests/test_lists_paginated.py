@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.listing import PAGE_SIZE
 from projects.models import TargetGroup
@@ -147,3 +148,16 @@ def test_the_dashboard_pages_its_projects_with_their_totals(pm_client):
     projects = re.findall(r'<a href="/projects/\d+/">(Project \d+)</a>', second.split("<h2>Projects</h2>")[1])
     assert projects == [f"Project {i:03d}" for i in (PAGE_SIZE, PAGE_SIZE + 1)]
     assert "1 / 200" in second  # completes 0 + 1 of goals 100 + 100
+
+
+def test_the_dashboard_says_how_far_a_first_sync_has_come(pm_client):
+    from sync.models import SyncRun
+
+    connection = ConnectionFactory(label="Agency account")
+    SyncRun.objects.create(connection=connection, parts_total=80, parts_done=12, projects_total=2000, projects_done=300)
+
+    page = pm_client.get(reverse("projects:dashboard")).content.decode()
+
+    assert "First sync of Agency account (" in page and "under way:" in page and "300 of 2000 projects read" in page
+    SyncRun.objects.update(finished_at=timezone.now())
+    assert "under way" not in pm_client.get(reverse("projects:dashboard")).content.decode()

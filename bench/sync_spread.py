@@ -147,6 +147,7 @@ def steady_state(connection, period):
                 offset = (index * STRIDE) % len(tgs)
                 moment = now - timedelta(seconds=BEAT_SECONDS + period - offset * step)
                 TargetGroup.objects.filter(pk=pk).update(synced_at=moment)
+    now = timezone.now()  # the writes above took a while: the previous sync began a beat before the next one
     SyncRun.objects.filter(connection=connection).update(
         started_at=now - timedelta(seconds=BEAT_SECONDS), finished_at=now - timedelta(seconds=BEAT_SECONDS - 1)
     )

@@ -59,6 +59,9 @@ def sync_connection(connection, target_group=None, progress=None, adapter=None, 
         parts = [projects[i : i + size] for i in range(0, len(projects), size)]
         run.parts_total, run.projects_total = len(parts), len(projects)
         run.requests_made = adapter.request_count - started_with
+    except Exception:
+        run.finished_at = timezone.now()  # it stopped here: the next beat starts afresh
+        raise
     finally:
         run.objects_created, run.objects_updated = tally.created, tally.updated + tally.vanished
         run.save()
@@ -105,7 +108,7 @@ def sync_part(run, projects, *, adapter=None, progress=None):
         if own_adapter and adapter is not None:
             adapter.close()
         _add_part(run.pk, part, tally, made, len(projects))
-    finish_if_done(run)
+        finish_if_done(run)  # also after a part that failed: the run ends when its last part does
 
 
 def _add_part(run_id, part, tally, requests_made, projects):

@@ -104,3 +104,19 @@ def test_sync_now_prints_the_runs_summary_after_every_part(supplier, connection,
 
     assert Project.objects.filter(connection=connection).count() == 5
     assert "errors" in capsys.readouterr().out
+
+
+def test_a_part_that_breaks_does_not_leave_the_run_open(supplier, connection):
+    def break_on_pr5(project_id):
+        if project_id == "PR-5":
+            raise RuntimeError("the worker fell over")
+
+    supplier.listing.append(break_on_pr5)
+
+    with pytest.raises(RuntimeError):
+        sync_connection(connection, spread=True)
+
+    run = SyncRun.objects.get(connection=connection)
+    assert run.finished_at is not None and run.parts_done == 3
+    supplier.listing.clear()
+    assert sync_connection(connection) is not None  # the next beat is not held back

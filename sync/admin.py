@@ -46,9 +46,14 @@ class SyncRunAdmin(admin.ModelAdmin):
         "objects_updated",
         "target_groups_unchanged",
         "error_count",
+        "progress",
     )
     list_filter = ("connection",)
     readonly_fields = [f.name for f in SyncRun._meta.fields]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="projects read")
+    def progress(self, run):
+        return f"{run.projects_done} of {run.projects_total}" if run.projects_total else "—"

@@ -65,20 +65,16 @@ def sync_connection(connection, target_group=None, progress=None, adapter=None, 
     finally:
         run.objects_created, run.objects_updated = tally.created, tally.updated + tally.vanished
         run.save()
-        if own_adapter and adapter is not None and (spread or not parts):
-            adapter.close()
+        if own_adapter and adapter is not None:
+            adapter.close()  # each part reads on adapters of its own
     if not parts:
         finish_if_done(run)
     elif spread:
         for part in parts:
             task("sync.tasks.sync_part").delay(run.pk, [project.pk for project in part])
     else:
-        try:
-            for part in parts:
-                sync_part(run, part, adapter=None if own_adapter else adapter, progress=progress)
-        finally:
-            if own_adapter:
-                adapter.close()
+        for part in parts:
+            sync_part(run, part, adapter=None if own_adapter else adapter, progress=progress)
     run.refresh_from_db()
     return run
 

@@ -155,3 +155,16 @@ def test_the_cost_step_costs_statements_per_batch_not_per_target_group():
     few, many = counted(10, T0), counted(120, T0 + MINUTE)
     assert few <= 10
     assert many <= few + 2  # SQLite splits one upsert of 120 rows by its limit of variables; PostgreSQL does not
+
+
+def test_the_cost_panel_lists_the_cpi_changes_and_says_how_completes_are_priced(pm_client, tg):
+    interval(tg, T0, current_completes=10)
+    interval(tg, T0 + MINUTE, cpi=Decimal("2.00"), current_completes=15)
+
+    html = pm_client.get(tg.get_absolute_url()).content.decode()
+
+    panel = html.split('id="cost-panel"', 1)[1].split("</section>", 1)[0]
+    assert '<td class="num">1.50</td><td class="num">2.00 USD</td>' in panel
+    assert "25.00 USD" in panel  # spend to date
+    assert "195.00 USD" in panel  # projected: 25.00 + 85 × 2.00
+    assert "completes from before then are priced at that first CPI" in panel

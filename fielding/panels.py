@@ -1,15 +1,16 @@
 """The panels fielding adds to a target group's page (see `quotas.panels`), each where its supplier offers it."""
 
 from fielding.audience_align.views import panel_context as audience_align_context
+from fielding.runs.recorded import recorded_chart
 from fielding.runs.views import fielding_panel_context
 from fielding.status.views import status_panel_context
 from projects.models import Role, TargetGroup
-from quotas.history.reading import target_group_pace
 from quotas.panels import SIDE, Panel, register_panel
 
 
 def _pace(request, tg, page):
-    return {"pace": target_group_pace(tg)}
+    chart = recorded_chart(tg)
+    return {"pace": chart["pace"], "chart": chart}
 
 
 def _status(request, tg, page):
@@ -26,7 +27,8 @@ def _launched_settings(tg):
     return caps.cpi_changes or caps.rate_cards or caps.filling_strategy or caps.launched_details
 
 
-# Totals only (no completes over time): their pace in words; Cint's chart is in its fielding panel.
+# Totals only (no completes over time): their chart and pace from the history the cockpit records; Cint's
+# chart is in its fielding panel, drawn from the supplier's own intervals.
 register_panel(
     Panel(
         "pace",

@@ -5,7 +5,7 @@ from fielding.drafts import views as views_draft
 from fielding.launched import views as views_launched
 from fielding.profiling import views as views_profiling
 from fielding.purespectrum import views as views_purespectrum
-from fielding.runs import exports, views
+from fielding.runs import exports, recorded, views
 from fielding.status import views as views_status
 
 app_name = "fielding"
@@ -45,6 +45,7 @@ urlpatterns = [
     path("target-groups/<int:pk>/fielding/<str:action>/", views.run_action, name="run_action"),
     path("target-groups/<int:pk>/stats/", views.stats, name="stats"),
     path("target-groups/<int:pk>/completes.csv", exports.completes_csv, name="completes_csv"),
+    path("target-groups/<int:pk>/completes-recorded.csv", recorded.recorded_csv, name="recorded_csv"),
     # status of a survey whose supplier takes status changes as one verb
     path("target-groups/<int:pk>/status/", views_status.status_panel, name="status_panel"),
     path("target-groups/<int:pk>/status/<slug:action>/", views_status.status_action, name="status_action"),

@@ -120,6 +120,26 @@ class InterlockForm(forms.Form):
         return chosen
 
 
+def goal_field(quota, cell_limits=None):
+    """The field of a quota's (or cell's) completes goal; `cell_limits`: the supplier's `InterlockLimits`
+    when `quota` is an interlock cell, whose goal bounds then apply."""
+    lowest, highest = 0, MAX_COUNT
+    if cell_limits is not None:
+        lowest, highest = max(0, cell_limits.min_cell_goal), cell_limits.max_cell_goal or MAX_COUNT
+    return forms.IntegerField(
+        label=quota.text,
+        min_value=lowest,
+        max_value=highest,
+        initial=quota.completes_goal,
+        error_messages={
+            "required": f"Give a goal ({lowest} or more).",
+            "invalid": "Enter a whole number, such as 120.",
+            "min_value": "A goal cannot be negative." if lowest == 0 else f"A goal must be at least {lowest}.",
+            "max_value": TOO_MANY if highest == MAX_COUNT else f"A goal can be at most {highest:,}.",
+        },
+    )
+
+
 class QuotaGoalsForm(WarningsMixin, forms.Form):
     """One integer field per quota of a profile (or cell of an interlock), named `goal-<pk>`.
 
@@ -132,21 +152,8 @@ class QuotaGoalsForm(WarningsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.quotas = [q for q in quotas if not self.is_bound or self.field_name(q) in self.data]
         for quota in self.quotas:
-            lowest, highest = 0, MAX_COUNT
-            if limits is not None and isinstance(quota, InterlockCell):
-                lowest, highest = max(0, limits.min_cell_goal), limits.max_cell_goal or MAX_COUNT
-            self.fields[self.field_name(quota)] = forms.IntegerField(
-                label=quota.text,
-                min_value=lowest,
-                max_value=highest,
-                initial=quota.completes_goal,
-                error_messages={
-                    "required": f"Give a goal ({lowest} or more).",
-                    "invalid": "Enter a whole number, such as 120.",
-                    "min_value": "A goal cannot be negative." if lowest == 0 else f"A goal must be at least {lowest}.",
-                    "max_value": TOO_MANY if highest == MAX_COUNT else f"A goal can be at most {highest:,}.",
-                },
-            )
+            cell_limits = limits if isinstance(quota, InterlockCell) else None
+            self.fields[self.field_name(quota)] = goal_field(quota, cell_limits)
 
     @staticmethod
     def field_name(quota):

@@ -10,6 +10,14 @@ from . import goal_checks
 from .forms import TOO_MANY, WarningsMixin
 
 
+def above_survey_goal(survey_goal):
+    return f"A quota's quantity cannot be above the survey's completes goal ({survey_goal:,})."
+
+
+def above_quantity(quantity):
+    return f"The current target cannot be above the quota's quantity ({quantity:,}); raise the quantity first."
+
+
 class QuotaQuantityForm(WarningsMixin, forms.Form):
     """A quota's quantity (its completes goal, PureSpectrum's required_count), at most the survey's goal."""
 
@@ -33,9 +41,7 @@ class QuotaQuantityForm(WarningsMixin, forms.Form):
     def clean_required_count(self):
         value = self.cleaned_data["required_count"]
         if self.survey_goal and value > self.survey_goal:
-            raise forms.ValidationError(
-                f"A quota's quantity cannot be above the survey's completes goal ({self.survey_goal:,})."
-            )
+            raise forms.ValidationError(above_survey_goal(self.survey_goal))
         return value
 
     def check(self, tg, siblings):
@@ -71,10 +77,7 @@ class TrafficCapForm(forms.Form):
     def clean_traffic_cap(self):
         value = self.cleaned_data["traffic_cap"]
         if value > self.target.completes_goal:
-            raise forms.ValidationError(
-                f"The current target cannot be above the quota's quantity ({self.target.completes_goal:,}); "
-                "raise the quantity first."
-            )
+            raise forms.ValidationError(above_quantity(self.target.completes_goal))
         return value
 
 

@@ -16,7 +16,7 @@ from .models import InterlockCell, InterlockedProfile, Profile, Quota
 RESULT_SHOWN_FOR = timedelta(minutes=30)
 CHANGES_SHOWN = 50
 # The first block a change touches (`ChangeKind.touches`) -> where this page shows its badge.
-BADGE_PLACES = {"interlocks": "interlock", "header": "tg"}
+BADGE_PLACES = {"interlocks": "interlock", "header": "tg", "grid": "grid"}
 
 
 # What a profile's table shows of each quota: read as plain rows, not model instances (a target
@@ -79,7 +79,7 @@ def _block_of(change):
 
 
 def latest_changes(tg):
-    """The change to show on each block: {profile pk or "interlock" or "tg": change}."""
+    """The change to show on each block: {profile pk or "interlock" or "tg" or "grid": change}."""
     recent = timezone.now() - RESULT_SHOWN_FOR
     changes = RemoteChange.objects.filter(target_group=tg).exclude(
         state__in=RemoteChange.SETTLED_STATES, finished_at__lt=recent
@@ -161,5 +161,6 @@ def profiles_context(tg, only=None):
         "interlocks": interlocks_of(tg) if only is None else [],
         "interlock_change": latest.get("interlock"),
         "tg_change": latest.get("tg"),
+        "grid_change": latest.get("grid"),
         "unsettled": any(not c.is_settled for c in latest.values()),
     }

@@ -46,6 +46,22 @@ def request_quota_goals(target_group, goals, *, profile=None, by):
     )
 
 
+def request_quota_figures(target_group, goals, targets, *, by):
+    """A whole grid's new figures as one change: `goals` {quota or interlock cell: completes goal},
+    `targets` {quota or cell: current target} (suppliers with `traffic_caps`). Rows are keyed by what
+    they are (a model instance, or any row with a `remote_id`); the payload names them by remote id."""
+    return request_change(
+        "set_quota_figures",
+        connection=target_group.project.connection,
+        target_group=target_group,
+        payload={
+            "goals": {row.remote_id: int(goal) for row, goal in goals.items()},
+            "targets": {row.remote_id: int(cap) for row, cap in targets.items()},
+        },
+        by=by,
+    )
+
+
 def request_filling_goal(target_group, filling_goal, *, by):
     return request_change(
         "set_target_group_filling_goal",

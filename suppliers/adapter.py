@@ -245,6 +245,13 @@ class SupplierAdapter:
     def set_traffic_cap(self, ref, quota_id, cap, *, key, version=""):
         raise NotImplementedError
 
+    def set_quota_figures(self, ref, goals, targets, *, key, version=""):
+        """Goals (as `set_quota_goals` takes them) and current targets (`targets`: {quota id: cap}, suppliers
+        with `traffic_caps`) of many quotas, as one change. A supplier without caps takes the goals alone."""
+        if targets:
+            raise NotImplementedError
+        return self.set_quota_goals(ref, goals, key=key, version=version)
+
     def set_filling_goal(self, ref, goal, *, key, version=""):
         raise NotImplementedError
 

@@ -82,13 +82,15 @@ def _end_label(point, total):
     return {"x": px, "y": py, "anchor": "end"}
 
 
-def completes_chart(intervals, *, interval, goal, end_at=None, now=None, total=None, started_at=None):
+def completes_chart(intervals, *, interval, goal, end_at=None, now=None, total=None, started_at=None, pace=None):
     """The chart of the supplier's completes per interval against `goal` and `end_at`.
 
     `total` is the target group's count of completes, the one number its page shows: the running
     total ends there, and the pace counts it, even where the supplier's intervals hold fewer (its
     latest completes not placed in an interval yet) or more. Without it, the intervals' sum.
     `started_at`, the fielding start, is where the pace runs from while there is no interval.
+    `pace`, where the cockpit's history gives one, is drawn and said instead of the intervals' own, so the
+    chart tells the pace every other page tells (the intervals then only draw the bars and the line).
     Returns ``{"pace": Pace, "empty": True}`` when the supplier reports no interval at all.
     """
     now = now or timezone.now()
@@ -96,14 +98,15 @@ def completes_chart(intervals, *, interval, goal, end_at=None, now=None, total=N
     placed = sum(count for _, count in points)
     total = placed if total is None else total
     step = interval_length(interval)
-    pace = pace_of_points(
-        running_points(points, step, now),
-        goal=goal,
-        end_at=end_at,
-        now=now,
-        start=None if points else (started_at, 0),
-        done=total,
-    )
+    if pace is None:
+        pace = pace_of_points(
+            running_points(points, step, now),
+            goal=goal,
+            end_at=end_at,
+            now=now,
+            start=None if points else (started_at, 0),
+            done=total,
+        )
     chart = {"pace": pace, "total": total, "goal": goal or 0, "width": WIDTH, "height": HEIGHT, "interval": interval}
     if not points:
         return {**chart, "empty": True}
@@ -134,7 +137,8 @@ def completes_chart(intervals, *, interval, goal, end_at=None, now=None, total=N
     bars, line, running = [], [(x(x0), y(0))], 0
     for start, count in points:
         running += count
-        height = round((BARS_BOTTOM - BARS_TOP) * count / bar_max, 1)
+        # A count lowered (respondents reconciled away) takes the line down, never a bar below the axis.
+        height = round((BARS_BOTTOM - BARS_TOP) * max(0, count) / bar_max, 1)
         bars.append(
             {
                 "x": round(x(start) + gap / 2, 1),

@@ -20,6 +20,7 @@ from fielding.drafts.body import is_created
 from fielding.drafts.changes import latest_draft_change
 from fielding.models import FieldingJob, RunAction, SupplierLookup
 from projects.models import Role, TargetGroup
+from quotas.history.reading import target_group_pace
 from suppliers import errors
 from sync.wording import describe
 
@@ -260,7 +261,11 @@ def _whole(value):
 
 def chart_of(tg, intervals, interval):
     """The completes chart of `tg` from the supplier's intervals, against its goal and end date,
-    ending at the target group's own count of completes."""
+    ending at the target group's own count of completes.
+
+    The bars and the line are the supplier's, who knows in which interval each complete came; the pace is
+    the history's once the cockpit recorded one (the supplier's series is imported into it), so the chart
+    tells the pace the dashboard and the quota grid tell, whatever interval the PM picked."""
     run = current_run(tg)
     end_at = (run.end_fielding_at if run else None) or tg.fielding_end_at
     started_at = (run.start_fielding_at if run else None) or tg.fielding_start_at
@@ -271,6 +276,7 @@ def chart_of(tg, intervals, interval):
         end_at=end_at,
         total=tg.current_completes,
         started_at=started_at,
+        pace=target_group_pace(tg, end_at=end_at) if tg.history.exists() else None,
     )
 
 

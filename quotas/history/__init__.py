@@ -8,5 +8,8 @@
   cockpit first saw the target group;
 * `pruning`: points of target groups whose fieldwork ended long ago go;
 * `pace`: pace, projected finish and a verdict against the end date, pure functions over points;
-* `reading`: the points and paces of one target group and its quotas, in a constant number of queries.
+* `reading`: the points and paces of one target group and its quotas, in a constant number of queries;
+* `sparklines`: each quota's and cell's last day of completes as a tiny line for the quota grid.
+
+The completes chart and CSV drawn from the history live with the chart, in `fielding.runs.recorded`.
 """

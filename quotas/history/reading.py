@@ -28,11 +28,11 @@ def points_of(owner, start=None, end=None):
     return list(points.order_by("at").values_list("at", "completes"))
 
 
-def window_points(rows, point_model, owner, now):
+def window_points(rows, point_model, owner, now, window=PACE_WINDOW):
     """What a pace as of `now` needs of each of `rows` (owners of `point_model` points): its latest point
-    before the pace window, then its points in the window, ``{pk: [(at, completes)]}``, in two queries.
-    Returns the rows as read too."""
-    since = now - PACE_WINDOW
+    before the `window` (the pace's, unless told), then its points in the window, ``{pk: [(at, completes)]}``,
+    in two queries. Returns the rows as read too."""
+    since = now - window
     before = point_model.objects.filter(**{owner: OuterRef("pk"), "at__lt": since}).order_by("-at")
     rows = list(
         rows.order_by().annotate(
@@ -56,9 +56,9 @@ def start_of(tg):
     return None if start is None else (start, 0)
 
 
-def target_group_pace(tg, now=None):
-    """The `Pace` of the target group's completes towards its filling goal by its end date, from its history
-    and its count now, in two queries."""
+def target_group_pace(tg, now=None, end_at=None):
+    """The `Pace` of the target group's completes towards its filling goal by its end date (`end_at` where the
+    caller knows a newer one, e.g. its fielding run's), from its history and its count now, in two queries."""
     now = now or timezone.now()
     _, points = window_points(TargetGroup.objects.filter(pk=tg.pk), TargetGroupPoint, "target_group", now)
     return pace_of_target_group(tg, points.get(tg.pk, []), now)
@@ -70,7 +70,12 @@ def pace_of_target_group(tg, points, now):
     if start is not None and start[0] == tg.seen_live_at and points and points[0][0] < start[0]:
         start = None  # its history (the supplier's own series) began before the cockpit first saw it live
     return pace_of_points(
-        points, goal=tg.filling_goal, end_at=tg.fielding_end_at, now=now, start=start, done=tg.current_completes
+        points,
+        goal=tg.filling_goal,
+        end_at=end_at or tg.fielding_end_at,
+        now=now,
+        start=start,
+        done=tg.current_completes,
     )
 
 

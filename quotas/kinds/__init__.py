@@ -8,6 +8,7 @@ whether the change is still needed. The payload is kept exactly as asked; names 
 from the local rows.
 """
 
+from .figures import SetQuotaFigures
 from .goals import SetQuotaGoals, SetTargetGroupFillingGoal, SetTrafficCap
 from .profiles import CreateInterlock, DisableQuotas, EnableQuotas, RemoveInterlock
 from .qualifications import AddQualification, DeleteQualification, UpdateQualification
@@ -21,6 +22,7 @@ KINDS = {
         CreateInterlock,
         RemoveInterlock,
         SetQuotaGoals,
+        SetQuotaFigures,
         SetTargetGroupFillingGoal,
         SetTrafficCap,
         AddQualification,

@@ -13,21 +13,13 @@ from datetime import UTC, datetime, timedelta
 
 from suppliers import adapter as seam
 from suppliers.adapter import Capabilities, IdListReconciliation, StatusAction, SupplierAdapter, Unsupported
-from suppliers.errors import NotFound, ServerError
-from suppliers.records import (
-    Answer,
-    InterlockRecord,
-    ProfileRecord,
-    ProfilesSnapshot,
-    ProjectRecord,
-    QuotaRecord,
-    ReconciliationRecord,
-    TargetGroupRecord,
-)
+from suppliers.errors import NotFound, PreconditionFailed, ServerError
+from suppliers.records import Answer, ProjectRecord, ReconciliationRecord, TargetGroupRecord
 from suppliers.values import decimal, text, when, whole, whole_or_none
 
 from . import catalogue
 from .client import CLOSED, DRAFT, LIVE, PAUSED, PureSpectrumClient
+from .quotas import QUANTITY, figure_writes, profiles_snapshot, quota_record, required_count
 from .transport import PureSpectrumTransport
 
 PROJECT_ID = "surveys"
@@ -123,6 +115,29 @@ class PureSpectrumAdapter(SupplierAdapter):
             if required_count(quota) == int(goal):
                 continue
             last = self.client.put_quota(survey_id, quota_id, required_count=int(goal), criteria=quota.get("criteria"))
+        snapshot = self.read_profiles(ref)
+        return Answer(status=last.status if last else 200, raw=last.data if last else None, profiles=snapshot)
+
+    def set_quota_figures(self, ref, goals, targets, *, key, version=""):
+        """Quantities and current targets of many quotas, each write in an order PureSpectrum takes
+        (`quotas.figure_writes`), after one read of the quotas; what they already have is not sent again.
+
+        A quota the survey no longer has stops the change before anything is written: PreconditionFailed
+        (the survey is no longer as the change was asked against), so the outbox re-reads and says which.
+        """
+        survey_id = ref.target_group_id
+        current = {q.get("buyer_quota_id"): q for q in listed(self.client.list_quotas(survey_id))}
+        try:
+            writes = figure_writes(current, {quota_id: n for (_owner, quota_id), n in goals.items()}, targets)
+        except KeyError as exc:
+            raise PreconditionFailed(f"PureSpectrum has no quota “{exc.args[0]}” on this survey any more.") from None
+        last = None
+        for quota_id, what, value in writes:
+            if what == QUANTITY:
+                criteria = current[quota_id].get("criteria")
+                last = self.client.put_quota(survey_id, quota_id, required_count=value, criteria=criteria)
+            else:
+                last = self.client.set_current_target(survey_id, quota_id, value)
         snapshot = self.read_profiles(ref)
         return Answer(status=last.status if last else 200, raw=last.data if last else None, profiles=snapshot)
 
@@ -303,82 +318,6 @@ def merge_performance(record, data):
         }
     )
     return record
-
-
-# --- quotas -------------------------------------------------------------------------------------
-
-
-def required_count(quota):
-    return whole((quota.get("quantities") or {}).get("number", quota.get("required_count")))
-
-
-def quota_record(data, position=0):
-    """One quota in PureSpectrum's full shape (``GET …/quotas``, the PATCH answer of seed 002)."""
-    quantities = data.get("quantities") or {}
-    criteria = [c for c in data.get("criteria") or [] if isinstance(c, dict)]
-    achieved = whole(quantities.get("achieved"))
-    target = quantities.get("current_target")
-    locked = bool(data.get("locked"))
-    values = [" or ".join(catalogue.criterion_values(c)) for c in criteria]
-    single = criteria[0] if len(criteria) == 1 else {}
-    return QuotaRecord(
-        remote_id=text(data.get("buyer_quota_id"), 64),
-        text=text(data.get("quota_title") or ", ".join(values) or data.get("buyer_quota_id"), 500),
-        condition_ids=[str(c) for c in single.get("condition_codes") or []],
-        quota=whole(quantities.get("percentage")),
-        completes_goal=required_count(data),
-        completes=achieved,
-        prescreens=whole((data.get("counter") or {}).get("Buyer_Survey_Starts")),
-        position=position,
-        traffic_cap=whole(target) if target is not None else None,
-        extra={
-            "criteria": catalogue.criteria_words(criteria),
-            "criteria_codes": criteria,
-            "achieved": achieved,
-            "remaining": whole(quantities.get("remaining")),
-            "currently_open": 0 if locked else whole(quantities.get("currently_open")),
-            "locked": locked,
-            "active": bool(data.get("isActive", True)),
-            "ps_quota_id": text(data.get("quota_id") or data.get("ps_quota_id")),
-        },
-    )
-
-
-def _codes(quota):
-    return tuple(sorted({c.get("qualification_code") for c in quota.get("criteria") or [] if isinstance(c, dict)}))
-
-
-def profiles_snapshot(quotas):
-    """Single-criterion quotas by qualification (profiles); nested ones by set of qualifications (interlocks)."""
-    profiles, interlocks = {}, {}
-    for quota in quotas:
-        if not quota.get("buyer_quota_id"):
-            continue
-        codes = _codes(quota)
-        if len(codes) == 1:
-            code = codes[0]
-            profile = profiles.get(code)
-            if profile is None:
-                profile = profiles[code] = ProfileRecord(
-                    remote_id=str(code), name=catalogue.qualification_name(code), question_id=whole(code)
-                )
-            record = quota_record(quota, position=len(profile.quotas))
-            profile.quotas.append(record)
-            for condition in record.condition_ids:
-                if condition not in {c["id"] for c in profile.conditions}:
-                    profile.conditions.append({"id": condition, "text": catalogue.condition_words(code, condition)})
-        elif codes:
-            remote_id = "nested-" + "-".join(str(c) for c in codes)
-            interlock = interlocks.get(remote_id)
-            if interlock is None:
-                interlock = interlocks[remote_id] = InterlockRecord(
-                    remote_id=remote_id,
-                    name=" × ".join(catalogue.qualification_name(c) for c in codes),
-                    depends_on_questions=list(codes),
-                    profile_ids=[str(c) for c in codes],
-                )
-            interlock.cells.append(quota_record(quota, position=len(interlock.cells)))
-    return ProfilesSnapshot(profiles=list(profiles.values()), interlocks=list(interlocks.values()))
 
 
 # --- adjustments --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import responses
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +19,10 @@ from django.utils.dateformat import format as date_format
 from fielding.conftest import api_calls, make_live, tg_api
 from fielding.runs.charts import completes_chart
 from fielding.runs.views import fielding_panel_context
-from projects.models import SupplierKind
+from projects.models import SupplierKind, TargetGroup
 from projects.tests.factories import ConnectionFactory, TargetGroupFactory
+from quotas.history.reading import target_group_pace
+from quotas.history.recording import record_snapshot
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -261,3 +264,25 @@ def test_a_supplier_error_on_the_csv_is_said_in_words(viewer_client, project, wi
     # no file, and no server error: back on the target group's page, which says why
     assert response.redirect_chain[-1][0] == tg.get_absolute_url()
     assert response.status_code == 200 and "could not be read" in response.content.decode()
+
+
+def test_the_chart_tells_the_recorded_pace_whatever_the_interval_picked(pm_client, project, wire):
+    # The supplier's intervals draw the bars; once the cockpit recorded the target group's completes, the pace
+    # said is the history's, the one the rest of the cockpit tells, not one that changes with the interval.
+    tg, run = make_live(project, filling_goal=500, current_completes=0)
+    now = timezone.now()
+    assert tg.fielding_end_at is None  # the run's end date, not mirrored yet, is the one the pace needs
+    for hour in range(1, 7):
+        TargetGroup.objects.filter(pk=tg.pk).update(current_completes=12 * hour)
+        record_snapshot(now - (6 - hour) * timedelta(hours=1))
+    series = [{"timestamp": (now - timedelta(hours=6 - i)).isoformat(), "count": 12} for i in range(6)]
+    stub_stats(wire, tg, series)
+    tg.refresh_from_db()
+    said = target_group_pace(tg, end_at=run.end_fielding_at).sentences
+    assert said[0].startswith("At this pace (") and said[1].startswith("Needs ")
+
+    for interval in ("PT1H", "P1D"):
+        cache.clear()
+        html = stats_html(pm_client, tg, interval)
+        assert said[0] in html and said[1] in html and 'data-last="72"' in html
+        assert 'id="needed-line"' in html

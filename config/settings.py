@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "fielding",
     "sync",
     "reconciliations",
+    "costs",
     "preferences",
     "sandbox",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("quotas.urls")),
     path("", include("fielding.urls")),
     path("", include("reconciliations.urls")),
+    path("", include("costs.urls")),
     path("", include("preferences.urls")),
 ]
 

@@ -21,6 +21,10 @@ SORTS = {
     "goal": ("filling_goal", "name"),
     "updated": ("remote_updated_at", "name"),
     "attention": ("attention_rank", "project__name", "name"),  # needs an alias from queries.with_attention_rank
+    # The figures the cost step stores per target group (`costs.models.TargetGroupFigures`, `figures`).
+    "pace": ("figures__per_day", "name"),
+    "finish": ("figures__finish_at", "name"),
+    "spend": ("figures__spend", "name"),
 }
 RECENTLY_COMPLETED_SHOWN = 10
 PAGE_SIZE = 25

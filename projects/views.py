@@ -51,7 +51,7 @@ def dashboard(request):
     if filters.is_valid():
         active = filters.filter(active)
     counts = active.aggregate(total=Count("pk"), attention=Count("pk", filter=Q(attention_rank=0)))
-    rows = with_alerts(TargetGroup.objects.select_related("project__connection"))
+    rows = with_alerts(TargetGroup.objects.select_related("project__connection", "figures"))
     ordered = listing.sort(active, sort_by, default="attention")
     page = listing.page_of(ordered, rows, request.GET.get("page"), count=counts["total"])
     completed = (
@@ -70,6 +70,7 @@ def dashboard(request):
         "suppliers": filters,
         "q": q,
         "sort": sort_by,
+        "listed": active,  # the spend totals above the table (costs' `spend_totals` tag): one aggregate query
     }
     context["projects"] = context["projects_page"].object_list
     partial = request.htmx and not request.htmx.history_restore_request  # live search: the results only
@@ -103,7 +104,8 @@ def project_detail(request, pk):
     sort_by = request.GET.get("sort", "")
     if listing.parse_sort(sort_by)[0] == "attention":
         target_groups = with_attention_rank(target_groups)
-    rows = with_alerts(project.target_groups.all()).annotate(last_change_at=Max("changes__created_at"))
+    rows = with_alerts(project.target_groups.select_related("figures"))
+    rows = rows.annotate(last_change_at=Max("changes__created_at"))
     page = listing.page_of(listing.sort(target_groups, sort_by, default="project"), rows, request.GET.get("page"))
     partial = request.htmx and not request.htmx.history_restore_request  # back button: the whole page
     template = "projects/_target_group_table.html" if partial else "projects/project_detail.html"

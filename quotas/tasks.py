@@ -2,7 +2,9 @@
 works on and does nothing when there is nothing to do."""
 
 from celery import shared_task
+from django.utils import timezone
 
+from config.tasks import task
 from projects.models import TargetGroup
 
 from .history import pruning, recording, series
@@ -10,8 +12,13 @@ from .history import pruning, recording, series
 
 @shared_task(ignore_result=True)
 def record_history():
-    """Beat, every `HISTORY_INTERVAL_SECONDS`: a point for each count that moved since its latest one."""
-    return recording.record_snapshot()
+    """Beat, every `HISTORY_INTERVAL_SECONDS`: a point for each count that moved since its latest one; then
+    what depends on those points (the cost step: CPI periods, spend and pace figures) in the same interval."""
+    now = timezone.now()
+    written = recording.record_snapshot(now)
+    if written is not None:
+        task("costs.tasks.record_costs").delay(now.isoformat())
+    return written
 
 
 @shared_task(ignore_result=True)

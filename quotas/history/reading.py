@@ -61,7 +61,12 @@ def target_group_pace(tg, now=None, end_at=None):
     caller knows a newer one, e.g. its fielding run's), from its history and its count now, in two queries."""
     now = now or timezone.now()
     _, points = window_points(TargetGroup.objects.filter(pk=tg.pk), TargetGroupPoint, "target_group", now)
-    points = points.get(tg.pk, [])
+    return pace_of_target_group(tg, points.get(tg.pk, []), now, end_at)
+
+
+def pace_of_target_group(tg, points, now, end_at=None):
+    """The `Pace` of `tg` from its `points` as `window_points` reads them (for many target groups at once);
+    `end_at` as `target_group_pace` takes it."""
     start = start_of(tg)
     if start is not None and start[0] == tg.seen_live_at and points and points[0][0] < start[0]:
         start = None  # its history (the supplier's own series) began before the cockpit first saw it live

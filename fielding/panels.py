@@ -48,6 +48,8 @@ register_panel(
         order=20,
         refreshed=True,
         title="Fielding and completes chart",
+        # Cint's launch, pause, resume and complete are here: open, as the other suppliers' status panel is.
+        opened=lambda tg: True,
     )
 )
 register_panel(

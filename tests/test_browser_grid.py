@@ -104,9 +104,6 @@ def test_pm_sees_a_purespectrum_surveys_chart_and_each_quotas_projected_finish(
 
     tg = TargetGroup.objects.get(name="Browser wave 1")
     now = timezone.now()
-    TargetGroup.objects.filter(pk=tg.pk).update(
-        fielding_start_at=now - timedelta(hours=8), fielding_end_at=now + timedelta(days=7)
-    )
     rng = random.Random(4)
     # Fills arrive over the day: the cockpit records where each quota stands as they come.
     for hours in (6, 4, 2, 0):
@@ -114,13 +111,17 @@ def test_pm_sees_a_purespectrum_surveys_chart_and_each_quotas_projected_finish(
             step(timezone.now(), rng)
         assert sync_connection(purespectrum).error_count == 0
         record_snapshot(now - timedelta(hours=hours))
+    # The survey went live eight hours ago, before the first of those points (the sandbox's began just now).
+    TargetGroup.objects.filter(pk=tg.pk).update(
+        fielding_start_at=now - timedelta(hours=8), fielding_end_at=now + timedelta(days=7)
+    )
 
     log_in(page, live_server.url + tg.get_absolute_url(), pm)
     female = Quota.objects.get(profile__target_group=tg, remote_id="female")
     finish = page.locator(f"#quota-{female.pk} td").nth(9)
     expect(finish).not_to_have_text("too early")
     expect(finish).not_to_have_text("–")
-    page.locator("#section-pace summary").click()
+    page.locator("#section-pace > summary").click()
     expect(page.locator("#pace #completes-chart")).to_be_visible()
     expect(page.locator("#pace #completes-chart circle.finish")).to_have_count(1)
     screenshot(page, "grid-purespectrum-chart.png")

@@ -50,7 +50,8 @@ def _grid(request, tg, context):
     context.update(grid_extras(tg, can_change=can_change, request=request))
 
 
-def profiles_context(tg, request=None, **extra):
+def profiles_context(tg, request=None, all_rows=False, **extra):
+    """`all_rows`: every quota of a long profile, as the grid's edit mode showed them."""
     context = page.profiles_context(tg)
     context.update(frozen(tg))
     context["caps"] = tg.capabilities
@@ -60,7 +61,7 @@ def profiles_context(tg, request=None, **extra):
     context["interlock_form"] = InterlockForm(target_group=tg, profiles=context["profiles"])
     context.update(extra)
     _grid(request, tg, context)
-    return page.add_rows(context)
+    return page.add_rows(context, all_rows=all_rows)
 
 
 def page_context(request, tg, open_section=None, **extra):

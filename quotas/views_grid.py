@@ -66,7 +66,8 @@ def grid(request, pk):
         message = "Nothing was sent yet: see the warnings, then save anyway or change the values."
         return _confirm(request, tg, message, "profiles", editing=True, grid_form=form)
     change = services.request_quota_figures(tg, goals, targets, by=request.user)
-    return _done(request, tg, change, "profiles")
+    # The PM saved from every row of the grid: a goal past a long profile's first rows stays in sight.
+    return _done(request, tg, change, "profiles", all_rows=True)
 
 
 def _row(tg, value):

@@ -4,7 +4,7 @@ For TGs of 20 profiles × 10 quotas, 60 × 20 and 200 × 10, prints the median t
 GET /target-groups/<pk>/ as served (middleware, queries, context, the whole page: the
 quota grid with each row's pace, finish and sparkline from its history, and the sections)
 divided by the median time of the floor: the same quota and cell rows (name, goal,
-achieved, prescreens, need, fill bar) read from the database by one query per table
+achieved, prescreens, need, fill bar, pace, finish, sparkline) read from the database by one query per table
 and rendered by a minimal Django template — one table, no includes, no filters. The
 last column divides by the rendering alone (the rows read beforehand), for a stricter
 view. All are measured in this one run. The last line begins `cockpit_render:` with the
@@ -34,6 +34,7 @@ from django.utils import timezone  # noqa: E402
 
 from projects.models import Project, Role, SupplierConnection, TargetGroup  # noqa: E402
 from quotas.history.models import QuotaPoint  # noqa: E402
+from quotas.history.row_figures import refresh_target_group  # noqa: E402
 from quotas.models import InterlockCell, InterlockedProfile, Profile, Quota  # noqa: E402
 from sync.models import RemoteChange  # noqa: E402
 
@@ -67,6 +68,7 @@ def build(profiles, quotas, connection, user):
         for quota in Quota.objects.filter(profile__target_group=tg)
         for hours in (30, 18, 12, 6, 1)
     )
+    refresh_target_group(tg, now)  # the beat's step after each snapshot
     for p in rows[:5]:
         RemoteChange.objects.create(kind="disable_quotas", connection=connection, target_group=tg, profile=p,
                                     requested_by=user, state="applied")
@@ -74,6 +76,7 @@ def build(profiles, quotas, connection, user):
 
 
 GOAL = 1.5  # the page at most 1.5× the floor at 60 × 20 and 200 × 10
+GOAL_SIZES = ("60x20", "200x10")
 
 
 # -- the floor: the same rows in a minimal template -----------------------------------
@@ -81,19 +84,22 @@ GOAL = 1.5  # the page at most 1.5× the floor at 60 × 20 and 200 × 10
 FLOOR = Template(
     "<table>{% for r in rows %}<tr><td>{{ r.text }}</td>"
     "<td>{{ r.goal }}</td><td>{{ r.completes }}</td><td>{{ r.prescreens }}</td><td>{{ r.need }}</td>"
-    '<td><span style="width: {{ r.percent }}%"></span></td></tr>{% endfor %}</table>'
+    '<td><span style="width: {{ r.percent }}%"></span></td><td>{{ r.pace }}</td><td>{{ r.finish }}</td>'
+    "<td>{{ r.sparkline|safe }}</td></tr>{% endfor %}</table>"
 )
 
 
 def floor_rows(tg):
     rows = []
     for model, owner in ((Quota, "profile__target_group"), (InterlockCell, "interlocked_profile__target_group")):
-        for pk, text, goal, completes, prescreens in model.objects.filter(**{owner: tg}).values_list(
-            "pk", "text", "completes_goal", "completes", "prescreens"
-        ):
+        for pk, text, goal, completes, prescreens, pace, finish, sparkline in model.objects.filter(
+            **{owner: tg}
+        ).values_list("pk", "text", "completes_goal", "completes", "prescreens", "pace_per_day", "finish_at",
+                      "sparkline"):
             percent = min(100, completes * 100 // goal) if goal else 0
             rows.append({"pk": pk, "text": text, "goal": goal, "completes": completes, "prescreens": prescreens,
-                         "need": goal - completes, "percent": percent})
+                         "need": goal - completes, "percent": percent, "pace": pace, "finish": finish,
+                         "sparkline": sparkline})
     return rows
 
 
@@ -148,7 +154,7 @@ def main():
             f"{profiles:>8} x {quotas:<8} {ours * 1000:>10.1f} {base * 1000:>11.1f} {ours / base:>7.2f}"
             f" {render_only * 1000:>12.1f} {ours / render_only:>8.2f}"
         )
-    verdicts = [f"{size} {ratios[size]:.2f}x {'ok' if ratios[size] <= GOAL else 'FAIL'}" for size in ("60x20", "200x10")]
+    verdicts = [f"{size} {ratios[size]:.2f}x {'ok' if ratios[size] <= GOAL else 'FAIL'}" for size in GOAL_SIZES]
     print(f"cockpit_render: page vs floor (goal <= {GOAL}x): " + "; ".join(verdicts))
 
 

@@ -1,8 +1,8 @@
 """The quota grid: one table of every quota and interlock cell, the same for every supplier.
 
 Its columns are those the target group's supplier can fill (`Columns`); each row carries its
-pace and projected finish (`quotas.history.reading.quota_paces`) and a sparkline of its fills
-(`quotas.history.sparklines`), read for the whole target group in a fixed number of queries.
+pace, projected finish and a sparkline of its fills, as the beat last worked them out from the
+history (`quotas.history.row_figures`), read with the row itself.
 """
 
 from dataclasses import dataclass
@@ -10,9 +10,6 @@ from dataclasses import dataclass
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html
-
-from quotas.history.reading import quota_paces
-from quotas.history.sparklines import sparklines_of
 
 
 @dataclass(frozen=True)
@@ -55,9 +52,5 @@ def columns_of(tg, *, can_change, request=None):
 
 
 def grid_extras(tg, *, can_change, request=None):
-    """What every block of the grid shares: its columns, the rows' paces and sparklines."""
-    return {
-        "columns": columns_of(tg, can_change=can_change, request=request),
-        "paces": quota_paces(tg),
-        "sparklines": sparklines_of(tg),
-    }
+    """What every block of the grid shares: its columns."""
+    return {"columns": columns_of(tg, can_change=can_change, request=request)}

@@ -21,7 +21,10 @@ BADGE_PLACES = {"interlocks": "interlock", "header": "tg", "grid": "grid"}
 
 # What the grid shows of each quota: read as plain rows, not model instances (a target group can
 # have thousands of quotas, and building instances was most of the page's reading).
-ROW_FIELDS = ("pk", "profile_id", "kind", "text", "completes_goal", "completes", "prescreens", "traffic_cap", "extra")
+ROW_FIELDS = (
+    *("pk", "profile_id", "kind", "text", "completes_goal", "completes", "prescreens", "traffic_cap", "extra"),
+    *("pace_per_day", "finish_at", "pace_verdict", "sparkline"),
+)
 
 
 def profiles_of(tg, only=None):

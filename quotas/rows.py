@@ -8,7 +8,7 @@ The grid has the same columns for every supplier, less those a supplier cannot f
 (`quotas.grid.Columns`): a column is absent, never blank.
 """
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -94,25 +94,36 @@ def is_locked(row):
     return row.traffic_cap is not None and row.completes is not None and row.traffic_cap <= row.completes
 
 
-def day(when):
-    return formats.date_format(timezone.localtime(when), "j M")
+MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def pace_cells(pace):
-    """The pace and projected-finish cells of a row (its `Pace`, or None where nothing is counted)."""
-    if pace is None:
-        return '<td class="num">–</td><td>–</td>'
-    verdict = pace.verdict
+def day(when, said=None):
+    """`when` as a day in the PM's time zone ("8 Dec"); `said`, a dict kept for one table, spares working
+    out the same moment twice (rows that finish together are many)."""
+    if said is not None and when in said:
+        return said[when]
+    local = timezone.localtime(when)
+    text = f"{local.day} {MONTHS[local.month]}"
+    if said is not None:
+        said[when] = text
+    return text
+
+
+def pace_cells(row, said=None):
+    """The pace and projected-finish cells of a row, as the beat last worked them out (`row_figures`)."""
+    if row.completes is None:
+        return "<td>–</td><td>–</td>"
+    if row.completes_goal and row.completes >= row.completes_goal:
+        return '<td class="num">–</td><td class="pace-reached" title="Goal reached">reached</td>'
+    if row.pace_verdict == Verdict.TOO_EARLY:
+        return '<td class="num muted">–</td><td class="muted" title="Too early to tell the pace">too early</td>'
+    if row.pace_per_day is None:
+        return '<td class="num">–</td><td class="muted" title="No pace measured yet">–</td>'
+    verdict = row.pace_verdict
     css = VERDICT_CLASSES.get(verdict, "")
     label = escape(Verdict(verdict).label) if verdict else "No end date to measure against"
-    if pace.reached:
-        return f'<td class="num">–</td><td class="{css}" title="{label}">reached</td>'
-    if pace.too_early or pace.window_length is None:
-        return '<td class="num muted">–</td><td class="muted" title="Too early to tell the pace">too early</td>'
-    per_day = pace.per_day or 0
-    finish = pace.projected_finish
-    finish_text = day(finish) if finish else "never at this pace"
-    return f'<td class="num">{per_day:,.1f}/day</td><td class="{css}" title="{label}">{finish_text}</td>'
+    finish = day(row.finish_at, said) if row.finish_at else "never at this pace"
+    return f'<td class="num">{row.pace_per_day:,.1f}/day</td><td class="{css}" title="{label}">{finish}</td>'
 
 
 def _input(name, what, text, value, form):
@@ -152,16 +163,15 @@ def _lock_cell(kind, row, text, columns, locked):
     return LOCK.format(url=columns.lock_url, csrf=columns.csrf_input, kind=kind, pk=row.pk, confirm=escape(confirm))
 
 
-def table_body(entries, columns, *, kind="quota", paces=None, sparklines=None, form=None, editing=False):
+def table_body(entries, columns, *, kind="quota", form=None, editing=False):
     """The table body of `entries`, (row, grouped) pairs of a profile's quotas or an interlock's cells
     (`kind` "quota" or "cell"), as one piece of HTML; every text in it is escaped as the row is built.
 
-    `columns` says which columns the supplier fills; `paces` and `sparklines` are keyed by
-    ``(kind, pk)``. With `editing`, each goal (and current target) is an input of the grid's form; a
+    `columns` says which columns the supplier fills; each row's pace, finish and sparkline are its own
+    stored figures. With `editing`, each goal (and current target) is an input of the grid's form; a
     posted `form` (a `GridForm` with errors or warnings) keeps what was typed and says what is wrong.
     """
-    paces, sparklines = paces or {}, sparklines or {}
-    rows = []
+    rows, said = [], {}
     for row, grouped in entries:
         goal, done = row.completes_goal, row.completes
         text = escape(row.text)
@@ -191,8 +201,8 @@ def table_body(entries, columns, *, kind="quota", paces=None, sparklines=None, f
             cells.append(f'<td class="num">{count(open_now(row))}</td>')
         cells.append(f'<td class="num">{need_cell(row)}</td>')
         cells.append(f"<td>{NOT_COUNTED if done is None else bar(done, goal)}</td>")
-        cells.append(pace_cells(paces.get((kind, row.pk))) if done is not None else "<td>–</td><td>–</td>")
-        cells.append(f'<td class="spark">{sparklines.get((kind, row.pk), "")}</td>')
+        cells.append(pace_cells(row, said))
+        cells.append(f'<td class="spark">{row.sparkline}</td>')
         if columns.lock_column and not editing:
             cells.append(f"<td>{_lock_cell(kind, row, text, columns, locked)}</td>")
         rows.append("".join(cells) + "</tr>\n")

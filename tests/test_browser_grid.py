@@ -13,6 +13,7 @@ from projects.demo_purespectrum import DEMO, LIVE
 from projects.models import TargetGroup
 from quotas.history.recording import record_snapshot
 from quotas.models import Quota
+from quotas.tasks import refresh_row_figures
 from sandbox.models import PsSurvey
 from sandbox.purespectrum.simulation import step
 from sync.adapters import adapter_for
@@ -115,6 +116,7 @@ def test_pm_sees_a_purespectrum_surveys_chart_and_each_quotas_projected_finish(
     TargetGroup.objects.filter(pk=tg.pk).update(
         fielding_start_at=now - timedelta(hours=8), fielding_end_at=now + timedelta(days=7)
     )
+    refresh_row_figures(now.isoformat())  # what the beat does after the snapshot
 
     log_in(page, live_server.url + tg.get_absolute_url(), pm)
     female = Quota.objects.get(profile__target_group=tg, remote_id="female")

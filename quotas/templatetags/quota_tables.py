@@ -13,8 +13,6 @@ def quota_rows(context, block, kind="quota"):
         block.entries,
         context["columns"],
         kind=kind,
-        paces=context.get("paces"),
-        sparklines=context.get("sparklines"),
         form=context.get("grid_form"),
         editing=bool(context.get("editing")),
     )

@@ -63,7 +63,7 @@ def test_page_shows_header_profiles_cells_and_fills(pm_client, tg, age, gender, 
     assert response.status_code == 200
     for text in ("US adults", "AGE", "GENDER", "18-24", "25-34", "Interlock: AGE, GENDER", "18-24, Male"):
         assert text in html
-    assert "joins AGE, GENDER" in html
+    assert "Joins AGE, GENDER." in html
     assert "Disable quotas" in html and "Remove interlock" in html and 'id="grid-edit"' in html
 
 

@@ -12,6 +12,7 @@ from projects.models import SupplierKind
 from projects.tests.factories import ConnectionFactory, TargetGroupFactory
 from quotas.history.models import QuotaPoint
 from quotas.history.reading import quota_paces
+from quotas.history.row_figures import refresh_target_group
 from quotas.models import Quota
 from quotas.rows import day
 from quotas.tests.factories import InterlockCellFactory, InterlockedProfileFactory, ProfileFactory, QuotaFactory
@@ -110,9 +111,11 @@ def test_each_rows_pace_and_finish_are_those_of_its_history(pm_client, cint):
         QuotaPoint(quota=male, at=now - timedelta(hours=hours), completes=60 - hours) for hours in range(0, 40, 4)
     )
 
+    refresh_target_group(cint, now)  # as the beat does after each snapshot
+
     html = pm_client.get(cint.get_absolute_url()).content.decode()
 
-    pace = quota_paces(cint)[("quota", male.pk)]
+    pace = quota_paces(cint, now)[("quota", male.pk)]
     cells = row(html, "quota", male.pk)
     assert f"{pace.per_day:,.1f}/day" in cells and day(pace.projected_finish) in cells
 

@@ -36,6 +36,7 @@ register_panel(
         shown=lambda tg: not tg.capabilities.reports and tg.is_launched,
         context=_pace,
         order=10,
+        title="Completes and pace",
     )
 )
 register_panel(
@@ -46,6 +47,9 @@ register_panel(
         context=lambda request, tg, page: fielding_panel_context(tg, request.user, request=request),
         order=20,
         refreshed=True,
+        title="Fielding and completes chart",
+        # Cint's launch, pause, resume and complete are here: open, as the other suppliers' status panel is.
+        opened=lambda tg: True,
     )
 )
 register_panel(
@@ -55,6 +59,8 @@ register_panel(
         shown=lambda tg: bool(tg.capabilities.status_actions),
         context=_status,
         order=30,
+        title="Status: pause, resume, complete",
+        opened=lambda tg: True,
     )
 )
 register_panel(
@@ -63,9 +69,19 @@ register_panel(
         "fielding/purespectrum/_draft_quotas.html",
         shown=lambda tg: tg.capabilities.survey_drafts and tg.status == TargetGroup.Status.DRAFT,
         order=40,
+        title="Draft quotas",
+        opened=lambda tg: True,
     )
 )
-register_panel(Panel("launched-settings", "fielding/launched/_launched_slots.html", shown=_launched_settings, order=50))
+register_panel(
+    Panel(
+        "launched-settings",
+        "fielding/launched/_launched_slots.html",
+        shown=_launched_settings,
+        order=50,
+        title="Price, rate card, filling strategy and details",
+    )
+)
 # Audience-Align's own panel: LOI and CPI, qualifications, exclusions.
 register_panel(
     Panel(
@@ -74,6 +90,7 @@ register_panel(
         shown=lambda tg: tg.capabilities.survey_creation,
         context=_audience_align,
         order=60,
+        title="Survey settings: LOI, CPI, qualifications, exclusions",
     )
 )
 register_panel(
@@ -83,5 +100,6 @@ register_panel(
         shown=lambda tg: tg.capabilities.changelog,
         place=SIDE,
         order=10,
+        title="Changelog",
     )
 )

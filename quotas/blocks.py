@@ -11,10 +11,10 @@ def _target_group(change):
     return TargetGroup.objects.select_related("project__connection").filter(pk=change.target_group_id).first()
 
 
-def _section(name):
+def _section(name, **options):
     def render(request, change, arg):
         tg = _target_group(change)
-        return section_html(request, tg, name, oob=True) if tg is not None else ""
+        return section_html(request, tg, name, oob=True, **options) if tg is not None else ""
 
     return render
 
@@ -32,3 +32,5 @@ register_block("header", _section("header"))
 register_block("profiles", _section("profiles"))
 register_block("interlocks", _section("interlocks"))
 register_block("profile", _profile)
+# The grid's figures were saved from every row of it (its edit mode): they come back whole, as the save did.
+register_block("grid", _section("profiles", all_rows=True))

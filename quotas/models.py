@@ -83,6 +83,13 @@ class QuotaFields(models.Model):
     extra = models.JSONField(default=dict, blank=True)
     position = models.PositiveIntegerField(default=0)
     synced_at = models.DateTimeField(null=True, blank=True)
+    # Its pace and where it leads, and a line of its last day, from its history: written by the beat after
+    # each snapshot (`quotas.history.row_figures`), so the grid reads them with its rows.
+    pace_per_day = models.FloatField(null=True, blank=True)
+    finish_at = models.DateTimeField(null=True, blank=True)
+    pace_verdict = models.CharField(max_length=10, blank=True)
+    sparkline = models.TextField(blank=True)
+    figures_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True

@@ -19,35 +19,26 @@ CHANGES_SHOWN = 50
 BADGE_PLACES = {"interlocks": "interlock", "header": "tg", "grid": "grid"}
 
 
-# What a profile's table shows of each quota: read as plain rows, not model instances (a target
-# group can have thousands of quotas, and building instances was most of the page's reading).
-ROW_FIELDS = ("pk", "profile_id", "kind", "text", "completes_goal", "completes", "prescreens", "extra")
+# What the grid shows of each quota: read as plain rows, not model instances (a target group can
+# have thousands of quotas, and building instances was most of the page's reading).
+ROW_FIELDS = (
+    *("pk", "profile_id", "kind", "text", "completes_goal", "completes", "prescreens", "traffic_cap", "extra"),
+    *("pace_per_day", "finish_at", "pace_verdict", "sparkline"),
+)
 
 
 def profiles_of(tg, only=None):
     """The profiles a page shows, each with its `ungrouped` and `grouped` quotas in table order;
-    what the page never shows (the conditions behind them) is left in the database.
-
-    Quotas with traffic caps have a table of their own with more to show: those are instances
-    (`profile.quotas.all()`)."""
+    what the page never shows (the conditions behind them) is left in the database."""
     profiles = Profile.objects.filter(target_group=tg, vanished_at__isnull=True)
     if only is not None:
         profiles = profiles.filter(pk=only.pk)
     profiles = profiles.select_related("interlocked_profile").defer(
         "conditions", "interlocked_profile__depends_on_questions"
     )
-    order = ("kind", "position", "pk")
-    if tg.capabilities.traffic_caps:
-        profiles = list(
-            profiles.prefetch_related(Prefetch("quotas", queryset=Quota.objects.order_by(*order))).order_by(
-                "position", "name"
-            )
-        )
-        quotas = [quota for profile in profiles for quota in profile.quotas.all()]
-    else:
-        quotas = Quota.objects.filter(profile__in=profiles.values("pk")).order_by(*order)
-        quotas = quotas.values_list(*ROW_FIELDS, named=True)
-        profiles = list(profiles.order_by("position", "name"))
+    quotas = Quota.objects.filter(profile__in=profiles.values("pk")).order_by("kind", "position", "pk")
+    quotas = quotas.values_list(*ROW_FIELDS, named=True)
+    profiles = list(profiles.order_by("position", "name"))
     by_profile = {profile.pk: profile for profile in profiles}
     for profile in profiles:
         profile.ungrouped, profile.grouped = [], []
@@ -100,41 +91,29 @@ def changes_panel(tg):
     return changes
 
 
-# A profile longer than this shows its first rows; the rest come on demand (every goal stays editable).
+# A profile longer than this shows its first rows; the rest come on demand (the grid's edit mode shows all).
 ROWS_SHOWN = 25
 
 
 def add_rows(context, *, all_rows=False):
     """Give each profile (and interlock) of a page context the `entries` its table shows (the
     `quota_rows` tag renders them); a long profile shows its first `ROWS_SHOWN`, unless `all_rows`,
-    or one of its goals has an error to show."""
-    goals_form, cells_form = context.get("goals_form"), context.get("interlock_goals_form")
-    if context["caps"].traffic_caps:  # quotas with current targets have a table of their own
-        return context
+    or the grid is being edited (every goal is a field then)."""
+    all_rows = all_rows or context.get("editing", False)
     profiles = [context["profile"]] if "profile" in context else context.get("profiles", [])
-    toggle_url, goals_url, block_url = (
-        _profile_url(name, context["tg"]) for name in ("quotas:toggle_quotas", "quotas:quota_goals", "quotas:profile")
-    )
+    toggle_url, block_url = (_profile_url(name, context["tg"]) for name in ("quotas:toggle_quotas", "quotas:profile"))
     for profile in profiles:
-        profile.toggle_url, profile.goals_url = toggle_url(profile.pk), goals_url(profile.pk)
-        profile.block_url = block_url(profile.pk)
+        profile.toggle_url, profile.block_url = toggle_url(profile.pk), block_url(profile.pk)
         entries = [(q, False) for q in profile.ungrouped] + [(q, True) for q in profile.grouped]
-        form = goals_form if goals_form is not None and _form_of(goals_form, [q for q, _ in entries]) else None
-        profile.row_count, profile.rows_form = len(entries), form
-        profile.hidden_rows, profile.expanded = 0, len(entries) > ROWS_SHOWN
-        profile.total_warning = form.total_warning if form is not None else ""
-        profile.confirming = form is not None and form.needs_confirmation
-        if not all_rows and form is None and profile.expanded:
+        profile.row_count, profile.hidden_rows = len(entries), 0
+        profile.expanded = len(entries) > ROWS_SHOWN
+        if not all_rows and profile.expanded:
             profile.expanded = False
             profile.hidden_rows = len(entries) - ROWS_SHOWN
             entries = entries[:ROWS_SHOWN]
         profile.entries = entries
     for interlock in context.get("interlocks", []):
-        cells = interlock.cells.all()
-        interlock.rows_form = cells_form if cells_form is not None and _form_of(cells_form, cells) else None
-        interlock.entries = [(cell, False) for cell in cells]
-        interlock.total_warning = interlock.rows_form.total_warning if interlock.rows_form is not None else ""
-        interlock.confirming = interlock.rows_form is not None and interlock.rows_form.needs_confirmation
+        interlock.entries = [(cell, False) for cell in interlock.cells.all()]
     return context
 
 
@@ -143,10 +122,6 @@ def _profile_url(name, tg):
     marker = 987654321
     head, _, tail = reverse(name, args=[tg.pk, marker]).rpartition(str(marker))
     return lambda pk: f"{head}{pk}{tail}"
-
-
-def _form_of(form, quotas):
-    return any(form.field_name(quota) in form.fields for quota in quotas)
 
 
 def profiles_context(tg, only=None):

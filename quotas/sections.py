@@ -8,11 +8,12 @@ from django.template.loader import render_to_string
 
 from fielding.drafts.summary import draft_profiling
 from fielding.mirror import read_supplier_draft
-from projects.models import TargetGroup
+from projects.models import Role, TargetGroup
 from projects.queries import FINISHED_STATUSES
 
 from . import page
 from .forms import FillingGoalForm, InterlockForm
+from .grid import grid_extras
 from .panels import panels_context
 
 
@@ -42,7 +43,15 @@ def header_context(tg, tg_change=False, **extra):
     }
 
 
-def profiles_context(tg, **extra):
+def _grid(request, tg, context):
+    """The grid's columns, paces and sparklines; the signed-in user's role and the target group's status
+    say whether its rows may be locked."""
+    can_change = context.get("can_change", request is not None and Role.can_change(request.user))
+    context.update(grid_extras(tg, can_change=can_change, request=request))
+
+
+def profiles_context(tg, request=None, all_rows=False, **extra):
+    """`all_rows`: every quota of a long profile, as the grid's edit mode showed them."""
     context = page.profiles_context(tg)
     context.update(frozen(tg))
     context["caps"] = tg.capabilities
@@ -51,36 +60,45 @@ def profiles_context(tg, **extra):
         context["draft_profiling"] = draft_profiling(tg)
     context["interlock_form"] = InterlockForm(target_group=tg, profiles=context["profiles"])
     context.update(extra)
-    return page.add_rows(context)
+    _grid(request, tg, context)
+    return page.add_rows(context, all_rows=all_rows)
 
 
-def page_context(request, tg, **extra):
-    """The context of ``quotas/target_group.html``; `extra` (forms with errors, a notice) wins."""
+def page_context(request, tg, open_section=None, **extra):
+    """The context of ``quotas/target_group.html``; `extra` (forms with errors, a notice) wins;
+    `open_section` names the section the URL opens."""
     if tg.status == TargetGroup.Status.DRAFT and tg.capabilities.drafts:
         read_supplier_draft(tg)  # a draft only listed so far: its expected figures and profiling
-    profiles = profiles_context(tg, **extra)
+    profiles = profiles_context(tg, request, **extra)
     context = {**header_context(tg, profiles["tg_change"]), **profiles, "changes": page.changes_panel(tg)}
-    context.update(panels_context(request, tg, context))
+    context.update(panels_context(request, tg, context, open_section))
     context.update(extra)
     return context
 
 
-def block_context(tg, profile, all_rows=False, **extra):
+def block_context(tg, profile, request=None, all_rows=False, **extra):
     block = page.profiles_context(tg, only=profile)["profiles"][0]
     context = {**frozen(tg), "tg": tg, "caps": tg.capabilities, "profile": block, **extra}
+    _grid(request, tg, context)
     return page.add_rows(context, all_rows=all_rows)
 
 
 # The partial each part of the page is re-rendered from, and its context.
 SECTIONS = {
-    "header": ("quotas/_header.html", lambda tg, profile, extra: header_context(tg, **extra)),
-    "profiles": ("quotas/_profiles.html", lambda tg, profile, extra: profiles_context(tg, **extra)),
-    "interlocks": ("quotas/_interlocks.html", lambda tg, profile, extra: profiles_context(tg, **extra)),
-    "profile": ("quotas/_profile_block.html", lambda tg, profile, extra: block_context(tg, profile, **extra)),
+    "header": ("quotas/_header.html", lambda request, tg, profile, extra: header_context(tg, **extra)),
+    "profiles": ("quotas/_profiles.html", lambda request, tg, profile, extra: profiles_context(tg, request, **extra)),
+    "interlocks": (
+        "quotas/_interlocks.html",
+        lambda request, tg, profile, extra: profiles_context(tg, request, **extra),
+    ),
+    "profile": (
+        "quotas/_profile_block.html",
+        lambda request, tg, profile, extra: block_context(tg, profile, request, **extra),
+    ),
 }
 
 
 def section_html(request, tg, section, profile=None, **extra):
     """One part of the page as HTML (``oob=True`` marks it for an out-of-band swap)."""
     template, context = SECTIONS[section]
-    return render_to_string(template, context(tg, profile, extra), request)
+    return render_to_string(template, context(request, tg, profile, extra), request)

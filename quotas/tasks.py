@@ -1,24 +1,36 @@
 """The quotas' background work: their history's snapshot, pruning and import. Each task re-reads what it
 works on and does nothing when there is nothing to do."""
 
+from datetime import datetime
+
 from celery import shared_task
 from django.utils import timezone
 
 from config.tasks import task
 from projects.models import TargetGroup
 
-from .history import pruning, recording, series
+from .history import pruning, recording, row_figures, series
 
 
 @shared_task(ignore_result=True)
 def record_history():
     """Beat, every `HISTORY_INTERVAL_SECONDS`: a point for each count that moved since its latest one; then
-    what depends on those points (the cost step: CPI periods, spend and pace figures) in the same interval."""
+    what depends on those points (the cost step: CPI periods, spend and pace figures; the grid's figures of
+    each quota) in the same interval."""
     now = timezone.now()
     written = recording.record_snapshot(now)
     if written is not None:
         task("costs.tasks.record_costs").delay(now.isoformat())
+        task("quotas.tasks.refresh_row_figures").delay(now.isoformat())
     return written
+
+
+@shared_task(ignore_result=True)
+def refresh_row_figures(when):
+    """After a snapshot taken at `when` (ISO 8601): the pace, finish and sparkline of each quota of the target
+    groups whose counts moved in it, and of those whose figures are stale."""
+    now = datetime.fromisoformat(when)
+    return row_figures.refresh_due(now, moved_since=recording.slot_of(now))
 
 
 @shared_task(ignore_result=True)

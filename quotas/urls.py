@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import exports, views, views_caps
+from . import exports, views, views_caps, views_grid
 
 app_name = "quotas"
 urlpatterns = [
     path("target-groups/<int:pk>/", views.target_group, name="target_group"),
     path("target-groups/<int:pk>/profiles/", views.profiles_section, name="profiles"),
+    path("target-groups/<int:pk>/sections/<slug:name>/", views.section, name="section"),
+    path("target-groups/<int:pk>/grid/", views_grid.grid, name="grid"),
+    path("target-groups/<int:pk>/grid/lock/", views_grid.lock_row, name="lock_row"),
     path("target-groups/<int:pk>/quotas.csv", exports.quotas_csv, name="quotas_csv"),
     path("target-groups/<int:pk>/header/", views.header, name="header"),
     path("target-groups/<int:pk>/changes/", views.changes, name="changes"),
@@ -18,22 +21,7 @@ urlpatterns = [
         views.remove_interlock,
         name="remove_interlock",
     ),
-    path(
-        "target-groups/<int:pk>/interlocks/<int:interlock_pk>/goals/",
-        views.interlock_goals,
-        name="interlock_goals",
-    ),
     path("target-groups/<int:pk>/profiles/<int:profile_pk>/", views.profile_block, name="profile"),
     path("target-groups/<int:pk>/profiles/<int:profile_pk>/quotas/", views.toggle_quotas, name="toggle_quotas"),
-    path("target-groups/<int:pk>/profiles/<int:profile_pk>/goals/", views.quota_goals, name="quota_goals"),
-    # quantities and current targets of quotas and interlock cells (suppliers with traffic caps), the CPI
-    *[
-        path(f"target-groups/<int:pk>/{kind}s/<int:row_pk>/{verb}/", view, {"kind": kind}, name=f"{kind}_{name}")
-        for kind in ("quota", "cell")
-        for verb, view, name in (
-            ("quantity", views_caps.quota_quantity, "quantity"),
-            ("current-target", views_caps.traffic_cap, "traffic_cap"),
-        )
-    ],
     path("target-groups/<int:pk>/cpi/", views_caps.cpi, name="cpi"),
 ]

@@ -15,12 +15,12 @@ from django_htmx.http import trigger_client_event
 
 from projects.fragments import fragment_of_target_group
 from projects.models import TargetGroup
-from projects.permissions import pm_only
+from projects.permissions import NotOffered, pm_only
 from suppliers import values
 from sync.wording import describe
 
 from . import page, services
-from .forms import FillingGoalForm, InterlockForm, QuotaGoalsForm
+from .forms import FillingGoalForm, InterlockForm
 from .models import InterlockedProfile, Profile, Quota
 from .panels import refreshed_panels_html
 from .sections import page_context, section_html
@@ -38,6 +38,17 @@ def _section(request, tg, section, profile=None, **extra):
 def target_group(request, pk):
     tg = _target_group(pk)
     return render(request, "quotas/target_group.html", page_context(request, tg))
+
+
+@require_GET
+def section(request, pk, name):
+    """The page with one section open (its own URL); a section this target group's supplier does not
+    offer is not served (404 with the layout)."""
+    tg = _target_group(pk)
+    context = page_context(request, tg, open_section=name)
+    if name not in {section["name"] for section in context["sections"]}:
+        raise NotOffered(f"“{tg.name}” has no section called “{name}”: its supplier does not offer it.")
+    return render(request, "quotas/target_group.html", context)
 
 
 @require_GET
@@ -141,48 +152,6 @@ def remove_interlock(request, pk, interlock_pk):
     interlock = get_object_or_404(InterlockedProfile, pk=interlock_pk, target_group=tg, vanished_at__isnull=True)
     change = services.request_interlock_removal(interlock, by=request.user)
     return _done(request, tg, change, "profiles")
-
-
-@require_POST
-@pm_only
-def quota_goals(request, pk, profile_pk):
-    tg = _target_group(pk)
-    profile = _live_profile(tg, profile_pk)
-    form = QuotaGoalsForm(request.POST, quotas=profile.quotas.order_by("kind", "position", "pk"))
-    if not form.is_valid():
-        message = f"The goals of {profile.name} were not changed: see below."
-        return _invalid(request, tg, message, "profile", profile, goals_form=form)
-    goals = form.changed_goals()
-    expanded = request.POST.get("rows") == "all"  # the PM saved from the block showing every quota
-    if not goals:
-        message = f"The goals of {profile.name} are unchanged."
-        return _nothing_to_do(request, tg, message, "profile", profile, all_rows=expanded)
-    if not form.check(tg, profile.quotas.all()):
-        message = f"The goals of {profile.name} were not sent yet: see the warnings, then save anyway or change them."
-        return _confirm(request, tg, message, "profile", profile, goals_form=form, all_rows=expanded)
-    change = services.request_quota_goals(tg, goals, profile=profile, by=request.user)
-    return _done(request, tg, change, "profile", profile, all_rows=expanded)
-
-
-@require_POST
-@pm_only
-def interlock_goals(request, pk, interlock_pk):
-    tg = _target_group(pk)
-    interlock = get_object_or_404(InterlockedProfile, pk=interlock_pk, target_group=tg, vanished_at__isnull=True)
-    form = QuotaGoalsForm(
-        request.POST, quotas=interlock.cells.order_by("position", "pk"), limits=tg.capabilities.interlocks
-    )
-    if not form.is_valid():
-        message = "The cell goals were not changed: see below."
-        return _invalid(request, tg, message, "interlocks", interlock_goals_form=form)
-    goals = form.changed_goals()
-    if not goals:
-        return _nothing_to_do(request, tg, "The cell goals are unchanged.", "interlocks")
-    if not form.check(tg, interlock.cells.all(), what="The cell goals"):
-        message = "The cell goals were not sent yet: see the warnings, then save anyway or change them."
-        return _confirm(request, tg, message, "interlocks", interlock_goals_form=form)
-    change = services.request_quota_goals(tg, goals, by=request.user)
-    return _done(request, tg, change, "interlocks")
 
 
 @require_POST

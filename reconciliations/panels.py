@@ -9,6 +9,7 @@ register_panel(
         shown=lambda tg: tg.capabilities.redirects is not None and tg.capabilities.redirects.server_to_server,
         place=SIDE,
         order=20,
+        title="Redirects",
     )
 )
 register_panel(
@@ -18,6 +19,7 @@ register_panel(
         shown=lambda tg: tg.capabilities.redirects is not None and not tg.capabilities.redirects.server_to_server,
         place=SIDE,
         order=30,
+        title="Redirects",
     )
 )
 register_panel(
@@ -27,5 +29,6 @@ register_panel(
         shown=lambda tg: tg.capabilities.id_reconciliation is not None,
         place=SIDE,
         order=40,
+        title="Reconciliation",
     )
 )

@@ -87,6 +87,9 @@ class Capabilities:
     quota_goals: bool = False
     # Cap a quota's traffic below its goal (PureSpectrum's current_target).
     traffic_caps: bool = False
+    # What the supplier calls the respondents a quota counts before they complete, where it counts them
+    # per quota (Cint's prescreens, PureSpectrum's starts); "" where it does not (the grid has no column).
+    quota_starts: str = ""
     # Create and remove interlocks, within these limits (None: not possible).
     interlocks: InterlockLimits | None = None
     # Change the target group's overall completes goal.

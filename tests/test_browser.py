@@ -210,7 +210,7 @@ def test_pm_disables_quotas_and_interlocks_profiles_in_the_cockpit(sandbox, live
     form.get_by_label("GENDER").check()
     expect(page.locator("#id_interlock_goal")).to_have_value(str(adults.filling_goal))
     form.get_by_role("button", name="Interlock", exact=True).click()
-    interlock = page.locator("article[id^='interlock-']")
+    interlock = page.locator("tbody[id^='interlock-']")
     expect(interlock).to_have_count(1, timeout=WAIT)
     expect(interlock.get_by_role("cell", name=", ").first).to_be_visible()
     expect(interlock).to_contain_text("Joins AGE, GENDER")

@@ -6,6 +6,7 @@ supplier answered. Reuses the fixtures and helpers of `tests/test_browser.py`.""
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from projects.demo import seed_supplier
 from projects.models import TargetGroup
@@ -32,7 +33,8 @@ def test_pm_changes_a_live_target_groups_cpi_and_sees_it_applied(sandbox, live_s
     assert tg.status == TargetGroup.Status.LIVE and tg.pricing_model == TargetGroup.PricingModel.DYNAMIC
     before = tg.cpi
 
-    log_in(page, live_server.url + tg.get_absolute_url(), pm)
+    # The price and rate card are a section of the page, opened by its own URL.
+    log_in(page, live_server.url + reverse("quotas:section", args=[tg.pk, "launched-settings"]), pm)
     pricing = page.locator("#pricing-panel")
     expect(pricing.locator("#current-cpi")).to_have_text(f"{before:.2f} USD")  # the panel has loaded
     expect(pricing.locator("#rate-card-cell")).to_be_visible()

@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from projects.demo import seed_supplier
@@ -127,7 +128,7 @@ def test_pm_sees_a_purespectrum_survey_start_when_purespectrum_launched_it(pures
 
     # Three days in field: the start is PureSpectrum's launch, the end its field time later, the pace since then.
     survey = at_supplier.PsSurvey.objects.get(pk=older.remote_id)
-    log_in(page, live_server.url + older.get_absolute_url(), pm)
+    log_in(page, live_server.url + reverse("quotas:section", args=[older.pk, "pace"]), pm)  # the pace's section
     header = page.locator("#tg-header")
     expect(header).to_contain_text(timezone.localtime(launched).strftime("%-d %b %Y %H:%M"))
     expect(header).to_contain_text(timezone.localtime(launched + timedelta(days=14)).strftime("%-d %b %Y %H:%M"))

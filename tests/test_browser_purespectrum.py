@@ -64,34 +64,38 @@ def test_pm_lowers_a_current_target_and_stops_traffic_on_a_purespectrum_survey(
     block = page.locator(f"#profile-{female.profile_id}")
     expect(block).to_contain_text("Gender: Female")
 
-    # Lower the current target of Female: the badge polls until PureSpectrum applied it.
-    block.get_by_label("Current target of Female").fill("60")
-    block.locator(f"#target-quota-{female.pk}").press("Enter")
-    lowered = block.locator(".change-result", has_text="Set the current target of “Female” to 60")
+    # Lower the current target of Female in the grid's edit mode: the badge polls until PureSpectrum applied it.
+    grid = page.locator("#profiles")
+    grid.locator("#grid-edit").click()
+    grid.get_by_label("Current target of Female").fill("60")
+    grid.locator("#grid-save").click()
+    lowered = grid.locator(".grid-tools .change-result", has_text="Change 1 current target")
     expect(lowered.locator(".badge")).to_have_text("Applied", timeout=WAIT)
-    expect(block.get_by_label("Current target of Female")).to_have_value("60")
+    expect(page.locator(f"#quota-{female.pk} td").nth(2)).to_have_text("60")
     assert quota_at_purespectrum(purespectrum, tg, "female")["quantities"]["current_target"] == 60
 
-    # A current target above the quantity is refused next to the field, the input kept.
-    block.get_by_label("Current target of Female").fill("150")
-    block.locator(f"#target-quota-{female.pk}").press("Enter")
-    expect(block.locator(f"#target-quota-{female.pk}-error")).to_contain_text("cannot be above the quota's quantity")
-    expect(block.get_by_label("Current target of Female")).to_have_value("150")
+    # A current target above the quantity is refused next to the field, the input kept, nothing sent.
+    grid.locator("#grid-edit").click()
+    grid.get_by_label("Current target of Female").fill("150")
+    grid.locator("#grid-save").click()
+    expect(grid.locator(f"#target-quota-{female.pk}-error")).to_contain_text("cannot be above the quota's quantity")
+    expect(grid.get_by_label("Current target of Female")).to_have_value("150")
+    grid.locator("#grid-cancel").click()
 
-    # Stop traffic to Male: one click, confirmed, and its current target becomes what it achieved.
+    # Lock Male: one click, confirmed, and its current target becomes what it achieved.
     confirmed = accept_next_dialog(page)
-    block.locator(f"#stop-quota-{male.pk}").click()
-    stop = block.locator(".change-result", has_text="Stop traffic to “Male”")
+    page.locator(f"#lock-quota-{male.pk}").click()
+    stop = grid.locator(".change-result", has_text="Stop traffic to “Male”")
     expect(stop.locator(".badge")).to_have_text("Applied", timeout=WAIT)
-    assert confirmed and confirmed[0].startswith("Stop traffic to “Male”? Its current target becomes 0")
+    assert confirmed and confirmed[0].startswith("Lock “Male”? Its current target becomes 0")
     at_supplier = quota_at_purespectrum(purespectrum, tg, "male")
     assert at_supplier["quantities"]["current_target"] == at_supplier["quantities"]["achieved"] == 0
     assert at_supplier["locked"] is True
+    expect(page.locator(f"#quota-{male.pk}")).to_contain_text("Locked")
     screenshot(page, "purespectrum.png")
 
-    # Totals only at PureSpectrum: said in words, no chart; the quotas CSV has the current targets.
+    # Totals only at PureSpectrum: its pace in words, in its section; the quotas CSV has the current targets.
     expect(page.locator("#pace")).to_contain_text("PureSpectrum reports totals only")
-    expect(page.locator("#completes-chart")).to_have_count(0)
     page.reload()
     rows = {row["Quota"]: row for row in download_csv(page, page.locator("#quotas-csv"))}
     assert rows["Female"]["Current target"] == "60" and rows["Male"]["Current target"] == "0"

@@ -32,30 +32,46 @@ SKIPPED_ACTIONS = ("/logout/", "/preferences/", "/refresh/")
 
 
 class Forms(HTMLParser):
-    """The POST forms of a page: [(action, [(name, value)])], with the values the page filled in."""
+    """The POST forms of a page: [(action, [(name, value)])], with the values the page filled in. A field
+    outside its form that names it (``form="grid-form"``, as the quota grid's fields do) is one of its fields."""
 
     def __init__(self, page):
         super().__init__()
         self.page, self.forms, self.form, self.select, self.textarea = page, [], None, None, None
+        self.named, self.waiting = {}, {}  # forms by id; fields naming a form not read yet
+
+    def _owner(self, attrs):
+        """The form a field belongs to: the one it names, else the one it is in (None: no form)."""
+        if not attrs.get("form"):
+            return self.form
+        return self.named.get(attrs["form"]) or (attrs["form"], self.waiting.setdefault(attrs["form"], []))
+
+    @staticmethod
+    def _add(owner, field):
+        if owner is not None:
+            owner[1].append(field)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form" and (attrs.get("method", "").lower() == "post" or "hx-post" in attrs):
             self.form = (attrs.get("hx-post") or attrs.get("action") or self.page, [])
             self.forms.append(self.form)
-        elif self.form is None or not attrs.get("name"):
-            return
-        elif tag == "input" and attrs.get("type") not in ("submit", "button", "file", "reset"):
-            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
-                self.form[1].append((attrs["name"], attrs.get("value") or ""))
-        elif tag == "select":
-            self.select = [attrs["name"], None, None]  # name, first option, selected option
-        elif tag == "textarea":
-            self.textarea = [attrs["name"], ""]
-        if tag == "option" and self.select is not None:
+            if attrs.get("id"):
+                self.named[attrs["id"]] = self.form
+                self.form[1].extend(self.waiting.pop(attrs["id"], []))
+        elif tag == "option" and self.select is not None:
             self.select[1] = self.select[1] if self.select[1] is not None else attrs.get("value", "")
             if "selected" in attrs:
                 self.select[2] = attrs.get("value", "")
+        elif not attrs.get("name") or self._owner(attrs) is None:
+            return
+        elif tag == "input" and attrs.get("type") not in ("submit", "button", "file", "reset"):
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                self._add(self._owner(attrs), (attrs["name"], attrs.get("value") or ""))
+        elif tag == "select":
+            self.select = [attrs["name"], None, None, self._owner(attrs)]  # name, first, selected option, form
+        elif tag == "textarea":
+            self.textarea = [attrs["name"], "", self._owner(attrs)]
 
     def handle_data(self, data):
         if self.textarea is not None:
@@ -65,13 +81,12 @@ class Forms(HTMLParser):
         if tag == "form":
             self.form = None
         elif tag == "select" and self.select is not None:
-            name, first, chosen = self.select
-            if self.form is not None:
-                self.form[1].append((name, chosen if chosen is not None else first or ""))
+            name, first, chosen, owner = self.select
+            self._add(owner, (name, chosen if chosen is not None else first or ""))
             self.select = None
         elif tag == "textarea" and self.textarea is not None:
-            if self.form is not None:
-                self.form[1].append(tuple(self.textarea))
+            name, text, owner = self.textarea
+            self._add(owner, (name, text))
             self.textarea = None
 
 

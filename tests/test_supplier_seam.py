@@ -157,7 +157,9 @@ def test_the_cockpit_offers_only_what_the_supplier_can_do(client, pm, counts_onl
     assert 'id="interlock-form"' not in html  # no interlocks
     assert 'id="filling-goal-form"' not in html  # no filling goal verb
     assert 'id="fielding-panel"' not in html  # Cint's fielding runs
-    assert f'name="goal-{age.quotas.get().pk}"' in html  # but quota goals, yes
+    assert 'id="grid-edit"' in html  # but quota goals, yes: the grid's edit mode has a field for each
+    edit = client.get(reverse("quotas:grid", args=[other_tg.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert f'name="goal-quota-{age.quotas.get().pk}"' in edit and 'name="target-' not in edit  # no current targets
 
 
 def test_a_crafted_post_the_supplier_cannot_take_is_answered_in_words(client, pm, counts_only, other_tg):

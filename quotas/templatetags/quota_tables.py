@@ -6,8 +6,13 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def quota_rows(context, block):
-    """The table body of a profile's (or an interlock's) `entries`; the goals are inputs where the
-    signed-in user may change them on this supplier."""
-    editable = bool(context.get("can_change")) and bool(context["caps"].quota_goals)
-    return table_body(block.entries, block.rows_form, editable=editable)
+def quota_rows(context, block, kind="quota"):
+    """The grid rows of a profile's quotas (or, with `kind` "cell", an interlock's cells): every column
+    the supplier fills; in the grid's edit mode each goal and current target is a field."""
+    return table_body(
+        block.entries,
+        context["columns"],
+        kind=kind,
+        form=context.get("grid_form"),
+        editing=bool(context.get("editing")),
+    )

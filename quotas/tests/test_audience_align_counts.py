@@ -98,9 +98,11 @@ def test_what_audience_align_does_not_count_is_unknown_not_zero(fielded, viewer_
     assert {q.completes for q in Quota.objects.filter(profile__target_group=tg, profile__remote_id="96")} == {None}
     assert {q.prescreens for q in Quota.objects.filter(profile__target_group=tg)} == {None}
     html = viewer_client.get(tg.get_absolute_url()).content.decode()
-    northeast = re.search(r"<tr><td>Northeast.*?</tr>", html, re.S).group(0)
-    assert re.findall(r'<td class="num">([^<]*)</td>', northeast)[1:] == ["–", "–"]  # completes, prescreens
-    assert 'title="0 of' not in northeast
+    head = html.split('id="quota-grid"', 1)[1].split("</thead>", 1)[0]
+    assert "Prescreens" not in head and "Starts" not in head  # no column: it counts none per quota
+    northeast = re.search(r'<tr id="quota-\d+"><td>Northeast.*?</tr>', html, re.S).group(0)
+    assert re.findall(r'<td class="num">([^<]*)</td>', northeast)[1:3] == ["–", "–"]  # achieved, need
+    assert 'title="0 of' not in northeast and "not counted" in northeast
 
 
 def test_the_quotas_csv_leaves_unknown_figures_empty_and_has_the_sandbox_s_counts(fielded, viewer_client):

@@ -48,20 +48,29 @@ def page(client, tg):
     return client.get(reverse("quotas:target_group", args=[tg.pk]))
 
 
+def grid_url(tg):
+    return reverse("quotas:grid", args=[tg.pk])
+
+
+def goals(rows, kind="quota", **typed):
+    """The grid's goal fields of `rows` as stored, with `typed` ({pk as str: value}) typed over them."""
+    return {f"goal-{kind}-{row.pk}": typed.get(str(row.pk), str(row.completes_goal)) for row in rows}
+
+
 def test_page_shows_header_profiles_cells_and_fills(pm_client, tg, age, gender, interlock):
     response = page(pm_client, tg)
     html = response.content.decode()
     assert response.status_code == 200
     for text in ("US adults", "AGE", "GENDER", "18-24", "25-34", "Interlock: AGE, GENDER", "18-24, Male"):
         assert text in html
-    assert "Joins AGE, GENDER" in html
-    assert "Disable quotas" in html and "Remove interlock" in html
+    assert "Joins AGE, GENDER." in html
+    assert "Disable quotas" in html and "Remove interlock" in html and 'id="grid-edit"' in html
 
 
 def test_viewer_sees_no_mutating_controls(viewer_client, tg, age, gender, interlock):
     html = page(viewer_client, tg).content.decode()
     assert "AGE" in html and "18-24, Male" in html
-    for control in ("Disable quotas", "Remove interlock", "Save goals", "Change goal", "Refresh from supplier"):
+    for control in ("Disable quotas", "Remove interlock", 'id="grid-edit"', 'id="lock-', "Refresh from supplier"):
         assert control not in html
 
 
@@ -70,8 +79,8 @@ def _action_urls(tg, profile, interlock):
         (reverse("quotas:toggle_quotas", args=[tg.pk, profile.pk]), {"enabled": "off"}),
         (reverse("quotas:create_interlock", args=[tg.pk]), {"profiles": [profile.pk], "filling_goal": 10}),
         (reverse("quotas:remove_interlock", args=[tg.pk, interlock.pk]), {}),
-        (reverse("quotas:quota_goals", args=[tg.pk, profile.pk]), {}),
-        (reverse("quotas:interlock_goals", args=[tg.pk, interlock.pk]), {}),
+        (reverse("quotas:grid", args=[tg.pk]), {f"goal-quota-{profile.quotas.first().pk}": 5, "confirm": "yes"}),
+        (reverse("quotas:lock_row", args=[tg.pk]), {"row": f"quota-{profile.quotas.last().pk}"}),
         (reverse("quotas:filling_goal", args=[tg.pk]), {"filling_goal": 900}),
         (reverse("quotas:refresh", args=[tg.pk]), {}),
     ]
@@ -175,11 +184,11 @@ def test_remove_interlock_asks_for_confirmation_and_records_the_change(pm_client
 
 def test_quota_goals_send_only_the_goals_that_changed(pm_client, tg, age):
     q1, q2 = age.quotas.order_by("pk")
-    data = {f"goal-{q1.pk}": "100", f"goal-{q2.pk}": "320"}
-    pm_client.post(reverse("quotas:quota_goals", args=[tg.pk, age.pk]), data, **HTMX)
+    data = {f"goal-quota-{q1.pk}": "100", f"goal-quota-{q2.pk}": "320"}
+    pm_client.post(grid_url(tg), data, **HTMX)
     change = RemoteChange.objects.get()
-    assert change.kind == "set_quota_goals"
-    assert change.payload["goals"] == {q2.remote_id: 320}
+    assert change.kind == "set_quota_figures"
+    assert change.payload == {"goals": {q2.remote_id: 320}, "targets": {}}
 
 
 @pytest.fixture
@@ -199,28 +208,39 @@ def test_a_long_profile_shows_its_first_quotas_and_the_rest_on_demand(pm_client,
     whole = pm_client.get(reverse("quotas:profile", args=[tg.pk, states.pk]), {"rows": "all"}, **HTMX)
 
     html = whole.content.decode()
-    assert html.count('name="goal-') == 30 and "State 29" in html
+    assert html.count('<tr id="quota-') == 30 and "State 29" in html
     assert "Show all" not in html
+    # The grid's edit mode shows every goal of a long profile as a field.
+    edit = pm_client.get(grid_url(tg), **HTMX).content.decode()
+    assert edit.count('name="goal-quota-') == 30 and "Show all" not in edit
 
 
 def test_saving_the_goals_shown_leaves_the_goals_not_shown_as_they_are(pm_client, tg, states):
     shown = list(states.quotas.order_by("position")[:25])
-    data = {f"goal-{q.pk}": "10" for q in shown} | {f"goal-{shown[0].pk}": "12", "confirm": "yes"}  # small goals
+    data = goals(shown, **{str(shown[0].pk): "12"}) | {"confirm": "yes"}  # small goals
 
-    pm_client.post(reverse("quotas:quota_goals", args=[tg.pk, states.pk]), data, **HTMX)
+    pm_client.post(grid_url(tg), data, **HTMX)
 
     assert RemoteChange.objects.get().payload["goals"] == {shown[0].remote_id: 12}
 
 
 def test_goals_saved_from_the_whole_profile_come_back_whole(pm_client, tg, states):
     last = states.quotas.order_by("position").last()
-    data = {f"goal-{q.pk}": "10" for q in states.quotas.all()}
-    data |= {f"goal-{last.pk}": "15", "rows": "all", "confirm": "yes"}  # small goals, confirmed
+    data = goals(states.quotas.all(), **{str(last.pk): "15"})
 
-    response = pm_client.post(reverse("quotas:quota_goals", args=[tg.pk, states.pk]), data, **HTMX)
+    warned = pm_client.post(grid_url(tg), data, **HTMX).content.decode()  # 30 small goals: a short total
+    assert warned.count('name="goal-quota-') == 30 and 'id="grid-confirm"' in warned and 'value="15"' in warned
+    assert not RemoteChange.objects.exists()
+    saved = pm_client.post(grid_url(tg), data | {"confirm": "yes"}, **HTMX).content.decode()
 
-    assert RemoteChange.objects.get().payload["goals"] == {last.remote_id: 15}
-    assert response.content.decode().count('name="goal-') == 30
+    change = RemoteChange.objects.get()
+    assert change.payload["goals"] == {last.remote_id: 15}
+    assert saved.count('<tr id="quota-') == 30 and "Show all" not in saved and 'id="grid-edit"' in saved
+    # Once applied, the grid the badge brings back is whole too.
+    RemoteChange.objects.filter(pk=change.pk).update(state=RemoteChange.State.APPLIED)
+    settled = pm_client.get(reverse("sync:change_badge", args=[change.pk]), **HTMX).content.decode()
+    assert 'id="profiles" class="card grid-card" hx-swap-oob="true"' in settled
+    assert settled.count('<tr id="quota-') == 30
 
 
 @pytest.mark.parametrize(
@@ -233,10 +253,10 @@ def test_goals_saved_from_the_whole_profile_come_back_whole(pm_client, tg, state
 )
 def test_quota_goal_bad_input_is_shown_next_to_the_field(pm_client, tg, age, typed, message):
     q1, q2 = age.quotas.order_by("pk")
-    data = {f"goal-{q1.pk}": "100", f"goal-{q2.pk}": typed}
+    data = {f"goal-quota-{q1.pk}": "100", f"goal-quota-{q2.pk}": typed}
     for extra in ({}, HTMX):
-        html = pm_client.post(reverse("quotas:quota_goals", args=[tg.pk, age.pk]), data, **extra).content.decode()
-        assert f'id="goal-{q2.pk}-error">{message}' in html
+        html = pm_client.post(grid_url(tg), data, **extra).content.decode()
+        assert f'id="goal-quota-{q2.pk}-error">{message}' in html
         assert f'value="{typed}"' in html
     assert not RemoteChange.objects.exists()
     q2.refresh_from_db()
@@ -281,7 +301,7 @@ def test_settled_badge_stops_polling_and_tells_the_page(pm_client, tg, age):
     assert "The profile was removed at the supplier." in html and "Conflict" in html
     assert "change-settled" in response["HX-Trigger"]
     # Only the block the change touched comes back (out of band), not the whole profiles section.
-    assert f'id="profile-{age.pk}" hx-swap-oob="true"' in html
+    assert f'<tbody id="profile-{age.pk}" class="profile-rows" hx-swap-oob="true">' in html
     assert 'id="profiles"' not in html and 'id="tg-header"' not in html
 
 
@@ -301,10 +321,10 @@ def test_asking_for_what_is_already_so_answers_in_words_without_a_change(pm_clie
             "The filling goal is unchanged.",
         ),
         (
-            reverse("quotas:interlock_goals", args=[tg.pk, interlock.pk]),
-            {f"goal-{cell.pk}": "50"},
-            'id="interlocks"',
-            "The cell goals are unchanged.",
+            grid_url(tg),
+            {f"goal-cell-{cell.pk}": "50"},
+            'id="profiles"',
+            "Nothing to save: every goal and target is as it was.",
         ),
     ]
     for url, data, part, words in cases:
@@ -326,10 +346,10 @@ def test_a_profile_gone_at_the_supplier_cannot_be_changed_from_a_stale_page(pm_c
     assert not RemoteChange.objects.exists()
 
 
-def test_a_cell_goal_change_is_shown_on_the_interlock_not_the_header(pm_client, tg, age, gender, interlock):
+def test_a_cell_goal_change_is_shown_on_the_grid_not_the_header(pm_client, tg, age, gender, interlock):
     cell = interlock.cells.get()
-    data = {f"goal-{cell.pk}": "70", "confirm": "yes"}  # one cell of 70 on a goal of 400, confirmed
-    pm_client.post(reverse("quotas:interlock_goals", args=[tg.pk, interlock.pk]), data, **HTMX)
+    data = {f"goal-cell-{cell.pk}": "70", "confirm": "yes"}  # one cell of 70 on a goal of 400, confirmed
+    pm_client.post(grid_url(tg), data, **HTMX)
     change = RemoteChange.objects.get()
     html = page(pm_client, tg).content.decode()
     profiles_part = html[html.index('id="profiles"') :]
@@ -340,11 +360,11 @@ def test_a_cell_goal_change_is_shown_on_the_interlock_not_the_header(pm_client, 
 
 def test_bad_goals_without_javascript_show_the_whole_page_with_the_error_in_its_block(pm_client, tg, age, gender):
     q1, q2 = age.quotas.order_by("pk")
-    data = {f"goal-{q1.pk}": "-5", f"goal-{q2.pk}": "300"}
-    response = pm_client.post(reverse("quotas:quota_goals", args=[tg.pk, age.pk]), data)
+    data = {f"goal-quota-{q1.pk}": "-5", f"goal-quota-{q2.pk}": "300"}
+    response = pm_client.post(grid_url(tg), data)
     html = response.content.decode()
     assert response.status_code == 400
-    assert f'id="goal-{q1.pk}-error">A goal cannot be negative.' in html
+    assert f'id="goal-quota-{q1.pk}-error">A goal cannot be negative.' in html
     assert 'value="-5"' in html and "GENDER" in html
 
 
@@ -363,10 +383,9 @@ def test_supplier_text_is_shown_as_text_never_as_markup(request, persona, tg, ho
 
 def test_a_typed_goal_comes_back_as_text_never_as_markup(pm_client, tg, hobby):
     quota = hobby.quotas.get()
-    profile = hobby
     typed = '"><script>alert(1)</script>'
-    data = {f"goal-{quota.pk}": typed}
-    html = pm_client.post(reverse("quotas:quota_goals", args=[tg.pk, profile.pk]), data, **HTMX).content.decode()
+    data = {f"goal-quota-{quota.pk}": typed}
+    html = pm_client.post(grid_url(tg), data, **HTMX).content.decode()
 
     assert "<script>alert(1)</script>" not in html
     assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html  # what was typed comes back, as text

@@ -2,6 +2,8 @@
 sent only once the PM confirms; a filling goal change that moves the quota goals says so first.
 The filling goal shows its change next to the field at once."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -27,9 +29,10 @@ def gender(tg, male=(150, 40), female=(150, 30)):
 
 
 def post_goals(client, tg, profile, goals, **extra):
+    """The grid's form with the goals of `profile`'s quotas, in the order they were made."""
     quotas = list(profile.quotas.order_by("pk"))
-    data = {f"goal-{q.pk}": str(goal) for q, goal in zip(quotas, goals, strict=True)} | extra
-    return client.post(reverse("quotas:quota_goals", args=[tg.pk, profile.pk]), data, **HTMX)
+    data = {f"goal-quota-{q.pk}": str(goal) for q, goal in zip(quotas, goals, strict=True)} | extra
+    return client.post(reverse("quotas:grid", args=[tg.pk]), data, **HTMX)
 
 
 @pytest.mark.parametrize("kind", [SupplierKind.CINT, SupplierKind.AUDIENCE_ALIGN])
@@ -39,7 +42,10 @@ def test_goals_adding_up_below_the_target_groups_goal_are_warned_and_not_sent(pm
 
     html = post_goals(pm_client, tg, profile, [10, 10]).content.decode()
 
-    assert "These goals add up to 20, below the target group&#x27;s goal of 300" in html
+    assert (
+        f'id="grid-total-warning-profile-{profile.pk}">The goals of GENDER add up to 20, below the target '
+        "group&#x27;s goal of 300" in html
+    )
     assert 'value="10"' in html and "Save anyway" in html
     assert not RemoteChange.objects.exists()
 
@@ -56,7 +62,7 @@ def test_a_goal_below_what_is_achieved_is_warned_next_to_its_field(pm_client):
 
     html = post_goals(pm_client, tg, profile, [20, 280]).content.decode()
 
-    assert f'id="goal-{male.pk}-warning">Below the 40 completes it already has' in html
+    assert f'id="goal-quota-{male.pk}-warning">Below the 40 completes it already has' in html
     assert not RemoteChange.objects.exists()
 
 
@@ -64,13 +70,15 @@ def test_without_javascript_the_warnings_come_back_on_the_page_with_the_input(pm
     tg = target_group(filling_goal=300)
     profile = gender(tg)
     quotas = list(profile.quotas.order_by("pk"))
-    data = {f"goal-{quotas[0].pk}": "10", f"goal-{quotas[1].pk}": "10"}
+    data = {f"goal-quota-{quotas[0].pk}": "10", f"goal-quota-{quotas[1].pk}": "10"}
 
-    response = pm_client.post(reverse("quotas:quota_goals", args=[tg.pk, profile.pk]), data)
+    response = pm_client.post(reverse("quotas:grid", args=[tg.pk]), data)
 
     html = response.content.decode()
-    assert response.status_code == 200
-    assert "were not sent yet" in html and "add up to 20" in html and 'name="confirm" value="yes"' in html
+    assert response.status_code == 200 and "<html" in html
+    assert "Nothing was sent yet" in html and "add up to 20" in html and 'name="confirm" value="yes"' in html
+    for quota in quotas:  # the input comes back in its field
+        assert re.search(rf'name="goal-quota-{quota.pk}"[^>]*value="10"', html)
     assert not RemoteChange.objects.exists()
 
 
@@ -80,7 +88,7 @@ def test_goals_that_reach_the_target_groups_goal_go_out_at_once(pm_client):
 
     post_goals(pm_client, tg, profile, [160, 140])
 
-    assert RemoteChange.objects.get().kind == "set_quota_goals"
+    assert RemoteChange.objects.get().kind == "set_quota_figures"
 
 
 def test_raising_a_cint_filling_goal_says_which_quota_goals_move_before_sending(pm_client):
@@ -124,12 +132,12 @@ def test_a_purespectrum_quantity_below_what_is_achieved_is_warned(pm_client):
     tg = target_group(SupplierKind.PURESPECTRUM, filling_goal=200, version="")
     profile = gender(tg, male=(100, 40), female=(100, 37))
     female = profile.quotas.get(text="Female")
-    url = reverse("quotas:quota_quantity", args=[tg.pk, female.pk])
+    url = reverse("quotas:grid", args=[tg.pk])
 
-    html = pm_client.post(url, {"required_count": "20"}, **HTMX).content.decode()
+    html = pm_client.post(url, {f"goal-quota-{female.pk}": "20"}, **HTMX).content.decode()
 
-    assert f'id="quantity-quota-{female.pk}-warning">Below the 37 completes' in html
-    assert "The quantities of this profile add up to 120, below the target group&#x27;s goal of 200" in html
+    assert f'id="goal-quota-{female.pk}-warning">Below the 37 completes' in html
+    assert "The quantities of GENDER add up to 120, below the target group&#x27;s goal of 200" in html
     assert not RemoteChange.objects.exists()
 
 

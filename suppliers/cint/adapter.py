@@ -53,6 +53,7 @@ class CintAdapter(SupplierAdapter):
     capabilities = Capabilities(
         quota_switch=True,
         quota_goals=True,
+        quota_starts="Prescreens",
         interlocks=InterlockLimits(min_members=2, max_members=6, member_word="profiles"),
         filling_goal=True,
         filling_goal_moves_quota_goals=True,

@@ -44,6 +44,7 @@ class PureSpectrumAdapter(SupplierAdapter):
     label = "PureSpectrum"
     capabilities = Capabilities(
         quota_goals=True,
+        quota_starts="Starts",
         traffic_caps=True,
         filling_goal=True,
         cpi=True,

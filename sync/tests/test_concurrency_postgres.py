@@ -110,8 +110,8 @@ def test_worker_webhooks_and_pm_actions_at_once_answer_no_500_and_meet_no_deadlo
                     (reverse("quotas:toggle_quotas", args=[tg.pk, age.pk]), {"enabled": "off" if round_ % 2 else "on"}),
                     (reverse("quotas:filling_goal", args=[tg.pk]), {"filling_goal": str(300 + round_)}),
                     (
-                        reverse("quotas:quota_goals", args=[tg.pk, quota.profile_id]),
-                        {f"goal-{quota.pk}": str(50 + round_)},
+                        reverse("quotas:grid", args=[tg.pk]),
+                        {f"goal-quota-{quota.pk}": str(50 + round_), "confirm": "yes"},
                     ),
                 ]
                 for url, data in posts:

@@ -139,12 +139,11 @@ def test_a_survey_s_settings_qualifications_and_exclusions_take_no_hostile_value
 def test_a_survey_s_quota_goals_interlock_and_status_take_no_hostile_value(surveys, pm_client):
     live, plain = surveys["Live"], surveys["Plain"]
     region = Profile.objects.get(target_group=live, remote_id="96")
-    goals = {f"goal-{q.pk}": str(q.completes_goal) for q in region.quotas.all()}
-    url = reverse("quotas:quota_goals", args=[live.pk, region.pk])
-    walk(pm_client, url, {**goals, "confirm": "yes"})
+    goals = {f"goal-quota-{q.pk}": str(q.completes_goal) for q in region.quotas.all()}
     interlock = live.interlocked_profiles.get()
-    cells = {f"goal-{c.pk}": str(c.completes_goal) for c in interlock.cells.all()}
-    walk(pm_client, reverse("quotas:interlock_goals", args=[live.pk, interlock.pk]), {**cells, "confirm": "yes"})
+    cells = {f"goal-cell-{c.pk}": str(c.completes_goal) for c in interlock.cells.all()}
+    walk(pm_client, reverse("quotas:grid", args=[live.pk]), {**goals, **cells, "confirm": "yes"})
+    walk(pm_client, reverse("quotas:lock_row", args=[live.pk]), {"row": f"quota-{region.quotas.first().pk}"})
     members = [str(p.pk) for p in plain.profiles.filter(remote_id__in=["42", "43"])]
     walk(pm_client, reverse("quotas:create_interlock", args=[plain.pk]), {"profiles": members})
     walk(pm_client, reverse("fielding:status_action", args=[plain.pk, "deactivate"]), {"confirmed": "1"})

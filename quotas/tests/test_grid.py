@@ -192,3 +192,16 @@ def test_each_section_has_its_own_url_that_opens_it(pm_client, cint):
 
     missing = pm_client.get(reverse("quotas:section", args=[cint.pk, "nothing-here"]))
     assert missing.status_code == 404 and "has no section called" in missing.content.decode()
+
+
+def test_the_edit_mode_shows_no_polling_badge_so_nothing_typed_is_swapped_away(pm_client, cint):
+    """A change still settling re-draws the grid when it settles: while the PM types, its badge is not there."""
+    male = cint.profiles.get(name="GENDER").quotas.get(remote_id="q3")
+    pm_client.post(reverse("quotas:lock_row", args=[cint.pk]), {"row": f"quota-{male.pk}"}, **HTMX)
+    assert RemoteChange.objects.get().state == RemoteChange.State.PENDING
+
+    reading = pm_client.get(reverse("quotas:profiles", args=[cint.pk]), **HTMX).content.decode()
+    editing = pm_client.get(reverse("quotas:grid", args=[cint.pk]), **HTMX).content.decode()
+
+    assert 'hx-trigger="every 1s"' in reading
+    assert 'hx-trigger="every 1s"' not in editing and f'name="goal-quota-{male.pk}"' in editing

@@ -4,7 +4,7 @@ from django.db import connection
 from projects.models import MAX_COUNT
 
 from . import goal_checks
-from .models import InterlockCell, Profile
+from .models import Profile
 
 # Said of a count past what the cockpit stores: no supplier sells that many completes either.
 TOO_MANY = f"That is more completes than the cockpit can record: at most {MAX_COUNT:,}."
@@ -138,54 +138,6 @@ def goal_field(quota, cell_limits=None):
             "max_value": TOO_MANY if highest == MAX_COUNT else f"A goal can be at most {highest:,}.",
         },
     )
-
-
-class QuotaGoalsForm(WarningsMixin, forms.Form):
-    """One integer field per quota of a profile (or cell of an interlock), named `goal-<pk>`.
-
-    A posted form has fields for the quotas it was sent with only: a long profile's block shows its
-    first quotas, and the goals it does not show stay as they are.
-    """
-
-    def __init__(self, *args, quotas, limits=None, **kwargs):
-        """`limits`: the supplier's `InterlockLimits`, whose cell goal bounds apply to interlock cells."""
-        super().__init__(*args, **kwargs)
-        self.quotas = [q for q in quotas if not self.is_bound or self.field_name(q) in self.data]
-        for quota in self.quotas:
-            cell_limits = limits if isinstance(quota, InterlockCell) else None
-            self.fields[self.field_name(quota)] = goal_field(quota, cell_limits)
-
-    @staticmethod
-    def field_name(quota):
-        return f"goal-{quota.pk}"
-
-    def changed_goals(self):
-        """{quota: new goal} for the goals that differ from the stored ones."""
-        return {
-            quota: self.cleaned_data[self.field_name(quota)]
-            for quota in self.quotas
-            if self.cleaned_data[self.field_name(quota)] != quota.completes_goal
-        }
-
-    def bound_fields(self):
-        return [(quota, self[self.field_name(quota)]) for quota in self.quotas]
-
-    def check(self, tg, all_quotas, *, what="These goals"):
-        """After `is_valid`: warn of goals below what is achieved, and of a total (the posted goals and
-        the stored ones of `all_quotas` not posted) below the target group's goal."""
-        self.warnings = {}
-        total = 0
-        for quota in all_quotas:
-            name = self.field_name(quota)
-            goal = self.cleaned_data.get(name, quota.completes_goal) if name in self.fields else quota.completes_goal
-            total += goal or 0
-            if name in self.fields and goal != quota.completes_goal:
-                warning = goal_checks.below_achieved(quota, goal)
-                if warning:
-                    self.warnings[name] = warning
-        changed = bool(self.changed_goals())
-        self.total_warning = goal_checks.total_below_goal(total, tg, what) if changed else ""
-        return not self.needs_confirmation
 
 
 class FillingGoalForm(WarningsMixin, forms.Form):

@@ -1,10 +1,10 @@
 """The grid's bulk edit: every goal and current target of a target group's quotas and interlock cells as
-the fields of one form, checked as the per-block forms check them, and saved as one change
+the fields of one form, checked with the messages and warnings the single-value forms use, and saved as one change
 (`services.request_quota_figures`).
 
 Fields: ``goal-quota-<pk>``, ``goal-cell-<pk>``, and where the supplier has `traffic_caps`
 ``target-quota-<pk>``, ``target-cell-<pk>``. A posted form has fields for the rows it was sent with
-only, as `QuotaGoalsForm`: the figures a page did not show stay as they are.
+only: the figures a page did not show stay as they are.
 """
 
 import copy

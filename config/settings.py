@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "reconciliations",
     "costs",
     "preferences",
+    "notifications",
     "sandbox",
 ]
 
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "projects.context_processors.roles",
                 "preferences.context_processors.time_zone",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -279,6 +281,21 @@ SYNC_PROJECTS_PER_PART = env.int("SYNC_PROJECTS_PER_PART", default=25)
 # points are kept HISTORY_KEEP_DAYS after its fieldwork ended.
 HISTORY_INTERVAL_SECONDS = env.int("HISTORY_INTERVAL_SECONDS", default=60)
 HISTORY_KEEP_DAYS = env.int("HISTORY_KEEP_DAYS", default=90)
+
+# Notifications (`notifications`): e-mail through Django's mail, printed to the console unless EMAIL_URL
+# names a server (smtp+tls://user:password@host:587); EMAIL_BACKEND overrides the backend outright.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=_email["EMAIL_BACKEND"])
+for _name in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL"):
+    if _email.get(_name) is not None:
+        vars()[_name] = _email[_name]
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Quota cockpit <cockpit@localhost>")
+# Posts to the webhook URLs users give: seconds to connect and to wait for the answer, tries on a 5xx or a
+# timeout, and the base of the backoff between tries (doubled each time).
+NOTIFY_WEBHOOK_CONNECT_TIMEOUT = env.float("NOTIFY_WEBHOOK_CONNECT_TIMEOUT", default=5.0)
+NOTIFY_WEBHOOK_READ_TIMEOUT = env.float("NOTIFY_WEBHOOK_READ_TIMEOUT", default=10.0)
+NOTIFY_WEBHOOK_TRIES = env.int("NOTIFY_WEBHOOK_TRIES", default=3)
+NOTIFY_WEBHOOK_BACKOFF_SECONDS = env.float("NOTIFY_WEBHOOK_BACKOFF_SECONDS", default=2.0)
 
 # Fault injection for the sandbox (rates from 0 to 1, latency in milliseconds);
 # the admin's sandbox settings override these per run.

@@ -15,6 +15,7 @@ they add no savepoint and no second lock (`sync.locks.writing_target_group`).
 from django.utils import timezone
 
 from sync.locks import writing_target_group
+from sync.news import tell_quota_full
 from sync.reads import register_part
 from sync.upsert import Tally, assign
 
@@ -149,7 +150,7 @@ def _upsert_regular(tg, found, now, tally, *, complete, links):
         if gone:
             tally.vanished += Profile.objects.filter(pk__in=gone).update(vanished_at=now, interlocked_profile=None)
     wanted = {seen[rid].pk: {q.remote_id: _quota_values(q) for q in record.quotas} for rid, record in found.items()}
-    _upsert_cells(Quota, "profile_id", wanted, now, tally)
+    _upsert_cells(Quota, "profile_id", wanted, now, tally, tg=tg)
 
 
 def _upsert_interlocks(tg, records, now, tally, *, complete=True):
@@ -192,12 +193,13 @@ def _upsert_interlocks(tg, records, now, tally, *, complete=True):
         result[record.remote_id].pk: {c.remote_id: _quota_values(c, with_conditions=False) for c in record.cells}
         for record in records
     }
-    _upsert_cells(InterlockCell, "interlocked_profile_id", wanted, now, tally)
+    _upsert_cells(InterlockCell, "interlocked_profile_id", wanted, now, tally, tg=tg)
     return result
 
 
-def _upsert_cells(model, parent_field, wanted, now, tally):
-    """Upsert quota-like rows {parent pk: {remote id: values}}; rows of those parents not wanted are deleted."""
+def _upsert_cells(model, parent_field, wanted, now, tally, *, tg):
+    """Upsert quota-like rows {parent pk: {remote id: values}}; rows of those parents not wanted are deleted.
+    A row the read finds at its goal, where it was below it, is told as full (`tg`'s)."""
     if not wanted:
         return
     existing = {
@@ -212,11 +214,14 @@ def _upsert_cells(model, parent_field, wanted, now, tally):
                 creating.append(model(**{parent_field: parent_pk}, remote_id=remote_id, synced_at=now, **values))
                 continue
             keep.add(row.pk)
+            before = row.completes or 0
             changed = assign(row, values)
             if changed:
                 row.synced_at = now
                 updating.append(row)
                 fields.update(changed)
+                if row.completes_goal > 0 and before < row.completes_goal <= (row.completes or 0):
+                    tell_quota_full(tg.pk, row.text, row.completes_goal)
     model.objects.bulk_create(creating)
     _store_seen(model, updating, fields, [row for row in existing.values() if row.pk in keep], now)
     stale = [row.pk for row in existing.values() if row.pk not in keep]

@@ -10,6 +10,7 @@ from django.db import transaction
 from projects.models import TargetGroup
 from suppliers.records import QuotaFill
 from sync.bulk import update_each
+from sync.news import tell_quota_full
 from sync.webhooks import applies, applies_in_sets
 
 from .models import InterlockCell, Quota
@@ -34,14 +35,16 @@ def apply_quota_fill(connection, fill, at):
                 }
             )
             .order_by("pk")
-            .values_list("pk", "synced_at", f"{owner}_id")[:1]
+            .values_list("pk", "synced_at", f"{owner}_id", "completes", "completes_goal", "text")[:1]
         )
         if not found:
             continue
-        pk, synced_at, tg_pk = found[0]
+        pk, synced_at, tg_pk, before, goal, text = found[0]
         if synced_at is not None and synced_at > at:
             return _stale(fill)
         model.objects.filter(pk=pk).update(**values)
+        if goal > 0 and (before or 0) < goal <= fill.completes:
+            tell_quota_full(tg_pk, text, goal)
         TargetGroup.objects.filter(pk=tg_pk).align_counts()  # the target group's counts move with it
         return _applied(fill)
     return _unknown(fill)
@@ -82,16 +85,24 @@ def apply_quota_fills(events):
     for model, _ in FILLED:
         _write_counts(model, [row for row in moved if row.model is model])
     TargetGroup.objects.filter(pk__in={row.tg_pk for row in moved}).align_counts()
+    for row in (row for row in moved if row.reached_its_goal):
+        tell_quota_full(row.tg_pk, row.text, row.goal)
     return words
 
 
 class Filled:
     """A quota or cell a set of fills is about: its counts as read, then as the fills leave them."""
 
-    def __init__(self, model, pk, tg_pk, synced_at, completes, prescreens):
+    def __init__(self, model, pk, tg_pk, synced_at, completes, prescreens, goal, text):
         self.model, self.pk, self.tg_pk = model, pk, tg_pk
         self.synced_at, self.completes, self.prescreens = synced_at, completes, prescreens
+        self.goal, self.text, self.before = goal, text, completes
         self.moved = False
+
+    @property
+    def reached_its_goal(self):
+        """Whether the fills took it from below its goal to the goal or above."""
+        return self.moved and self.goal > 0 and (self.before or 0) < self.goal <= (self.completes or 0)
 
     def take(self, fill, at):
         """Apply `fill` stamped `at` (not older than the row); returns whether a count went down."""
@@ -115,8 +126,8 @@ def _lock_target_groups(wanted):
 
 
 def _rows(model, owner, wanted):
-    """((connection pk, target group id, quota id), (pk, target group pk, synced_at, completes, prescreens))
-    of the `model` rows `wanted` names, lowest pk first."""
+    """((connection pk, target group id, quota id), (pk, target group pk, synced_at, completes, prescreens, goal,
+    text)) of the `model` rows `wanted` names, lowest pk first."""
     if not wanted:
         return []
     rows = (
@@ -137,6 +148,8 @@ def _rows(model, owner, wanted):
             "synced_at",
             "completes",
             "prescreens",
+            "completes_goal",
+            "text",
         )
     )
     return [

@@ -18,6 +18,7 @@ from config.tasks import task
 from .intents import unsettled
 from .locks import lock_target_group, retry_transient, writing_target_group
 from .models import RemoteChange
+from .news import tell_settled
 
 State = RemoteChange.State
 
@@ -107,6 +108,7 @@ def settle(change, state, message, response=None, status=None, waiting=None, run
     # either seen here as the next one, or sees this one settled and is enqueued itself.
     with writing_target_group(change.target_group_id):
         RemoteChange.objects.filter(pk=change.pk).update(**outcome)
+        tell_settled(change, state, outcome["message"])
         return _next_in_line(change, waiting, run)
 
 

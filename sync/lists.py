@@ -13,6 +13,7 @@ from suppliers import errors
 from .intents import reapply_intents
 from .mirror import DRAFT, floor_counts, merged_details, record_values
 from .models import RemoteChange, SyncRun
+from .news import tell_status_moved
 from .reads import LEFT_THE_LIST, record_error
 from .upsert import assign
 
@@ -126,10 +127,12 @@ def _upsert_target_groups(project, records, tally, *, complete=True):
             hint = True
         else:
             hint = moved
+            before = tg.status
             changed = assign(tg, merged_details(tg, values))
             if changed:
                 tg.save(update_fields=changed)
                 tally.updated += 1
+                tell_status_moved(tg, before)
         seen.add(tg.remote_id)
         if tg.status != DRAFT:
             queue.append((tg, hint))

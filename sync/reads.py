@@ -20,6 +20,7 @@ from .intents import reapply_intents
 from .locks import lock_target_group
 from .mirror import DRAFT, SYNC_VERSION, apply_record
 from .models import RemoteChange, SyncRun
+from .news import tell_status_moved
 
 log = logging.getLogger(__name__)
 
@@ -112,10 +113,12 @@ def store_read(read, run, tally):
             reapply_intents(tg)
             _mark_synced(tg)
         return
+    before = tg.status
     if read.unchanged:
         if apply_record(tg, read.record):  # one UPDATE, only when the check moved a field
             tally.updated += 1
             reapply_intents(tg)
+            tell_status_moved(tg, before)
         TargetGroup.objects.filter(pk=tg.pk).update(last_read_at=timezone.now())
         run.target_groups_unchanged += 1
         return
@@ -129,6 +132,7 @@ def store_read(read, run, tally):
             _mark_synced(tg)
             return
         changed = apply_record(tg, record, extra={SYNC_VERSION: version})
+        tell_status_moved(tg, before)
         tg.take_version(version)
         tally.updated += changed
         for store, answer in answers:

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .forms import NotificationSettingForm
 from .models import Notification, NotificationSetting
@@ -12,6 +12,7 @@ from .models import Notification, NotificationSetting
 PER_PAGE = 25
 
 
+@require_safe
 def notification_list(request):
     """The signed-in user's own notifications, newest first, a page at a time."""
     mine = Notification.objects.filter(user=request.user).select_related("target_group")

@@ -15,8 +15,9 @@ from quotas.models import InterlockCell, InterlockedProfile, Profile, Quota
 from reconciliations.models import EligibleReport, Submission, SurveyReconciliation
 from sync.models import RemoteChange
 
-# preferences/: each user's own settings (the time zone), which a viewer may change too.
-SKIPPED = ("admin/", "sandbox/", "webhooks/", "login/", "logout/", "static/", "preferences/")
+# preferences/ and the notifications' settings and read marks: each user's own, which a viewer may change too.
+OWN = ("preferences/", "notifications/settings/", "notifications/read-all/", "notifications/<int:pk>/read/")
+SKIPPED = ("admin/", "sandbox/", "webhooks/", "login/", "logout/", "static/", *OWN)
 # Values for the routes' string parameters, each one a real action.
 STRINGS = {"action": "pause"}
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 import responses
 from django.core import mail
+from django_celery_beat.models import PeriodicTask
 
 from notifications.digests import send_due_digests
 from notifications.models import Digest, Notification, NotificationSetting
@@ -99,3 +100,8 @@ def test_at_once_users_get_no_digest(pm):
     Notification.objects.create(user=pm, kind="quota_full", text="Full.", created_at=at(2030, 1, 15, 11, 0))
 
     assert send_due_digests(now=at(2030, 1, 16, 9, 0)) == []
+
+
+def test_the_beat_looks_for_due_digests_every_quarter_hour():
+    entry = PeriodicTask.objects.select_related("interval").get(task="notifications.tasks.send_digests")
+    assert entry.enabled and (entry.interval.every, entry.interval.period) == (15, "minutes")

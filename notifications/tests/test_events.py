@@ -160,3 +160,25 @@ def test_a_sync_that_finds_a_target_group_paused_by_the_supplier_tells_it(
 
     latest = Notification.objects.first()
     assert latest.kind == "target_group_complete" and "“Brand tracker DE” is complete" in latest.text
+
+
+def test_a_sync_that_reads_a_quota_at_its_goal_tells_it_once(supplier, pm, django_capture_on_commit_callbacks):
+    NotificationSetting.objects.create(user=pm, scope="all")
+    supplier.target_group("TG-1")["profiles"] = age_profiles()  # 90 of 100
+    connection = ConnectionFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        sync_connection(connection)
+    assert not Notification.objects.exists()
+
+    supplier.target_group("TG-1")["profiles"] = profiles_payload(
+        regular_profile("P-AGE", "AGE", enabled=True, quotas=[("Q-18", "C-18", "18-24", 100, 100)])
+    )
+    supplier.touch("TG-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        sync_connection(connection)
+        supplier.touch("TG-1")
+        sync_connection(connection)
+
+    notification = Notification.objects.get()
+    assert notification.kind == "quota_full" and notification.target_group.remote_id == "TG-1"
+    assert "“18-24” is full" in notification.text

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "reconciliations",
     "costs",
     "preferences",
+    "schedules",
     "sandbox",
 ]
 

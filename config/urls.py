@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("reconciliations.urls")),
     path("", include("costs.urls")),
     path("", include("preferences.urls")),
+    path("", include("schedules.urls")),
 ]
 
 if settings.SANDBOX_ENABLED:

@@ -62,11 +62,12 @@ def run_one(pk, now):
         try:
             change, figure = request_scheduled(schedule)
         except (Unsupported, ActionRefused, NothingToDo) as exc:
-            _stop(schedule, run, str(exc), done=isinstance(exc, NothingToDo))
+            _refused(schedule, run, str(exc), now, done=isinstance(exc, NothingToDo))
             return True
         _audit(schedule, change)
         run.change = change
         run.save(update_fields=["change"])
+        schedule.message = ""  # a refusal of an earlier run of a repeat is over
         _advance(schedule, now, figure)
         return True
 
@@ -86,11 +87,17 @@ def _audit(schedule, change):
     RemoteChange.objects.filter(pk=change.pk).update(summary=change.summary)
 
 
-def _stop(schedule, run, message, *, done):
+def _refused(schedule, run, message, now, *, done):
+    """Nothing recorded this time, and why. A repeat goes on to its next run (a daily pause finds the survey
+    paused already one evening); a single change fails, and a raise at its limit is done."""
     run.message = message
     run.save(update_fields=["message"])
-    schedule.state = State.DONE if done else State.FAILED
     schedule.message = message
+    if schedule.repeat != ScheduledChange.Repeat.ONCE and not done:
+        schedule.save(update_fields=["message"])
+        _advance(schedule, now, None)
+        return
+    schedule.state = State.DONE if done else State.FAILED
     schedule.save(update_fields=["state", "message"])
 
 
@@ -112,4 +119,4 @@ def _advance(schedule, now, figure):
         schedule.run_at = timing.next_every(schedule.run_at, schedule.every_hours, now)
         schedule.local_date, schedule.local_time = timing.wall_clock(schedule.run_at, schedule.time_zone)
     schedule.state = State.RUNNING
-    schedule.save(update_fields=["local_date", "local_time", "run_at", "state"])
+    schedule.save(update_fields=["local_date", "local_time", "run_at", "state", "message"])

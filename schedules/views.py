@@ -24,8 +24,10 @@ def _target_group(pk):
     return get_object_or_404(TargetGroup.objects.select_related("project__connection"), pk=pk)
 
 
-def schedules_context(request, tg, form=None, notice=None):
-    """What the section draws: the target group's schedules, newest first, with who asked and their runs."""
+def schedules_context(request, tg, form=None, notice=None, with_form=False):
+    """What the section draws: the target group's schedules, newest first, with who asked and their runs; and
+    the form to schedule one when asked for (`with_form`, or a form coming back with errors), not on every
+    draw of the target group's page, whose quotas it lists."""
     listed = (
         ScheduledChange.objects.filter(target_group=tg)
         .select_related("requested_by")
@@ -33,7 +35,7 @@ def schedules_context(request, tg, form=None, notice=None):
         .order_by("-created_at", "-pk")
     )
     can_change = Role.can_change(request.user)
-    if form is None and can_change:
+    if form is None and can_change and with_form:
         form = ScheduleForm(tg=tg)
     return {
         "tg": tg,
@@ -45,12 +47,14 @@ def schedules_context(request, tg, form=None, notice=None):
 
 
 def _panel(request, tg, status=200, **extra):
-    return render(request, PANEL, schedules_context(request, tg, **extra), status=status)
+    template = PANEL if request.htmx else "schedules/schedules.html"
+    return render(request, template, schedules_context(request, tg, **extra), status=status)
 
 
 @require_GET
 def schedules(request, pk):
-    return _panel(request, _target_group(pk))
+    """The section alone (a page of its own without JavaScript); ``?form=1`` with the form to schedule."""
+    return _panel(request, _target_group(pk), with_form=request.GET.get("form") == "1")
 
 
 @require_POST

@@ -225,3 +225,21 @@ def test_a_filling_goal_is_set_at_its_time(pm):
     run_due(now=utc(2026, 6, 2, 16, 0))
 
     assert RemoteChange.objects.get().payload == {"filling_goal": 650}
+
+
+def test_a_daily_pause_that_finds_the_survey_paused_goes_on_to_the_next_day(tg, pm):
+    schedule = _pause_at(tg, pm, "2026-06-02T18:00", repeat="daily")
+    tg.status = "paused"
+    tg.save(update_fields=["status"])
+
+    run_due(now=utc(2026, 6, 2, 16, 0))
+    tg.status = "live"
+    tg.save(update_fields=["status"])
+    run_due(now=utc(2026, 6, 3, 16, 0))
+
+    assert [c.summary.split(" — ")[1] for c in RemoteChange.objects.all()] == [
+        "scheduled by Pat Manager for Wed 03 Jun 2026 18:00 Europe/Berlin"
+    ]
+    assert "cannot be paused" in ScheduledRun.objects.get(due_at=utc(2026, 6, 2, 16, 0)).message
+    schedule.refresh_from_db()
+    assert (schedule.state, schedule.run_at) == ("running", utc(2026, 6, 4, 16, 0))

@@ -57,7 +57,10 @@ def test_the_section_is_on_the_target_group_page(pm_client):
     html = pm_client.get(reverse("quotas:section", args=[tg.pk, "schedules"])).content.decode()
 
     assert "Scheduled changes" in html
-    assert 'id="schedule-form"' in html
+    assert 'id="new-schedule"' in html
+    assert 'id="schedule-form"' not in html  # drawn when asked for: it lists every quota
+    form = pm_client.get(reverse("schedules:list", args=[tg.pk]), {"form": "1"}, **HTMX).content.decode()
+    assert 'id="schedule-form"' in form and "Pause" in form
 
 
 @pytest.mark.parametrize(
@@ -166,8 +169,8 @@ def test_a_viewer_can_neither_schedule_nor_cancel(viewer_client, pm):
     assert ScheduledChange.objects.count() == 1
     schedule.refresh_from_db()
     assert schedule.state == "scheduled"
-    html = viewer_client.get(reverse("schedules:list", args=[tg.pk]), **HTMX).content.decode()
-    assert "schedule-form" not in html and "Cancel" not in html
+    html = viewer_client.get(reverse("schedules:list", args=[tg.pk]), {"form": "1"}, **HTMX).content.decode()
+    assert "schedule-form" not in html and "new-schedule" not in html and "Cancel" not in html
 
 
 def test_the_list_costs_the_same_queries_for_one_schedule_or_many(pm_client, pm):
@@ -182,3 +185,17 @@ def test_the_list_costs_the_same_queries_for_one_schedule_or_many(pm_client, pm)
         return len(captured)
 
     assert queries(1) == queries(6)
+
+
+def test_without_javascript_a_refusal_comes_back_on_a_page_of_its_own_and_a_schedule_redirects(pm_client):
+    tg = purespectrum_tg()
+    url = reverse("schedules:create", args=[tg.pk])
+
+    refused = pm_client.post(url, {"action": "status:pause", "at": "2020-01-01T08:00"})
+    stored = pm_client.post(url, {"action": "status:pause", "at": _in_berlin(dt.timedelta(days=1))})
+
+    assert refused.status_code == 400
+    assert "Nothing was scheduled: correct the fields marked below." in refused.content.decode()
+    assert "That time has passed" in refused.content.decode()
+    assert (stored.status_code, stored["Location"]) == (302, tg.get_absolute_url())
+    assert ScheduledChange.objects.count() == 1

@@ -43,6 +43,8 @@ QUOTA_GOAL = Action("quota_goal", "Set a quota's goal", "set_quota_goals", needs
 TRAFFIC_CAP = Action("traffic_cap", "Set a quota's current target", "set_traffic_cap", needs=("quota",), figure="count")
 FILLING_GOAL = Action("filling_goal", "Set the completes goal", "set_target_group_filling_goal", figure="count")
 CPI = Action("cpi", "Set the CPI", "set_cpi", figure="amount")
+# A launched Cint target group's CPI (dynamic pricing), with its currency.
+LAUNCHED_CPI = Action("cpi", "Set the CPI", "set_cost_per_interview", figure="amount")
 
 RUN_ACTIONS = (RunAction.PAUSE, RunAction.RESUME, RunAction.COMPLETE)
 LAUNCH = "launch"  # going live from a draft is not something to leave to a clock
@@ -73,6 +75,8 @@ def offered(tg):
         actions.append(FILLING_GOAL)
     if caps.cpi:
         actions.append(CPI)
+    elif caps.cpi_changes:
+        actions.append(LAUNCHED_CPI)
     return actions
 
 
@@ -91,6 +95,8 @@ def payload_for(action, tg, *, quota=None, value=None):
         return {"quota_id": quota.remote_id, "traffic_cap": int(value), "stop": False}
     if action.key == FILLING_GOAL.key:
         return {"filling_goal": int(value)}
+    if action.kind == LAUNCHED_CPI.kind:
+        return {"value": f"{Decimal(value):.4f}", "currency_code": tg.cpi_currency}
     if action.key == CPI.key:
         return {"cpi": str(Decimal(value))}
     return {}

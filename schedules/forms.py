@@ -137,7 +137,7 @@ class ScheduleForm(forms.Form):
         at = data.get("at")
         if at is None:
             return
-        zone = timezone.get_current_timezone_name()
+        zone = timing.current_zone_name()
         data["local_date"], data["local_time"] = timing.wall_clock(at, zone)
         data["time_zone"] = zone
         data["run_at"] = timing.moment(data["local_date"], data["local_time"], zone)

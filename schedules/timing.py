@@ -7,7 +7,16 @@ each time, so "every day at 08:00 in Europe/Berlin" is 06:00 UTC in summer and 0
 import datetime as dt
 import zoneinfo
 
+from django.utils import timezone
+
 UTC = dt.UTC
+
+
+def current_zone_name():
+    """The IANA name of the zone the PM works in (Django's own name of it is an abbreviation such as "+02"
+    for a fixed-offset zone like Etc/GMT-2, which names no zone)."""
+    zone = timezone.get_current_timezone()
+    return getattr(zone, "key", None) or timezone.get_current_timezone_name()
 
 
 def moment(local_date, local_time, zone_name):

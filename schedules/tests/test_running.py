@@ -243,3 +243,40 @@ def test_a_daily_pause_that_finds_the_survey_paused_goes_on_to_the_next_day(tg, 
     assert "cannot be paused" in ScheduledRun.objects.get(due_at=utc(2026, 6, 2, 16, 0)).message
     schedule.refresh_from_db()
     assert (schedule.state, schedule.run_at) == ("running", utc(2026, 6, 4, 16, 0))
+
+
+def test_a_cint_cpi_is_changed_with_its_currency_and_a_rate_card_one_is_refused_when_asked(pm):
+    from projects.tests.factories import TargetGroupFactory
+
+    dynamic = TargetGroupFactory(pricing_model="dynamic", cpi_currency="EUR")
+    rate_card = TargetGroupFactory(pricing_model="rate_card")
+    data = {"action": "cpi", "value": "3.25", "at": "2026-06-02T18:00"}
+
+    form, refused = ask(rate_card, pm, data, now=ASKED)
+    _, schedule = ask(dynamic, pm, data, now=ASKED)
+    run_due(now=utc(2026, 6, 2, 16, 0))
+
+    assert refused is None
+    assert "is priced by its rate card, so its CPI cannot be set" in form.errors["value"][0]
+    change = RemoteChange.objects.get()
+    assert (change.kind, change.payload) == ("set_cost_per_interview", {"value": "3.2500", "currency_code": "EUR"})
+
+
+def test_the_beat_runs_the_task_every_minute_and_the_task_records_what_is_due(tg, pm):
+    from django.utils import timezone
+    from django_celery_beat.models import PeriodicTask
+
+    from config.tasks import task
+
+    entry = PeriodicTask.objects.get(task="schedules.tasks.run_due")
+    assert (entry.enabled, entry.interval.every, entry.interval.period) == (True, 60, "seconds")
+    asked = timezone.now() - dt.timedelta(hours=1)
+    typed = (asked + dt.timedelta(minutes=30)).astimezone(dt.timezone(dt.timedelta(hours=2)))
+    form, schedule = ask(
+        tg, pm, {"action": "status:pause", "at": f"{typed:%Y-%m-%dT%H:%M}"}, now=asked, zone="Etc/GMT-2"
+    )
+    assert schedule is not None, form.errors
+
+    assert task("schedules.tasks.run_due").delay().get() == 1
+
+    assert RemoteChange.objects.get().kind == "change_status"

@@ -6,7 +6,7 @@ its time comes. A schedule is changed by cancelling it and asking for a new one.
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -15,7 +15,7 @@ from projects.models import Role, TargetGroup
 from projects.permissions import pm_only
 
 from .forms import ScheduleForm
-from .models import ScheduledChange
+from .models import ScheduledChange, ScheduledRun
 
 PANEL = "schedules/_schedules_panel.html"
 
@@ -28,10 +28,11 @@ def schedules_context(request, tg, form=None, notice=None, with_form=False):
     """What the section draws: the target group's schedules, newest first, with who asked and their runs; and
     the form to schedule one when asked for (`with_form`, or a form coming back with errors), not on every
     draw of the target group's page, whose quotas it lists."""
+    last_run = ScheduledRun.objects.filter(schedule=OuterRef("pk")).order_by("-due_at")
     listed = (
         ScheduledChange.objects.filter(target_group=tg)
         .select_related("requested_by")
-        .annotate(run_count=Count("runs"))
+        .annotate(run_count=Count("runs"), last_change_state=Subquery(last_run.values("change__state")[:1]))
         .order_by("-created_at", "-pk")
     )
     can_change = Role.can_change(request.user)

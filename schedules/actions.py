@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from fielding.models import RunAction
 from fielding.runs.actions import KIND_FOR_ACTION, request_run_action
-from quotas.models import Quota
+from quotas.models import InterlockCell, Quota
 from sync.intents import request_change
 
 
@@ -106,9 +106,13 @@ def quota_of(schedule):
     """The quota a schedule's payload names, as the cockpit last read it from the supplier."""
     payload = schedule.payload
     remote_id = payload.get("quota_id") or next(iter(payload.get("goals", {})), None)
-    quota = Quota.objects.filter(profile__target_group=schedule.target_group_id, remote_id=remote_id).first()
+    tg = schedule.target_group_id
+    quota = (
+        Quota.objects.filter(profile__target_group=tg, remote_id=remote_id).first()
+        or InterlockCell.objects.filter(interlocked_profile__target_group=tg, remote_id=remote_id).first()
+    )
     if quota is None:
-        raise NothingToDo("The quota is no longer in this target group, so nothing was sent.")
+        raise NothingToDo("The quota (or cell) is no longer in this target group, so nothing was sent.")
     return quota
 
 

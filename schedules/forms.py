@@ -12,7 +12,7 @@ from preferences.zones import zoned
 from projects.queries import FINISHED_STATUSES
 from quotas.forms import FillingGoalForm
 from quotas.forms_caps import CpiForm, QuotaQuantityForm, TrafficCapForm
-from quotas.models import Profile, Quota
+from quotas.models import InterlockCell, Profile, Quota
 from suppliers.adapter import Unsupported
 from sync.intents import check_supported
 from sync.kinds import REGISTRY
@@ -38,7 +38,7 @@ def summary_of(data):
     if profile is not None:
         what = f"{action.label} (“{profile.name}”)"
     if quota is not None:
-        what = f"{action.label}: “{quota.profile.name}: {quota.text}”"
+        what = f"{action.label}: “{row_label(quota)}”"
     if data.get("step") is not None:
         verb = "raise by" if data["step"] > 0 else "lower by"
         limit = f" until {data['limit']:,}" if data.get("limit") is not None else ""
@@ -48,10 +48,28 @@ def summary_of(data):
     return what
 
 
+def row_label(row):
+    group = row.profile.name if isinstance(row, Quota) else row.interlocked_profile.name
+    return f"{group}: {row.text}"
+
+
+def rows_of(tg):
+    """The quotas and interlock cells of `tg`, by the key the form's select names them with."""
+    quotas = (
+        Quota.objects.filter(profile__target_group=tg)
+        .select_related("profile")
+        .order_by("profile_id", "position", "pk")
+    )
+    cells = InterlockCell.objects.filter(interlocked_profile__target_group=tg).select_related("interlocked_profile")
+    rows = {f"quota-{q.pk}": q for q in quotas}
+    rows.update((f"cell-{c.pk}", c) for c in cells.order_by("interlocked_profile_id", "position", "pk"))
+    return rows
+
+
 class ScheduleForm(forms.Form):
     action = forms.ChoiceField(label="Change", error_messages={"required": "Choose the change to make."})
     profile = forms.ModelChoiceField(queryset=Profile.objects.none(), required=False, label="Profile")
-    quota = forms.ModelChoiceField(queryset=Quota.objects.none(), required=False, label="Quota")
+    quota = forms.ChoiceField(required=False, label="Quota or interlock cell")
     value = forms.CharField(label="New value", required=False, max_length=20)
     at = forms.DateTimeField(
         label=zoned("When"),
@@ -83,8 +101,11 @@ class ScheduleForm(forms.Form):
         self.offered = actions.offered(tg)
         self.fields["action"].choices = [("", "Choose…")] + [(a.key, a.label) for a in self.offered]
         self.fields["profile"].queryset = Profile.objects.filter(target_group=tg, interlocked_profile__isnull=True)
-        self.fields["quota"].queryset = Quota.objects.filter(profile__target_group=tg).select_related("profile")
-        self.fields["quota"].label_from_instance = lambda q: f"{q.profile.name}: {q.text}"
+        self.rows = rows_of(tg)
+        self.fields["quota"].choices = [("", "Choose…")] + [(key, row_label(row)) for key, row in self.rows.items()]
+
+    def clean_quota(self):
+        return self.rows.get(self.cleaned_data.get("quota") or "")
 
     # --- the figure, checked by the form the cockpit uses for it ------------------------------------
 
@@ -200,7 +221,7 @@ class ScheduleForm(forms.Form):
             kind=action.kind,
             connection=self.tg.project.connection,
             target_group=self.tg,
-            profile=data.get("profile") or (quota.profile if quota else None),
+            profile=data.get("profile") or getattr(quota, "profile", None),
             payload=payload,
         )
         try:
@@ -218,7 +239,7 @@ class ScheduleForm(forms.Form):
             target_group=self.tg,
             action=action.key,
             kind=action.kind,
-            profile=data.get("profile") or (quota.profile if quota else None),
+            profile=data.get("profile") or getattr(quota, "profile", None),
             payload=actions.payload_for(
                 action, self.tg, quota=quota, value=figure if figure is not None else data.get("limit") or 0
             ),

@@ -66,7 +66,7 @@ def test_a_run_missed_by_a_two_hour_restart_records_one_change_not_one_per_minut
 
 def test_a_daily_repeat_missed_for_days_catches_up_once_to_its_next_run(tg, pm):
     quota = quota_of(tg, goal=500, cap=100)
-    data = {"action": "traffic_cap", "quota": quota.pk, "step": "50", "limit": "400", "repeat": "daily"}
+    data = {"action": "traffic_cap", "quota": f"quota-{quota.pk}", "step": "50", "limit": "400", "repeat": "daily"}
     schedule = _pause_at(tg, pm, "2026-06-02T08:00", **data)
 
     run_due(now=utc(2026, 6, 5, 10, 30))  # down from the 2nd to the 5th, back at 12:30 Berlin
@@ -101,7 +101,7 @@ def test_a_daily_repeat_stays_at_08_00_in_berlin_across_a_daylight_saving_change
     tg, pm, first_day, before_utc, after_day, after_utc
 ):
     quota = quota_of(tg, goal=1000, cap=100)
-    data = {"action": "traffic_cap", "quota": quota.pk, "step": "50", "limit": "400", "repeat": "daily"}
+    data = {"action": "traffic_cap", "quota": f"quota-{quota.pk}", "step": "50", "limit": "400", "repeat": "daily"}
     form, schedule = ask(tg, pm, {"at": f"{first_day}T08:00", **data}, now=before_utc - dt.timedelta(days=1))
     assert schedule.run_at == before_utc, form.errors
 
@@ -119,7 +119,7 @@ def test_a_daily_repeat_stays_at_08_00_in_berlin_across_a_daylight_saving_change
 
 def test_a_raise_stops_at_its_limit(tg, pm):
     quota = quota_of(tg, goal=500, cap=300)
-    data = {"action": "traffic_cap", "quota": quota.pk, "step": "60", "limit": "400", "repeat": "daily"}
+    data = {"action": "traffic_cap", "quota": f"quota-{quota.pk}", "step": "60", "limit": "400", "repeat": "daily"}
     schedule = _pause_at(tg, pm, "2026-06-02T08:00", **data)
 
     for day in (2, 3, 4):
@@ -280,3 +280,23 @@ def test_the_beat_runs_the_task_every_minute_and_the_task_records_what_is_due(tg
     assert task("schedules.tasks.run_due").delay().get() == 1
 
     assert RemoteChange.objects.get().kind == "change_status"
+
+
+def test_an_interlock_cell_goal_is_set_at_its_time(pm):
+    from projects.tests.factories import TargetGroupFactory
+    from quotas.models import InterlockCell, InterlockedProfile
+
+    cint = TargetGroupFactory(filling_goal=500)
+    interlock = InterlockedProfile.objects.create(target_group=cint, remote_id="IL-1", name="AGE × GENDER")
+    cell = InterlockCell.objects.create(
+        interlocked_profile=interlock, remote_id="C-1", text="18-24, Male", completes_goal=40
+    )
+    data = {"action": "quota_goal", "quota": f"cell-{cell.pk}", "value": "60", "at": "2026-06-02T18:00"}
+    form, schedule = ask(cint, pm, data, now=ASKED)
+    assert schedule is not None, form.errors
+    assert schedule.summary == "Set a quota's goal: “AGE × GENDER: 18-24, Male” to 60"
+
+    run_due(now=utc(2026, 6, 2, 16, 0))
+
+    change = RemoteChange.objects.get()
+    assert (change.kind, change.payload, change.profile) == ("set_quota_goals", {"goals": {"C-1": 60}}, None)

@@ -110,7 +110,7 @@ def test_the_section_is_on_the_target_group_page(pm_client):
 def test_what_the_supplier_would_refuse_is_said_next_to_its_field(pm, data, field, said):
     tg = purespectrum_tg(fielding_end_at=utc(2026, 6, 8, 18, 0))
     quota = quota_of(tg, goal=500, cap=100)
-    data = {key: (quota.pk if value == "Q" else value) for key, value in data.items()}
+    data = {key: (f"quota-{quota.pk}" if value == "Q" else value) for key, value in data.items()}
 
     form, schedule = ask(tg, pm, data, now=NOW)
 
@@ -132,7 +132,12 @@ def test_refused_input_is_shown_next_to_the_field_as_typed_and_nothing_is_stored
 
     response = pm_client.post(
         reverse("schedules:create", args=[tg.pk]),
-        {"action": "traffic_cap", "quota": quota.pk, "value": "777", "at": _in_berlin(dt.timedelta(hours=3))},
+        {
+            "action": "traffic_cap",
+            "quota": f"quota-{quota.pk}",
+            "value": "777",
+            "at": _in_berlin(dt.timedelta(hours=3)),
+        },
         **HTMX,
     )
 

@@ -155,6 +155,8 @@ class ScheduleForm(forms.Form):
         return data
 
     def _clean_when(self, data):
+        if data.get("repeat") == Repeat.HOURS and not data.get("every_hours") and "every_hours" not in self.errors:
+            self.add_error("every_hours", "Say every how many hours, such as 6.")
         at = data.get("at")
         if at is None:
             return
@@ -173,9 +175,6 @@ class ScheduleForm(forms.Form):
                 f"“{self.tg.name}” ends fielding at {timezone.localtime(end):%d %b %Y %H:%M}, before this time, "
                 "so it would have finished by then. Choose an earlier time or change the end date first.",
             )
-        repeat = data.get("repeat") or Repeat.ONCE
-        if repeat == Repeat.HOURS and not data.get("every_hours"):
-            self.add_error("every_hours", "Say every how many hours, such as 6.")
 
     def _clean_target(self, action, data):
         if "profile" in action.needs and data.get("profile") is None:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fielding.runs.actions import ActionRefused
+from projects.queries import FINISHED_STATUSES
 from suppliers.adapter import Unsupported
 from sync.locks import retry_transient
 from sync.models import RemoteChange
@@ -59,6 +60,11 @@ def run_one(pk, now):
         except IntegrityError:
             log.info("schedule %s for %s has run already", schedule.pk, schedule.run_at)
             return False
+        tg = schedule.target_group
+        if tg.status in FINISHED_STATUSES:
+            message = f"“{tg.name}” is {tg.status_text.lower()}: nothing more is sent for this schedule."
+            _refused(schedule, run, message, now, done=schedule.repeat != ScheduledChange.Repeat.ONCE)
+            return True
         try:
             change, figure = request_scheduled(schedule)
         except (Unsupported, ActionRefused, NothingToDo) as exc:

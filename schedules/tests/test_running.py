@@ -300,3 +300,18 @@ def test_an_interlock_cell_goal_is_set_at_its_time(pm):
 
     change = RemoteChange.objects.get()
     assert (change.kind, change.payload, change.profile) == ("set_quota_goals", {"goals": {"C-1": 60}}, None)
+
+
+def test_a_repeat_on_a_target_group_that_has_completed_stops_and_says_why(tg, pm):
+    schedule = _pause_at(tg, pm, "2026-06-02T18:00", repeat="daily")
+    tg.status = "completed"
+    tg.save(update_fields=["status"])
+
+    run_due(now=utc(2026, 6, 2, 16, 0))
+    run_due(now=utc(2026, 6, 3, 16, 0))
+
+    assert not RemoteChange.objects.exists()
+    schedule.refresh_from_db()
+    assert schedule.state == "done"
+    assert schedule.message == f"“{tg.name}” is completed: nothing more is sent for this schedule."
+    assert ScheduledRun.objects.count() == 1

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "costs",
     "preferences",
     "notifications",
+    "schedules",
     "sandbox",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("costs.urls")),
     path("", include("preferences.urls")),
     path("", include("notifications.urls")),
+    path("", include("schedules.urls")),
 ]
 
 if settings.SANDBOX_ENABLED:

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-APPS = ("projects", "quotas", "fielding", "sync", "reconciliations", "costs", "notifications", "sandbox")
+APPS = ("projects", "quotas", "fielding", "sync", "reconciliations", "costs", "notifications", "schedules", "sandbox")
 
 
 def _models():

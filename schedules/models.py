@@ -77,6 +77,8 @@ class ScheduledRun(models.Model):
     change = models.ForeignKey("sync.RemoteChange", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # Why nothing was recorded (the supplier cannot take it now, the limit is reached …).
     message = models.TextField(blank=True)
+    # When the PM who asked was told how it ended (`schedules.telling`).
+    told_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-due_at"]

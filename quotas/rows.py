@@ -145,9 +145,8 @@ def _input(name, what, text, value, form):
 
 def _lock_cell(kind, row, text, columns, locked):
     """Locked, said in words; else, where the PM may lock it, the form that does (one confirmed click)."""
-    if locked:
-        why = "Takes no more respondents: its current target is what it has achieved" if columns.targets else ""
-        return LOCKED.format(why=why or "Takes no more respondents")
+    if locked:  # only where the supplier caps traffic (`is_locked`)
+        return LOCKED.format(why="Takes no more respondents: its current target is what it has achieved")
     if not columns.lockable or row.completes is None:
         return ""
     if columns.targets:

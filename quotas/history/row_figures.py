@@ -8,7 +8,7 @@ snapshot, for the target groups whose counts moved, and again for the others onc
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from projects.models import TargetGroup
@@ -71,15 +71,12 @@ def due(now, moved_since):
         Quota.objects.filter(profile__target_group__status__in=FIELDING, completes__isnull=False)
         .filter(Q(figures_at__isnull=True) | Q(figures_at__lt=now - STALE_AFTER))
         .exclude(profile__target_group__in=moved)
-        .order_by("figures_at")
+        .order_by(F("figures_at").asc(nulls_first=True))
         .values_list("profile__target_group", flat=True)
     )
-    found = list(moved)
-    for pk in stale[: STALE_PER_BEAT * 20]:
-        if pk not in moved and len(found) < len(moved) + STALE_PER_BEAT:
-            moved.add(pk)
-            found.append(pk)
-    return found
+    # Quota rows, oldest figures first: their target groups in that order, each once, at most STALE_PER_BEAT.
+    oldest = list(dict.fromkeys(stale[: STALE_PER_BEAT * 20]))[:STALE_PER_BEAT]
+    return [*moved, *oldest]
 
 
 def refresh_due(now=None, moved_since=None):

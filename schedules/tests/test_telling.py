@@ -52,7 +52,7 @@ def come(schedule):
     ScheduledChange.objects.filter(pk=schedule.pk).update(run_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5))
 
 
-def run_at(schedule, capture):
+def beats(capture):
     with capture(execute=True):  # the outbox sends once the run's transaction commits
         run_due()
     with capture(execute=True):  # the next beat tells how it ended
@@ -67,8 +67,8 @@ def test_a_scheduled_change_applied_is_told_once_to_the_pm_who_asked(
     wire.add(responses.GET, profiles_url(tg), json=age_profiles(), headers={"ETag": 'W/"2"'})
     come(schedule)
 
-    run_at(schedule, django_capture_on_commit_callbacks)
-    run_at(schedule, django_capture_on_commit_callbacks)  # a later beat tells nothing twice
+    beats(django_capture_on_commit_callbacks)
+    beats(django_capture_on_commit_callbacks)  # a later beat tells nothing twice
 
     assert RemoteChange.objects.get().state == RemoteChange.State.APPLIED
     told = Notification.objects.get(kind="scheduled_done")
@@ -85,7 +85,7 @@ def test_a_scheduled_change_the_supplier_refuses_is_told_as_not_applied(
     wire.add(responses.GET, profiles_url(tg), json=age_profiles(), headers={"ETag": 'W/"2"'})
     come(schedule)
 
-    run_at(schedule, django_capture_on_commit_callbacks)
+    beats(django_capture_on_commit_callbacks)
 
     assert RemoteChange.objects.get().state == RemoteChange.State.FAILED
     told = Notification.objects.get(kind="scheduled_failed")

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from projects.tests.factories import TargetGroupFactory
+from quotas.history import row_figures
 from quotas.history.reading import quota_paces
 from quotas.history.recording import record_snapshot, slot_of
 from quotas.history.row_figures import STALE_AFTER, refresh_due
@@ -69,3 +70,16 @@ def test_only_the_target_groups_that_moved_or_grew_stale_are_worked_out_again():
     assert refresh_due(now, moved_since=slot_of(now)) == 2
     figured = dict(Quota.objects.values_list("profile__target_group__name", "figures_at"))
     assert figured["Moved"] == figured["Stale"] == now and figured["Still"] < now
+
+
+def test_stale_target_groups_are_worked_out_oldest_first_at_most_so_many_a_beat(monkeypatch):
+    now = timezone.now()
+    monkeypatch.setattr(row_figures, "STALE_PER_BEAT", 2)
+    groups = [live_tg(f"Stale {i}") for i in range(4)]
+    for age, tg in zip((10, 40, 30, 20), groups, strict=True):
+        Quota.objects.filter(profile__target_group=tg).update(figures_at=now - STALE_AFTER - timedelta(minutes=age))
+
+    assert refresh_due(now, moved_since=slot_of(now)) == 2
+
+    refreshed = set(Quota.objects.filter(figures_at=now).values_list("profile__target_group__name", flat=True))
+    assert refreshed == {"Stale 1", "Stale 2"}  # the two oldest

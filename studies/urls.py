@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "studies"
+urlpatterns = [
+    path("studies/", views.study_list, name="list"),
+    path("studies/<int:pk>/", views.study_detail, name="detail"),
+]

@@ -97,9 +97,9 @@ def attach_search(request, pk):
             .select_related("project__connection", "study_attachment__study")
             .order_by("name", "pk")[:PICKER_ROWS]
         )
-    context = {"study": study, "query": query, "found": found, "more_rows": PICKER_ROWS}
+    context = {"query": query, "found": found, "more_rows": PICKER_ROWS}
     if request.htmx:
-        return render(request, "studies/_attach_results.html", context)
+        return render(request, "studies/_attach_results.html", {"study": study, **context})
     return render(request, "studies/study_detail.html", _page_context(study, **context))
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from config.tasks import task
 from projects.models import TargetGroup
 from sync.intents import request_change
+from sync.news import tell
 
 from . import counts
 from .models import EligibleRid, ReasonCode, Submission, SubmissionTargetGroup
@@ -169,7 +170,24 @@ def advance_submission(submission, reports):
                 .values_list("target_group_id", flat=True)
             )
         submission.save()
+        if submission.state == State.COMPLETE:
+            tell_results(submission)
     return submission.state == State.COMPLETE
+
+
+def tell_results(submission):
+    """The supplier's result for each target group of a reconciliation file, to the PMs who hear of it."""
+    for result in submission.target_group_results.filter(target_group__isnull=False).select_related("target_group"):
+        counts = ", ".join(
+            f"{getattr(result, count):,} {count.removesuffix('_count').replace('_', ' ')}"
+            for count in COUNTS
+            if getattr(result, count)
+        )
+        tell(
+            "reconciliation_result",
+            target_group=result.target_group_id,
+            text=f"Reconciliation “{submission.name}” is done for “{result.tg_label}”: {counts or 'nothing changed'}.",
+        )
 
 
 def _store_target_groups(submission, results):

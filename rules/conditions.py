@@ -59,9 +59,14 @@ class Condition:
     history: object = None  # history(tg, rule, start, end) -> {row: (label, [(at, figure or None)])}, or None
     rows: bool = False  # read per quota row (the quota actions act on the row that fired)
 
+    def unit_of(self, value):
+        """ "1 start", "0 starts" """
+        one = self.windowed and Decimal(value) == 1
+        return self.unit.removesuffix("s") if one else self.unit
+
     def figure_words(self, figure, rule):
         window = f" in {rule.hours} h" if self.windowed else ""
-        return f"{num(figure)} {self.unit}{window}"
+        return f"{num(figure)} {self.unit_of(figure)}{window}"
 
     def fires(self, figure, rule):
         return figure < rule.fire_at if self.direction == LOW else figure > rule.fire_at
@@ -77,7 +82,10 @@ class Condition:
     def hysteresis(self, rule):
         window = f" in {rule.hours} h" if self.windowed else ""
         if self.direction == LOW:
-            return f"fires below {num(rule.fire_at)} {self.unit}{window}, re-arms at {num(rule.clear_at)} or more"
+            return (
+                f"fires below {num(rule.fire_at)} {self.unit_of(rule.fire_at)}{window}, "
+                f"re-arms at {num(rule.clear_at)} or more"
+            )
         return f"fires above {num(rule.fire_at)} {self.unit}{window}, re-arms at {num(rule.clear_at)} or less"
 
 

@@ -57,7 +57,7 @@ def test_the_hysteresis_and_the_episodes_are_shown_on_the_target_groups_page(pm_
 
     html = pm_client.get(tg.get_absolute_url() + "?section=rules").content.decode()
 
-    assert "fires below 1 starts in 24 h, re-arms at 5 or more" in html
+    assert "fires below 1 start in 24 h, re-arms at 5 or more" in html
     assert "0 past 1" in html and "open" in html
 
 

@@ -176,7 +176,9 @@ def advance_submission(submission, reports):
 
 
 def tell_results(submission):
-    """The supplier's result for each target group of a reconciliation file, to the PMs who hear of it."""
+    """The supplier's result for each target group of a reconciliation file: to the PM who sent it (a file
+    spans target groups, and is asked of the account, not of one of them), else to the PMs who hear of each."""
+    users = [submission.requested_by_id] if submission.requested_by_id else None
     for result in submission.target_group_results.filter(target_group__isnull=False).select_related("target_group"):
         counts = ", ".join(
             f"{getattr(result, count):,} {count.removesuffix('_count').replace('_', ' ')}"
@@ -187,6 +189,7 @@ def tell_results(submission):
             "reconciliation_result",
             target_group=result.target_group_id,
             text=f"Reconciliation “{submission.name}” is done for “{result.tg_label}”: {counts or 'nothing changed'}.",
+            users=users,
         )
 
 

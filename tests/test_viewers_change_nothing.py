@@ -13,6 +13,7 @@ from fielding.models import FieldingJob, FieldingRun, SupplierLookup
 from projects.models import Project, SupplierConnection, TargetGroup
 from quotas.models import InterlockCell, InterlockedProfile, Profile, Quota
 from reconciliations.models import EligibleReport, Submission, SurveyReconciliation
+from rules.models import Rule
 from sync.models import RemoteChange
 
 # preferences/ and the notifications' settings and read marks: each user's own, which a viewer may change too.
@@ -63,6 +64,7 @@ def world(db, pm):
     Submission.objects.create(pk=1, connection=connection, name="file.csv", csv="R1,1\n")
     SurveyReconciliation.objects.create(pk=1, connection=connection, target_group=tg, name="pasted", ids=["A"])
     change = RemoteChange.objects.create(pk=1, kind="enable_quotas", connection=connection, target_group=tg)
+    Rule.objects.create(pk=1, name="No starts", target_group=tg, condition="starts", hours=24, fire_at=1, clear_at=5)
     return {"tg": tg, "change": change}
 
 
@@ -76,6 +78,7 @@ def snapshot():
         SurveyReconciliation.objects.count(),
         Submission.objects.count(),
         EligibleReport.objects.count(),
+        list(Rule.objects.values_list("name", "enabled", "fire_at")),
     )
 
 

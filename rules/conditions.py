@@ -204,7 +204,7 @@ def _paused_days(tg, rule, now):
         return []
     if seen.status != tg.status:
         return []
-    return [Reading(Decimal((now - seen.since) / timedelta(days=1)).quantize(Decimal("0.01")))]
+    return [Reading(Decimal((now - seen.since) / timedelta(days=1)).quantize(Decimal("0.0001")))]
 
 
 def _value(read_tg, scale=1):

@@ -64,9 +64,14 @@ class Condition:
         one = self.windowed and Decimal(value) == 1
         return self.unit.removesuffix("s") if one else self.unit
 
+    def amount(self, value):
+        """ "0 starts", "82% of its goal", "3.5 CPI" """
+        unit = self.unit_of(value)
+        return f"{num(value)}{'' if unit.startswith('%') else ' '}{unit}"
+
     def figure_words(self, figure, rule):
         window = f" in {rule.hours} h" if self.windowed else ""
-        return f"{num(figure)} {self.unit_of(figure)}{window}"
+        return f"{self.amount(figure)}{window}"
 
     def fires(self, figure, rule):
         return figure < rule.fire_at if self.direction == LOW else figure > rule.fire_at
@@ -82,11 +87,8 @@ class Condition:
     def hysteresis(self, rule):
         window = f" in {rule.hours} h" if self.windowed else ""
         if self.direction == LOW:
-            return (
-                f"fires below {num(rule.fire_at)} {self.unit_of(rule.fire_at)}{window}, "
-                f"re-arms at {num(rule.clear_at)} or more"
-            )
-        return f"fires above {num(rule.fire_at)} {self.unit}{window}, re-arms at {num(rule.clear_at)} or less"
+            return f"fires below {self.amount(rule.fire_at)}{window}, re-arms at {num(rule.clear_at)} or more"
+        return f"fires above {self.amount(rule.fire_at)}{window}, re-arms at {num(rule.clear_at)} or less"
 
 
 # Counts over a window, from the recorded history of the target group's completes and starts.

@@ -8,6 +8,7 @@ in the outbox as the PM who set it up, audited as the rule's.
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.models import Role, SupplierConnection, TargetGroup
@@ -89,7 +90,9 @@ def _back(request, text, **scope):
     if not request.htmx:
         messages.success(request, text)
         tg, connection = scope.get("tg"), scope.get("connection")
-        return redirect(tg.get_absolute_url() + "?section=rules" if tg else f"/connections/{connection.pk}/rules/")
+        if tg is not None:
+            return redirect(reverse("quotas:section", args=[tg.pk, "rules"]))
+        return redirect(reverse("rules:connection", args=[connection.pk]))
     return _panel(request, notice=text, **scope)
 
 

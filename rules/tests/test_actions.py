@@ -12,7 +12,7 @@ from rules.models import RuleEpisode
 from rules.presets import PRESETS
 from sync.models import RemoteChange
 
-from .helpers import purespectrum_tg, rule_on, utc
+from .helpers import counts_at, purespectrum_tg, rule_on, utc
 
 pytestmark = pytest.mark.django_db
 NOW = utc(2026, 6, 1, 9, 0)
@@ -51,3 +51,18 @@ def test_a_quota_past_its_fill_is_closed_at_what_it_has_achieved(pm):
     assert (change.kind, change.payload) == ("set_traffic_cap", {"quota_id": "female", "traffic_cap": 96, "stop": True})
     episode = RuleEpisode.objects.get()
     assert (episode.row, episode.row_label) == (f"quota-{female.pk}", "Gender: Female")
+
+
+def test_a_pace_far_below_what_the_end_date_needs_notifies(pm):
+    tg = purespectrum_tg(
+        filling_goal=1000, fielding_start_at=NOW - timedelta(days=3), fielding_end_at=NOW + timedelta(days=1)
+    )
+    counts_at(tg, NOW - timedelta(hours=30), completes=90)
+    counts_at(tg, NOW - timedelta(hours=1), completes=100)  # about 10 a day; 900 needed in one
+    rule = rule_on(tg, pm, name="Pace", condition="pace", fire_at="50", clear_at="90")
+
+    assert evaluate_all(now=NOW) == 1
+
+    episode = RuleEpisode.objects.get(rule=rule)
+    assert episode.figure < 5 and not RemoteChange.objects.filter(target_group=tg).exists()
+    assert rule.hysteresis == "fires below 50% of the pace needed, re-arms at 90 or more"

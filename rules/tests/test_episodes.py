@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from notifications.models import Notification
 from rules.firing import evaluate_all
@@ -55,7 +56,7 @@ def test_the_hysteresis_and_the_episodes_are_shown_on_the_target_groups_page(pm_
     counts_at(tg, utc(2026, 6, 1, 9, 0), starts=0)
     evaluate_all(now=utc(2026, 6, 2, 9, 30))
 
-    html = pm_client.get(tg.get_absolute_url() + "?section=rules").content.decode()
+    html = pm_client.get(reverse("quotas:section", args=[tg.pk, "rules"])).content.decode()
 
     assert "fires below 1 start in 24 h, re-arms at 5 or more" in html
     assert "0 past 1" in html and "open" in html

@@ -48,7 +48,12 @@ def test_a_count_without_its_window_and_a_quota_action_without_a_quota_are_refus
 
 
 def test_a_ready_made_rule_is_switched_on_with_one_click(tg, pm_client):
-    pm_client.post(reverse("rules:preset", args=[tg.pk]), {"preset": "paused_10_days"})
+    response = pm_client.post(reverse("rules:preset", args=[tg.pk]), {"preset": "paused_10_days"}, follow=True)
+
+    assert response.redirect_chain == [(reverse("quotas:section", args=[tg.pk, "rules"]), 302)]
+    assert "Switched on: ‘Paused for 10 days: close’, fires above 10 days paused, re-arms at 0 or less." in (
+        response.content.decode()
+    )
 
     rule = Rule.objects.get()
     assert (rule.condition, rule.action, rule.fire_at, rule.preset) == ("paused_days", "complete", 10, "paused_10_days")

@@ -17,7 +17,7 @@ MAX_HOURS = 24 * 30
 
 
 def condition_choices():
-    return [(c.key, f"{c.label} ({c.suppliers})") for c in CONDITIONS.values()]
+    return [(c.key, f"{c.label} — {c.suppliers}") for c in CONDITIONS.values()]
 
 
 class RuleForm(forms.ModelForm):

@@ -113,6 +113,15 @@ class RuleEpisode(models.Model):
     def is_open(self):
         return self.cleared_at is None
 
+    @property
+    def fired_words(self):
+        """ "0 starts in 24 h < 1" """
+        return self.rule.spec.comparison(self.figure, self.rule)
+
+    @property
+    def cleared_words(self):
+        return "" if self.clear_figure is None else self.rule.spec.figure_words(self.clear_figure, self.rule)
+
 
 class StatusSeen(models.Model):
     """Since when the cockpit has seen a target group in its status (the suppliers give no such date):

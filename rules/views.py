@@ -52,6 +52,8 @@ def rules_context(request, tg=None, connection=None, form=None, editing=None, tr
     for rule in own + inherited:
         episodes = [e for e in rule.all_episodes if tg is None or e.target_group_id == tg.pk]
         rule.shown_episodes = episodes[:EPISODES_SHOWN]
+        for episode in rule.shown_episodes:
+            episode.rule = rule  # its words read the rule's thresholds: no query each
     can_change = Role.can_change(request.user)
     if form is None and can_change and with_form:
         form = RuleForm()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from sync.locks import writing_target_group
 from sync.news import tell_quota_full
 from sync.reads import register_part
+from sync.signals import tell_counts_moved
 from sync.upsert import Tally, assign
 
 from .models import InterlockCell, InterlockedProfile, Profile, Quota
@@ -31,6 +32,7 @@ def upsert_profiles(tg, snapshot, *, now=None):
         found = {p.remote_id: p for p in snapshot.profiles}
         links = {rid: interlocks.get(p.interlock_id) for rid, p in found.items()}
         _upsert_regular(tg, found, now, tally, complete=True, links=links)
+    tell_counts_moved([tg.pk])
     return tally
 
 
@@ -265,6 +267,7 @@ def upsert_quota(tg, record, *, now=None):
     updated = Quota.objects.filter(profile__target_group=tg, remote_id=record.remote_id).update(
         synced_at=now or timezone.now(), **values
     )
+    tell_counts_moved([tg.pk])
     return updated + InterlockCell.objects.filter(
         interlocked_profile__target_group=tg, remote_id=record.remote_id
     ).update(synced_at=now or timezone.now(), **values)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from .models import Study
+from .steering import plan_context
 
 
 @require_GET
@@ -20,4 +21,4 @@ def study_list(request):
 def study_detail(request, pk):
     study = get_object_or_404(Study, pk=pk)
     attachments = study.attachments.select_related("target_group__project__connection")
-    return render(request, "studies/study_detail.html", {"study": study, "attachments": attachments})
+    return render(request, "studies/study_detail.html", {"attachments": attachments, **plan_context(study)})

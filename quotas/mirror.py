@@ -32,7 +32,6 @@ def upsert_profiles(tg, snapshot, *, now=None):
         found = {p.remote_id: p for p in snapshot.profiles}
         links = {rid: interlocks.get(p.interlock_id) for rid, p in found.items()}
         _upsert_regular(tg, found, now, tally, complete=True, links=links)
-    tell_counts_moved([tg.pk])
     return tally
 
 
@@ -201,14 +200,15 @@ def _upsert_interlocks(tg, records, now, tally, *, complete=True):
 
 def _upsert_cells(model, parent_field, wanted, now, tally, *, tg):
     """Upsert quota-like rows {parent pk: {remote id: values}}; rows of those parents not wanted are deleted.
-    A row the read finds at its goal, where it was below it, is told as full (`tg`'s)."""
+    A row the read finds at its goal, where it was below it, is told as full (`tg`'s); counts that moved are
+    told once (`sync.signals.counts_moved`: a study's guard looks)."""
     if not wanted:
         return
     existing = {
         (getattr(row, parent_field), row.remote_id): row
         for row in model.objects.filter(**{f"{parent_field}__in": list(wanted)}).order_by()
     }
-    creating, updating, fields, keep = [], [], set(), set()
+    creating, updating, fields, keep, counted = [], [], set(), set(), False
     for parent_pk, quotas in wanted.items():
         for remote_id, values in quotas.items():
             row = existing.get((parent_pk, remote_id))
@@ -222,6 +222,7 @@ def _upsert_cells(model, parent_field, wanted, now, tally, *, tg):
                 row.synced_at = now
                 updating.append(row)
                 fields.update(changed)
+                counted = counted or "completes" in changed
                 if row.completes_goal > 0 and before < row.completes_goal <= (row.completes or 0):
                     tell_quota_full(tg.pk, row.text, row.completes_goal)
     model.objects.bulk_create(creating)
@@ -231,6 +232,8 @@ def _upsert_cells(model, parent_field, wanted, now, tally, *, tg):
         model.objects.filter(pk__in=stale).delete()
     tally.created += len(creating)
     tally.updated += len(updating)
+    if counted or any(row.completes for row in creating):
+        tell_counts_moved([tg.pk])
 
 
 def _store_seen(model, updating, fields, seen, now):
@@ -267,7 +270,6 @@ def upsert_quota(tg, record, *, now=None):
     updated = Quota.objects.filter(profile__target_group=tg, remote_id=record.remote_id).update(
         synced_at=now or timezone.now(), **values
     )
-    tell_counts_moved([tg.pk])
     return updated + InterlockCell.objects.filter(
         interlocked_profile__target_group=tg, remote_id=record.remote_id
     ).update(synced_at=now or timezone.now(), **values)

@@ -72,3 +72,27 @@ def test_the_complete_before_the_goal_closes_nothing(db):
     study, _ = study_over({"Female": (250, [ps, aa])}, goal=1000)
     assert guard(study) == []
     assert not RemoteChange.objects.exists()
+
+
+@pytest.mark.parametrize("in_sets", [False, True])
+def test_a_webhook_fill_that_fills_the_cell_has_the_guard_close_it_at_once(
+    full_cell, django_capture_on_commit_callbacks, in_sets
+):
+    from django.utils import timezone
+
+    from quotas.webhooks import apply_quota_fill, apply_quota_fills
+    from suppliers.records import QuotaFill
+
+    study, cell, ps, aa = full_cell
+    Cell.objects.filter(pk=cell.pk).update(goal=251)
+    tg = aa.profile.target_group
+    fill = QuotaFill(target_group_id=tg.remote_id, quota_id=aa.remote_id, completes=101)
+    with django_capture_on_commit_callbacks(execute=True):
+        if in_sets:
+            apply_quota_fills([(tg.project.connection, fill, timezone.now())])
+        else:
+            apply_quota_fill(tg.project.connection, fill, timezone.now())
+
+    (act,) = GuardAct.objects.all()
+    assert (act.cell_id, act.achieved, act.goal) == (cell.pk, 251, 251)
+    assert act.changes.count() == 2

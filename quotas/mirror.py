@@ -17,6 +17,7 @@ from django.utils import timezone
 from sync.locks import writing_target_group
 from sync.news import tell_quota_full
 from sync.reads import register_part
+from sync.signals import tell_counts_moved
 from sync.upsert import Tally, assign
 
 from .models import InterlockCell, InterlockedProfile, Profile, Quota
@@ -199,14 +200,15 @@ def _upsert_interlocks(tg, records, now, tally, *, complete=True):
 
 def _upsert_cells(model, parent_field, wanted, now, tally, *, tg):
     """Upsert quota-like rows {parent pk: {remote id: values}}; rows of those parents not wanted are deleted.
-    A row the read finds at its goal, where it was below it, is told as full (`tg`'s)."""
+    A row the read finds at its goal, where it was below it, is told as full (`tg`'s); counts that moved are
+    told once (`sync.signals.counts_moved`: a study's guard looks)."""
     if not wanted:
         return
     existing = {
         (getattr(row, parent_field), row.remote_id): row
         for row in model.objects.filter(**{f"{parent_field}__in": list(wanted)}).order_by()
     }
-    creating, updating, fields, keep = [], [], set(), set()
+    creating, updating, fields, keep, counted = [], [], set(), set(), False
     for parent_pk, quotas in wanted.items():
         for remote_id, values in quotas.items():
             row = existing.get((parent_pk, remote_id))
@@ -220,6 +222,7 @@ def _upsert_cells(model, parent_field, wanted, now, tally, *, tg):
                 row.synced_at = now
                 updating.append(row)
                 fields.update(changed)
+                counted = counted or "completes" in changed
                 if row.completes_goal > 0 and before < row.completes_goal <= (row.completes or 0):
                     tell_quota_full(tg.pk, row.text, row.completes_goal)
     model.objects.bulk_create(creating)
@@ -229,6 +232,8 @@ def _upsert_cells(model, parent_field, wanted, now, tally, *, tg):
         model.objects.filter(pk__in=stale).delete()
     tally.created += len(creating)
     tally.updated += len(updating)
+    if counted or any(row.completes for row in creating):
+        tell_counts_moved([tg.pk])
 
 
 def _store_seen(model, updating, fields, seen, now):

@@ -11,6 +11,7 @@ from projects.models import TargetGroup
 from suppliers.records import QuotaFill
 from sync.bulk import update_each
 from sync.news import tell_quota_full
+from sync.signals import tell_counts_moved
 from sync.webhooks import applies, applies_in_sets
 
 from .models import InterlockCell, Quota
@@ -46,6 +47,7 @@ def apply_quota_fill(connection, fill, at):
         if goal > 0 and (before or 0) < goal <= fill.completes:
             tell_quota_full(tg_pk, text, goal)
         TargetGroup.objects.filter(pk=tg_pk).align_counts()  # the target group's counts move with it
+        tell_counts_moved([tg_pk])
         return _applied(fill)
     return _unknown(fill)
 
@@ -85,6 +87,7 @@ def apply_quota_fills(events):
     for model, _ in FILLED:
         _write_counts(model, [row for row in moved if row.model is model])
     TargetGroup.objects.filter(pk__in={row.tg_pk for row in moved}).align_counts()
+    tell_counts_moved(row.tg_pk for row in moved)
     for row in (row for row in moved if row.reached_its_goal):
         tell_quota_full(row.tg_pk, row.text, row.goal)
     return words

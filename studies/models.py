@@ -35,6 +35,9 @@ class Study(models.Model):
     when_full = models.CharField(max_length=10, choices=WhenFull.choices, default=WhenFull.PAUSE)
     # The over-quota guard closes full cells at every supplier; a PM may switch it off for a study.
     guard_on = models.BooleanField(default=True)
+    # When the guard paused or completed every target group (the study reached its goal); cleared when its
+    # completes are below the goal again, so it acts once per time the study fills.
+    guard_full_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -102,6 +105,9 @@ class Cell(models.Model):
     goal = models.PositiveIntegerField(default=0)
     bands = models.ManyToManyField(Band, related_name="cells")
     position = models.PositiveIntegerField(default=0)
+    # When the guard closed it at every supplier (its combined achieved reached its goal); cleared when the
+    # combined achieved is below the goal again (its goal raised), which re-arms the guard for it.
+    guard_closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["study", "position", "id"]
@@ -222,6 +228,11 @@ class PlanPart(models.Model):
         RemoteChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_part"
     )
     held_reason = models.CharField(max_length=300, blank=True)
+    # The goals before the change (by quota remote id), for an undo; the cell each quota counts for, for words.
+    before = models.JSONField(default=dict, blank=True)
+    cells = models.JSONField(default=dict, blank=True)
+    # When a raise was taken to be sent (one conditional UPDATE, so it is never sent twice).
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["plan_change", "step", "id"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import steering, views
 
 app_name = "studies"
 urlpatterns = [
@@ -16,4 +16,9 @@ urlpatterns = [
     path("studies/<int:pk>/mapping/propose/", views.mapping_propose, name="mapping_propose"),
     path("studies/<int:pk>/mapping/confirm/", views.mapping_confirm, name="mapping_confirm"),
     path("studies/<int:pk>/mapping/<int:mapping_pk>/", views.mapping_choose, name="mapping_choose"),
+    path("studies/<int:pk>/plans/", steering.plans_section, name="plans"),
+    path("studies/<int:pk>/allocate/", steering.allocate, name="allocate"),
+    path("studies/<int:pk>/move/", steering.move_goal, name="move"),
+    path("studies/<int:pk>/plan-parts/<int:part_pk>/retry/", steering.retry_part, name="retry_part"),
+    path("studies/<int:pk>/plan-parts/<int:part_pk>/undo/", steering.undo_part, name="undo_part"),
 ]

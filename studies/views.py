@@ -13,6 +13,7 @@ from projects.permissions import pm_only
 from . import mapping as mappings
 from .forms import StudyForm
 from .models import Attachment, Cell, Mapping, Study
+from .page import mapping_context, page_context
 from .planning.forms import PlanForm, initial_text
 from .planning.saving import mappings_lost, save_plan
 
@@ -29,13 +30,7 @@ def study_list(request):
 @require_GET
 def study_detail(request, pk):
     study = get_object_or_404(Study, pk=pk)
-    return render(request, "studies/study_detail.html", _page_context(study))
-
-
-def _page_context(study, **extra):
-    attachments = study.attachments.select_related("target_group__project__connection")
-    cells = study.cells.annotate(mapped=Count("mappings"))
-    return {"study": study, "attachments": attachments, "cells": cells, **_mapping_context(study), **extra}
+    return render(request, "studies/study_detail.html", page_context(study))
 
 
 @pm_only
@@ -100,7 +95,7 @@ def attach_search(request, pk):
     context = {"query": query, "found": found, "more_rows": PICKER_ROWS}
     if request.htmx:
         return render(request, "studies/_attach_results.html", {"study": study, **context})
-    return render(request, "studies/study_detail.html", _page_context(study, **context))
+    return render(request, "studies/study_detail.html", page_context(study, **context))
 
 
 @require_POST
@@ -136,23 +131,16 @@ def detach(request, pk, attachment_pk):
 # --- the mapping --------------------------------------------------------------------------------------
 
 
-def _mapping_context(study):
-    rows = study.mappings.select_related("target_group__project__connection", "quota__profile", "cell")
-    rows = list(rows.select_related("interlock_cell__interlocked_profile").order_by("target_group__name", "id"))
-    unconfirmed = sum(1 for row in rows if row.confirmed_at is None)
-    return {"mappings": rows, "cell_choices": list(study.cells.all()), "unconfirmed": unconfirmed}
-
-
 def _mapping_answer(request, study):
     if request.htmx:
-        return render(request, "studies/_mapping.html", {"study": study, **_mapping_context(study)})
+        return render(request, "studies/_mapping.html", {"study": study, **mapping_context(study)})
     return redirect(study.get_absolute_url() + "#mapping")
 
 
 @require_GET
 def mapping_section(request, pk):
     study = get_object_or_404(Study, pk=pk)
-    return render(request, "studies/_mapping.html", {"study": study, **_mapping_context(study)})
+    return render(request, "studies/_mapping.html", {"study": study, **mapping_context(study)})
 
 
 @require_POST

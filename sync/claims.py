@@ -19,6 +19,7 @@ from .intents import unsettled
 from .locks import lock_target_group, retry_transient, writing_target_group
 from .models import RemoteChange
 from .news import tell_settled
+from .signals import tell_change_settled
 
 State = RemoteChange.State
 
@@ -109,6 +110,7 @@ def settle(change, state, message, response=None, status=None, waiting=None, run
     with writing_target_group(change.target_group_id):
         RemoteChange.objects.filter(pk=change.pk).update(**outcome)
         tell_settled(change, state, outcome["message"])
+        tell_change_settled(change, state)
         return _next_in_line(change, waiting, run)
 
 
@@ -128,6 +130,7 @@ def settle_and_take(change, state, message, response, status, following):
     outcome = _outcome(change, state, message, response, status)
     claimed = _claimed(following, change)
     written = _update_two(change.pk, outcome, following.pk, claimed, only_if_state=State.PENDING)
+    tell_change_settled(change, state)
     return _taken(following, claimed, change) if written == 2 else None
 
 

@@ -1,12 +1,18 @@
 """The list of studies and a study's page. The page's sections are drawn by their own modules' views and
 partials: the plan and mapping, the combined grid, plan changes and the guard's acts, the suggested split."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
-from .models import Study
+from projects.permissions import pm_only
+
+from .figures import study_figures
+from .grid import grid_rows, suggestion_rows
+from .models import PlanChange, Study
+from .suggest import suggest_split
 
 
 @require_GET
@@ -19,5 +25,32 @@ def study_list(request):
 @require_GET
 def study_detail(request, pk):
     study = get_object_or_404(Study, pk=pk)
-    attachments = study.attachments.select_related("target_group__project__connection")
-    return render(request, "studies/study_detail.html", {"study": study, "attachments": attachments})
+    figures = study_figures(study)
+    suggestion = suggest_split(figures)
+    context = {
+        "study": study,
+        "attachments": figures.columns,  # each has its `target_group`, read with its project and connection
+        "figures": figures,
+        "grid_rows": grid_rows(figures),
+        "suggestion": suggestion,
+        "suggestion_rows": suggestion_rows(suggestion),
+    }
+    return render(request, "studies/study_detail.html", context)
+
+
+@require_POST
+@pm_only
+def apply_suggestion(request, pk):
+    """Apply the split suggested now as one plan change (worked out again: the page may be old)."""
+    from .plans import request_plan_change
+
+    study = get_object_or_404(Study, pk=pk)
+    suggestion = suggest_split(study_figures(study))
+    goals = {} if suggestion.refused else suggestion.goals()
+    if not goals:
+        messages.info(request, suggestion.refused or "The suggested split is the split of today: nothing to change.")
+        return redirect(study)
+    summary = f"Apply the suggested split ({len(goals)} goal{'' if len(goals) == 1 else 's'})"
+    request_plan_change(study, goals, user=request.user, origin=PlanChange.Origin.SUGGESTION, summary=summary)
+    messages.success(request, "The suggested split was sent to the suppliers as one plan change.")
+    return redirect(study)

@@ -42,14 +42,14 @@ def study_detail(request, pk):
 @pm_only
 def apply_suggestion(request, pk):
     """Apply the split suggested now as one plan change (worked out again: the page may be old)."""
-    from .plans import request_plan_change
-
     study = get_object_or_404(Study, pk=pk)
     suggestion = suggest_split(study_figures(study))
     goals = {} if suggestion.refused else suggestion.goals()
     if not goals:
         messages.info(request, suggestion.refused or "The suggested split is the split of today: nothing to change.")
         return redirect(study)
+    from .plans import request_plan_change  # the plan changes' own module, written beside this one
+
     summary = f"Apply the suggested split ({len(goals)} goal{'' if len(goals) == 1 else 's'})"
     request_plan_change(study, goals, user=request.user, origin=PlanChange.Origin.SUGGESTION, summary=summary)
     messages.success(request, "The suggested split was sent to the suppliers as one plan change.")

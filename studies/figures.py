@@ -10,9 +10,12 @@ A figure the cockpit cannot know is None with a `why` in words (the page shows "
 Money (spend, CPI, projected spend, blended CPI) is in `studies.money`.
 """
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from costs.models import CpiPeriod
@@ -65,7 +68,7 @@ class Share:
 
 @dataclass
 class CellFigures:
-    cell: Cell
+    cell: object  # a `CellRow`: its pk, label and goal
     shares: list  # a `Share` per column, None where the target group has nothing mapped to the cell
     achieved: int | None
     achieved_why: str
@@ -123,7 +126,7 @@ def _share(rows, now):
     achieved = sum(row.completes for row in rows)
     if goal and achieved >= goal:
         return Share(goal, achieved, None, None, Verdict.REACHED)
-    if any(row.figures_at is None for row in rows):
+    if not all(row.figured for row in rows):
         return Share(goal, achieved, None, None, "", NO_HISTORY)
     if any(row.pace_verdict == Verdict.TOO_EARLY for row in rows):
         return Share(goal, achieved, None, None, Verdict.TOO_EARLY, TOO_EARLY)
@@ -194,24 +197,26 @@ def _columns(study):
     ]
 
 
-ROW_FIELDS = ("completes_goal", "completes", "pace_per_day", "finish_at", "pace_verdict", "figures_at")
+ROW_FIELDS = ("completes_goal", "completes", "pace_per_day", "finish_at", "pace_verdict")
+# A mapped quota's or interlock cell's figures, read as values: a grid of many cells builds no model per row.
+Row = namedtuple("Row", (*ROW_FIELDS, "figured"))
+CellRow = namedtuple("CellRow", ("pk", "label", "goal"))
 
 
 def _mapped_rows(study):
-    """{(cell pk, target group pk): [quota or interlock cell rows]} of the study's mappings with a cell."""
-    mappings = (
+    """{(cell pk, target group pk): [`Row`]} of the study's mappings with a cell. A mapping joins a quota or an
+    interlock cell, never both, so each figure is whichever of the two is there."""
+    either = {name: Coalesce(f"quota__{name}", f"interlock_cell__{name}") for name in ROW_FIELDS}
+    figured = Q(quota__figures_at__isnull=False) | Q(interlock_cell__figures_at__isnull=False)
+    values = (
         Mapping.objects.filter(study=study, cell__isnull=False)
-        .select_related("quota", "interlock_cell")
-        .only(
-            "cell_id",
-            "target_group_id",
-            *(f"quota__{name}" for name in ROW_FIELDS),
-            *(f"interlock_cell__{name}" for name in ROW_FIELDS),
-        )
+        .annotate(**{f"row_{name}": value for name, value in either.items()})
+        .annotate(row_figured=ExpressionWrapper(figured, output_field=BooleanField()))
+        .values_list("cell_id", "target_group_id", *(f"row_{name}" for name in (*ROW_FIELDS, "figured")))
     )
     rows = {}
-    for mapping in mappings:
-        rows.setdefault((mapping.cell_id, mapping.target_group_id), []).append(mapping.source)
+    for cell_id, tg_id, *figures in values:
+        rows.setdefault((cell_id, tg_id), []).append(Row(*figures))
     return rows
 
 
@@ -221,7 +226,8 @@ def study_figures(study, now=None):
     columns = _columns(study)
     rows = _mapped_rows(study)
     cells = []
-    for cell in Cell.objects.filter(study=study).order_by("position", "id"):
+    for cell in Cell.objects.filter(study=study).order_by("position", "id").values_list("pk", "label", "goal"):
+        cell = CellRow(*cell)
         shares = [
             _share(rows[(cell.pk, column.target_group.pk)], now) if (cell.pk, column.target_group.pk) in rows else None
             for column in columns

@@ -24,17 +24,32 @@ def study_list(request):
 
 @require_GET
 def study_detail(request, pk):
+    return _study_page(request, get_object_or_404(Study, pk=pk))
+
+
+@require_GET
+def suggested_split(request, pk):
+    """The suggested split: its section for htmx, else the study page with it open (its own URL)."""
     study = get_object_or_404(Study, pk=pk)
+    if not request.htmx:
+        return _study_page(request, study, with_split=True)
+    suggestion = suggest_split(study_figures(study))
+    context = {"study": study, "suggestion": suggestion, "suggestion_rows": suggestion_rows(suggestion)}
+    return render(request, "studies/_suggestion.html", context)
+
+
+def _study_page(request, study, with_split=False):
+    """The study page: its totals and combined grid; the suggested split (a solver's run) only when asked."""
     figures = study_figures(study)
-    suggestion = suggest_split(figures)
     context = {
         "study": study,
         "attachments": figures.columns,  # each has its `target_group`, read with its project and connection
         "figures": figures,
         "grid_rows": grid_rows(figures),
-        "suggestion": suggestion,
-        "suggestion_rows": suggestion_rows(suggestion),
     }
+    if with_split:
+        suggestion = suggest_split(figures)
+        context.update(suggestion=suggestion, suggestion_rows=suggestion_rows(suggestion))
     return render(request, "studies/study_detail.html", context)
 
 

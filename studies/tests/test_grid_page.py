@@ -77,13 +77,30 @@ def test_the_suggested_split_is_shown_beside_todays_with_its_cost_and_finish(pm_
     quota_for(cheap, cell, goal=150, achieved=50, pace=12.05, now=now)
     quota_for(dear, cell, goal=150, achieved=50, pace=20, now=now)
 
-    html = pm_client.get(study.get_absolute_url()).content.decode()
+    html = pm_client.get(reverse("studies:suggested_split", args=[study.pk])).content.decode()
 
-    section = html.split('id="study-suggestion"', 1)[1].split("</section>", 1)[0]
+    section = html.split('id="study-suggestion"', 1)[1].split("</details>", 1)[0]
     assert "450.00 USD to come" in section and "420.00 USD to come" in section
     split_row = section.split(f'id="split-{cell.pk}"', 1)[1].split("</tr>", 1)[0]
     assert "150 →</span> <strong>170</strong>" in split_row and "150 →</span> <strong>130</strong>" in split_row
     assert reverse("studies:apply_suggestion", args=[study.pk]) in section
+
+
+def test_the_study_page_works_out_the_split_only_when_its_section_is_opened(pm_client):
+    now = timezone.now()
+    study = make_study(now=now, days=10)
+    (cell,) = make_cells(study, [("Male", 100)])
+    quota_for(attach(study, cpi="1.0000"), cell, goal=50, achieved=0, pace=20, now=now)
+    quota_for(attach(study, kind="purespectrum", cpi="2.0000"), cell, goal=50, achieved=0, pace=20, now=now)
+    url = reverse("studies:suggested_split", args=[study.pk])
+
+    page = pm_client.get(study.get_absolute_url()).content.decode()
+    assert f'href="{url}#study-suggestion-section"' in page and f'hx-get="{url}"' in page
+    assert "Finish suggested" not in page
+
+    section = pm_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert section.lstrip().startswith("<div") and "<html" not in section
+    assert "50 →</span> <strong>100</strong>" in section and "50 →</span> <strong>0</strong>" in section
 
 
 def test_a_viewer_sees_the_suggestion_but_cannot_apply_it(viewer_client):
@@ -94,8 +111,8 @@ def test_a_viewer_sees_the_suggestion_but_cannot_apply_it(viewer_client):
     quota_for(attach(study, kind="purespectrum", cpi="2.0000"), cell, goal=50, achieved=0, pace=20, now=now)
     url = reverse("studies:apply_suggestion", args=[study.pk])
 
-    html = viewer_client.get(study.get_absolute_url()).content.decode()
-    assert "Suggested split" in html and url not in html
+    html = viewer_client.get(reverse("studies:suggested_split", args=[study.pk])).content.decode()
+    assert "420.00 USD" not in html and "Finish suggested" in html and url not in html
     assert viewer_client.post(url).status_code == 403
     assert not PlanChange.objects.exists()
 

@@ -68,8 +68,11 @@ def in_each_database(script, prefix):
     for url in runs:
         print(f"-- on {'PostgreSQL' if url.startswith('postgres') else 'SQLite'}", flush=True)
         try:
-            subprocess.run([sys.executable, script, *sys.argv[1:]], env={**os.environ, "DATABASE_URL": url,
-                           "BENCH_CHILD": "1"}, check=True)
+            subprocess.run(
+                [sys.executable, script, *sys.argv[1:]],
+                env={**os.environ, "DATABASE_URL": url, "BENCH_CHILD": "1"},
+                check=True,
+            )
         finally:
             if url.startswith("postgres"):
                 drop_postgres(url)

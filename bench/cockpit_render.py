@@ -42,18 +42,32 @@ from sync.models import RemoteChange  # noqa: E402
 def build(profiles, quotas, connection, user):
     project = Project.objects.create(connection=connection, remote_id=f"P{profiles}x{quotas}", name="Bench project")
     tg = TargetGroup.objects.create(
-        project=project, remote_id=f"TG{profiles}x{quotas}", name=f"Bench {profiles}x{quotas}",
-        status="live", locale="eng_us", filling_goal=1000, current_completes=400,
-        fielding_start_at=timezone.now() - timedelta(days=2), fielding_end_at=timezone.now() + timedelta(days=5),
+        project=project,
+        remote_id=f"TG{profiles}x{quotas}",
+        name=f"Bench {profiles}x{quotas}",
+        status="live",
+        locale="eng_us",
+        filling_goal=1000,
+        current_completes=400,
+        fielding_start_at=timezone.now() - timedelta(days=2),
+        fielding_end_at=timezone.now() + timedelta(days=5),
     )
     rows = Profile.objects.bulk_create(
         Profile(target_group=tg, remote_id=f"P{i}", question_id=i, name=f"QUESTION {i}", position=i)
         for i in range(profiles)
     )
     Quota.objects.bulk_create(
-        Quota(profile=p, remote_id=f"{p.pk}-{j}", text=f"Option {j}", completes_goal=50, completes=j * 3,
-              prescreens=j * 9, position=j)
-        for p in rows for j in range(quotas)
+        Quota(
+            profile=p,
+            remote_id=f"{p.pk}-{j}",
+            text=f"Option {j}",
+            completes_goal=50,
+            completes=j * 3,
+            prescreens=j * 9,
+            position=j,
+        )
+        for p in rows
+        for j in range(quotas)
     )
     interlock = InterlockedProfile.objects.create(target_group=tg, remote_id="IL", name="QUESTION 0, QUESTION 1")
     InterlockCell.objects.bulk_create(
@@ -70,8 +84,9 @@ def build(profiles, quotas, connection, user):
     )
     refresh_target_group(tg, now)  # the beat's step after each snapshot
     for p in rows[:5]:
-        RemoteChange.objects.create(kind="disable_quotas", connection=connection, target_group=tg, profile=p,
-                                    requested_by=user, state="applied")
+        RemoteChange.objects.create(
+            kind="disable_quotas", connection=connection, target_group=tg, profile=p, requested_by=user, state="applied"
+        )
     return tg
 
 
@@ -94,12 +109,24 @@ def floor_rows(tg):
     for model, owner in ((Quota, "profile__target_group"), (InterlockCell, "interlocked_profile__target_group")):
         for pk, text, goal, completes, prescreens, pace, finish, sparkline in model.objects.filter(
             **{owner: tg}
-        ).values_list("pk", "text", "completes_goal", "completes", "prescreens", "pace_per_day", "finish_at",
-                      "sparkline"):
+        ).values_list(
+            "pk", "text", "completes_goal", "completes", "prescreens", "pace_per_day", "finish_at", "sparkline"
+        ):
             percent = min(100, completes * 100 // goal) if goal else 0
-            rows.append({"pk": pk, "text": text, "goal": goal, "completes": completes, "prescreens": prescreens,
-                         "need": goal - completes, "percent": percent, "pace": pace, "finish": finish,
-                         "sparkline": sparkline})
+            rows.append(
+                {
+                    "pk": pk,
+                    "text": text,
+                    "goal": goal,
+                    "completes": completes,
+                    "prescreens": prescreens,
+                    "need": goal - completes,
+                    "percent": percent,
+                    "pace": pace,
+                    "finish": finish,
+                    "sparkline": sparkline,
+                }
+            )
     return rows
 
 

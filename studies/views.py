@@ -1,18 +1,26 @@
-"""The list of studies and a study's page. The page's sections are drawn by their own modules' views and
-partials: the plan and mapping, the combined grid, plan changes and the guard's acts, the suggested split."""
+"""The studies: the list, a study's page (its combined grid first), making and editing a study and its plan,
+attaching target groups (a picker that searches the database), the mapping of their quotas to the plan's cells,
+and the suggested split (its own section, worked out when opened) and applying it."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from projects.models import TargetGroup
 from projects.permissions import pm_only
 
+from . import mapping as mappings
 from .figures import study_figures
+from .forms import StudyForm
 from .grid import grid_rows, suggestion_rows
-from .models import PlanChange, Study
+from .models import Attachment, Cell, Mapping, PlanChange, Study
+from .planning.forms import PlanForm, initial_text
+from .planning.saving import mappings_lost, save_plan
 from .suggest import suggest_split
+
+PICKER_ROWS = 20
 
 
 @require_GET
@@ -24,7 +32,32 @@ def study_list(request):
 
 @require_GET
 def study_detail(request, pk):
-    return _study_page(request, get_object_or_404(Study, pk=pk))
+    study = get_object_or_404(Study, pk=pk)
+    return render(request, "studies/study_detail.html", _page_context(study))
+
+
+def _page_context(study, with_split=False, **extra):
+    """The study page's context: its combined grid and totals, its plan, target groups and mapping; the
+    suggested split (a solver's run) only `with_split`, when the PM opens its section."""
+    attachments = study.attachments.select_related("target_group__project__connection")
+    cells = study.cells.annotate(mapped=Count("mappings"))
+    figures = study_figures(study)
+    context = {"figures": figures, "grid_rows": grid_rows(figures)}
+    if with_split:
+        context.update(_split_context(figures))
+    return {
+        "study": study,
+        "attachments": attachments,
+        "cells": cells,
+        **context,
+        **_mapping_context(study),
+        **extra,
+    }
+
+
+def _split_context(figures):
+    suggestion = suggest_split(figures)
+    return {"suggestion": suggestion, "suggestion_rows": suggestion_rows(suggestion)}
 
 
 @require_GET
@@ -32,25 +65,8 @@ def suggested_split(request, pk):
     """The suggested split: its section for htmx, else the study page with it open (its own URL)."""
     study = get_object_or_404(Study, pk=pk)
     if not request.htmx:
-        return _study_page(request, study, with_split=True)
-    suggestion = suggest_split(study_figures(study))
-    context = {"study": study, "suggestion": suggestion, "suggestion_rows": suggestion_rows(suggestion)}
-    return render(request, "studies/_suggestion.html", context)
-
-
-def _study_page(request, study, with_split=False):
-    """The study page: its totals and combined grid; the suggested split (a solver's run) only when asked."""
-    figures = study_figures(study)
-    context = {
-        "study": study,
-        "attachments": figures.columns,  # each has its `target_group`, read with its project and connection
-        "figures": figures,
-        "grid_rows": grid_rows(figures),
-    }
-    if with_split:
-        suggestion = suggest_split(figures)
-        context.update(suggestion=suggestion, suggestion_rows=suggestion_rows(suggestion))
-    return render(request, "studies/study_detail.html", context)
+        return render(request, "studies/study_detail.html", _page_context(study, with_split=True))
+    return render(request, "studies/_suggestion.html", {"study": study, **_split_context(study_figures(study))})
 
 
 @require_POST
@@ -69,3 +85,154 @@ def apply_suggestion(request, pk):
     request_plan_change(study, goals, user=request.user, origin=PlanChange.Origin.SUGGESTION, summary=summary)
     messages.success(request, "The suggested split was sent to the suppliers as one plan change.")
     return redirect(study)
+
+
+@pm_only
+def study_create(request):
+    form = StudyForm(request.POST or None, initial={"when_full": Study.WhenFull.PAUSE, "guard_on": True})
+    if request.method == "POST" and form.is_valid():
+        study = form.save(commit=False)
+        study.created_by = request.user
+        study.save()
+        messages.success(request, f"Study “{study.name}” made. Now type its quota plan.")
+        return redirect("studies:plan", pk=study.pk)
+    return render(request, "studies/study_form.html", {"form": form})
+
+
+@pm_only
+def study_edit(request, pk):
+    study = get_object_or_404(Study, pk=pk)
+    form = StudyForm(request.POST or None, instance=study)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The study is saved.")
+        return redirect(study)
+    return render(request, "studies/study_form.html", {"form": form, "study": study})
+
+
+@pm_only
+def plan_edit(request, pk):
+    study = get_object_or_404(Study, pk=pk)
+    initial, goals = initial_text(study)
+    form = PlanForm(request.POST or None, initial=initial, study=study, goals=goals)
+    lost = []
+    if request.method == "POST" and form.is_valid():
+        lost = mappings_lost(study, form.cells)
+        if request.POST.get("action") == "save" and (not lost or form.cleaned_data["drop_confirmed"]):
+            save_plan(study, form.interlocked + form.alone, form.cells)
+            for warning in form.warnings():
+                messages.warning(request, warning)
+            proposed = mappings.propose_mappings(study)
+            messages.success(request, f"The plan is saved with {len(form.cells)} cells.")
+            if proposed:
+                messages.info(request, "The mapping of the suppliers' quotas was proposed again for the new plan.")
+            return redirect(study)
+    context = {"study": study, "form": form, "lost": lost, "warnings": form.warnings() if form.cells else []}
+    return render(request, "studies/plan_form.html", context)
+
+
+# --- target groups ------------------------------------------------------------------------------------
+
+
+@require_GET
+def attach_search(request, pk):
+    """Target groups of any supplier whose name or remote id has the words typed, a page of them at most."""
+    study = get_object_or_404(Study, pk=pk)
+    query = request.GET.get("q", "").strip()
+    found = []
+    if query:
+        found = (
+            TargetGroup.objects.filter(Q(name__icontains=query) | Q(remote_id__iexact=query))
+            .select_related("project__connection", "study_attachment__study")
+            .order_by("name", "pk")[:PICKER_ROWS]
+        )
+    context = {"query": query, "found": found, "more_rows": PICKER_ROWS}
+    if request.htmx:
+        return render(request, "studies/_attach_results.html", {"study": study, **context})
+    return render(request, "studies/study_detail.html", _page_context(study, **context))
+
+
+@require_POST
+@pm_only
+def attach(request, pk):
+    study = get_object_or_404(Study, pk=pk)
+    tg = TargetGroup.objects.filter(pk=request.POST.get("target_group") or 0).select_related("project").first()
+    if tg is None:
+        messages.error(request, "Choose a target group from the search first.")
+        return redirect(study)
+    taken = Attachment.objects.filter(target_group=tg).select_related("study").first()
+    if taken is not None:
+        where = "this study" if taken.study_id == study.pk else f"the study “{taken.study.name}”"
+        messages.error(request, f"“{tg.name}” is already in {where}: a target group fields one study at most.")
+        return redirect(study)
+    Attachment.objects.create(study=study, target_group=tg, added_by=request.user)
+    mappings.propose_mappings(study, target_groups=[tg])
+    messages.success(request, f"“{tg.name}” now fields this study; its quotas' mapping is proposed below.")
+    return redirect(study)
+
+
+@require_POST
+@pm_only
+def detach(request, pk, attachment_pk):
+    study = get_object_or_404(Study, pk=pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, study=study)
+    Mapping.objects.filter(study=study, target_group=attachment.target_group_id).delete()
+    attachment.delete()
+    messages.success(request, f"“{attachment.target_group}” no longer fields this study; its mappings are gone.")
+    return redirect(study)
+
+
+# --- the mapping --------------------------------------------------------------------------------------
+
+
+def _mapping_context(study):
+    rows = study.mappings.select_related("target_group__project__connection", "quota__profile", "cell")
+    rows = list(rows.select_related("interlock_cell__interlocked_profile").order_by("target_group__name", "id"))
+    unconfirmed = sum(1 for row in rows if row.confirmed_at is None)
+    return {"mappings": rows, "cell_choices": list(study.cells.all()), "unconfirmed": unconfirmed}
+
+
+def _mapping_answer(request, study):
+    if request.htmx:
+        return render(request, "studies/_mapping.html", {"study": study, **_mapping_context(study)})
+    return redirect(study.get_absolute_url() + "#mapping")
+
+
+@require_GET
+def mapping_section(request, pk):
+    study = get_object_or_404(Study, pk=pk)
+    return render(request, "studies/_mapping.html", {"study": study, **_mapping_context(study)})
+
+
+@require_POST
+@pm_only
+def mapping_propose(request, pk):
+    study = get_object_or_404(Study, pk=pk)
+    mappings.propose_mappings(study)
+    messages.success(request, "Proposed again; what was confirmed is kept.")
+    return _mapping_answer(request, study)
+
+
+@require_POST
+@pm_only
+def mapping_confirm(request, pk):
+    study = get_object_or_404(Study, pk=pk)
+    count = mappings.confirm_all(study, request.user)
+    messages.success(request, f"{count} mapping{'s' if count != 1 else ''} confirmed as proposed.")
+    return _mapping_answer(request, study)
+
+
+@require_POST
+@pm_only
+def mapping_choose(request, pk, mapping_pk):
+    study = get_object_or_404(Study, pk=pk)
+    mapping = get_object_or_404(Mapping, pk=mapping_pk, study=study)
+    chosen = request.POST.get("cell", "")
+    cell = None
+    if chosen:
+        cell = Cell.objects.filter(pk=chosen if chosen.isdigit() else 0, study=study).first()
+        if cell is None:
+            messages.error(request, "That cell is not in this study's plan any more; choose again.")
+            return _mapping_answer(request, study)
+    mappings.choose_cell(mapping, cell, request.user)
+    return _mapping_answer(request, study)

@@ -19,6 +19,8 @@ class from `suppliers.registry.ADAPTERS` by the connection's kind.
 
 from dataclasses import dataclass
 
+from .meaning import Meaning
+
 
 @dataclass(frozen=True)
 class InterlockLimits:
@@ -229,6 +231,12 @@ class SupplierAdapter:
     def read_profiles(self, ref):
         """The target group's profiles, quotas and interlocks: a `ProfilesSnapshot`."""
         raise NotImplementedError
+
+    @staticmethod
+    def quota_meaning(owner, quota, members=()):
+        """What a stored quota (or interlock cell) counts, as a `suppliers.meaning.Meaning`: `owner` its profile
+        or interlock, `members` an interlock's profiles (see `suppliers.meaning`). None understood by default."""
+        return Meaning()
 
     # --- change verbs --------------------------------------------------------------------------
 

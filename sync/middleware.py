@@ -1,8 +1,12 @@
 """A change the connection's supplier cannot take is answered in words, wherever it was asked."""
 
+from functools import lru_cache
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import reswap
@@ -49,11 +53,16 @@ class WebhookFastPathMiddleware:
 
     def __call__(self, request):
         if request.path_info.startswith(self.PREFIX):
-            from django.urls import Resolver404, resolve
-
             try:
-                match = resolve(request.path_info)
+                match = _route(request.path_info, get_urlconf() or settings.ROOT_URLCONF)
             except Resolver404:
                 return self.get_response(request)
             return match.func(request, *match.args, **match.kwargs)
         return self.get_response(request)
+
+
+@lru_cache(maxsize=256)
+def _route(path, urlconf):
+    """The receiver's match for a delivery's path: a connection's deliveries all come to one path, so it is
+    resolved once, not once per event (a path that matches nothing raises each time and is not kept)."""
+    return resolve(path, urlconf)

@@ -9,6 +9,7 @@ answers 5xx.
 """
 
 import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -16,6 +17,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from projects.models import TargetGroup
 from quotas.models import InterlockedProfile, Profile, Quota
@@ -66,7 +68,27 @@ def demo(live_server, settings):
         if finished is not None:
             TargetGroup.objects.filter(pk=finished.pk).update(status=TargetGroup.Status.COMPLETED)
             contexts[f"{kind} finished"] = TargetGroup.objects.get(pk=finished.pk)
+    study_of_demo(contexts)
     return contexts
+
+
+def study_of_demo(contexts):
+    """A study fielded on the live target group of each supplier, its plan typed and its mapping proposed."""
+    from studies.mapping import propose_mappings
+    from studies.models import Attachment, Study
+    from studies.planning.parsing import build_cells, parse_dimensions
+    from studies.planning.saving import save_plan
+
+    now = timezone.now()
+    study = Study.objects.create(name="Demo study", goal=600, field_start=now, field_end=now + timedelta(days=14))
+    dimensions = parse_dimensions("Gender: Male, Female\nAge: 18-34, 35-54, 55+")
+    cells = build_cells(dimensions, [])
+    for cell in cells:
+        cell.goal = 100
+    save_plan(study, dimensions, cells)
+    for kind in ("cint", "purespectrum", "audience_align"):
+        Attachment.objects.create(study=study, target_group=contexts[f"{kind} live"])
+    propose_mappings(study)
 
 
 def ids_for(tg):
@@ -86,7 +108,18 @@ def ids_for(tg):
         "index": 0,
         "survey_id": "S-1",
         "reconciliation_pk": 1,
+        "attachment_pk": study_row("attachments"),
+        "mapping_pk": study_row("mappings"),
     }
+
+
+def study_row(related):
+    """The pk of the demo study's first attachment or mapping (1 where it has none)."""
+    from studies.models import Study
+
+    study = Study.objects.order_by("pk").first()
+    row = getattr(study, related).order_by("pk").first() if study else None
+    return row.pk if row else 1
 
 
 def pk_for(route, tg):
@@ -97,6 +130,10 @@ def pk_for(route, tg):
         return tg.project_id
     if route.startswith("reconciliation/<int:pk>"):
         return tg.project.connection_id
+    if route.startswith("studies/<int:pk>"):
+        from studies.models import Study
+
+        return Study.objects.order_by("pk").values_list("pk", flat=True).first() or 1
     return 1
 
 

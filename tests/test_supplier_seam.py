@@ -17,7 +17,7 @@ from sync.intents import request_change
 from sync.models import RemoteChange
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "projects", "quotas", "fielding", "reconciliations", "sync", "suppliers", "sandbox")
+APPS = ("config", "projects", "quotas", "fielding", "reconciliations", "studies", "sync", "suppliers", "sandbox")
 # Where the Cint client and its errors may be imported: its own package and the sandbox's Cint part.
 CINT_HOMES = ("suppliers/cint/", "sandbox/cint/")
 

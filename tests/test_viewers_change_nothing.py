@@ -8,11 +8,13 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from fielding.models import FieldingJob, FieldingRun, SupplierLookup
 from projects.models import Project, SupplierConnection, TargetGroup
 from quotas.models import InterlockCell, InterlockedProfile, Profile, Quota
 from reconciliations.models import EligibleReport, Submission, SurveyReconciliation
+from studies.models import Attachment, Cell, Mapping, Study
 from sync.models import RemoteChange
 
 # preferences/ and the notifications' settings and read marks: each user's own, which a viewer may change too.
@@ -63,6 +65,11 @@ def world(db, pm):
     Submission.objects.create(pk=1, connection=connection, name="file.csv", csv="R1,1\n")
     SurveyReconciliation.objects.create(pk=1, connection=connection, target_group=tg, name="pasted", ids=["A"])
     change = RemoteChange.objects.create(pk=1, kind="enable_quotas", connection=connection, target_group=tg)
+    now = timezone.now()
+    study = Study.objects.create(pk=1, name="Study", goal=100, field_start=now, field_end=now)
+    cell = Cell.objects.create(pk=1, study=study, label="Male", goal=50)
+    Attachment.objects.create(pk=1, study=study, target_group=tg)
+    Mapping.objects.create(pk=1, study=study, target_group=tg, quota_id=1, cell=cell)
     return {"tg": tg, "change": change}
 
 
@@ -76,6 +83,10 @@ def snapshot():
         SurveyReconciliation.objects.count(),
         Submission.objects.count(),
         EligibleReport.objects.count(),
+        list(Study.objects.values_list("name", "goal")),
+        list(Cell.objects.values_list("label", "goal")),
+        list(Attachment.objects.values_list("study", "target_group")),
+        list(Mapping.objects.values_list("cell", "confirmed_at")),
     )
 
 

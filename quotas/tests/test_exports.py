@@ -66,11 +66,11 @@ def test_the_cockpit_links_the_quotas_csv_next_to_the_profiles(viewer_client, ki
 def test_cells_that_look_like_formulas_are_kept_as_text(viewer_client):
     tg = TargetGroupFactory(name="=cmd|' /C calc'!A0")
     profile = ProfileFactory(target_group=tg, name="+SUM(A1:A9)")
-    for text in ("=HYPERLINK(\"http://evil.example\")", "-2+3", "@SUM(1)", "\tTab", "\rReturn", "Plain"):
+    for text in ('=HYPERLINK("http://evil.example")', "-2+3", "@SUM(1)", "\tTab", "\rReturn", "Plain"):
         QuotaFactory(profile=profile, text=text, completes_goal=10, completes=0)
     _, rows = download(viewer_client, tg)
     texts = {row["Quota"] for row in rows}
-    assert texts == {"'=HYPERLINK(\"http://evil.example\")", "'-2+3", "'@SUM(1)", "'\tTab", "'\rReturn", "Plain"}
+    assert texts == {'\'=HYPERLINK("http://evil.example")', "'-2+3", "'@SUM(1)", "'\tTab", "'\rReturn", "Plain"}
     assert {row["Profile"] for row in rows} == {"'+SUM(A1:A9)"}
     assert {row["Goal"] for row in rows} == {"10"}  # numbers stay numbers
 

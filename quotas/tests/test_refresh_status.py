@@ -18,4 +18,3 @@ def test_any_since_is_answered_without_an_error(pm_client, since):
     response = pm_client.get(reverse("quotas:refresh_status", args=[tg.pk]), {"since": since}, HTTP_HX_REQUEST="true")
 
     assert response.status_code == 200
-

@@ -19,6 +19,7 @@ from suppliers.errors import NotFound, SupplierError, ValidationFailed
 from suppliers.records import Answer, ProjectRecord, ReconciliationRecord, TargetGroupRecord
 from suppliers.values import decimal, whole
 
+from . import meaning
 from .client import ACTIVE, CLOSED, COMPLETED, INACTIVE, STATUS_WORDS, AudienceAlignClient, survey_rows
 from .shapes import (
     INTERLOCK_ID,
@@ -80,6 +81,7 @@ class AudienceAlignAdapter(SupplierAdapter):
         final_statuses=frozenset({"closed"}),
     )
     config_keys = ("base_url", "client_id", "key", "timeout_seconds")
+    quota_meaning = staticmethod(meaning.quota_meaning)
 
     def __init__(self, client, *, name=""):
         super().__init__(client)

@@ -246,6 +246,8 @@ def interlocking_data(answer):
 def interlock_record(data, names):
     """The interlocking (``combinations`` with ``quota`` as strings); `names` maps a title to its profile id."""
     members = [q for q in data.get("qualifications") or [] if isinstance(q, dict)]
+    titles = [text(q.get("title")) for q in members]
+    order = [names[t] for t in titles if t in names]
     cells = [
         QuotaRecord(
             remote_id=str(combination["id"]),
@@ -255,15 +257,16 @@ def interlock_record(data, names):
             prescreens=None,
             quota=None,
             position=position,
+            # The combination's option as sent ("Male,20-24"), and the qualifications it joins in that order.
+            extra={"option": str(combination.get("option") or ""), "qualifications": order},
         )
         for position, combination in enumerate(data.get("combinations") or [])
         if isinstance(combination, dict) and combination.get("id")
     ]
-    titles = [text(q.get("title")) for q in members]
     return InterlockRecord(
         remote_id=INTERLOCK_ID,
         name=text(" × ".join(titles), 255) or "Interlocking",
-        profile_ids=[names[t] for t in titles if t in names],
+        profile_ids=order,
         cells=cells,
     )
 

@@ -20,7 +20,7 @@ from suppliers.records import (
 )
 from suppliers.values import decimal, text, when, whole, whole_or_none
 
-from . import webhooks
+from . import meaning, webhooks
 from .client import CintClient
 from .drafts import CintDrafts, draft_from_supplier, field_errors
 from .launched import CintLaunched
@@ -77,6 +77,7 @@ class CintAdapter(SupplierAdapter):
 
     # Read from CINT_<KEY> settings, plus the connection's account_id.
     config_keys = ("base_url", "auth_url", "client_id", "client_secret", "api_version", "audience", "timeout_seconds")
+    quota_meaning = staticmethod(meaning.quota_meaning)
 
     @classmethod
     def from_config(cls, config, *, cache=None, session=None):

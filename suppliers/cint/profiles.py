@@ -81,7 +81,17 @@ def interlock_record(data):
             continue
         condition = cell.get("condition") or {}
         label = condition.get("text", "") if isinstance(condition, dict) else cell.get("text", "")
-        cells.append(_quota(cell, "ungrouped", label or cell.get("text", ""), [], position))
+        record = _quota(cell, "ungrouped", label or cell.get("text", ""), [], position)
+        related = condition.get("related_condition") if isinstance(condition, dict) else None
+        if isinstance(related, dict):  # the condition of each interlocked profile the cell counts, by question
+            record.extra = {
+                "related": {
+                    str(q): [c.get("id") for c in cs if isinstance(c, dict)]
+                    for q, cs in related.items()
+                    if isinstance(cs, list)
+                }
+            }
+        cells.append(record)
     return InterlockRecord(
         remote_id=data["id"],
         name=text(data.get("name"), 255),

@@ -17,7 +17,7 @@ from suppliers.errors import NotFound, PreconditionFailed, ServerError
 from suppliers.records import Answer, ProjectRecord, ReconciliationRecord, TargetGroupRecord
 from suppliers.values import decimal, text, when, whole, whole_or_none
 
-from . import catalogue
+from . import catalogue, meaning
 from .client import CLOSED, DRAFT, LIVE, PAUSED, PureSpectrumClient
 from .quotas import QUANTITY, figure_writes, profiles_snapshot, quota_record, required_count
 from .transport import PureSpectrumTransport
@@ -65,6 +65,7 @@ class PureSpectrumAdapter(SupplierAdapter):
         survey_drafts=True,
     )
     config_keys = ("base_url", "access_token", "timeout_seconds")
+    quota_meaning = staticmethod(meaning.quota_meaning)
 
     @classmethod
     def from_config(cls, config, *, cache=None, session=None):

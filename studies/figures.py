@@ -34,9 +34,11 @@ NOT_MAPPED = "No quota of this target group is mapped to this cell"
 
 @dataclass
 class Column:
-    """An attached target group: a column group of the grid, and its money."""
+    """An attached target group: a column group of the grid, and its money; the page lists the study's target
+    groups from the columns too."""
 
     target_group: object
+    pk: int  # the attachment's: a column stands for it on the page (its detach form)
     supplier: str
     name: str
     completes: int
@@ -187,6 +189,7 @@ def _columns(study):
     return [
         Column(
             target_group=a.target_group,
+            pk=a.pk,
             supplier=a.target_group.project.connection.get_kind_display(),
             name=a.target_group.name,
             completes=a.target_group.current_completes,

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from projects.models import TargetGroup
@@ -36,23 +37,21 @@ def study_detail(request, pk):
     return render(request, "studies/study_detail.html", _page_context(study))
 
 
-def _page_context(study, with_split=False, **extra):
-    """The study page's context: its combined grid and totals, its plan, target groups and mapping; the
-    suggested split (a solver's run) only `with_split`, when the PM opens its section."""
-    attachments = study.attachments.select_related("target_group__project__connection")
+def _page_context(study, with_split=False, with_mapping=False, **extra):
+    """The study page's context: its combined grid and totals, its plan and target groups. Its two sections
+    that cost what their rows do are drawn when the PM opens them (each at its own URL): the suggested split
+    (a solver's run) `with_split`, the mapping (a row and a choice of cells per quota) `with_mapping`."""
     cells = study.cells.annotate(mapped=Count("mappings"))
     figures = study_figures(study)
-    context = {"figures": figures, "grid_rows": grid_rows(figures)}
+    # Each column is an attachment: its `pk` and `target_group` (read with its project and connection).
+    context = {"figures": figures, "grid_rows": grid_rows(figures), "attachments": figures.columns}
     if with_split:
         context.update(_split_context(figures))
-    return {
-        "study": study,
-        "attachments": attachments,
-        "cells": cells,
-        **context,
-        **_mapping_context(study),
-        **extra,
-    }
+    if with_mapping:
+        context.update(_mapping_context(study), mapping_open=True)
+    else:
+        context["unconfirmed"] = study.mappings.filter(confirmed_at__isnull=True).count()
+    return {"study": study, "cells": cells, **context, **extra}
 
 
 def _split_context(figures):
@@ -195,12 +194,15 @@ def _mapping_context(study):
 def _mapping_answer(request, study):
     if request.htmx:
         return render(request, "studies/_mapping.html", {"study": study, **_mapping_context(study)})
-    return redirect(study.get_absolute_url() + "#mapping")
+    return redirect(reverse("studies:mapping", args=[study.pk]) + "#mapping")
 
 
 @require_GET
 def mapping_section(request, pk):
+    """The mapping: its section for htmx, else the study page with it open (its own URL)."""
     study = get_object_or_404(Study, pk=pk)
+    if not request.htmx:
+        return render(request, "studies/study_detail.html", _page_context(study, with_mapping=True))
     return render(request, "studies/_mapping.html", {"study": study, **_mapping_context(study)})
 
 

@@ -135,3 +135,19 @@ def test_applying_is_a_post_and_an_unknown_study_is_404_with_the_layout(pm_clien
     assert pm_client.get(reverse("studies:apply_suggestion", args=[study.pk])).status_code == 405
     response = pm_client.post(reverse("studies:apply_suggestion", args=[999999]))
     assert response.status_code == 404 and "Quota cockpit" in response.content.decode()
+
+
+def test_the_mapping_is_a_section_drawn_when_it_is_opened(pm_client):
+    now = timezone.now()
+    study = make_study(now=now)
+    (cell,) = make_cells(study, [("Male", 100)])
+    quota_for(attach(study), cell, goal=100, achieved=0, now=now)
+    url = reverse("studies:mapping", args=[study.pk])
+
+    page = pm_client.get(study.get_absolute_url()).content.decode()
+    assert f'hx-get="{url}"' in page and 'id="mapping-rows"' not in page
+
+    opened = pm_client.get(url).content.decode()
+    assert "<html" in opened and 'id="mapping-rows"' in opened and 'study-mapping-section" open' in opened
+    section = pm_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in section and 'id="mapping-rows"' in section

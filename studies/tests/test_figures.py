@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from costs.models import CpiPeriod
 from quotas.history.pace import Verdict
+from quotas.models import InterlockCell, InterlockedProfile
 from studies.figures import NO_HISTORY, NOT_COUNTED, TOO_EARLY, study_figures
 from studies.models import Mapping
 
@@ -168,3 +169,28 @@ def test_a_stored_finish_is_shown_as_the_monitor_worked_it_out(now):
     (share,) = study_figures(study, now).cells[0].shares
 
     assert share.finish == finish and share.verdict == Verdict.ON_TRACK
+
+
+def test_an_interlock_cell_mapped_to_a_cell_counts_as_a_quota_does(now):
+    study = make_study(now=now)
+    (cell_row,) = make_cells(study, [("Male 18–34", 100)])
+    tg = attach(study, kind="cint")
+    interlock = InterlockedProfile.objects.create(target_group=tg, remote_id="IL", name="GENDER, AGE")
+    crossed = InterlockCell.objects.create(
+        interlocked_profile=interlock, remote_id="C1", text="Male, 18-34", completes_goal=60, completes=25,
+        pace_per_day=7.5, pace_verdict=Verdict.ON_TRACK, finish_at=now + 5 * DAY, figures_at=now,
+    )  # fmt: skip
+    Mapping.objects.create(study=study, target_group=tg, interlock_cell=crossed, cell=cell_row, confidence="sure")
+    quota_for(attach(study, kind="purespectrum"), cell_row, goal=40, achieved=10, figured=False, now=now)
+
+    (cell,) = study_figures(study, now).cells
+
+    interlocked, quota = cell.shares
+    assert (interlocked.goal, interlocked.achieved, interlocked.pace, interlocked.finish) == (
+        60,
+        25,
+        7.5,
+        now + 5 * DAY,
+    )
+    assert (quota.goal, quota.achieved, quota.pace, quota.why) == (40, 10, None, NO_HISTORY)
+    assert (cell.achieved, cell.need) == (35, 65)

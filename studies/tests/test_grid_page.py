@@ -151,3 +151,9 @@ def test_the_mapping_is_a_section_drawn_when_it_is_opened(pm_client):
     assert "<html" in opened and 'id="mapping-rows"' in opened and 'study-mapping-section" open' in opened
     section = pm_client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in section and 'id="mapping-rows"' in section
+
+
+def test_the_sections_of_a_study_that_does_not_exist_are_404_with_the_layout(pm_client):
+    for name in ("studies:suggested_split", "studies:mapping"):
+        response = pm_client.get(reverse(name, args=[999999]))
+        assert response.status_code == 404 and "Quota cockpit" in response.content.decode()

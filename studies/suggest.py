@@ -71,6 +71,14 @@ class Suggestion:
     notes: list = field(default_factory=list)
 
     @property
+    def both(self):
+        """Today's split and the suggested one: (name, cost to come, when every cell finishes, by the end date)."""
+        return [
+            ("Today's split", self.today_cost, self.today_finish, self.today_finishes),
+            ("Suggested split", self.suggested_cost, self.suggested_finish, self.suggested_finishes),
+        ]
+
+    @property
     def shortfalls(self):
         return [f"{cell.label}: {cell.short:,} short at today's pace" for cell in self.cells if cell.short]
 

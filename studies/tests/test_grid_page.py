@@ -80,7 +80,10 @@ def test_the_suggested_split_is_shown_beside_todays_with_its_cost_and_finish(pm_
     html = pm_client.get(reverse("studies:suggested_split", args=[study.pk])).content.decode()
 
     section = html.split('id="study-suggestion"', 1)[1].split("</details>", 1)[0]
-    assert "450.00 USD to come" in section and "420.00 USD to come" in section
+    today = section.split('id="todays-split"', 1)[1].split("</tr>", 1)[0]
+    suggested = section.split('id="suggested-split"', 1)[1].split("</tr>", 1)[0]
+    assert "450.00 USD" in today and "420.00 USD" in suggested
+    assert "after the end date" not in today + suggested
     split_row = section.split(f'id="split-{cell.pk}"', 1)[1].split("</tr>", 1)[0]
     assert "150 →</span> <strong>170</strong>" in split_row and "150 →</span> <strong>130</strong>" in split_row
     assert reverse("studies:apply_suggestion", args=[study.pk]) in section

@@ -203,7 +203,7 @@ def _integer_solution(costs, upper, matrix, needs):
     return None if result.x is None else [round(value) for value in result.x]
 
 
-def _parts(figures, cell, columns):
+def _parts(cell, columns):
     parts = []
     for share, column in zip(cell.shares, columns, strict=True):
         if share is None:
@@ -229,7 +229,7 @@ def suggest_split(figures):
     days = max(0.0, (figures.study.field_end - now) / DAY)
     solved = []
     for cell in figures.cells:
-        split = CellSplit(figures=cell, parts=_parts(figures, cell, columns))
+        split = CellSplit(figures=cell, parts=_parts(cell, columns))
         suggestion.cells.append(split)
         if cell.achieved is None:
             split.kept = True

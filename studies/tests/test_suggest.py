@@ -132,3 +132,22 @@ def test_target_groups_priced_in_different_currencies_get_no_suggestion(now):
 
     assert "different currencies (EUR, USD)" in suggestion.refused
     assert suggestion.goals() == {}
+
+
+def test_a_study_past_its_end_or_without_target_groups_gets_an_answer_in_words(pm_client, now):
+    from django.urls import reverse
+
+    bare = make_study(now=now)
+    make_cells(bare, [("Male", 100)])
+    late = make_study(now=now, days=-1)
+    (cell,) = make_cells(late, [("Female", 100)])
+    quota_for(attach(late), cell, goal=100, achieved=40, pace=30, now=now)
+
+    for study, said in (
+        (bare, "Male: 100 short at today&#x27;s pace"),
+        (late, "Female: 60 short at today&#x27;s pace"),
+    ):
+        response = pm_client.get(reverse("studies:suggested_split", args=[study.pk]))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert said in html

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "preferences",
     "notifications",
     "schedules",
+    "rules",
     "studies",
     "sandbox",
 ]

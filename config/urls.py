@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("preferences.urls")),
     path("", include("notifications.urls")),
     path("", include("schedules.urls")),
+    path("", include("rules.urls")),
     path("", include("studies.urls")),
 ]
 

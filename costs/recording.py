@@ -14,10 +14,12 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from config.tasks import task
 from projects.models import TargetGroup
 from projects.queries import FINISHED_STATUSES
 from quotas.history.models import TargetGroupPoint
@@ -132,10 +134,24 @@ def compute_figures(pks, now):
     for tg_id, cpi, currency, before in known.values_list("target_group", "cpi", "currency", "completes_before"):
         periods[tg_id].append((cpi, currency, before))
     figures = [figures_of(tg, points[tg.pk], periods[tg.pk], now) for tg in rows]
+    before = dict(TargetGroupFigures.objects.filter(target_group__in=pks).values_list("target_group", "verdict"))
     TargetGroupFigures.objects.bulk_create(
         figures, update_conflicts=True, unique_fields=["target_group"], update_fields=FIGURE_FIELDS
     )
+    tell_verdicts_moved(figures, before, now)
     return len(figures)
+
+
+def tell_verdicts_moved(figures, before, now):
+    """Hand each verdict that moved to the rules, which tell "behind" once per turn (`rules.reminders`)."""
+    pace_moved = task("rules.tasks.pace_moved")
+    for row in figures:
+        if row.verdict and row.verdict != before.get(row.target_group_id):
+            per_day = f"{row.per_day:,.1f} completes a day" if row.per_day is not None else "no pace yet"
+            words = f"At {per_day} it finishes after its end date."
+            transaction.on_commit(
+                lambda pk=row.target_group_id, v=row.verdict, w=words: pace_moved.delay(pk, v, w, now.isoformat())
+            )
 
 
 def refresh_figures(now):

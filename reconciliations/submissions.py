@@ -16,6 +16,7 @@ from django.utils import timezone
 from config.tasks import task
 from projects.models import TargetGroup
 from sync.intents import request_change
+from sync.news import tell
 
 from . import counts
 from .models import EligibleRid, ReasonCode, Submission, SubmissionTargetGroup
@@ -169,7 +170,27 @@ def advance_submission(submission, reports):
                 .values_list("target_group_id", flat=True)
             )
         submission.save()
+        if submission.state == State.COMPLETE:
+            tell_results(submission)
     return submission.state == State.COMPLETE
+
+
+def tell_results(submission):
+    """The supplier's result for each target group of a reconciliation file: to the PM who sent it (a file
+    spans target groups, and is asked of the account, not of one of them), else to the PMs who hear of each."""
+    users = [submission.requested_by_id] if submission.requested_by_id else None
+    for result in submission.target_group_results.filter(target_group__isnull=False).select_related("target_group"):
+        counts = ", ".join(
+            f"{getattr(result, count):,} {count.removesuffix('_count').replace('_', ' ')}"
+            for count in COUNTS
+            if getattr(result, count)
+        )
+        tell(
+            "reconciliation_result",
+            target_group=result.target_group_id,
+            text=f"Reconciliation “{submission.name}” is done for “{result.tg_label}”: {counts or 'nothing changed'}.",
+            users=users,
+        )
 
 
 def _store_target_groups(submission, results):

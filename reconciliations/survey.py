@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from config.tasks import task
 from sync.intents import request_change
+from sync.news import tell
 
 from . import counts
 from .models import SurveyReconciliation
@@ -123,7 +124,21 @@ def store(reconciliation, record):
         if reconciliation.state == states.COMPLETE:
             reconciliation.rejected_count = counts.rejected(reconciliation.completes_before, record)
             counts.read_again([reconciliation.target_group_id])
+        tell_result(reconciliation)
     reconciliation.save()
+
+
+def tell_result(reconciliation):
+    """The supplier's result of a list of ids, to the PMs who hear of its target group."""
+    name = reconciliation.target_group.name
+    if reconciliation.state == SurveyReconciliation.State.FAILED:
+        said = f": {reconciliation.message}" if reconciliation.message else "."
+        text = f"The reconciliation of {len(reconciliation.ids):,} ids on “{name}” failed{said}"
+    else:
+        rejected = reconciliation.rejected_count
+        words = f"{rejected:,} completes rejected" if rejected is not None else "the supplier's counts are on its page"
+        text = f"The reconciliation of {len(reconciliation.ids):,} ids on “{name}” is done: {words}."
+    tell("reconciliation_result", target_group=reconciliation.target_group_id, text=text)
 
 
 def advance(reconciliation, adapter):

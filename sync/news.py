@@ -13,10 +13,11 @@ from .wording import describe
 Status = TargetGroup.Status
 
 
-def tell(kind, *, target_group, text):
-    """Notify the users who want to hear of `kind` about `target_group` (a pk), after the commit."""
+def tell(kind, *, target_group, text, users=None):
+    """Notify the users who want to hear of `kind` about `target_group` (a pk), after the commit; `users`
+    (pks) narrows them to those named."""
     notify = task("notifications.tasks.notify")
-    transaction.on_commit(lambda: notify.delay(kind, target_group=target_group, text=text))
+    transaction.on_commit(lambda: notify.delay(kind, target_group=target_group, text=text, users=users))
 
 
 def tell_settled(change, state, message):

@@ -5,7 +5,18 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-APPS = ("projects", "quotas", "fielding", "sync", "reconciliations", "costs", "notifications", "schedules", "sandbox")
+APPS = (
+    "projects",
+    "quotas",
+    "fielding",
+    "sync",
+    "reconciliations",
+    "costs",
+    "notifications",
+    "schedules",
+    "rules",
+    "sandbox",
+)
 
 
 def _models():

@@ -14,6 +14,7 @@ from fielding.models import FieldingJob, FieldingRun, SupplierLookup
 from projects.models import Project, SupplierConnection, TargetGroup
 from quotas.models import InterlockCell, InterlockedProfile, Profile, Quota
 from reconciliations.models import EligibleReport, Submission, SurveyReconciliation
+from rules.models import Rule
 from studies.models import Attachment, Cell, Mapping, Study
 from sync.models import RemoteChange
 
@@ -70,6 +71,7 @@ def world(db, pm):
     cell = Cell.objects.create(pk=1, study=study, label="Male", goal=50)
     Attachment.objects.create(pk=1, study=study, target_group=tg)
     Mapping.objects.create(pk=1, study=study, target_group=tg, quota_id=1, cell=cell)
+    Rule.objects.create(pk=1, name="No starts", target_group=tg, condition="starts", hours=24, fire_at=1, clear_at=5)
     return {"tg": tg, "change": change}
 
 
@@ -87,6 +89,7 @@ def snapshot():
         list(Cell.objects.values_list("label", "goal")),
         list(Attachment.objects.values_list("study", "target_group")),
         list(Mapping.objects.values_list("cell", "confirmed_at")),
+        list(Rule.objects.values_list("name", "enabled", "fire_at")),
     )
 
 

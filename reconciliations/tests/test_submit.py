@@ -377,3 +377,22 @@ def test_the_target_groups_a_done_file_reversed_keep_the_completes_they_were_con
 
     (result,) = Submission.objects.get().target_group_results.all()
     assert (result.negative_reversed_count, result.completes_before) == (2, 120)
+
+
+def test_the_result_of_a_file_is_told_by_e_mail_for_each_target_group(
+    pm_client, pm, connection, eligible, tg, cint, django_capture_on_commit_callbacks
+):
+    pm.email = "pat@example.com"
+    pm.save()
+    counts = supplier_accepts(cint)
+    supplier_results(cint, tg, counts)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_confirmed(
+            pm_client, submit_url(connection), {"lines": "RID-A,11\n", "name": "june.csv", "source": "lines"}
+        )
+
+    from django.core import mail
+
+    (told,) = [m for m in mail.outbox if "Reconciliation “june.csv” is done" in m.body]
+    assert "“US adults”: 2 submitted, 2 negative reversed." in told.body
+    assert told.to == ["pat@example.com"]

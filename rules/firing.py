@@ -1,0 +1,144 @@
+"""Evaluating the rules, every minute (beat): each rule on each target group it watches.
+
+A rule fires when its figure is past the fire threshold and it has no open episode there; the episode is
+opened by one INSERT that the database refuses while another is open for the same rule, target group and
+quota row (a partial unique index), so two beats evaluating at once fire once, and the change the rule asks
+for is recorded in the same transaction as its episode: one firing, one outbox change. The episode stays
+open while the figure wobbles between the two thresholds and ends once it is back past the clear threshold;
+only then can the rule fire again.
+"""
+
+import logging
+import zoneinfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from notifications.send import notify
+from preferences.models import Preference
+from projects.models import TargetGroup
+from sync.locks import retry_transient
+from sync.models import RemoteChange
+
+from .acting import NotSent, act
+from .models import Rule, RuleEpisode, StatusSeen
+
+log = logging.getLogger(__name__)
+
+WATCHED = (TargetGroup.Status.LIVE, TargetGroup.Status.PAUSED)
+
+
+def watched(rule):
+    """The target groups `rule` watches now: its own, or every one of its connection, while fielding."""
+    groups = TargetGroup.objects.filter(status__in=WATCHED).select_related("project__connection")
+    if rule.target_group_id:
+        return groups.filter(pk=rule.target_group_id)
+    return groups.filter(project__connection=rule.connection_id)
+
+
+def note_statuses(now):
+    """Remember since when each watched target group has been in its status (for "paused for N days")."""
+    rules = Rule.objects.filter(enabled=True)
+    covered = TargetGroup.objects.filter(status__in=WATCHED).filter(
+        Q(pk__in=rules.values("target_group")) | Q(project__connection__in=rules.values("connection"))
+    )
+    rows = [
+        StatusSeen(target_group_id=pk, status=status, since=now)
+        for pk, status, seen in covered.values_list("pk", "status", "status_seen__status")
+        if status != seen
+    ]
+    StatusSeen.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["target_group"], update_fields=["status", "since"]
+    )
+    return len(rows)
+
+
+def evaluate_all(now=None):
+    """Evaluate every switched-on rule on every target group it watches; returns how many episodes opened."""
+    now = now or timezone.now()
+    note_statuses(now)
+    fired = 0
+    for rule in Rule.objects.filter(enabled=True).select_related("created_by", "connection", "target_group"):
+        for tg in watched(rule):
+            try:
+                fired += evaluate(rule, tg, now)
+            except Exception:  # one rule's trouble never holds up the others
+                log.exception("rule %s on target group %s could not be evaluated", rule.pk, tg.pk)
+    return fired
+
+
+def evaluate(rule, tg, now):
+    """Fire or clear `rule` on `tg` as its figures stand at `now`; returns how many episodes it opened."""
+    spec = rule.spec
+    readings = spec.read(tg, rule, now)
+    open_rows = set(
+        RuleEpisode.objects.filter(rule=rule, target_group=tg, cleared_at__isnull=True).values_list("row", flat=True)
+    )
+    fired = 0
+    for reading in readings:
+        if reading.row in open_rows:
+            if spec.clears(reading.figure, rule):
+                RuleEpisode.objects.filter(rule=rule, target_group=tg, row=reading.row, cleared_at__isnull=True).update(
+                    cleared_at=now, clear_figure=reading.figure
+                )
+        elif spec.fires(reading.figure, rule):
+            fired += fire(rule, tg, reading, now)
+    return fired
+
+
+@retry_transient
+def fire(rule, tg, reading, now):
+    """Open the episode and ask for the rule's action in one transaction; 0 when another beat has it open."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                episode = RuleEpisode.objects.create(
+                    rule=rule,
+                    target_group=tg,
+                    row=reading.row,
+                    row_label=reading.row_label[:300],
+                    opened_at=now,
+                    figure=reading.figure,
+                    threshold=rule.fire_at,
+                )
+        except IntegrityError:
+            log.info("rule %s is firing on target group %s already", rule.pk, tg.pk)
+            return 0
+        try:
+            change = act(rule, tg, reading)
+        except NotSent as exc:
+            change, episode.message = None, f"Nothing was sent: {exc}"
+        note = audit_note(rule, reading, now)
+        if change is not None:
+            change.summary = change.summary[: 300 - len(note) - 3] + f" — {note}"
+            RemoteChange.objects.filter(pk=change.pk).update(summary=change.summary)
+            episode.change = change
+            episode.message = f"Asked the supplier: {change.summary}"
+        episode.save(update_fields=["change", "message"])
+        tell(rule, tg, episode, note)
+    return 1
+
+
+def _zone(user):
+    name = Preference.objects.filter(user=user).values_list("time_zone", flat=True).first() if user else ""
+    try:
+        return zoneinfo.ZoneInfo(name) if name else timezone.get_default_timezone()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.get_default_timezone()
+
+
+def audit_note(rule, reading, now):
+    """ "by rule ‘No starts in 24 h’ at 14:05: 0 starts in 24 h < 1" """
+    at = timezone.localtime(now, _zone(rule.created_by))
+    on = f" on “{reading.row_label}”" if reading.row_label else ""
+    return f"by rule ‘{rule.name}’ at {at:%H:%M}{on}: {rule.spec.comparison(reading.figure, rule)}"
+
+
+def tell(rule, tg, episode, note):
+    """`rule_fired` to everyone who hears of the target group, and to the PM who set the rule up."""
+    text = f"Rule ‘{rule.name}’ fired on “{tg.name}”. {note[0].upper()}{note[1:]}. {episode.message}".strip()
+    told = notify("rule_fired", target_group=tg, text=text)
+    author = rule.created_by
+    if author is not None and author.pk not in {n.user_id for n in told}:
+        notify("rule_fired", target_group=tg, text=text, users=[author])

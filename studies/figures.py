@@ -70,7 +70,7 @@ class Share:
 
 @dataclass
 class CellFigures:
-    cell: object  # a `CellRow`: its pk, label and goal
+    cell: object  # a `Cell`, or a `CellRow` of its pk, label and goal
     shares: list  # a `Share` per column, None where the target group has nothing mapped to the cell
     achieved: int | None
     achieved_why: str
@@ -223,20 +223,23 @@ def _mapped_rows(study):
     return rows
 
 
-def study_figures(study, now=None):
-    """The `StudyFigures` of `study` as of `now`: four queries (target groups, cells, mappings, CPI periods)."""
+def study_figures(study, now=None, cells=None):
+    """The `StudyFigures` of `study` as of `now`: four queries (target groups, cells, mappings, CPI periods), three
+    when the page has read the study's `cells` already (each with its pk, label and goal, in the plan's order)."""
     now = now or timezone.now()
     columns = _columns(study)
     rows = _mapped_rows(study)
-    cells = []
-    for cell in Cell.objects.filter(study=study).order_by("position", "id").values_list("pk", "label", "goal"):
-        cell = CellRow(*cell)
+    if cells is None:
+        cells = Cell.objects.filter(study=study).order_by("position", "id").values_list("pk", "label", "goal")
+        cells = [CellRow(*row) for row in cells]
+    figured = []
+    for cell in cells:
         shares = [
             _share(rows[(cell.pk, column.target_group.pk)], now) if (cell.pk, column.target_group.pk) in rows else None
             for column in columns
         ]
-        cells.append(_combined(cell, shares, columns, now, study.field_end))
+        figured.append(_combined(cell, shares, columns, now, study.field_end))
     periods = CpiPeriod.objects.filter(target_group__in=[column.target_group.pk for column in columns])
-    figures = StudyFigures(study=study, now=now, columns=columns, cells=cells)
+    figures = StudyFigures(study=study, now=now, columns=columns, cells=figured)
     figures.money = study_money(figures, periods.order_by("target_group", "from_at"))
     return figures

@@ -41,8 +41,8 @@ def _page_context(study, with_split=False, with_mapping=False, **extra):
     """The study page's context: its combined grid and totals, its plan and target groups. Its two sections
     that cost what their rows do are drawn when the PM opens them (each at its own URL): the suggested split
     (a solver's run) `with_split`, the mapping (a row and a choice of cells per quota) `with_mapping`."""
-    cells = study.cells.annotate(mapped=Count("mappings"))
-    figures = study_figures(study)
+    cells = list(study.cells.annotate(mapped=Count("mappings")).order_by("position", "id"))
+    figures = study_figures(study, cells=cells)
     # Each column is an attachment: its `pk` and `target_group` (read with its project and connection).
     context = {"figures": figures, "grid_rows": grid_rows(figures), "attachments": figures.columns}
     if with_split:

@@ -21,4 +21,6 @@ urlpatterns = [
     path("studies/<int:pk>/move/", steering.move_goal, name="move"),
     path("studies/<int:pk>/plan-parts/<int:part_pk>/retry/", steering.retry_part, name="retry_part"),
     path("studies/<int:pk>/plan-parts/<int:part_pk>/undo/", steering.undo_part, name="undo_part"),
+    path("studies/<int:pk>/suggested-split/", views.suggested_split, name="suggested_split"),
+    path("studies/<int:pk>/apply-suggestion/", views.apply_suggestion, name="apply_suggestion"),
 ]

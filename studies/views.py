@@ -1,21 +1,26 @@
-"""The studies: the list, a study's page, making and editing a study and its plan, attaching target groups
-(a picker that searches the database), and the mapping of their quotas to the plan's cells."""
+"""The studies: the list, a study's page (its combined grid first), making and editing a study and its plan,
+attaching target groups (a picker that searches the database), the mapping of their quotas to the plan's cells,
+and the suggested split (its own section, worked out when opened) and applying it."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from projects.models import TargetGroup
 from projects.permissions import pm_only
 
 from . import mapping as mappings
+from .figures import study_figures
 from .forms import StudyForm
-from .models import Attachment, Cell, Mapping, Study
-from .page import mapping_context, page_context
+from .models import Attachment, Cell, Mapping, PlanChange, Study
+from .page import mapping_context, page_context, split_context
 from .planning.forms import PlanForm, initial_text
 from .planning.saving import mappings_lost, save_plan
+from .plans import request_plan_change
+from .suggest import suggest_split
 
 PICKER_ROWS = 20
 
@@ -31,6 +36,31 @@ def study_list(request):
 def study_detail(request, pk):
     study = get_object_or_404(Study, pk=pk)
     return render(request, "studies/study_detail.html", page_context(study))
+
+
+@require_GET
+def suggested_split(request, pk):
+    """The suggested split: its section for htmx, else the study page with it open (its own URL)."""
+    study = get_object_or_404(Study, pk=pk)
+    if not request.htmx:
+        return render(request, "studies/study_detail.html", page_context(study, with_split=True))
+    return render(request, "studies/_suggestion.html", {"study": study, **split_context(study_figures(study))})
+
+
+@require_POST
+@pm_only
+def apply_suggestion(request, pk):
+    """Apply the split suggested now as one plan change (worked out again: the page may be old)."""
+    study = get_object_or_404(Study, pk=pk)
+    suggestion = suggest_split(study_figures(study))
+    goals = {} if suggestion.refused else suggestion.goals()
+    if not goals:
+        messages.info(request, suggestion.refused or "The suggested split is the split of today: nothing to change.")
+        return redirect(study)
+    summary = f"Apply the suggested split ({len(goals)} goal{'' if len(goals) == 1 else 's'})"
+    request_plan_change(study, goals, user=request.user, origin=PlanChange.Origin.SUGGESTION, summary=summary)
+    messages.success(request, "The suggested split was sent to the suppliers as one plan change.")
+    return redirect(study)
 
 
 @pm_only
@@ -134,12 +164,15 @@ def detach(request, pk, attachment_pk):
 def _mapping_answer(request, study):
     if request.htmx:
         return render(request, "studies/_mapping.html", {"study": study, **mapping_context(study)})
-    return redirect(study.get_absolute_url() + "#mapping")
+    return redirect(reverse("studies:mapping", args=[study.pk]) + "#mapping")
 
 
 @require_GET
 def mapping_section(request, pk):
+    """The mapping: its section for htmx, else the study page with it open (its own URL)."""
     study = get_object_or_404(Study, pk=pk)
+    if not request.htmx:
+        return render(request, "studies/study_detail.html", page_context(study, with_mapping=True))
     return render(request, "studies/_mapping.html", {"study": study, **mapping_context(study)})
 
 

@@ -145,7 +145,9 @@ def test_a_viewer_sees_the_mapping_but_changes_nothing(viewer_client):
     from studies.mapping import propose_mappings
 
     propose_mappings(study)
-    html = viewer_client.get(study.get_absolute_url()).content.decode()
+    page = viewer_client.get(study.get_absolute_url()).content.decode()
+    assert "2 to confirm" in page  # the mapping is a section of its own, opened when asked
+    html = viewer_client.get(reverse("studies:mapping", args=[study.pk])).content.decode()
     assert "Counts exactly Male." in html and "Confirm all" not in html
     assert viewer_client.post(reverse("studies:mapping_confirm", args=[study.pk])).status_code == 403
     assert not Mapping.objects.filter(confirmed_at__isnull=False).exists()

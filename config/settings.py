@@ -274,8 +274,9 @@ SYNC_FULL_READ_EVERY_SECONDS = env.int("SYNC_FULL_READ_EVERY_SECONDS", default=9
 # Where the supplier can filter its lists by status, most syncs list only the target groups
 # that can still move; every target group is listed this often (to notice relaunches).
 SYNC_FULL_LIST_EVERY_SECONDS = env.int("SYNC_FULL_LIST_EVERY_SECONDS", default=3600)
-# Lists and target groups read at once by a part of a sync (each on a connection of its own).
-SYNC_READ_CONCURRENCY = env.int("SYNC_READ_CONCURRENCY", default=4)
+# Lists and target groups read at once by a part of a sync (each on a connection of its own). With 4 workers,
+# 32 requests in flight to one account: a 429 from any of them pauses them all (`SharedPause`).
+SYNC_READ_CONCURRENCY = env.int("SYNC_READ_CONCURRENCY", default=8)
 # A connection's sync reads its target groups in parts of this many projects, which the workers share.
 SYNC_PROJECTS_PER_PART = env.int("SYNC_PROJECTS_PER_PART", default=25)
 

@@ -175,3 +175,28 @@ def make_study(connections, *, goal=240, user=None, when_full="pause", days=7):
     propose_mappings(study)
     confirm_all(study, user)
     return study, True
+
+
+# The demo's paces: a supplier fills its own goal in about `SANDBOX_FILL_HOURS` (12), so these goals bring the
+# study some 300 completes an hour, Cint the fastest; each age band (60) fills, and the guard closes it, within
+# the first hour.
+DEMO_GOALS = (2400, 900, 450)
+DEMO_STUDY_GOAL = 240
+
+
+def seed_demo(connections, *, user=None, log=print):
+    """The demo's study over its three sandbox connections (Cint, PureSpectrum, Audience-Align, in that order),
+    reached in this process; seeding again adds nothing."""
+    from projects.inprocess import in_process_session
+    from sync.adapters import adapter_for
+    from sync.pull import sync_connection
+
+    adapters = [adapter_for(connection, session=in_process_session()) for connection in connections]
+    made = field_at_suppliers(*adapters, goals=DEMO_GOALS)
+    for adapter, connection in zip(adapters, connections, strict=True):
+        if made:
+            sync_connection(connection, adapter=adapter)
+        adapter.close()
+    study, new = make_study(connections, goal=DEMO_STUDY_GOAL, user=user)
+    log(f"Study “{study.name}”: {'made' if new else 'already there'}, on {study.attachments.count()} target groups.")
+    return study

@@ -6,6 +6,10 @@ does. When the study reaches its goal, every attached target group is paused or 
 (`Study.when_full`), through the status services. Each act is a `GuardAct` (what, why, the figures, the
 changes) and each outbox change says it is the guard's.
 
+A raise of a plan change not sent yet that would raise a cell the guard closes is held, saying so (else it
+would reopen the cell); one already sent is followed by the guard's close, since the outbox applies a target
+group's changes in order.
+
 It acts once per cell per episode: the cell is marked closed by one conditional UPDATE, so a second look (or
 a second worker) does nothing; when the combined achieved is below the goal again (the PM raised the
 cell's goal), the mark is cleared and the guard is armed again. It runs right after fills are applied (a
@@ -25,8 +29,8 @@ from quotas.services import request_quota_goals, request_traffic_cap
 from suppliers.adapter import Unsupported
 from sync.models import RemoteChange
 
-from .models import Attachment, Cell, GuardAct, Study
-from .plans import mappings, supplier_name
+from .models import Attachment, Cell, GuardAct, PlanPart, Study
+from .plans import RAISE, mappings, supplier_name, unsent, words
 
 log = logging.getLogger(__name__)
 
@@ -99,14 +103,35 @@ def _close_row(tg, row):
     return request_quota_goals(tg, {row: row.completes}, profile=getattr(row, "profile", None), by=None)
 
 
+def hold_raises(study, cell, found):
+    """Hold the raises not sent yet that would raise `cell` at a supplier; returns the parts held.
+
+    Each is taken by the same conditional UPDATE that sends a raise, so a raise is either held here or was
+    sent before (and the guard's close, recorded after it, follows it at the supplier)."""
+    rows = {(m.target_group_id, m.source.remote_id) for m in found}
+    reason = f"Not sent: the guard closed {cell.label} when it reached its goal"[:300]
+    held = []
+    waiting = PlanPart.objects.filter(
+        plan_change__study=study, step=RAISE, change__isnull=True, held_reason="", sent_at__isnull=True
+    ).select_related("target_group__project__connection")
+    for part in waiting.filter(target_group_id__in={tg for tg, _ in rows}).order_by("pk"):
+        raises = [rid for rid, goal in part.goals.items() if goal > part.before.get(rid, goal)]
+        if any((part.target_group_id, rid) in rows for rid in raises) and unsent(part).update(held_reason=reason):
+            held.append(part)
+    return held
+
+
 def close_cell(study, cell, found, achieved):
     """Close `cell` at every supplier with room, once (the cell's mark taken by a conditional UPDATE)."""
     why = f"“{cell.label}” reached {achieved:,} of its {cell.goal:,} completes"
     with transaction.atomic():
         if not Cell.objects.filter(pk=cell.pk, guard_closed_at__isnull=True).update(guard_closed_at=timezone.now()):
             return None
+        held = hold_raises(study, cell, found)
         changes, closed, refused = [], [], []
         for mapping in found:
+            # Read again: a raise sent just before shows its goal on the row, and the close must follow it.
+            mapping.source.refresh_from_db(fields=["completes", "completes_goal", "traffic_cap"])
             tg = mapping.target_group
             try:
                 change = _close_row(tg, mapping.source)
@@ -117,6 +142,8 @@ def close_cell(study, cell, found, achieved):
                 changes.append(_audit(change, study, why))
                 closed.append(supplier_name(tg))
         text = f"{why}: closed at {', '.join(closed)}." if closed else f"{why}: no supplier had room left."
+        if held:
+            text += f" Held the raise not sent yet of {'; '.join(words(part) for part in held)}."
         if refused:
             text += f" Could not close at {'; '.join(refused)}"
         act = GuardAct.objects.create(study=study, cell=cell, text=text[:500], achieved=achieved, goal=cell.goal)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from projects.demo import DEMO_TARGET_GROUPS
 from projects.demo_purespectrum import DEMO_SURVEYS
 from projects.models import Project, TargetGroup
+from studies import demo as study_demo
 
 
 def log_in(client, username, password):
@@ -27,16 +28,16 @@ def test_seed_from_an_empty_database_then_log_in_and_see_the_target_groups(clien
     assert log_in(client, "pm", "cockpit-demo")
     html = client.get(reverse("projects:dashboard")).content.decode()
     live = TargetGroup.objects.filter(status=TargetGroup.Status.LIVE, project__connection__kind="cint")
-    assert live.count() == 4
+    assert live.count() == 4 + 1  # and the study's
     for tg in live:
         assert tg.name in html
     cint = TargetGroup.objects.filter(project__connection__kind="cint")
-    assert set(cint.values_list("name", flat=True)) == set(DEMO_TARGET_GROUPS)
+    assert set(cint.values_list("name", flat=True)) == {*DEMO_TARGET_GROUPS, study_demo.CINT_NAME}
     # PureSpectrum's live surveys beside Cint's target groups
     surveys = TargetGroup.objects.filter(status=TargetGroup.Status.LIVE, project__connection__kind="purespectrum")
-    assert surveys.count() == 2 and all(tg.name in html for tg in surveys) and "PureSpectrum" in html
+    assert surveys.count() == 2 + 1 and all(tg.name in html for tg in surveys) and "PureSpectrum" in html
     ps = TargetGroup.objects.filter(project__connection__kind="purespectrum")
-    assert set(ps.values_list("name", flat=True)) == set(DEMO_SURVEYS)
+    assert set(ps.values_list("name", flat=True)) == {*DEMO_SURVEYS, study_demo.PURESPECTRUM_NAME}
     # the rows came from the supplier: they carry its ids and ETags
     assert all(tg.remote_id for tg in TargetGroup.objects.all())
     assert all(tg.synced_at and tg.version for tg in live)
@@ -49,8 +50,8 @@ def test_seeding_twice_adds_nothing(settings):
     call_command("seed_demo", stdout=StringIO())
     counts = (Project.objects.count(), TargetGroup.objects.count())
     call_command("seed_demo", stdout=StringIO())
-    # Cint + Audience-Align + PureSpectrum
-    assert (Project.objects.count(), TargetGroup.objects.count()) == counts == (3 + 1 + 1, 6 + 2 + 3)
+    # Cint + Audience-Align + PureSpectrum + the study's (a Cint project, a target group at each supplier)
+    assert (Project.objects.count(), TargetGroup.objects.count()) == counts == (3 + 1 + 1 + 1, 6 + 2 + 3 + 3)
 
 
 @pytest.mark.django_db
@@ -76,7 +77,9 @@ def test_the_demo_has_two_live_audience_align_surveys_with_traffic_and_one_inter
 
     settings.SANDBOX_JOB_SECONDS = 0
     call_command("seed_demo", stdout=StringIO())
-    surveys = TargetGroup.objects.filter(project__connection__kind="audience_align")
+    surveys = TargetGroup.objects.filter(project__connection__kind="audience_align").exclude(
+        name=study_demo.AUDIENCE_ALIGN_NAME  # the study's, seen in `studies/tests/test_demo_study.py`
+    )
     assert set(surveys.values_list("name", flat=True)) == set(DEMO_SURVEYS)
     assert set(surveys.values_list("status", "status_label")) == {("live", "Active")}
     assert InterlockedProfile.objects.filter(target_group__in=surveys).count() == 1

@@ -52,8 +52,12 @@ class Command(BaseCommand):
         self.stdout.write(f"First sync: {summary(run)}")
         register_webhook(connection, adapter=adapter)
         self.stdout.write(f"Webhook receiver registered for {connection}.")
-        demo_audience_align.seed_demo(session=in_process_session(), log=lambda line: self.stdout.write(line))
-        demo_purespectrum.seed_demo(log=self.stdout.write)
+        aa = demo_audience_align.seed_demo(session=in_process_session(), log=lambda line: self.stdout.write(line))
+        ps = demo_purespectrum.seed_demo(log=self.stdout.write)
+        from studies import demo as study_demo
+
+        pm = User.objects.get(username="pm")
+        study_demo.seed_demo([connection, ps, aa], user=pm, log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("\n" + login_words(f"{settings.SITE_URL}/")))
 
     def _logins(self):

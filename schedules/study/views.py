@@ -94,12 +94,11 @@ def create(request, pk):
 def edit(request, pk):
     """The form filled in as the schedule stands (GET); its new time or figures (POST, PMs only), as long as it
     has not run for good. One the beat is running right now is edited after that run (its row is locked)."""
+    if request.method == "POST":
+        return pm_only(lambda request: _save_edit(request, pk))(request)
     schedule = _schedule(pk)
-    study = schedule.study
-    if request.method == "GET":
-        form = StudyScheduleForm(study=study, instance=schedule) if schedule.is_waiting else None
-        return _answer(request, study, form=form, editing=schedule if form else None)
-    return pm_only(lambda request: _save_edit(request, pk))(request)
+    form = StudyScheduleForm(study=schedule.study, instance=schedule) if schedule.is_waiting else None
+    return _answer(request, schedule.study, form=form, editing=schedule if form else None)
 
 
 def _save_edit(request, pk):

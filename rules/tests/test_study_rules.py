@@ -10,10 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from costs.models import CpiPeriod
 from notifications.models import Notification
 from quotas.models import Quota
-from rules.firing import evaluate_all
-from rules.forms import StudyRuleForm
+from rules.conditions import Reading
+from rules.firing import evaluate_all, fire
+from rules.forms import RuleForm, StudyRuleForm
 from rules.models import Rule, RuleEpisode
 from rules.study_conditions import STUDY_CONDITIONS
 from schedules.tests.study_helpers import quota
@@ -96,8 +98,6 @@ def test_a_fired_rule_pauses_every_target_group_of_the_study_audited_as_the_rule
 
 def test_the_studys_spend_and_pace_are_read_from_its_figures(male, pm):
     study, cell, cint, ps = male
-    from costs.models import CpiPeriod
-
     for q in (cint, ps):
         tg = q.profile.target_group
         type(tg).objects.filter(pk=tg.pk).update(cpi=Decimal("2.00"), cpi_currency="USD", current_completes=50)
@@ -114,6 +114,19 @@ def test_the_studys_spend_and_pace_are_read_from_its_figures(male, pm):
     assert spend.spec.comparison(reading.figure, spend) == "50% of the budget > 40"
     pace = Rule(study=study, condition="study_pace", fire_at=80, clear_at=100)
     assert STUDY_CONDITIONS["study_pace"].read(study, pace, timezone.now()) == []  # no pace measured yet: nothing
+
+
+def test_the_combined_pace_is_read_against_the_field_end(male):
+    study, cell, cint, ps = male
+    for q in (cint, ps):  # 20 of 60 each, 5 a day each, as the quota monitor stored them
+        Quota.objects.filter(pk=q.pk).update(completes=20, pace_per_day=5, pace_verdict="on_track", figures_at=START)
+    pace = Rule(study=study, condition="study_pace", fire_at=80, clear_at=100)
+
+    (reading,) = STUDY_CONDITIONS["study_pace"].read(study, pace, START)
+
+    # 60 still needed in the 10 days left is 6 a day; the suppliers make 10 a day together.
+    assert reading.figure == Decimal("166.67")
+    assert STUDY_CONDITIONS["study_pace"].read(study, pace, study.field_end) == []  # the field has ended
 
 
 def test_a_viewer_cannot_set_up_a_rule_on_a_study(male, viewer_client):
@@ -143,7 +156,20 @@ def test_a_pm_sets_up_a_rule_on_the_studys_page_and_a_bad_one_comes_back_as_type
 
 
 def test_a_target_groups_rule_form_offers_no_study_action(pm_client):
-    from rules.forms import RuleForm
-
     offered = {value for value, _ in RuleForm().fields["action"].choices}
     assert "close_cell" not in offered and "pause_study" not in offered and "pause" in offered
+
+
+def test_a_beat_that_read_no_open_study_episode_loses_to_the_one_that_opened_it(male, pm):
+    """The database refuses a second open episode of a study's rule for the same cell (its own partial unique
+    index: the episode names no target group), so a late second beat pauses nothing more."""
+
+    study, cell, cint, ps = male
+    rule = rule_on_study(study, pm, name="Stop at 90", condition="cell_fill", fire_at=90, action="pause_study")
+    reading = Reading(Decimal(95), f"study-cell-{cell.pk}", "Male", cell)
+
+    assert fire(rule, None, reading, START, study=study) == 1
+    assert fire(rule, None, reading, START, study=study) == 0
+
+    assert RuleEpisode.objects.count() == 1
+    assert RemoteChange.objects.count() == 1

@@ -77,7 +77,7 @@ def test_a_flapping_cell_fill_fires_once_per_episode_and_again_after_it_cleared(
     assert not RemoteChange.objects.exists()  # it only notifies
 
 
-def test_a_fired_rule_pauses_every_target_group_of_the_study_audited_as_the_rules(male, pm):
+def test_a_fired_rule_pauses_every_target_group_of_the_study_audited_as_the_rules(male, pm, pm_client):
     study, cell, cint, ps = male
     rule_on_study(study, pm, name="Stop at 90", condition="cell_fill", fire_at=90, action="pause_study")
     fills(cint, ps, 50, 45)
@@ -94,6 +94,8 @@ def test_a_fired_rule_pauses_every_target_group_of_the_study_audited_as_the_rule
     assert episode.message.startswith("Asked the supplier: ")
     assert "Could not pause cint US (Cint Exchange): " in episode.message
     assert evaluate_all(now=START + dt.timedelta(minutes=1)) == 0  # the same episode: nothing more
+    section = pm_client.get(reverse("rules:study", args=[study.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert "Mon 1 Jun 09:00 “Male”: 95% of the study&#x27;s goal for the cell &gt; 90" in section
 
 
 def test_the_studys_spend_and_pace_are_read_from_its_figures(male, pm):

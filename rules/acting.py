@@ -33,7 +33,7 @@ def _status_action(tg, wanted):
     return None
 
 
-def _status(tg, wanted, by):
+def ask_status(tg, wanted, by):
     action = _status_action(tg, wanted)
     if action is None:
         raise NotSent(f"{tg.project.connection.get_kind_display()} offers no way to {wanted} “{tg.name}”.")
@@ -71,9 +71,9 @@ def act(rule, tg, reading):
     by = rule.created_by
     try:
         if rule.action == Action.PAUSE:
-            return _status(tg, "pause", by)
+            return ask_status(tg, "pause", by)
         if rule.action == Action.COMPLETE:
-            return _status(tg, "complete", by)
+            return ask_status(tg, "complete", by)
         if rule.action in (Action.CLOSE_QUOTA, Action.SET_TARGET):
             if reading.quota is None:
                 raise NotSent("This action needs the quota that fired; the rule watches no quota.")

@@ -21,11 +21,21 @@ class RuleEpisodeInline(admin.TabularInline):
 
 @admin.register(Rule)
 class RuleAdmin(admin.ModelAdmin):
-    list_display = ("name", "target_group", "connection", "condition", "fire_at", "clear_at", "action", "enabled")
+    list_display = (
+        "name",
+        "target_group",
+        "connection",
+        "study",
+        "condition",
+        "fire_at",
+        "clear_at",
+        "action",
+        "enabled",
+    )
     list_filter = ("enabled", "condition", "action", "preset")
-    search_fields = ("name", "target_group__name")
-    raw_id_fields = ("target_group", "connection", "created_by")
-    list_select_related = ("target_group", "connection")
+    search_fields = ("name", "target_group__name", "study__name")
+    raw_id_fields = ("target_group", "connection", "study", "created_by")
+    list_select_related = ("target_group", "connection", "study")
     inlines = [RuleEpisodeInline]
 
 

@@ -23,6 +23,7 @@ from sync.models import RemoteChange
 
 from .acting import NotSent, act
 from .models import Rule, RuleEpisode, StatusSeen
+from .on_studies import act_on_study, fielding_studies
 
 log = logging.getLogger(__name__)
 
@@ -59,37 +60,42 @@ def evaluate_all(now=None):
     now = now or timezone.now()
     note_statuses(now)
     fired = 0
-    for rule in Rule.objects.filter(enabled=True).select_related("created_by", "connection", "target_group"):
+    rules = Rule.objects.filter(enabled=True, study__isnull=True)
+    for rule in rules.select_related("created_by", "connection", "target_group"):
         for tg in watched(rule):
             try:
                 fired += evaluate(rule, tg, now)
             except Exception:  # one rule's trouble never holds up the others
                 log.exception("rule %s on target group %s could not be evaluated", rule.pk, tg.pk)
+    for rule in Rule.objects.filter(enabled=True, study__in=fielding_studies()).select_related("created_by", "study"):
+        try:
+            fired += evaluate(rule, None, now, study=rule.study)
+        except Exception:
+            log.exception("rule %s on study %s could not be evaluated", rule.pk, rule.study_id)
     return fired
 
 
-def evaluate(rule, tg, now):
-    """Fire or clear `rule` on `tg` as its figures stand at `now`; returns how many episodes it opened."""
+def evaluate(rule, tg, now, study=None):
+    """Fire or clear `rule` on `tg` (or on its `study`) as its figures stand at `now`; returns how many episodes
+    it opened."""
     spec = rule.spec
-    readings = spec.read(tg, rule, now)
-    open_rows = set(
-        RuleEpisode.objects.filter(rule=rule, target_group=tg, cleared_at__isnull=True).values_list("row", flat=True)
-    )
+    readings = spec.read(study or tg, rule, now)
+    episodes = RuleEpisode.objects.filter(rule=rule, target_group=tg, cleared_at__isnull=True)
+    open_rows = set(episodes.values_list("row", flat=True))
     fired = 0
     for reading in readings:
         if reading.row in open_rows:
             if spec.clears(reading.figure, rule):
-                RuleEpisode.objects.filter(rule=rule, target_group=tg, row=reading.row, cleared_at__isnull=True).update(
-                    cleared_at=now, clear_figure=reading.figure
-                )
+                episodes.filter(row=reading.row).update(cleared_at=now, clear_figure=reading.figure)
         elif spec.fires(reading.figure, rule):
-            fired += fire(rule, tg, reading, now)
+            fired += fire(rule, tg, reading, now, study=study)
     return fired
 
 
 @retry_transient
-def fire(rule, tg, reading, now):
-    """Open the episode and ask for the rule's action in one transaction; 0 when another beat has it open."""
+def fire(rule, tg, reading, now, study=None):
+    """Open the episode and ask for the rule's action in one transaction; 0 when another beat has it open. On a
+    study the episode names no target group, and the action may ask several changes (one per supplier)."""
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -103,20 +109,26 @@ def fire(rule, tg, reading, now):
                     threshold=rule.fire_at,
                 )
         except IntegrityError:
-            log.info("rule %s is firing on target group %s already", rule.pk, tg.pk)
+            log.info("rule %s is firing on %s already", rule.pk, study or tg)
             return 0
+        refused = ""
         try:
-            change = act(rule, tg, reading)
+            changes, refused = (
+                act_on_study(rule, study, reading) if study is not None else ([act(rule, tg, reading)], "")
+            )
         except NotSent as exc:
-            change, episode.message = None, f"Nothing was sent: {exc}"
+            changes, episode.message = [], f"Nothing was sent: {exc}"
         note = audit_note(rule, reading, now)
-        if change is not None:
+        changes = [change for change in changes if change is not None]
+        for change in changes:
             change.summary = change.summary[: 300 - len(note) - 3] + f" — {note}"
             RemoteChange.objects.filter(pk=change.pk).update(summary=change.summary)
-            episode.change = change
-            episode.message = f"Asked the supplier: {change.summary}"
+        if changes:
+            episode.change = changes[0]
+            asked = "; ".join(change.summary for change in changes)
+            episode.message = f"Asked the supplier{'s' if len(changes) > 1 else ''}: {asked}. {refused}".strip()
         episode.save(update_fields=["change", "message"])
-        tell(rule, tg, episode, note)
+        tell(rule, tg, episode, note, study=study)
     return 1
 
 
@@ -135,10 +147,12 @@ def audit_note(rule, reading, now):
     return f"by rule ‘{rule.name}’ at {at:%H:%M}{on}: {rule.spec.comparison(reading.figure, rule)}"
 
 
-def tell(rule, tg, episode, note):
-    """`rule_fired` to everyone who hears of the target group, and to the PM who set the rule up."""
-    text = f"Rule ‘{rule.name}’ fired on “{tg.name}”. {note[0].upper()}{note[1:]}. {episode.message}".strip()
-    told = notify("rule_fired", target_group=tg, text=text)
+def tell(rule, tg, episode, note, study=None):
+    """`rule_fired` to everyone who hears of the target group (or study), and to the PM who set the rule up."""
+    on = f"the study “{study.name}”" if study is not None else f"“{tg.name}”"
+    link = study.get_absolute_url() if study is not None else ""
+    text = f"Rule ‘{rule.name}’ fired on {on}. {note[0].upper()}{note[1:]}. {episode.message}".strip()
+    told = notify("rule_fired", target_group=tg, text=text, link=link)
     author = rule.created_by
     if author is not None and author.pk not in {n.user_id for n in told}:
-        notify("rule_fired", target_group=tg, text=text, users=[author])
+        notify("rule_fired", target_group=tg, text=text, link=link, users=[author])

@@ -12,12 +12,13 @@ from django import forms
 from .conditions import CONDITIONS, LOW
 from .models import Rule
 from .presets import PRESETS
+from .study_conditions import STUDY_CONDITIONS
 
 MAX_HOURS = 24 * 30
 
 
-def condition_choices():
-    return [(c.key, f"{c.label} — {c.suppliers}") for c in CONDITIONS.values()]
+def condition_choices(conditions=CONDITIONS):
+    return [(c.key, f"{c.label} — {c.suppliers}") for c in conditions.values()]
 
 
 class RuleForm(forms.ModelForm):
@@ -48,14 +49,19 @@ class RuleForm(forms.ModelForm):
             "fire_at": {"required": "Give the threshold it fires past.", "invalid": "Enter a number."},
         }
 
+    conditions = CONDITIONS
+    actions = Rule.TARGET_GROUP_ACTIONS
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["condition"].choices = condition_choices()
-        self.fields["hours"].widget.attrs["min"] = 1
+        self.fields["condition"].choices = condition_choices(self.conditions)
+        self.fields["action"].choices = [(action.value, action.label) for action in self.actions]
+        if "hours" in self.fields:
+            self.fields["hours"].widget.attrs["min"] = 1
 
     def clean(self):
         data = super().clean()
-        spec = CONDITIONS.get(data.get("condition"))
+        spec = self.conditions.get(data.get("condition"))
         if spec is None:
             return data
         hours = data.get("hours")
@@ -81,7 +87,23 @@ class RuleForm(forms.ModelForm):
                            "the rule acts on the quota that fired.")  # fmt: skip
         if action == Rule.Action.SET_TARGET and data.get("action_value") is None:
             self.add_error("action_value", "Give the current target to set.")
+        if action == Rule.Action.CLOSE_CELL and not spec.rows:
+            self.add_error("action", "Closing a cell needs “A cell's combined fill”: the rule closes the cell that "
+                           "fired.")  # fmt: skip
         return data
+
+
+class StudyRuleForm(RuleForm):
+    """A rule on a study: over the study's combined figures, closing a cell or pausing every target group."""
+
+    conditions = STUDY_CONDITIONS
+    actions = Rule.STUDY_ACTIONS
+
+    class Meta(RuleForm.Meta):
+        fields = ("name", "condition", "fire_at", "clear_at", "action")
+        help_texts = {
+            "fire_at": "A cell's fill and spend fire above it; the pace fires below it (in % of the pace needed)."
+        }
 
 
 class PresetForm(forms.Form):

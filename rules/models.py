@@ -22,13 +22,20 @@ class Rule(models.Model):
         CLOSE_QUOTA = "close_quota", "Close the quota (no more respondents)"
         SET_TARGET = "set_target", "Set the quota's current target"
         COMPLETE = "complete", "Complete (close) fielding"
+        # On a study.
+        CLOSE_CELL = "close_cell", "Close the cell at every supplier"
+        PAUSE_STUDY = "pause_study", "Pause every target group of the study"
+
+    TARGET_GROUP_ACTIONS = (Action.NOTIFY, Action.PAUSE, Action.CLOSE_QUOTA, Action.SET_TARGET, Action.COMPLETE)
+    STUDY_ACTIONS = (Action.NOTIFY, Action.CLOSE_CELL, Action.PAUSE_STUDY)
 
     name = models.CharField(max_length=120)
-    # On one target group, or on every target group of a connection (exactly one of the two).
+    # On one target group, on every target group of a connection, or on a study (exactly one of the three).
     target_group = models.ForeignKey(TargetGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="rules")
     connection = models.ForeignKey(
         SupplierConnection, null=True, blank=True, on_delete=models.CASCADE, related_name="rules"
     )
+    study = models.ForeignKey("studies.Study", null=True, blank=True, on_delete=models.CASCADE, related_name="rules")
     # What it watches (`rules.conditions.CONDITIONS`), over the last `hours` where the figure is a count.
     condition = models.CharField(max_length=40)
     hours = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -52,9 +59,10 @@ class Rule(models.Model):
         ordering = ["name", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(target_group__isnull=False, connection__isnull=True)
-                | Q(target_group__isnull=True, connection__isnull=False),
-                name="rule_on_a_target_group_or_a_connection",
+                condition=Q(target_group__isnull=False, connection__isnull=True, study__isnull=True)
+                | Q(target_group__isnull=True, connection__isnull=False, study__isnull=True)
+                | Q(target_group__isnull=True, connection__isnull=True, study__isnull=False),
+                name="rule_on_a_target_group_a_connection_or_a_study",
             )
         ]
 
@@ -63,9 +71,9 @@ class Rule(models.Model):
 
     @property
     def spec(self):
-        from .conditions import condition_of
+        from .study_conditions import spec_of
 
-        return condition_of(self.condition)
+        return spec_of(self)
 
     @property
     def hysteresis(self):
@@ -76,15 +84,22 @@ class Rule(models.Model):
     def scope_words(self):
         if self.connection_id:
             return f"every target group of {self.connection}"
+        if self.study_id:
+            return f"the study “{self.study.name}”"
         return f"“{self.target_group.name}”"
 
 
 class RuleEpisode(models.Model):
-    """One firing of a rule on one target group (and quota row), until its condition clears."""
+    """One firing of a rule on one target group (and quota row), or on its study (and cell), until its
+    condition clears."""
 
     rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="episodes")
-    target_group = models.ForeignKey(TargetGroup, on_delete=models.CASCADE, related_name="rule_episodes")
-    # The quota row it fired on ("quota-12", "cell-3"), or "" for a figure of the whole target group.
+    # Empty for a rule on a study: the rule names its study.
+    target_group = models.ForeignKey(
+        TargetGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="rule_episodes"
+    )
+    # The quota row it fired on ("quota-12", "cell-3"), the study's cell ("study-cell-4"), or "" for a figure
+    # of the whole target group or study.
     row = models.CharField(max_length=30, blank=True)
     row_label = models.CharField(max_length=300, blank=True)
     opened_at = models.DateTimeField()
@@ -103,11 +118,17 @@ class RuleEpisode(models.Model):
                 fields=["rule", "target_group", "row"],
                 condition=Q(cleared_at__isnull=True),
                 name="one_open_episode_per_rule_and_row",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["rule", "row"],
+                condition=Q(cleared_at__isnull=True, target_group__isnull=True),
+                name="one_open_study_episode_per_rule_and_row",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.rule} on {self.target_group_id} at {self.opened_at:%Y-%m-%d %H:%M}"
+        on = self.target_group_id or "its study"
+        return f"{self.rule} on {on} at {self.opened_at:%Y-%m-%d %H:%M}"
 
     @property
     def is_open(self):

@@ -13,13 +13,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects.models import Role, SupplierConnection, TargetGroup
 from projects.permissions import pm_only
+from studies.models import Study
 
-from .forms import PresetForm, RuleForm
+from .forms import PresetForm, RuleForm, StudyRuleForm
 from .models import Rule, RuleEpisode
 from .presets import PRESETS
 from .trying import Tried, try_on_history
 
 PANEL = "rules/_rules_panel.html"
+STUDY_PANEL = "rules/_study_rules.html"
 EPISODES_SHOWN = 10
 
 
@@ -40,13 +42,19 @@ def _listed(rules):
     )
 
 
+def form_class(study):
+    return StudyRuleForm if study is not None else RuleForm
+
+
 def rules_context(request, tg=None, connection=None, form=None, editing=None, tried=None, notice=None,
-                  with_form=False, preset_form=None):  # fmt: skip
-    """What the section draws: the rules of `tg` (and those of its connection that watch it), or those of
-    `connection`; each with its latest episodes; the form when asked for or coming back with errors."""
+                  with_form=False, preset_form=None, study=None):  # fmt: skip
+    """What the section draws: the rules of `tg` (and those of its connection that watch it), of `connection`
+    or of `study`; each with its latest episodes; the form when asked for or coming back with errors."""
     if tg is not None:
         own = _listed(Rule.objects.filter(target_group=tg))
         inherited = _listed(Rule.objects.filter(connection=tg.project.connection_id))
+    elif study is not None:
+        own, inherited = _listed(Rule.objects.filter(study=study)), []
     else:
         own, inherited = _listed(Rule.objects.filter(connection=connection)), []
     for rule in own + inherited:
@@ -56,10 +64,11 @@ def rules_context(request, tg=None, connection=None, form=None, editing=None, tr
             episode.rule = rule  # its words read the rule's thresholds: no query each
     can_change = Role.can_change(request.user)
     if form is None and can_change and with_form:
-        form = RuleForm()
+        form = form_class(study)()
     return {
         "rules_tg": tg,
         "rules_connection": connection,
+        "rules_study": study,
         "rules": own,
         "inherited_rules": inherited,
         "rule_form": form,
@@ -73,6 +82,9 @@ def rules_context(request, tg=None, connection=None, form=None, editing=None, tr
 
 
 def _panel(request, status=200, **context):
+    if context.get("study") is not None:
+        template = STUDY_PANEL if request.htmx else "rules/study_rules.html"
+        return render(request, template, rules_context(request, **context), status=status)
     template = PANEL if request.htmx else "rules/rules.html"
     return render(request, template, rules_context(request, **context), status=status)
 
@@ -85,13 +97,17 @@ def _invalid(request):
 
 
 def _scope(rule):
+    if rule.study_id:
+        return {"study": rule.study}
     return {"tg": rule.target_group} if rule.target_group_id else {"connection": rule.connection}
 
 
 def _back(request, text, **scope):
     if not request.htmx:
         messages.success(request, text)
-        tg, connection = scope.get("tg"), scope.get("connection")
+        tg, connection, study = scope.get("tg"), scope.get("connection"), scope.get("study")
+        if study is not None:
+            return redirect(reverse("rules:study", args=[study.pk]))
         if tg is not None:
             return redirect(reverse("quotas:section", args=[tg.pk, "rules"]))
         return redirect(reverse("rules:connection", args=[connection.pk]))
@@ -116,7 +132,10 @@ def _save(request, form, scope, rule=None):
     if "try" in request.POST:
         tg = scope.get("tg")
         candidate = form.save(commit=False)
-        if tg is None:
+        if scope.get("study") is not None:
+            tried = Tried([], None, None, "A study's combined figures are not recorded over time, so its rules "
+                          "cannot be tried on history.")  # fmt: skip
+        elif tg is None:
             tried = Tried([], None, None, "A connection's rule is tried on each target group's own page.")
         else:
             tried = try_on_history(candidate, tg)
@@ -124,6 +143,7 @@ def _save(request, form, scope, rule=None):
     saved = form.save(commit=False)
     if rule is None:
         saved.target_group, saved.connection = scope.get("tg"), scope.get("connection")
+        saved.study = scope.get("study")
         saved.created_by = request.user
     saved.save()
     return _back(request, f"Saved: rule ‘{saved.name}’, {saved.hysteresis}.", **scope)
@@ -139,6 +159,19 @@ def create_on_tg(request, pk):
 @pm_only
 def create_on_connection(request, pk):
     return _save(request, RuleForm(request.POST), {"connection": _connection(pk)})
+
+
+@require_GET
+def study_rules(request, pk):
+    """A study's rules: its section for htmx, a page of its own without JavaScript; ``?form=1`` with the form."""
+    study = get_object_or_404(Study, pk=pk)
+    return _panel(request, study=study, with_form=request.GET.get("form") == "1")
+
+
+@require_POST
+@pm_only
+def create_on_study(request, pk):
+    return _save(request, StudyRuleForm(request.POST), {"study": get_object_or_404(Study, pk=pk)})
 
 
 def _preset(request, scope):
@@ -168,12 +201,15 @@ def preset_on_connection(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
-    rule = get_object_or_404(Rule.objects.select_related("target_group__project__connection", "connection"), pk=pk)
+    rule = get_object_or_404(
+        Rule.objects.select_related("target_group__project__connection", "connection", "study"), pk=pk
+    )
     scope = _scope(rule)
+    form = form_class(rule.study)
     if request.method == "GET":
-        return _panel(request, form=RuleForm(instance=rule) if Role.can_change(request.user) else None,
+        return _panel(request, form=form(instance=rule) if Role.can_change(request.user) else None,
                       editing=rule, **scope)  # fmt: skip
-    return pm_only(lambda request: _save(request, RuleForm(request.POST, instance=rule), scope, rule))(request)
+    return pm_only(lambda request: _save(request, form(request.POST, instance=rule), scope, rule))(request)
 
 
 @require_POST
@@ -181,7 +217,7 @@ def edit(request, pk):
 def switch(request, pk):
     """Switch a rule off, or on again. Switched back on, it starts a new episode only once its condition
     clears: an episode still open stays open."""
-    rule = get_object_or_404(Rule.objects.select_related("target_group", "connection"), pk=pk)
+    rule = get_object_or_404(Rule.objects.select_related("target_group", "connection", "study"), pk=pk)
     rule.enabled = not rule.enabled
     rule.save(update_fields=["enabled", "updated_at"])
     return _back(request, f"Rule ‘{rule.name}’ is {'on' if rule.enabled else 'off'}.", **_scope(rule))
@@ -190,7 +226,7 @@ def switch(request, pk):
 @require_POST
 @pm_only
 def delete(request, pk):
-    rule = get_object_or_404(Rule.objects.select_related("target_group", "connection"), pk=pk)
+    rule = get_object_or_404(Rule.objects.select_related("target_group", "connection", "study"), pk=pk)
     scope = _scope(rule)
     rule.delete()
     return _back(request, f"Deleted: rule ‘{rule.name}’ (the changes it asked for stay in the changes sent).",

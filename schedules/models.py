@@ -26,7 +26,13 @@ class ScheduledChange(models.Model):
 
     WAITING_STATES = (State.SCHEDULED, State.RUNNING)
 
-    target_group = models.ForeignKey(TargetGroup, on_delete=models.CASCADE, related_name="scheduled_changes")
+    # On a target group, or on a study (a plan change: close a cell, move goal between its target groups).
+    target_group = models.ForeignKey(
+        TargetGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="scheduled_changes"
+    )
+    study = models.ForeignKey(
+        "studies.Study", null=True, blank=True, on_delete=models.CASCADE, related_name="scheduled_changes"
+    )
     # What the PM chose (`schedules.actions.ACTIONS`), and the outbox change kind it records.
     action = models.CharField(max_length=40)
     kind = models.CharField(max_length=40)
@@ -57,6 +63,13 @@ class ScheduledChange(models.Model):
         ordering = ["run_at", "pk"]
         # The beat's question every minute: what is waiting and due.
         indexes = [models.Index(fields=["state", "run_at"], name="schedule_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target_group__isnull=False, study__isnull=True)
+                | models.Q(target_group__isnull=True, study__isnull=False),
+                name="schedule_on_a_target_group_or_a_study",
+            )
+        ]
 
     def __str__(self):
         return f"{self.summary} ({self.get_state_display().lower()})"
@@ -75,6 +88,10 @@ class ScheduledRun(models.Model):
     due_at = models.DateTimeField()
     ran_at = models.DateTimeField(auto_now_add=True)
     change = models.ForeignKey("sync.RemoteChange", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A study's schedule records a plan change (one outbox change per target group) instead.
+    plan_change = models.ForeignKey(
+        "studies.PlanChange", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Why nothing was recorded (the supplier cannot take it now, the limit is reached …).
     message = models.TextField(blank=True)
     # When the PM who asked was told how it ended (`schedules.telling`).

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from fielding.runs.actions import ActionRefused
 from projects.queries import FINISHED_STATUSES
+from studies.plans import PlanRefused
 from suppliers.adapter import Unsupported
 from sync.locks import retry_transient
 from sync.models import RemoteChange
@@ -23,6 +24,7 @@ from sync.models import RemoteChange
 from . import timing
 from .actions import NothingToDo, reached, request_scheduled
 from .models import ScheduledChange, ScheduledRun
+from .study.actions import request_on_study
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +50,7 @@ def run_one(pk, now):
     with transaction.atomic():
         schedule = (
             ScheduledChange.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("target_group__project__connection", "requested_by", "profile")
+            .select_related("target_group__project__connection", "study", "requested_by", "profile")
             .filter(pk=pk, state__in=ScheduledChange.WAITING_STATES, run_at__lte=now)
             .first()
         )
@@ -60,6 +62,8 @@ def run_one(pk, now):
         except IntegrityError:
             log.info("schedule %s for %s has run already", schedule.pk, schedule.run_at)
             return False
+        if schedule.study_id is not None:
+            return _run_on_study(schedule, run, now)
         tg = schedule.target_group
         if tg.status in FINISHED_STATUSES:
             message = f"“{tg.name}” is {tg.status_text.lower()}: nothing more is sent for this schedule."
@@ -76,6 +80,25 @@ def run_one(pk, now):
         schedule.message = ""  # a refusal of an earlier run of a repeat is over
         _advance(schedule, now, figure)
         return True
+
+
+def _run_on_study(schedule, run, now):
+    """A study's schedule: its plan change, recorded as the PM who asked, said to be scheduled by them."""
+    study = schedule.study
+    if study.field_end <= now:
+        message = f"The study “{study.name}” ended fielding on {timezone.localtime(study.field_end):%d %b %Y %H:%M}."
+        _refused(schedule, run, f"{message} Nothing more is sent for this schedule.", now, done=True)
+        return True
+    try:
+        plan_change = request_on_study(schedule, audit_note(schedule))
+    except (PlanRefused, NothingToDo) as exc:
+        _refused(schedule, run, str(exc), now, done=isinstance(exc, NothingToDo))
+        return True
+    run.plan_change = plan_change
+    run.save(update_fields=["plan_change"])
+    schedule.message = ""
+    _advance(schedule, now, None)
+    return True
 
 
 def audit_note(schedule):

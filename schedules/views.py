@@ -83,7 +83,7 @@ def cancel(request, pk):
     """Cancel a schedule that has not run for good; one the beat is running right now is cancelled after
     that run (its row is locked until then)."""
     with transaction.atomic():
-        schedule = get_object_or_404(ScheduledChange.objects.select_for_update(), pk=pk)
+        schedule = get_object_or_404(ScheduledChange.objects.select_for_update(), pk=pk, target_group__isnull=False)
         tg = _target_group(schedule.target_group_id)
         if schedule.is_waiting:
             schedule.state = ScheduledChange.State.CANCELLED

@@ -92,8 +92,9 @@ def request_plan_change(study, goals, *, user, origin=PlanChange.Origin.PM, summ
     return plan(study, wants, errors, user=user, origin=origin, summary=summary, confirmed=confirmed, follows=follows)
 
 
-def move(study, cell, from_tg, to_tg, n, *, user, confirmed=False):
-    """Move `n` of `cell`'s goal from one target group to another, as one plan change (lowering first)."""
+def move(study, cell, from_tg, to_tg, n, *, user, confirmed=False, origin=PlanChange.Origin.PM, note=""):
+    """Move `n` of `cell`'s goal from one target group to another, as one plan change (lowering first); `note`
+    ends its summary (" — scheduled by … for …")."""
     by_tg = {m.target_group_id: m for m in mappings(study) if m.cell_id == cell.pk}
     errors = []
     if from_tg.pk == to_tg.pk:
@@ -109,8 +110,8 @@ def move(study, cell, from_tg, to_tg, n, *, user, confirmed=False):
         (cell.pk, from_tg.pk): by_tg[from_tg.pk].source.completes_goal - n,
         (cell.pk, to_tg.pk): by_tg[to_tg.pk].source.completes_goal + n,
     }
-    summary = f"Move {n:,} of {cell.label} from {supplier_name(from_tg)} to {supplier_name(to_tg)}"
-    return request_plan_change(study, goals, user=user, summary=summary, confirmed=confirmed)
+    summary = f"Move {n:,} of {cell.label} from {supplier_name(from_tg)} to {supplier_name(to_tg)}{note}"
+    return request_plan_change(study, goals, user=user, origin=origin, summary=summary, confirmed=confirmed)
 
 
 def _refusal(want):

@@ -128,7 +128,7 @@ def close_cell(study, cell, found, achieved):
         if not Cell.objects.filter(pk=cell.pk, guard_closed_at__isnull=True).update(guard_closed_at=timezone.now()):
             return None
         held = hold_raises(study, cell, found)
-        changes, closed, refused = [], [], []
+        changes, closed, refused, soft = [], [], [], []
         for mapping in found:
             # Read again: a raise sent just before shows its goal on the row, and the close must follow it.
             mapping.source.refresh_from_db(fields=["completes", "completes_goal", "traffic_cap"])
@@ -141,9 +141,14 @@ def close_cell(study, cell, found, achieved):
             if change is not None:
                 changes.append(_audit(change, study, why))
                 closed.append(supplier_name(tg))
+                if tg.capabilities.soft_quotas:
+                    soft.append(tg.project.connection.get_kind_display())
         text = f"{why}: closed at {', '.join(closed)}." if closed else f"{why}: no supplier had room left."
         if held:
             text += f" Held the raise not sent yet of {'; '.join(words(part) for part in held)}."
+        if soft:
+            soft_words = ", ".join(sorted(set(soft)))
+            text += f" {soft_words}'s quotas are soft: a few more respondents may still complete there."
         if refused:
             text += f" Could not close at {'; '.join(refused)}"
         act = GuardAct.objects.create(study=study, cell=cell, text=text[:500], achieved=achieved, goal=cell.goal)

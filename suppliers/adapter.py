@@ -87,6 +87,9 @@ class Capabilities:
     # Change the completes goal of a quota (Cint's completes goal, PureSpectrum's
     # required_count, Audience-Align's required_count).
     quota_goals: bool = False
+    # A quota at its goal still lets a few respondents through (Audience-Align: "a soft quota structure"), so
+    # closing one does not stop it at once.
+    soft_quotas: bool = False
     # Cap a quota's traffic below its goal (PureSpectrum's current_target).
     traffic_caps: bool = False
     # What the supplier calls the respondents a quota counts before they complete, where it counts them

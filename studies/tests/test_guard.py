@@ -29,8 +29,17 @@ def test_a_full_cell_is_closed_once_at_each_supplier_as_it_allows(full_cell):
     assert changes["set_quota_goals"].payload == {"goals": {aa.remote_id: 100}}
     assert all("by the over-quota guard of the study" in c.summary for c in changes.values())
     assert act.text.startswith("“Female” reached 250 of its 250 completes: closed at")
+    # Closing Audience-Align's quota does not stop it at once, and the act says so rather than promise it.
+    assert "Audience-Align's quotas are soft: a few more respondents may still complete there." in act.text
     assert guard(Study.objects.get(pk=study.pk)) == []
     assert RemoteChange.objects.count() == 2
+
+
+def test_an_act_where_every_quota_is_hard_promises_no_more(db):
+    ps = quota(SupplierKind.PURESPECTRUM, 200, 150, current_completes=150)
+    study, cells = study_over({"Female": (150, [ps])}, goal=1000)
+    (act,) = guard(study)
+    assert "soft" not in act.text
 
 
 def test_a_cell_whose_goal_is_raised_is_armed_again(full_cell):

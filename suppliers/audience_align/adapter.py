@@ -53,6 +53,7 @@ class AudienceAlignAdapter(SupplierAdapter):
     label = "Audience-Align"
     capabilities = Capabilities(
         quota_goals=True,
+        soft_quotas=True,
         interlocks=InterlockLimits(
             min_members=2,
             max_members=4,

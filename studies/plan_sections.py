@@ -112,6 +112,8 @@ def move_context(study, cells, target_groups, form=None, message=""):
 
 def _plan_changes(study):
     changes = list(study.plan_changes.select_related("requested_by")[:SHOWN_PLAN_CHANGES])
+    if not changes:
+        return changes
     parts = PlanPart.objects.filter(plan_change__in=changes).select_related(
         "change__target_group__project__connection", "change__profile", "target_group__project__connection"
     )

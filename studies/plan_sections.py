@@ -22,7 +22,9 @@ def field_name(cell_pk, tg_pk):
 class AllocateForm(forms.Form):
     """One field per cell and target group with a quota counting for it; numbers, or shares in %."""
 
-    mode = forms.ChoiceField(choices=[("numbers", "Numbers"), ("shares", "Shares of the cell goal (%)")])
+    mode = forms.ChoiceField(
+        choices=[("numbers", "Numbers"), ("shares", "Shares of the cell goal (%)")], widget=forms.RadioSelect
+    )
     confirm = forms.BooleanField(required=False, label="Send anyway")
 
     def __init__(self, *args, rows, **kwargs):
@@ -33,7 +35,7 @@ class AllocateForm(forms.Form):
                 if mapping is not None:
                     self.fields[field_name(cell.pk, tg.pk)] = forms.IntegerField(
                         min_value=0, max_value=1_000_000, initial=mapping.source.completes_goal,
-                        label=f"{cell.label} at {tg.name}",
+                        label=f"{cell.label} at {tg.name}", widget=forms.NumberInput(attrs={"class": "inline"}),
                     )  # fmt: skip
 
     def goals(self):
@@ -66,6 +68,7 @@ class MoveForm(forms.Form):
     confirm = forms.BooleanField(required=False, label="Send anyway")
 
     def __init__(self, *args, cells, target_groups, **kwargs):
+        kwargs.setdefault("auto_id", "move-%s")  # its own ids: "Allocate" may be open beside it
         super().__init__(*args, **kwargs)
         self.fields["cell"].choices = [(cell.pk, cell.label) for cell in cells]
         tgs = [(tg.pk, supplier_name(tg)) for tg in target_groups]

@@ -8,10 +8,21 @@ suggested split (a solver's run) `with_split`, the mapping (a row and a choice o
 cell) `with_move`. The page reads its cells and target groups once, for the grid; the Move form offers those.
 """
 
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
 from .figures import study_figures
 from .grid import grid_rows, suggestion_rows
+from .models import Study
 from .plan_sections import allocate_context, move_context, plans_context
 from .suggest import suggest_split
+
+
+def study_for_page(pk):
+    """The study (or 404), with how many of its mappings are still to confirm (the Mapping section's badge)
+    counted in the same query: the page's figures read the rest."""
+    unconfirmed = Count("mappings", filter=Q(mappings__confirmed_at__isnull=True))
+    return get_object_or_404(Study.objects.annotate(unconfirmed=unconfirmed), pk=pk)
 
 
 def mapping_context(study):
@@ -38,6 +49,8 @@ def page_context(study, with_split=False, with_mapping=False, with_allocate=Fals
         context.update(split_context(figures))
     if with_mapping:
         context.update(mapping_context(study), mapping_open=True)
+    elif getattr(study, "unconfirmed", None) is not None:  # counted with the study (`study_for_page`)
+        context["unconfirmed"] = study.unconfirmed
     else:
         context["unconfirmed"] = study.mappings.filter(confirmed_at__isnull=True).count()
     if with_allocate or allocate_form is not None:

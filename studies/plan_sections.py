@@ -1,5 +1,7 @@
-"""What the study page's steering sections draw: the "Allocate" and "Move" forms, the plan changes with their
-parts, and the guard's acts (`plan_context`). The views that act on them are in `steering`."""
+"""What the study page's steering sections draw: the "Allocate" form (`allocate_context`, a section drawn when
+opened), the "Move" form (`move_context`), and the plan changes with their parts and the guard's acts
+(`plans_context`: the one part that re-draws when a change settles, so it holds no field a PM types in).
+The views that act on them are in `steering`."""
 
 from django import forms
 
@@ -20,7 +22,9 @@ def field_name(cell_pk, tg_pk):
 class AllocateForm(forms.Form):
     """One field per cell and target group with a quota counting for it; numbers, or shares in %."""
 
-    mode = forms.ChoiceField(choices=[("numbers", "Numbers"), ("shares", "Shares of the cell goal (%)")])
+    mode = forms.ChoiceField(
+        choices=[("numbers", "Numbers"), ("shares", "Shares of the cell goal (%)")], widget=forms.RadioSelect
+    )
     confirm = forms.BooleanField(required=False, label="Send anyway")
 
     def __init__(self, *args, rows, **kwargs):
@@ -31,7 +35,7 @@ class AllocateForm(forms.Form):
                 if mapping is not None:
                     self.fields[field_name(cell.pk, tg.pk)] = forms.IntegerField(
                         min_value=0, max_value=1_000_000, initial=mapping.source.completes_goal,
-                        label=f"{cell.label} at {tg.name}",
+                        label=f"{cell.label} at {tg.name}", widget=forms.NumberInput(attrs={"class": "inline"}),
                     )  # fmt: skip
 
     def goals(self):
@@ -64,6 +68,7 @@ class MoveForm(forms.Form):
     confirm = forms.BooleanField(required=False, label="Send anyway")
 
     def __init__(self, *args, cells, target_groups, **kwargs):
+        kwargs.setdefault("auto_id", "move-%s")  # its own ids: "Allocate" may be open beside it
         super().__init__(*args, **kwargs)
         self.fields["cell"].choices = [(cell.pk, cell.label) for cell in cells]
         tgs = [(tg.pk, supplier_name(tg)) for tg in target_groups]
@@ -84,8 +89,34 @@ def allocation_grid(study):
     return rows, tgs
 
 
+def allocate_context(study, grid=None, form=None, message=""):
+    """What the "Allocate" section draws: a field per cell and target group (`form` as typed when refused);
+    `grid` is `allocation_grid(study)` when the view has read it already."""
+    rows, tgs = grid or allocation_grid(study)
+    form = form or AllocateForm(rows=rows, initial={"mode": "numbers"})
+    for cell, slots in rows:
+        cell.slots = [(tg, m, form[field_name(cell.pk, tg.pk)] if m else None) for tg, m in slots]
+    return {"study": study, "allocation_rows": rows, "allocation_target_groups": tgs, "allocate_form": form,
+            "allocate_message": message}  # fmt: skip
+
+
+def move_choices(study):
+    """The study's cells (pk and label, in the plan's order) and attached target groups the Move form offers."""
+    cells = study.cells.order_by("position", "id").only("pk", "label")
+    tgs = [a.target_group for a in study.attachments.select_related("target_group__project__connection")]
+    return list(cells), tgs
+
+
+def move_context(study, cells, target_groups, form=None, message=""):
+    """What the "Move" section draws; `cells` have a pk and a label, the target groups their connection."""
+    form = form or MoveForm(cells=cells, target_groups=target_groups)
+    return {"study": study, "move_form": form, "move_message": message}
+
+
 def _plan_changes(study):
     changes = list(study.plan_changes.select_related("requested_by")[:SHOWN_PLAN_CHANGES])
+    if not changes:
+        return changes
     parts = PlanPart.objects.filter(plan_change__in=changes).select_related(
         "change__target_group__project__connection", "change__profile", "target_group__project__connection"
     )
@@ -104,19 +135,11 @@ def _plan_changes(study):
     return changes
 
 
-def plan_context(study, **extra):
-    """What the steering sections draw."""
-    rows, tgs = allocation_grid(study)
-    context = {
+def plans_context(study, message=""):
+    """What the part of the page that re-draws when a change settles shows: the plan changes and the guard."""
+    return {
         "study": study,
-        "allocation_rows": rows,
-        "allocation_target_groups": tgs,
-        "allocate_form": extra.pop("allocate_form", None) or AllocateForm(rows=rows, initial={"mode": "numbers"}),
-        "move_form": extra.pop("move_form", None) or MoveForm(cells=study.cells.all(), target_groups=tgs),
         "plan_changes": _plan_changes(study),
         "guard_acts": list(GuardAct.objects.filter(study=study).select_related("cell")[:SHOWN_GUARD_ACTS]),
+        "plans_message": message,
     }
-    for row_cell, slots in rows:
-        row_cell.slots = [(tg, m, context["allocate_form"][field_name(row_cell.pk, tg.pk)] if m else None)
-                          for tg, m in slots]  # fmt: skip
-    return {**context, **extra}

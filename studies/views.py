@@ -16,7 +16,7 @@ from . import mapping as mappings
 from .figures import study_figures
 from .forms import StudyForm
 from .models import Attachment, Cell, Mapping, PlanChange, Study
-from .page import mapping_context, page_context, split_context
+from .page import mapping_context, page_context, split_context, study_for_page
 from .planning.forms import PlanForm, initial_text
 from .planning.saving import mappings_lost, save_plan
 from .plans import request_plan_change
@@ -34,7 +34,7 @@ def study_list(request):
 
 @require_GET
 def study_detail(request, pk):
-    study = get_object_or_404(Study, pk=pk)
+    study = study_for_page(pk)
     return render(request, "studies/study_detail.html", page_context(study))
 
 

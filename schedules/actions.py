@@ -102,6 +102,19 @@ def payload_for(action, tg, *, quota=None, value=None):
     return {}
 
 
+def figure_of(action, payload):
+    """The figure `payload_for` was given, as the form shows it again (None when the payload has none)."""
+    if action.key == QUOTA_GOAL.key:
+        return next(iter(payload.get("goals", {}).values()), None)
+    if action.key == TRAFFIC_CAP.key:
+        return payload.get("traffic_cap")
+    if action.key == FILLING_GOAL.key:
+        return payload.get("filling_goal")
+    amount = payload.get("value") if action.kind == LAUNCHED_CPI.kind else payload.get("cpi")
+    # In cents, as the CPI is typed: "2.5000" as sent shows as 2.50.
+    return None if amount is None else f"{Decimal(amount):.2f}"
+
+
 def quota_of(schedule):
     """The quota a schedule's payload names, as the cockpit last read it from the supplier."""
     payload = schedule.payload

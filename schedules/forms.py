@@ -5,6 +5,8 @@ time that has passed, a target group that will have finished by then, a figure t
 refuse, a repeated raise with no limit.
 """
 
+from contextlib import suppress
+
 from django import forms
 from django.utils import timezone
 
@@ -61,12 +63,69 @@ def rows_of(tg):
         .order_by("profile_id", "position", "pk")
     )
     cells = InterlockCell.objects.filter(interlocked_profile__target_group=tg).select_related("interlocked_profile")
-    rows = {f"quota-{q.pk}": q for q in quotas}
-    rows.update((f"cell-{c.pk}", c) for c in cells.order_by("interlocked_profile_id", "position", "pk"))
+    rows = {row_key(q): q for q in quotas}
+    rows.update((row_key(c), c) for c in cells.order_by("interlocked_profile_id", "position", "pk"))
     return rows
 
 
-class ScheduleForm(forms.Form):
+def row_key(row):
+    return f"quota-{row.pk}" if isinstance(row, Quota) else f"cell-{row.pk}"
+
+
+class StoredScheduleForm(forms.Form):
+    """What the forms of a target group's and a study's schedules share: filled in as a stored schedule stands
+    when it is edited (`instance`), its time read on the PM's clock, and saved over it by the PM who edits it,
+    who becomes the one who asked."""
+
+    def __init__(self, *args, instance=None, now=None, **kwargs):
+        if instance is not None:
+            kwargs.setdefault("initial", self.initial_of(instance))
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        self.now = now or timezone.now()
+
+    def initial_of(self, schedule):
+        """The fields as `schedule` stands; its next run (aware) is drawn on the PM's clock, in their zone."""
+        return {"at": schedule.run_at, "repeat": schedule.repeat, "every_hours": schedule.every_hours}
+
+    def _clean_time(self, data):
+        """The moment typed, on the PM's clock in their zone, into `data`; False when it is missing or past."""
+        if data.get("repeat") == Repeat.HOURS and not data.get("every_hours") and "every_hours" not in self.errors:
+            self.add_error("every_hours", "Say every how many hours, such as 6.")
+        at = data.get("at")
+        if at is None:
+            return False
+        zone = timing.current_zone_name()
+        data["local_date"], data["local_time"] = timing.wall_clock(at, zone)
+        data["time_zone"] = zone
+        data["run_at"] = timing.moment(data["local_date"], data["local_time"], zone)
+        if data["run_at"] <= self.now:
+            now = timezone.localtime(self.now)
+            self.add_error("at", f"That time has passed (it is {now:%d %b %Y %H:%M} in {zone}); choose a later one.")
+            return False
+        return True
+
+    def owner(self):
+        """{"target_group": …} or {"study": …}: where a new schedule is stored."""
+        raise NotImplementedError
+
+    def stored_fields(self):
+        """The schedule's fields as the form asks for them (after `is_valid`)."""
+        raise NotImplementedError
+
+    def save(self, *, by):
+        """Store the schedule asked for (after `is_valid`), or the edited one over it."""
+        fields = self.stored_fields()
+        if self.instance is None:
+            return ScheduledChange.objects.create(requested_by=by, **self.owner(), **fields)
+        for name, value in fields.items():
+            setattr(self.instance, name, value)
+        self.instance.message, self.instance.requested_by = "", by
+        self.instance.save()
+        return self.instance
+
+
+class ScheduleForm(StoredScheduleForm):
     action = forms.ChoiceField(label="Change", error_messages={"required": "Choose the change to make."})
     profile = forms.ModelChoiceField(queryset=Profile.objects.none(), required=False, label="Profile")
     quota = forms.ChoiceField(required=False, label="Quota or interlock cell")
@@ -94,10 +153,9 @@ class ScheduleForm(forms.Form):
     )
     limit = forms.IntegerField(label="Until it reaches", required=False, min_value=0, max_value=2**31 - 1)
 
-    def __init__(self, *args, tg, now=None, **kwargs):
+    def __init__(self, *args, tg, **kwargs):
         super().__init__(*args, **kwargs)
         self.tg = tg
-        self.now = now or timezone.now()
         self.offered = actions.offered(tg)
         self.fields["action"].choices = [("", "Choose…")] + [(a.key, a.label) for a in self.offered]
         self.fields["profile"].queryset = Profile.objects.filter(target_group=tg, interlocked_profile__isnull=True)
@@ -155,18 +213,7 @@ class ScheduleForm(forms.Form):
         return data
 
     def _clean_when(self, data):
-        if data.get("repeat") == Repeat.HOURS and not data.get("every_hours") and "every_hours" not in self.errors:
-            self.add_error("every_hours", "Say every how many hours, such as 6.")
-        at = data.get("at")
-        if at is None:
-            return
-        zone = timing.current_zone_name()
-        data["local_date"], data["local_time"] = timing.wall_clock(at, zone)
-        data["time_zone"] = zone
-        data["run_at"] = timing.moment(data["local_date"], data["local_time"], zone)
-        if data["run_at"] <= self.now:
-            now = timezone.localtime(self.now)
-            self.add_error("at", f"That time has passed (it is {now:%d %b %Y %H:%M} in {zone}); choose a later one.")
+        if not self._clean_time(data):
             return
         end = self.tg.fielding_end_at
         if end is not None and end <= data["run_at"]:
@@ -228,28 +275,45 @@ class ScheduleForm(forms.Form):
         except Unsupported as exc:
             self.add_error("value" if action.figure else "action", str(exc))
 
-    def save(self, *, by):
-        """Store the schedule asked for (after `is_valid`)."""
+    def initial_of(self, schedule):
+        """As the schedule stands: its change, quota and figure (or step and limit), and when."""
+        action = next((a for a in actions.offered(schedule.target_group) if a.key == schedule.action), None)
+        initial = super().initial_of(schedule) | {"action": schedule.action, "step": schedule.step}
+        if action is None:
+            return initial
+        if "profile" in action.needs:
+            initial["profile"] = schedule.profile_id
+        if "quota" in action.needs:
+            with suppress(actions.NothingToDo):  # a quota gone since: the PM chooses another
+                initial["quota"] = row_key(actions.quota_of(schedule))
+        if schedule.step is not None:
+            initial["limit"] = schedule.limit
+        elif action.figure:
+            initial["value"] = actions.figure_of(action, schedule.payload)
+        return initial
+
+    def owner(self):
+        return {"target_group": self.tg}
+
+    def stored_fields(self):
         data = self.cleaned_data
         action, quota = data["action_obj"], data.get("quota")
         figure = data.get("figure")
         hours = data.get("repeat") == Repeat.HOURS
-        return ScheduledChange.objects.create(
-            target_group=self.tg,
-            action=action.key,
-            kind=action.kind,
-            profile=data.get("profile") or getattr(quota, "profile", None),
-            payload=actions.payload_for(
+        return {
+            "action": action.key,
+            "kind": action.kind,
+            "profile": data.get("profile") or getattr(quota, "profile", None),
+            "payload": actions.payload_for(
                 action, self.tg, quota=quota, value=figure if figure is not None else data.get("limit") or 0
             ),
-            summary=summary_of(data)[:300],
-            local_date=data["local_date"],
-            local_time=data["local_time"],
-            time_zone=data["time_zone"],
-            run_at=data["run_at"],
-            repeat=data.get("repeat") or Repeat.ONCE,
-            every_hours=data.get("every_hours") if hours else None,
-            step=data.get("step"),
-            limit=data.get("limit"),
-            requested_by=by,
-        )
+            "summary": summary_of(data)[:300],
+            "local_date": data["local_date"],
+            "local_time": data["local_time"],
+            "time_zone": data["time_zone"],
+            "run_at": data["run_at"],
+            "repeat": data.get("repeat") or Repeat.ONCE,
+            "every_hours": data.get("every_hours") if hours else None,
+            "step": data.get("step"),
+            "limit": data.get("limit"),
+        }

@@ -78,6 +78,11 @@ class ScheduledChange(models.Model):
     def is_waiting(self):
         return self.state in self.WAITING_STATES
 
+    @property
+    def is_editable(self):
+        """Waiting for its first run: each run moves a schedule on from SCHEDULED (`schedules.running`)."""
+        return self.state == self.State.SCHEDULED
+
 
 class ScheduledRun(models.Model):
     """One run of a schedule, for one due time. Unique per (schedule, due time), and written in the same

@@ -1,19 +1,21 @@
-"""The scheduled changes of a target group: listed in its section, asked for and cancelled there.
+"""The scheduled changes of a target group: listed in its section, asked for, edited and cancelled there until
+they run.
 
 Scheduling sends nothing: the schedule is stored at once and the beat records its change in the outbox when
-its time comes. A schedule is changed by cancelling it and asking for a new one.
+its time comes. Once it has started running, what ran was what the PM asked for then: a change from then on
+is a new schedule.
 """
 
-from django.contrib import messages
-from django.db import transaction
+from operator import attrgetter
+
 from django.db.models import Count, OuterRef, Subquery
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.models import Role, TargetGroup
 from projects.permissions import pm_only
 
+from . import editing
 from .forms import ScheduleForm
 from .models import ScheduledChange, ScheduledRun
 
@@ -24,10 +26,10 @@ def _target_group(pk):
     return get_object_or_404(TargetGroup.objects.select_related("project__connection"), pk=pk)
 
 
-def schedules_context(request, tg, form=None, notice=None, with_form=False):
+def schedules_context(request, tg, form=None, editing=None, notice=None, with_form=False):
     """What the section draws: the target group's schedules, newest first, with who asked and their runs; and
-    the form to schedule one when asked for (`with_form`, or a form coming back with errors), not on every
-    draw of the target group's page, whose quotas it lists."""
+    the form to schedule one when asked for (`with_form`, or a form coming back with errors, or editing one),
+    not on every draw of the target group's page, whose quotas it lists."""
     last_run = ScheduledRun.objects.filter(schedule=OuterRef("pk")).order_by("-due_at")
     listed = (
         ScheduledChange.objects.filter(target_group=tg)
@@ -41,7 +43,8 @@ def schedules_context(request, tg, form=None, notice=None, with_form=False):
     return {
         "tg": tg,
         "schedules": listed,
-        "schedule_form": form,
+        "schedule_form": form if can_change else None,
+        "editing": editing,
         "schedules_can_change": can_change,
         "schedule_notice": notice,
     }
@@ -50,6 +53,16 @@ def schedules_context(request, tg, form=None, notice=None, with_form=False):
 def _panel(request, tg, status=200, **extra):
     template = PANEL if request.htmx else "schedules/schedules.html"
     return render(request, template, schedules_context(request, tg, **extra), status=status)
+
+
+SECTION = editing.Section(
+    schedules=ScheduledChange.objects.filter(target_group__isnull=False).select_related(
+        "target_group__project__connection"
+    ),
+    owner=attrgetter("target_group"),
+    form=lambda schedule, data=None: ScheduleForm(data, tg=schedule.target_group, instance=schedule),
+    answer=_panel,
+)
 
 
 @require_GET
@@ -65,34 +78,20 @@ def create(request, pk):
     tg = _target_group(pk)
     form = ScheduleForm(request.POST, tg=tg)
     if not form.is_valid():
-        if not request.htmx:
-            messages.error(request, "Nothing was scheduled: correct the fields marked below.")
-        return _panel(request, tg, status=200 if request.htmx else 400, form=form)
+        return editing.refused(request, SECTION, tg, form)
     schedule = form.save(by=request.user)
-    when = f"{schedule.local_date:%d %b %Y} {schedule.local_time:%H:%M} {schedule.time_zone}"
-    text = f"Scheduled: {schedule.summary}, {when}."
-    if not request.htmx:
-        messages.success(request, text)
-        return redirect(tg)
-    return _panel(request, tg, notice=text)
+    return editing.done(request, SECTION, tg, f"Scheduled: {schedule.summary}, {editing.when(schedule)}.")
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    """The form filled in as the schedule stands, its time on the PM's clock (GET); its new time or figures
+    (POST, PMs only), until it has started running."""
+    return editing.edit(request, pk, SECTION)
 
 
 @require_POST
 @pm_only
 def cancel(request, pk):
-    """Cancel a schedule that has not run for good; one the beat is running right now is cancelled after
-    that run (its row is locked until then)."""
-    with transaction.atomic():
-        schedule = get_object_or_404(ScheduledChange.objects.select_for_update(), pk=pk, target_group__isnull=False)
-        tg = _target_group(schedule.target_group_id)
-        if schedule.is_waiting:
-            schedule.state = ScheduledChange.State.CANCELLED
-            schedule.cancelled_at = timezone.now()
-            schedule.save(update_fields=["state", "cancelled_at"])
-            text = f"Cancelled: {schedule.summary}."
-        else:
-            text = f"“{schedule.summary}” is {schedule.get_state_display().lower()} already; nothing to cancel."
-    if not request.htmx:
-        messages.success(request, text)
-        return redirect(tg)
-    return _panel(request, tg, notice=text)
+    """Cancel a schedule that has not run for good."""
+    return editing.cancel(request, pk, SECTION)

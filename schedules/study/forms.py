@@ -6,8 +6,6 @@ cell or target group that is not the study's, a move that would take a supplier'
 achieved there, a cell closed on a repeat.
 """
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 
@@ -15,8 +13,7 @@ from preferences.zones import zoned
 from projects.models import TargetGroup
 from studies.plans import supplier_name
 
-from .. import timing
-from ..forms import LocalDateTimeInput
+from ..forms import LocalDateTimeInput, StoredScheduleForm
 from ..models import ScheduledChange
 from .actions import CLOSE_CELL, KIND, LABELS, MOVE, cell_mappings, summary_of
 
@@ -24,7 +21,7 @@ Repeat = ScheduledChange.Repeat
 NOT_IN_STUDY = "That target group does not field this study; choose one listed."
 
 
-class StudyScheduleForm(forms.Form):
+class StudyScheduleForm(StoredScheduleForm):
     action = forms.ChoiceField(
         label="Change",
         choices=[("", "Choose…"), *LABELS.items()],
@@ -60,12 +57,9 @@ class StudyScheduleForm(forms.Form):
         error_messages={"min_value": "At least every hour.", "max_value": "At most every 168 hours (a week)."},
     )  # fmt: skip
 
-    def __init__(self, *args, study, now=None, instance=None, **kwargs):
-        if instance is not None and not args and "initial" not in kwargs:
-            kwargs["initial"] = initial_of(instance)
+    def __init__(self, *args, study, **kwargs):
         super().__init__(*args, **kwargs)
-        self.study, self.instance = study, instance
-        self.now = now or timezone.now()
+        self.study = study
         self.cells = {cell.pk: cell for cell in study.cells.order_by("position", "pk")}
         attached = TargetGroup.objects.filter(study_attachment__study=study).select_related("project__connection")
         self.tgs = {tg.pk: tg for tg in attached.order_by("name", "pk")}
@@ -90,19 +84,9 @@ class StudyScheduleForm(forms.Form):
         return data
 
     def _clean_when(self, data):
-        if data.get("repeat") == Repeat.HOURS and not data.get("every_hours") and "every_hours" not in self.errors:
-            self.add_error("every_hours", "Say every how many hours, such as 6.")
-        at = data.get("at")
-        if at is None:
+        if not self._clean_time(data):
             return
-        zone = timing.current_zone_name()
-        data["local_date"], data["local_time"] = timing.wall_clock(at, zone)
-        data["time_zone"] = zone
-        data["run_at"] = timing.moment(data["local_date"], data["local_time"], zone)
-        if data["run_at"] <= self.now:
-            now = timezone.localtime(self.now)
-            self.add_error("at", f"That time has passed (it is {now:%d %b %Y %H:%M} in {zone}); choose a later one.")
-        elif self.study.field_end <= data["run_at"]:
+        if self.study.field_end <= data["run_at"]:
             end = timezone.localtime(self.study.field_end)
             self.add_error(
                 "at",
@@ -139,7 +123,16 @@ class StudyScheduleForm(forms.Form):
                 f"in “{cell.label}”: its goal cannot go below that, so at most {max(room, 0):,} can be moved now.",
             )
 
-    def _fields(self):
+    def initial_of(self, schedule):
+        """As the schedule stands: its cell and move, and when."""
+        payload = schedule.payload
+        fields = ("cell", "n", "from_tg", "to_tg")
+        return super().initial_of(schedule) | {"action": schedule.action} | {name: payload.get(name) for name in fields}
+
+    def owner(self):
+        return {"study": self.study}
+
+    def stored_fields(self):
         data = self.cleaned_data
         cell, action = self.cells[data["cell"]], data["action"]
         payload = {"cell": cell.pk}
@@ -160,28 +153,3 @@ class StudyScheduleForm(forms.Form):
             "repeat": repeat,
             "every_hours": data.get("every_hours") if repeat == Repeat.HOURS else None,
         }
-
-    def save(self, *, by):
-        """Store the schedule asked for (after `is_valid`); an edit makes the PM who edited it the one who asked."""
-        if self.instance is not None:
-            for name, value in self._fields().items():
-                setattr(self.instance, name, value)
-            self.instance.message, self.instance.requested_by = "", by
-            self.instance.save()
-            return self.instance
-        return ScheduledChange.objects.create(study=self.study, requested_by=by, **self._fields())
-
-
-def initial_of(schedule):
-    """The form's fields as the schedule stands: its next run on the PM's clock, its cell and move."""
-    payload = schedule.payload
-    return {
-        "action": schedule.action,
-        "cell": payload.get("cell"),
-        "n": payload.get("n"),
-        "from_tg": payload.get("from_tg"),
-        "to_tg": payload.get("to_tg"),
-        "at": dt.datetime.combine(schedule.local_date, schedule.local_time),
-        "repeat": schedule.repeat,
-        "every_hours": schedule.every_hours,
-    }

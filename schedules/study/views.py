@@ -2,17 +2,17 @@
 asked for, edited and cancelled there until they run. Scheduling sends nothing: the beat records the plan
 change when its time comes."""
 
-from django.contrib import messages
-from django.db import transaction
+from operator import attrgetter
+
 from django.db.models import Count, OuterRef, Subquery
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.models import Role
 from projects.permissions import pm_only
 from studies.models import Study
 
+from .. import editing
 from ..models import ScheduledChange, ScheduledRun
 from .forms import StudyScheduleForm
 
@@ -21,10 +21,6 @@ PANEL = "schedules/_study_schedules.html"
 
 def _study(pk):
     return get_object_or_404(Study, pk=pk)
-
-
-def _schedule(pk):
-    return get_object_or_404(ScheduledChange.objects.select_related("study"), pk=pk, study__isnull=False)
 
 
 def section_context(request, study, form=None, editing=None, notice=None, with_form=False):
@@ -55,21 +51,14 @@ def _answer(request, study, status=200, **extra):
     return render(request, template, section_context(request, study, **extra), status=status)
 
 
-def _done(request, study, text):
-    if not request.htmx:
-        messages.success(request, text)
-        return redirect(study)
-    return _answer(request, study, notice=text)
-
-
-def _invalid(request, study, form, editing=None):
-    if not request.htmx:
-        messages.error(request, "Nothing was scheduled: correct the fields marked below.")
-    return _answer(request, study, status=200 if request.htmx else 400, form=form, editing=editing)
-
-
-def _when(schedule):
-    return f"{schedule.local_date:%d %b %Y} {schedule.local_time:%H:%M} {schedule.time_zone}"
+SECTION = editing.Section(
+    schedules=ScheduledChange.objects.filter(study__isnull=False).select_related("study"),
+    owner=attrgetter("study"),
+    form=lambda schedule, data=None: StudyScheduleForm(data, study=schedule.study, instance=schedule),
+    answer=_answer,
+    # A repeated move's next runs can be changed after it has run.
+    edited_after_a_run=True,
+)
 
 
 @require_GET
@@ -85,52 +74,20 @@ def create(request, pk):
     study = _study(pk)
     form = StudyScheduleForm(request.POST, study=study)
     if not form.is_valid():
-        return _invalid(request, study, form)
+        return editing.refused(request, SECTION, study, form)
     schedule = form.save(by=request.user)
-    return _done(request, study, f"Scheduled: {schedule.summary}, {_when(schedule)}.")
+    return editing.done(request, SECTION, study, f"Scheduled: {schedule.summary}, {editing.when(schedule)}.")
 
 
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     """The form filled in as the schedule stands (GET); its new time or figures (POST, PMs only), as long as it
-    has not run for good. One the beat is running right now is edited after that run (its row is locked)."""
-    if request.method == "POST":
-        return pm_only(lambda request: _save_edit(request, pk))(request)
-    schedule = _schedule(pk)
-    form = StudyScheduleForm(study=schedule.study, instance=schedule) if schedule.is_waiting else None
-    return _answer(request, schedule.study, form=form, editing=schedule if form else None)
-
-
-def _save_edit(request, pk):
-    with transaction.atomic():
-        schedule = get_object_or_404(
-            ScheduledChange.objects.select_for_update(of=("self",)), pk=pk, study__isnull=False
-        )
-        study = schedule.study
-        if not schedule.is_waiting:
-            return _done(
-                request, study, f"“{schedule.summary}” is {schedule.get_state_display().lower()}: too late to edit it."
-            )
-        form = StudyScheduleForm(request.POST, study=study, instance=schedule)
-        if not form.is_valid():
-            return _invalid(request, study, form, editing=schedule)
-        form.save(by=request.user)
-    return _done(request, study, f"Changed: {schedule.summary}, {_when(schedule)}.")
+    has not run for good."""
+    return editing.edit(request, pk, SECTION)
 
 
 @require_POST
 @pm_only
 def cancel(request, pk):
     """Cancel a schedule that has not run for good."""
-    with transaction.atomic():
-        schedule = get_object_or_404(
-            ScheduledChange.objects.select_for_update(of=("self",)), pk=pk, study__isnull=False
-        )
-        if schedule.is_waiting:
-            schedule.state = ScheduledChange.State.CANCELLED
-            schedule.cancelled_at = timezone.now()
-            schedule.save(update_fields=["state", "cancelled_at"])
-            text = f"Cancelled: {schedule.summary}."
-        else:
-            text = f"“{schedule.summary}” is {schedule.get_state_display().lower()} already; nothing to cancel."
-    return _done(request, schedule.study, text)
+    return editing.cancel(request, pk, SECTION)

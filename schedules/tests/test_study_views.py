@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from preferences.models import Preference
 from schedules.models import ScheduledChange
 from studies.tests.builders import study_over
 
@@ -132,3 +133,18 @@ def test_an_unknown_study_or_schedule_is_a_404_with_the_layout(pm_client):
     response = pm_client.get(reverse("schedules:study", args=[999]))
     assert response.status_code == 404
     assert pm_client.get(reverse("schedules:study_edit", args=[999])).status_code == 404
+
+
+def test_the_edit_form_shows_the_time_on_the_editing_pms_clock(male, pm, client):
+    study, cell, cint, ps = male
+    study.field_end = timezone.now() + dt.timedelta(days=5)
+    study.save()
+    at = (timezone.now() + dt.timedelta(days=1)).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M")
+    _, schedule = ask_on_study(study, pm, move_data(cell, cint, ps, 40, at), now=timezone.now(), zone="UTC")
+    Preference.objects.create(user=pm, time_zone="Asia/Tokyo")
+    client.force_login(pm)
+
+    form = client.get(reverse("schedules:study_edit", args=[schedule.pk])).content.decode()
+
+    tokyo = dt.datetime.fromisoformat(at) + dt.timedelta(hours=9)  # Tokyo keeps no summer time
+    assert f'value="{tokyo:%Y-%m-%dT%H:%M}"' in form and "When (Asia/Tokyo)" in form

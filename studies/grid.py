@@ -12,6 +12,7 @@ from quotas.rows import VERDICT_CLASSES, bar, count, day
 from .figures import NOT_MAPPED
 
 DASH = '<td class="num muted" title="{why}">–</td>'
+VERDICT_LABELS = {verdict: escape(verdict.label) for verdict in Verdict}
 
 
 def _dash(why):
@@ -24,7 +25,7 @@ def _finish(finish, verdict, said, why=""):
     if why:
         return _dash(why)
     css = VERDICT_CLASSES.get(verdict, "")
-    label = escape(Verdict(verdict).label) if verdict else "No end date to measure against"
+    label = VERDICT_LABELS[verdict] if verdict else "No end date to measure against"
     text = day(finish, said) if finish else "never at this pace"
     return f'<td class="{css}" title="{label}">{text}</td>'
 

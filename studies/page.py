@@ -8,21 +8,26 @@ suggested split (a solver's run) `with_split`, the mapping (a row and a choice o
 cell) `with_move`. The page reads its cells and target groups once, for the grid; the Move form offers those.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
 from .figures import study_figures
 from .grid import grid_rows, suggestion_rows
-from .models import Study
+from .models import GuardAct, PlanChange, Study
 from .plan_sections import allocate_context, move_context, plans_context
 from .suggest import suggest_split
 
 
 def study_for_page(pk):
-    """The study (or 404), with how many of its mappings are still to confirm (the Mapping section's badge)
-    counted in the same query: the page's figures read the rest."""
+    """The study (or 404), with how many of its mappings are still to confirm (the Mapping section's badge) and
+    whether it has plan changes and guard acts, in the same query: the page's figures read the rest."""
     unconfirmed = Count("mappings", filter=Q(mappings__confirmed_at__isnull=True))
-    return get_object_or_404(Study.objects.annotate(unconfirmed=unconfirmed), pk=pk)
+    # Whether it has plan changes and guard acts at all: a study with none reads neither list.
+    has = {
+        "has_plan_changes": Exists(PlanChange.objects.filter(study=OuterRef("pk"))),
+        "has_guard_acts": Exists(GuardAct.objects.filter(study=OuterRef("pk"))),
+    }
+    return get_object_or_404(Study.objects.annotate(unconfirmed=unconfirmed, **has), pk=pk)
 
 
 def mapping_context(study):

@@ -139,7 +139,10 @@ def plans_context(study, message=""):
     """What the part of the page that re-draws when a change settles shows: the plan changes and the guard."""
     return {
         "study": study,
-        "plan_changes": _plan_changes(study),
-        "guard_acts": list(GuardAct.objects.filter(study=study).select_related("cell")[:SHOWN_GUARD_ACTS]),
+        # `has_…` are read with the study by the page (`page.study_for_page`); elsewhere the lists are read.
+        "plan_changes": _plan_changes(study) if getattr(study, "has_plan_changes", True) else [],
+        "guard_acts": list(GuardAct.objects.filter(study=study).select_related("cell")[:SHOWN_GUARD_ACTS])
+        if getattr(study, "has_guard_acts", True)
+        else [],
         "plans_message": message,
     }

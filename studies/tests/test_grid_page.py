@@ -181,3 +181,29 @@ def test_applying_the_suggestion_sends_one_plan_change_lowering_the_dearer_befor
     assert parts[dear.pk].change is not None  # the lowering is on its way
     assert parts[cheap.pk].step == 1 and parts[cheap.pk].goals == {cheap_quota.remote_id: 170}
     assert parts[cheap.pk].change is None  # the raise waits for the lowering it pays for
+
+
+def test_the_page_lists_plan_changes_and_guard_acts_when_there_are_some_and_reads_neither_when_none(pm_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from studies.models import GuardAct
+
+    study = make_study()
+    (cell,) = make_cells(study, [("Male", 100)])
+    url = study.get_absolute_url()
+    with CaptureQueriesContext(connection) as none:
+        html = pm_client.get(url).content.decode()
+    assert "plan-change-" not in html and "guard-act-" not in html
+    plan = PlanChange.objects.create(study=study, summary="Move 20 of Male from Cint to PureSpectrum")
+    act = GuardAct.objects.create(study=study, cell=cell, text="“Male” reached 100 of its 100 completes")
+
+    with CaptureQueriesContext(connection) as some:
+        html = pm_client.get(url).content.decode()
+
+    # The plan changes (and their parts) and the guard's acts are read only where the study has them.
+    assert not any("studies_guardact" in q["sql"] and "EXISTS" not in q["sql"] for q in none.captured_queries)
+    assert any("studies_guardact" in q["sql"] and "EXISTS" not in q["sql"] for q in some.captured_queries)
+
+    assert f'id="plan-change-{plan.pk}"' in html and "Move 20 of Male from Cint to PureSpectrum" in html
+    assert f'id="guard-act-{act.pk}"' in html and "reached 100 of its 100 completes" in html

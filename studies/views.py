@@ -19,7 +19,7 @@ from .models import Attachment, Cell, Mapping, PlanChange, Study
 from .page import mapping_context, page_context, split_context, study_for_page
 from .planning.forms import PlanForm, initial_text
 from .planning.saving import mappings_lost, save_plan
-from .plans import request_plan_change
+from .plans import PlanRefused, request_plan_change
 from .suggest import suggest_split
 
 PICKER_ROWS = 20
@@ -58,7 +58,11 @@ def apply_suggestion(request, pk):
         messages.info(request, suggestion.refused or "The suggested split is the split of today: nothing to change.")
         return redirect(study)
     summary = f"Apply the suggested split ({len(goals)} goal{'' if len(goals) == 1 else 's'})"
-    request_plan_change(study, goals, user=request.user, origin=PlanChange.Origin.SUGGESTION, summary=summary)
+    try:
+        request_plan_change(study, goals, user=request.user, origin=PlanChange.Origin.SUGGESTION, summary=summary)
+    except PlanRefused as refused:
+        messages.error(request, f"The suggested split was not sent, nothing was changed: {refused}")
+        return redirect(study)
     messages.success(request, "The suggested split was sent to the suppliers as one plan change.")
     return redirect(study)
 

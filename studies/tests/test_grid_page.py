@@ -207,3 +207,25 @@ def test_the_page_lists_plan_changes_and_guard_acts_when_there_are_some_and_read
 
     assert f'id="plan-change-{plan.pk}"' in html and "Move 20 of Male from Cint to PureSpectrum" in html
     assert f'id="guard-act-{act.pk}"' in html and "reached 100 of its 100 completes" in html
+
+
+def test_a_suggestion_a_supplier_cannot_take_is_refused_in_words_and_nothing_is_sent(pm_client):
+    from projects.models import TargetGroup
+
+    now = timezone.now()
+    study = make_study(now=now, days=10)
+    (cell,) = make_cells(study, [("Male 18–34", 300)])
+    cheap = attach(study, kind="purespectrum", cpi="1.5000")
+    dear = attach(study, kind="cint", cpi="3.0000")
+    quota_for(cheap, cell, goal=150, achieved=50, pace=12.05, now=now)
+    quota_for(dear, cell, goal=150, achieved=50, pace=20, now=now)
+    # The cheaper survey was closed at PureSpectrum meanwhile: the raise it would get cannot be sent.
+    TargetGroup.objects.filter(pk=cheap.pk).update(status=TargetGroup.Status.COMPLETED)
+
+    response = pm_client.post(reverse("studies:apply_suggestion", args=[study.pk]), follow=True)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The suggested split was not sent, nothing was changed" in html
+    assert "nothing fills there any more" in html
+    assert not PlanChange.objects.exists()

@@ -13,13 +13,41 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
+from projects.models import Role
 from projects.permissions import pm_only
 
-from .models import ScheduledChange
+from .models import ScheduledChange, ScheduledRun
+
+
+def section_context(
+    request, schedules, make_form, *, form=None, editing=None, notice=None, with_form=False, **last_run
+):
+    """What a schedules section draws: `schedules` newest first with who asked, how many runs, and what their last
+    run left (`last_run`: {name: field of the run}); the form (`make_form()`) when asked for (`with_form`, or one
+    coming back with errors, or editing one), not on every draw of the page around it; nothing to change for a
+    viewer."""
+    latest = ScheduledRun.objects.filter(schedule=OuterRef("pk")).order_by("-due_at")
+    listed = (
+        schedules.select_related("requested_by")
+        .annotate(
+            run_count=Count("runs"), **{name: Subquery(latest.values(field)[:1]) for name, field in last_run.items()}
+        )
+        .order_by("-created_at", "-pk")
+    )
+    can_change = Role.can_change(request.user)
+    if form is None and can_change and with_form:
+        form = make_form()
+    return {
+        "schedules": listed,
+        "schedule_form": form if can_change else None,
+        "editing": editing,
+        "schedules_can_change": can_change,
+        "schedule_notice": notice,
+    }
 
 
 @dataclass(frozen=True)

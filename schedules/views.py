@@ -8,16 +8,15 @@ is a new schedule.
 
 from operator import attrgetter
 
-from django.db.models import Count, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projects.models import Role, TargetGroup
+from projects.models import TargetGroup
 from projects.permissions import pm_only
 
 from . import editing
 from .forms import ScheduleForm
-from .models import ScheduledChange, ScheduledRun
+from .models import ScheduledChange
 
 PANEL = "schedules/_schedules_panel.html"
 
@@ -26,27 +25,15 @@ def _target_group(pk):
     return get_object_or_404(TargetGroup.objects.select_related("project__connection"), pk=pk)
 
 
-def schedules_context(request, tg, form=None, editing=None, notice=None, with_form=False):
-    """What the section draws: the target group's schedules, newest first, with who asked and their runs; and
-    the form to schedule one when asked for (`with_form`, or a form coming back with errors, or editing one),
-    not on every draw of the target group's page, whose quotas it lists."""
-    last_run = ScheduledRun.objects.filter(schedule=OuterRef("pk")).order_by("-due_at")
-    listed = (
-        ScheduledChange.objects.filter(target_group=tg)
-        .select_related("requested_by")
-        .annotate(run_count=Count("runs"), last_change_state=Subquery(last_run.values("change__state")[:1]))
-        .order_by("-created_at", "-pk")
-    )
-    can_change = Role.can_change(request.user)
-    if form is None and can_change and with_form:
-        form = ScheduleForm(tg=tg)
+def schedules_context(request, tg, **shown):
+    """What the section draws: the target group's schedules with the state of their last change, and the form to
+    schedule one when asked for (`editing.section_context`), not on every draw of the page, whose quotas it lists."""
+    listed = ScheduledChange.objects.filter(target_group=tg)
     return {
         "tg": tg,
-        "schedules": listed,
-        "schedule_form": form if can_change else None,
-        "editing": editing,
-        "schedules_can_change": can_change,
-        "schedule_notice": notice,
+        **editing.section_context(
+            request, listed, lambda: ScheduleForm(tg=tg), last_change_state="change__state", **shown
+        ),
     }
 
 

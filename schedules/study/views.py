@@ -4,16 +4,14 @@ change when its time comes."""
 
 from operator import attrgetter
 
-from django.db.models import Count, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projects.models import Role
 from projects.permissions import pm_only
 from studies.models import Study
 
 from .. import editing
-from ..models import ScheduledChange, ScheduledRun
+from ..models import ScheduledChange
 from .forms import StudyScheduleForm
 
 PANEL = "schedules/_study_schedules.html"
@@ -23,27 +21,13 @@ def _study(pk):
     return get_object_or_404(Study, pk=pk)
 
 
-def section_context(request, study, form=None, editing=None, notice=None, with_form=False):
-    """The study's schedules, newest first, with who asked and their runs; the form when asked for (or coming
-    back with errors, or editing one)."""
-    last_run = ScheduledRun.objects.filter(schedule=OuterRef("pk")).order_by("-due_at")
-    listed = (
-        ScheduledChange.objects.filter(study=study)
-        .select_related("requested_by")
-        .annotate(run_count=Count("runs"), last_plan_change=Subquery(last_run.values("plan_change__summary")[:1]))
-        .order_by("-created_at", "-pk")
-    )
-    can_change = Role.can_change(request.user)
-    if form is None and can_change and with_form:
-        form = StudyScheduleForm(study=study)
-    return {
-        "study": study,
-        "schedules": listed,
-        "schedule_form": form if can_change else None,
-        "editing": editing,
-        "schedules_can_change": can_change,
-        "schedule_notice": notice,
-    }
+def section_context(request, study, **shown):
+    """The study's schedules with the plan change their last run sent, and the form when asked for
+    (`editing.section_context`)."""
+    listed = ScheduledChange.objects.filter(study=study)
+    make_form = lambda: StudyScheduleForm(study=study)  # noqa: E731
+    shown = editing.section_context(request, listed, make_form, last_plan_change="plan_change__summary", **shown)
+    return {"study": study, **shown}
 
 
 def _answer(request, study, status=200, **extra):

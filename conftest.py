@@ -33,7 +33,10 @@ def _empty_cache():
     holds nothing over."""
     from django.core.cache import cache
 
+    from sandbox.faults import forget_fault_settings
+
     cache.clear()
+    forget_fault_settings()  # nor its fault settings of the test before (rolled back without a signal)
 
 
 @pytest.fixture(autouse=True)

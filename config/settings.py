@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Webhook deliveries skip the rest (sessions, login, CSRF …): their signature authenticates them.
     "sync.middleware.WebhookFastPathMiddleware",
+    # The sandbox's imitated supplier APIs likewise: their callers bring the supplier's credentials.
+    "sandbox.middleware.SupplierApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

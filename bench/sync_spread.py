@@ -219,7 +219,7 @@ def one_sync(connection, workers, env, scratch, period):
             log.close()
 
 
-def measure(size, latency_ms):
+def measure(size, latency_ms, counts=(1, 4)):
     scratch = Path(tempfile.mkdtemp(prefix="bench-spread-"))
     for folder in ("broker/out", "broker/processed", "broker/control", "cache"):
         (scratch / folder).mkdir(parents=True, exist_ok=True)
@@ -245,15 +245,15 @@ def measure(size, latency_ms):
     print(f"floor: {list_pages} list pages + {full_reads} full reads × {REQUESTS_PER_FULL_READ} = {least} requests")
     server_log = open(scratch / "server.log", "w")  # noqa: SIM115
     server = start(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--threads", "32", "--worker-class", "gthread"],
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "4",
+         "--threads", "16", "--worker-class", "gthread"],
         env, server_log,
     )  # fmt: skip
     results = {}
     try:
         wait_for_port(port)
         set_faults(latency_ms=latency_ms)
-        for workers in (1, 4):
+        for workers in counts:
             seconds, requests, run = one_sync(connection, workers, env, scratch, period)
             assert run.error_count == 0, run.errors[:3]
             results[workers] = (seconds, requests)
@@ -272,7 +272,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--target-groups", type=int, default=20_000)
     parser.add_argument("--latency-ms", type=int, default=100)
+    parser.add_argument("--only-workers", type=int, help="measure with this many workers only (no verdict line)")
     args = parser.parse_args()
+    if args.only_workers:
+        measure(args.target_groups, args.latency_ms, counts=(args.only_workers,))
+        return
     results, least = measure(args.target_groups, args.latency_ms)
     one, four = results[1], results[4]
     ratio = max(one[1], four[1]) / least

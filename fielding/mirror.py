@@ -12,7 +12,7 @@ from django.utils import timezone
 from fielding.drafts.body import apply_draft_body, body_from_supplier, draft_body
 from fielding.models import FieldingRun
 from suppliers import errors
-from sync.locks import lock_target_group
+from sync.locks import lock_target_group, writing_target_group
 from sync.reads import register_draft_store, register_part
 from sync.upsert import Tally, assign
 
@@ -45,8 +45,7 @@ def upsert_fielding_runs(tg, records, *, now=None):
         if changed:
             updating.append(run)
             fields.update(changed)
-    with transaction.atomic():
-        lock_target_group(tg.pk)
+    with writing_target_group(tg.pk):  # inside a sync's read, its transaction: no savepoint, no second lock
         FieldingRun.objects.bulk_create(creating)
         if updating:
             FieldingRun.objects.bulk_update(updating, sorted(fields))

@@ -62,13 +62,26 @@ def list_target_groups(adapter, projects, run, tally, *, everything=True, reader
             return exc
 
     answers = readers.map(read, projects) if readers is not None and len(projects) > 1 else map(read, projects)
-    queue = []
+    known = _known_target_groups(projects)
+    queue, listed = [], []
     for project, records in zip(projects, answers, strict=True):
         if isinstance(records, errors.SupplierError):
             record_error(run, None, records, f"listing the target groups of {project.name}")
             continue
-        queue.extend(_upsert_target_groups(project, records, tally, complete=everything))
+        queue.extend(_upsert_target_groups(project, records, tally, known[project.pk], listed, complete=everything))
+    # Its row in the list is a read of it: one the list shows unchanged was confirmed just now.
+    TargetGroup.objects.filter(pk__in=listed).update(last_read_at=timezone.now())
     return queue
+
+
+def _known_target_groups(projects):
+    """{project pk: {remote id: target group}} with their quota counts, in one query for all `projects`."""
+    by_pk = {project.pk: project for project in projects}
+    known = {pk: {} for pk in by_pk}
+    for tg in TargetGroup.objects.filter(project__in=projects).with_quota_counts():
+        tg.project = by_pk[tg.project_id]
+        known[tg.project_id][tg.remote_id] = tg
+    return known
 
 
 def _upsert_projects(connection, records, tally):
@@ -106,10 +119,10 @@ def _upsert_projects(connection, records, tally):
     return seen
 
 
-def _upsert_target_groups(project, records, tally, *, complete=True):
-    """Upsert a project's target groups from its list; return [(tg, changed hint)] of launched ones."""
+def _upsert_target_groups(project, records, tally, existing, listed, *, complete=True):
+    """Upsert a project's target groups from its list (`existing`: those the cockpit has, by remote id, with
+    their quota counts); add the pks of those listed to `listed`; return [(tg, changed hint)] of launched ones."""
     now = timezone.now()
-    existing = {tg.remote_id: tg for tg in project.target_groups.with_quota_counts()}
     queue, seen = [], set()
     for record in records:
         values = record_values(record, defaults={"status": DRAFT})
@@ -134,13 +147,12 @@ def _upsert_target_groups(project, records, tally, *, complete=True):
                 tally.updated += 1
                 tell_status_moved(tg, before)
         seen.add(tg.remote_id)
+        listed.append(tg.pk)
         if tg.status != DRAFT:
             queue.append((tg, hint))
     missing = [
         tg for tg in existing.values() if tg.remote_id not in seen and tg.vanished_at is None and not tg.is_pending
     ]
-    # Its row in the list is a read of it: one the list shows unchanged was confirmed just now.
-    TargetGroup.objects.filter(project=project, remote_id__in=seen).update(last_read_at=now)
     if complete:
         if missing:
             tally.vanished += TargetGroup.objects.filter(pk__in=[tg.pk for tg in missing]).update(vanished_at=now)

@@ -120,3 +120,31 @@ def test_a_part_that_breaks_does_not_leave_the_run_open(supplier, connection):
     assert run.finished_at is not None and run.parts_done == 3
     supplier.listing.clear()
     assert sync_connection(connection) is not None  # the next beat is not held back
+
+
+def test_a_steady_part_asks_the_database_alike_for_one_project_or_five(supplier, connection):
+    """A part's lists are stored with the same few statements whatever its number of projects: the target
+    groups the cockpit has (with their quota counts) are read once for the part, and marked read at once."""
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from sync.adapters import adapter_for
+    from sync.lists import list_target_groups
+    from sync.upsert import Tally
+
+    sync_connection(connection)  # everything mirrored: the lists below show nothing new
+    projects = list(Project.objects.filter(connection=connection).order_by("remote_id"))
+    run = SyncRun.objects.create(connection=connection)
+    adapter = adapter_for(connection)
+    statements = {}
+    listed_from = timezone.now()
+    for count in (1, 5):
+        with CaptureQueriesContext(db) as queries:
+            queue = list_target_groups(adapter, projects[:count], run, Tally())
+        statements[count] = len(queries)
+        assert len(queue) == 2 * count  # every launched target group is handed on to be read (or skipped)
+    assert statements[1] == statements[5] == 2
+    # Its row in the list is a read of it: each listed target group shows it was confirmed just now.
+    read_at = TargetGroup.objects.filter(project__connection=connection).values_list("last_read_at", flat=True)
+    assert all(moment >= listed_from for moment in read_at)

@@ -30,7 +30,7 @@ from projects.models import SupplierConnection, TargetGroup
 from suppliers.records import TargetGroupChanges, payload_from_json, payload_to_json
 
 from .adapters import adapter_for
-from .bulk import update_each
+from .bulk import insert_one, update_each
 from .intents import reapply_intents
 from .locks import lock_target_group, retry_transient
 from .models import WebhookEvent
@@ -78,9 +78,9 @@ def ingest(connection, event):
     try:
         if transaction.get_connection().in_atomic_block:
             with transaction.atomic():  # a replay's failed INSERT must not spoil the caller's transaction
-                row = WebhookEvent.objects.create(**values)
+                row = insert_one(WebhookEvent(**values))
         else:  # the receiver: one INSERT, in autocommit
-            row = WebhookEvent.objects.create(**values)
+            row = insert_one(WebhookEvent(**values))
     except IntegrityError:
         existing = WebhookEvent.objects.filter(connection=connection, event_id=event.id).first()
         if existing is None:

@@ -76,6 +76,14 @@ def _label(obj):
     return OBJECTS.get(obj) or obj.removesuffix("_change").replace("_", " ").capitalize()
 
 
+def _moment(value):
+    """The moment a value's text names, or None (text that only looks like one, a 13th month say, stays text)."""
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
+
+
 def _value(obj, value, users):
     """One value of a change, as a PM reads it."""
     if isinstance(value, Money):
@@ -91,7 +99,7 @@ def _value(obj, value, users):
         return f"{value * PERCENT[obj]:.0f}%"
     if obj in MINUTES and isinstance(value, int | float):
         return f"{value} min"
-    if isinstance(value, str) and (moment := parse_datetime(value)) is not None:
+    if isinstance(value, str) and (moment := _moment(value)) is not None:
         from django.utils import timezone
         from django.utils.formats import date_format
 

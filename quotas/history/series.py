@@ -10,9 +10,9 @@ import re
 from datetime import timedelta
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from suppliers import errors
+from suppliers.values import when, whole
 from sync.adapters import open_adapter
 
 from .models import Source, TargetGroupPoint
@@ -35,10 +35,12 @@ def interval_length(interval):
 def series(intervals):
     """[(start, count)] of the supplier's ``[{"timestamp", "count"}]``, oldest first."""
     points = []
-    for item in intervals:
-        when = parse_datetime(item.get("timestamp") or "")
-        if when is not None:
-            points.append((when, int(item.get("count") or 0)))
+    for item in intervals if isinstance(intervals, list) else []:
+        if not isinstance(item, dict):
+            continue
+        moment = when(item.get("timestamp"))  # unreadable text (a 13th month) is left out, as a missing one
+        if moment is not None:
+            points.append((moment, whole(item.get("count"))))
     return sorted(points, key=lambda point: point[0])
 
 

@@ -60,6 +60,14 @@ def test_changes_are_told_in_words_with_who_and_when(viewer_client, tg, supplier
     assert html.count('class="badge paused outside"') == 2  # the two users' batches; the supplier's own is automatic
 
 
+def test_a_value_that_only_looks_like_a_moment_is_shown_as_the_supplier_wrote_it(viewer_client, tg, supplier):
+    supplier.log(("name_change", "Wave 2030-13-45T10:00:00", "2030-13-45T10:00:00"), user=OTHER_MANAGER)
+
+    html = changelog(viewer_client, tg)
+
+    assert "<div>Name changed from “Wave 2030-13-45T10:00:00” to “2030-13-45T10:00:00”</div>" in html
+
+
 def test_the_cockpits_own_writes_are_told_apart_from_those_made_outside_it(pm_client, tg, supplier):
     supplier.log(("cpi_change", money("2.5"), money("2.75")), user=MANAGER)
     at = timezone.make_aware(datetime(2025, 6, 2, 10, 0), timezone.get_current_timezone())

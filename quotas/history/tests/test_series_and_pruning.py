@@ -113,3 +113,17 @@ def test_a_finished_target_group_whose_counts_moved_lately_keeps_its_history(set
     prune_history(NOW)
 
     assert kept(tg) == (1, 1, 2)
+
+
+def test_entries_of_the_series_that_cannot_be_read_are_left_out_and_the_rest_imported():
+    tg = TargetGroupFactory(current_completes=40, current_prescreens=90)
+    intervals = [
+        *hourly(10, 20),
+        {"timestamp": "2030-13-45T10:00:00Z", "count": 99},  # a 13th month
+        {"timestamp": (T0 + 2 * HOUR).isoformat(), "count": "many"},  # a count in words: none counted
+        "not an interval",
+    ]
+
+    import_series(tg, intervals, interval="PT1H", now=T0 + 3 * HOUR)
+
+    assert [(at, completes) for at, completes, _ in history(tg)] == [(T0, 0), (T0 + HOUR, 10), (T0 + 2 * HOUR, 30)]

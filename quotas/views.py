@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
+from config.tasks import enqueue
 from projects.fragments import fragment_of_target_group
 from projects.models import TargetGroup
 from projects.permissions import NotOffered, pm_only
@@ -171,15 +172,23 @@ def filling_goal(request, pk):
     return _done(request, tg, change, "header")
 
 
+QUEUE_DOWN = (
+    "The refresh could not be started: the cockpit cannot start background work right now. Nothing was "
+    "changed and the page shows the last sync. Try again in a minute; if it goes on, tell whoever runs the cockpit."
+)
+
+
 @require_POST
 @pm_only
 def refresh(request, pk):
     """Re-read this target group from the supplier now, in the background."""
-    from sync.tasks import sync_target_group
-
     tg = _target_group(pk)
     asked_at = timezone.now()
-    sync_target_group.delay(tg.pk)
+    if not enqueue("sync.tasks.sync_target_group", tg.pk):
+        if not request.htmx:
+            messages.error(request, QUEUE_DOWN)
+            return redirect(tg)
+        return render(request, "quotas/_refreshing.html", {"tg": tg, "queue_down": QUEUE_DOWN})
     if not request.htmx:
         messages.info(request, "Refreshing from the supplier; reload in a few seconds.")
         return redirect(tg)

@@ -13,7 +13,7 @@ from django.db import connections, router, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from config.tasks import task
+from config.tasks import enqueue
 
 from .intents import unsettled
 from .locks import lock_target_group, retry_transient, writing_target_group
@@ -180,8 +180,6 @@ def _next_in_line(change, waiting=None, run=None):
     outcome's transaction, so it is `sending` before it is sent and the claim stands or falls with the
     outcome; it is returned. Otherwise it is enqueued for any worker, and None is returned.
     """
-    send_change = task("sync.tasks.send_change")
-
     if not change.target_group_id:
         return None
     head = next(iter(waiting), None) if waiting is not None else head_of_queue(change, run)
@@ -198,7 +196,7 @@ def _next_in_line(change, waiting=None, run=None):
             return taken
         if head is None:
             return None
-    transaction.on_commit(lambda: send_change.delay(head.pk))
+    transaction.on_commit(lambda: enqueue("sync.tasks.send_change", head.pk))  # or the sweep's, if refused
     return None
 
 

@@ -14,7 +14,7 @@ themselves.
 
 from django.db import transaction
 
-from config.tasks import task
+from config.tasks import enqueue
 from projects.queries import FINISHED_STATUSES
 from suppliers.adapter import Unsupported
 from suppliers.registry import adapter_class
@@ -59,8 +59,6 @@ def request_change(kind_name, *, connection, target_group=None, profile=None, pa
 
     Raises `Unsupported` (recording nothing) when the connection's supplier cannot take it.
     """
-    send_change = task("sync.tasks.send_change")
-
     kind = REGISTRY[kind_name]
     change = RemoteChange(
         kind=kind_name,
@@ -72,7 +70,8 @@ def request_change(kind_name, *, connection, target_group=None, profile=None, pa
     )
     check_supported(kind, change)
     if _record(kind, change):
-        transaction.on_commit(lambda: send_change.delay(change.pk))
+        # A queue that is down leaves the change pending: the stuck-change sweep sends it.
+        transaction.on_commit(lambda: enqueue("sync.tasks.send_change", change.pk))
     return change
 
 

@@ -23,9 +23,8 @@ from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import KombuError
 
-from config.tasks import task
+from config.tasks import enqueue
 from projects.models import SupplierConnection, TargetGroup
 from suppliers.records import TargetGroupChanges, payload_from_json, payload_to_json
 
@@ -95,15 +94,10 @@ def apply_soon():
 
     A task queue that cannot take the task changes nothing for the sender: its event is stored
     already, and the stuck-change sweep applies whatever is left unapplied."""
-    apply_webhook_events = task("sync.tasks.apply_webhook_events")
-
     if not cache.add(APPLY_PENDING_KEY, 1, APPLY_DEBOUNCE_SECONDS):
         return
-    try:
-        apply_webhook_events.apply_async(countdown=APPLY_DEBOUNCE_SECONDS)
-    except (OSError, KombuError) as exc:  # a missing folder of the filesystem broker; Redis down
+    if not enqueue("sync.tasks.apply_webhook_events", countdown=APPLY_DEBOUNCE_SECONDS):
         cache.delete(APPLY_PENDING_KEY)  # the next event tries again
-        log.warning("stored webhook events wait for the sweep: the task queue refused the task (%s)", exc)
 
 
 def apply_pending(limit=BATCH):

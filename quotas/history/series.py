@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from suppliers import errors
-from suppliers.values import when, whole
+from suppliers.values import when
 from sync.adapters import open_adapter
 
 from .models import Source, TargetGroupPoint
@@ -32,6 +32,16 @@ def interval_length(interval):
     return timedelta(**parts) if parts else timedelta(days=1)
 
 
+def _count(value):
+    """An interval's count: below zero too (completes reconciled away); 0 when it cannot be read."""
+    if isinstance(value, bool):
+        return 0
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
 def series(intervals):
     """[(start, count)] of the supplier's ``[{"timestamp", "count"}]``, oldest first."""
     points = []
@@ -40,7 +50,7 @@ def series(intervals):
             continue
         moment = when(item.get("timestamp"))  # unreadable text (a 13th month) is left out, as a missing one
         if moment is not None:
-            points.append((moment, whole(item.get("count"))))
+            points.append((moment, _count(item.get("count"))))
     return sorted(points, key=lambda point: point[0])
 
 

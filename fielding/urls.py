@@ -96,6 +96,11 @@ urlpatterns = [
         name="aa_exclusions_add",
     ),
     path(
+        "target-groups/<int:pk>/audience-align/exclusions/search/",
+        aa_views.exclusions_search,
+        name="aa_exclusions_search",
+    ),
+    path(
         "target-groups/<int:pk>/audience-align/exclusions/<str:survey_id>/remove/",
         aa_views.exclusion_remove,
         name="aa_exclusion_remove",

@@ -17,6 +17,12 @@ urlpatterns = [
     path("projects/<int:project_pk>/bulk/", views_draft.bulk, name="bulk"),
     path("target-groups/<int:pk>/draft/", views_draft.draft, name="draft"),
     path("target-groups/<int:pk>/draft/edit/", views_draft.draft_edit, name="draft_edit"),
+    path(
+        "projects/<int:project_pk>/target-groups/new/exclusions/",
+        views_draft.exclusion_search,
+        name="draft_exclusions_new",
+    ),
+    path("target-groups/<int:pk>/draft/exclusions/", views_draft.exclusion_search, name="draft_exclusions"),
     path("target-groups/<int:pk>/launch/", views_draft.launch, name="launch"),
     path("target-groups/<int:pk>/feasibility/", views_draft.feasibility, name="feasibility"),
     path("lookups/<int:pk>/", views_draft.lookup, name="lookup"),
@@ -88,6 +94,11 @@ urlpatterns = [
         "target-groups/<int:pk>/audience-align/exclusions/",
         aa_views.exclusions_add,
         name="aa_exclusions_add",
+    ),
+    path(
+        "target-groups/<int:pk>/audience-align/exclusions/search/",
+        aa_views.exclusions_search,
+        name="aa_exclusions_search",
     ),
     path(
         "target-groups/<int:pk>/audience-align/exclusions/<str:survey_id>/remove/",

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from fielding.audience_align import exclusions
 from fielding.audience_align import surveys as aa
 from suppliers.records import RANGE, SELECTION, ZIP
 
@@ -346,18 +347,38 @@ class QualificationForm(forms.Form):
         return cleaned
 
 
-class ExclusionForm(forms.Form):
-    surveys = forms.MultipleChoiceField(
-        label="Exclude the respondents of",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick the completed or closed surveys to exclude."},
-    )
+class TickedSurveys(forms.MultipleChoiceField):
+    """The target groups ticked among a search's matches: any value, for the form to judge in words."""
 
-    def __init__(self, *args, candidates, **kwargs):
+    widget = forms.CheckboxSelectMultiple
+
+    def valid_value(self, value):
+        return True
+
+
+class ExclusionForm(forms.Form):
+    """The surveys ticked among a search's matches; which can be excluded is checked here, each refusal in words."""
+
+    surveys = TickedSurveys(
+        label="Exclude the respondents of",
+        error_messages={"required": "Search for the completed or closed surveys to exclude, and tick them."},
+    )
+    q = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def __init__(self, *args, tg, **kwargs):
         super().__init__(*args, **kwargs)
-        self.candidates = candidates
-        self.allowed = {str(tg.pk): tg for tg, ok, _ in candidates if ok}
-        self.fields["surveys"].choices = [(pk, tg.name) for pk, tg in self.allowed.items()]
+        self.tg = tg
+
+    def clean_surveys(self):
+        pks = list(dict.fromkeys(self.cleaned_data["surveys"]))
+        self.allowed, refused = exclusions.refusals(self.tg, pks)
+        if refused:
+            raise forms.ValidationError(refused)
+        return pks
 
     def chosen(self):
         return [self.allowed[pk] for pk in self.cleaned_data["surveys"]]
+
+    def ticked(self):
+        """The pks ticked, as posted (to tick them again when the form comes back)."""
+        return [str(pk) for pk in self["surveys"].value() or []] if self.is_bound else []

@@ -166,32 +166,6 @@ def store_locale(tg, _answer=None):
 register_part("aa_locale", read=_no_request, store=store_locale, capability="survey_creation")
 
 
-def exclusions_of(tg):
-    """[(survey id, the cockpit's target group or None)] the survey excludes."""
-    ids = list((tg.details or {}).get(EXCLUSIONS) or [])
-    known = {t.remote_id: t for t in TargetGroup.objects.filter(project=tg.project, remote_id__in=ids)}
-    return [(rid, known.get(rid)) for rid in ids]
-
-
-def exclusion_candidates(tg):
-    """The connection's other surveys, each with whether it can be excluded now and why not."""
-    taken = set((tg.details or {}).get(EXCLUSIONS) or [])
-    others = (
-        TargetGroup.objects.filter(project__connection=tg.project.connection, vanished_at__isnull=True)
-        .exclude(pk=tg.pk)
-        .exclude(remote_id__startswith=PENDING_PREFIX)
-        .exclude(remote_id__in=taken)
-        .order_by("name")
-    )
-    found = []
-    for other in others:
-        if other.status in FINISHED:
-            found.append((other, True, ""))
-        else:
-            found.append((other, False, f"{other.status_text}: only completed or closed surveys can be excluded."))
-    return found
-
-
 class ExclusionChange(ChangeKind):
     capability = "exclusions"
 

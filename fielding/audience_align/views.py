@@ -14,6 +14,7 @@ from django_htmx.http import trigger_client_event
 
 from config.tasks import task
 from fielding import permissions
+from fielding.audience_align import exclusions
 from fielding.audience_align import surveys as aa
 from fielding.models_audience_align import AudienceAlignFeasibility
 from projects.fragments import fragment_of_target_group
@@ -29,6 +30,7 @@ from .forms import ExclusionForm, QualificationForm, SettingsForm, SurveyForm
 
 PANEL = "fielding/audience_align/_panel.html"
 ANSWERS = "fielding/audience_align/_qualification_answers.html"
+RESULTS = "fielding/audience_align/_exclusion_results.html"
 SETTINGS_KINDS = ("set_loi", "set_cpi")
 QUALIFICATION_KINDS = ("add_qualification", "update_qualification", "delete_qualification")
 EXCLUSION_KINDS = ("aa_add_exclusions", "aa_remove_exclusion")
@@ -89,9 +91,12 @@ def panel_context(tg, **extra):
             (profile, QualificationForm(standard=standard, profile=profile, prefix=f"p{profile.pk}"))
             for profile in tg.profiles.filter(vanished_at__isnull=True).exclude(remote_id__startswith="pending-")
         ],
-        "exclusions": aa.exclusions_of(tg),
-        "candidates": aa.exclusion_candidates(tg),
+        "exclusions": exclusions.exclusions_of(tg),
         "exclusion_form": None,
+        "exclusion_query": "",
+        "exclusion_found": [],
+        "exclusion_more": False,
+        "exclusion_rows": exclusions.PICKER_ROWS,
         "settings_change": latest.get("settings"),
         "qualification_change": latest.get("qualifications"),
         "exclusion_change": latest.get("exclusions"),
@@ -249,13 +254,33 @@ def qualification_delete(request, pk, profile_pk):
     return _panel(request, tg, change)
 
 
+def _exclusion_search(tg, query):
+    found, more = exclusions.search(tg, query)
+    return {"exclusion_query": query.strip(), "exclusion_found": found, "exclusion_more": more}
+
+
+@require_GET
+def exclusions_search(request, pk):
+    """The other surveys whose name has what the PM typed, or whose id it is (a page at most), to tick and exclude:
+    alone for htmx, else on the survey's whole page."""
+    tg = _survey(pk, "exclusions")
+    context = _exclusion_search(tg, request.GET.get("q", "")[:200])
+    if not request.htmx:
+        return _again(request, tg, **context)
+    frozen = tg.status in tg.capabilities.final_statuses
+    context.update(
+        tg=tg, can_change=Role.can_change(request.user) and not frozen, exclusion_rows=exclusions.PICKER_ROWS
+    )
+    return render(request, RESULTS, context)
+
+
 @require_POST
 @permissions.pm_only
 def exclusions_add(request, pk):
     tg = _survey(pk, "exclusions")
-    form = ExclusionForm(request.POST, candidates=aa.exclusion_candidates(tg))
-    if not form.is_valid():
-        return _invalid(request, tg, exclusion_form=form)
+    form = ExclusionForm(request.POST, tg=tg)
+    if not form.is_valid():  # the search comes back with the ticks kept and the refusals under them
+        return _invalid(request, tg, exclusion_form=form, **_exclusion_search(tg, request.POST.get("q", "")[:200]))
     return _panel(request, tg, aa.request_exclusions(tg, form.chosen(), by=request.user))
 
 
@@ -263,7 +288,7 @@ def exclusions_add(request, pk):
 @permissions.pm_only
 def exclusion_remove(request, pk, survey_id):
     tg = _survey(pk, "exclusions")
-    names = {rid: other.name if other else rid for rid, other in aa.exclusions_of(tg)}
+    names = {rid: other.name if other else rid for rid, other in exclusions.exclusions_of(tg)}
     if survey_id not in names:
         return _panel(request, tg, notice="That survey is not excluded (any more).")
     return _panel(request, tg, aa.request_exclusion_removal(tg, survey_id, names[survey_id], by=request.user))

@@ -3,6 +3,7 @@ enforce is checked here first, in words a PM understands, next to the field."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 
 from fielding.launched.assistant import FieldingAssistantFields, assistant_body, clean_fielding_assistant, money_field
 from fielding.models import AccountUser, BusinessUnit, Definition
@@ -10,7 +11,7 @@ from preferences.zones import zoned
 
 from .allocations import AllocationFormSet, allocation_initial
 from .body import empty_profile, money, rfc3339
-from .exclusions import excluded_ids, exclusion_choices
+from .exclusions import excluded_ids, refusals
 from .library import definition_choices
 from .validators import validate_end_after, validate_hour_ahead, validate_survey_url
 
@@ -69,6 +70,15 @@ DEFINITION_FIELDS = {
 }
 
 
+class ExcludedIdsField(forms.MultipleChoiceField):
+    """The target group ids the exclusions picker posts; which of them may be excluded the form says, in words."""
+
+    widget = forms.MultipleHiddenInput
+
+    def valid_value(self, value):
+        return True
+
+
 class DraftTargetGroupForm(FieldingAssistantFields):
     """Every field of ``CreateDraftTargetGroupRequest`` a PM sets, plus the common optional ones."""
 
@@ -105,19 +115,17 @@ class DraftTargetGroupForm(FieldingAssistantFields):
     # The Fielding Assistant's fields come from FieldingAssistantFields.
     # Exclusions and supply
     exclusion_enabled = forms.BooleanField(label="Apply the project's exclusion policy", required=False, initial=True)
-    excluded_target_group_ids = forms.MultipleChoiceField(
+    excluded_target_group_ids = ExcludedIdsField(
         label="Exclude respondents of these target groups",
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Whoever took part in one of them cannot take this one. Hold Ctrl (⌘ on a Mac) to choose several.",
+        help_text="Whoever took part in one of them cannot take this one. Find them by name or id below.",
     )
 
     def __init__(self, *args, connection, profile=None, target_group=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.profile = profile or empty_profile()
-        self.fields["excluded_target_group_ids"].choices = exclusion_choices(
-            connection, exclude=target_group, kept=self.initial.get("excluded_target_group_ids") or ()
-        )
+        self.connection, self.target_group = connection, target_group
+        self.kept_exclusions = list(self.initial.get("excluded_target_group_ids") or ())
         self.units = {u.remote_id: u for u in BusinessUnit.objects.filter(connection=connection)}
         users = AccountUser.objects.filter(connection=connection)
         self.fields["business_unit"].choices = [("", "Choose…"), *((k, str(u)) for k, u in self.units.items())]
@@ -131,6 +139,25 @@ class DraftTargetGroupForm(FieldingAssistantFields):
         value = self.cleaned_data["fielding_start_at"]
         validate_hour_ahead(value, "fielding start")
         return value
+
+    def clean_excluded_target_group_ids(self):
+        ids = list(dict.fromkeys(self.cleaned_data["excluded_target_group_ids"]))
+        refused = refusals(self.connection, ids, exclude=self.target_group, kept=self.kept_exclusions)
+        if refused:
+            raise ValidationError(refused)
+        return ids
+
+    def excluded_now(self):
+        """The exclusions the form shows as chosen: what was posted, else what the draft has."""
+        return [str(i) for i in self["excluded_target_group_ids"].value() or []]
+
+    def shown_unchecked(self):
+        """Show the form as typed without judging it (a search for exclusions without JavaScript saves nothing)."""
+        self._errors = ErrorDict()
+        self.allocations._non_form_errors = self.allocations.error_class()
+        for row in self.allocations.forms:
+            row._errors = ErrorDict()
+        return self
 
     def clean_cpi_currency(self):
         return self.cleaned_data["cpi_currency"].strip().upper()

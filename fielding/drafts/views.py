@@ -16,8 +16,10 @@ from fielding.runs.forms import BulkForm, LaunchForm
 from fielding.runs.jobs import bulk_plan, fitting, past_tense, request_bulk, request_launch, supplier_allows_bulk
 from fielding.runs.views import _answer, _confirm, fielding_panel_context
 from projects.models import Role, TargetGroup
+from projects.permissions import NotOffered
 from suppliers.registry import ADAPTERS
 
+from . import exclusions
 from .body import draft_body, is_created
 from .changes import latest_draft_change, project_creation, request_draft_update, request_new_draft, request_project
 from .exclusions import excluded_names
@@ -108,6 +110,9 @@ def draft_create(request, project_pk):
         request.POST or None, connection=project.connection, initial=_new_draft_initial(project)
     )
     context = {"form": form, "project": project, "directory_error": directory_error, "tg": None}
+    if _searching(request):
+        return _search_again(request, context)
+    context["exclusions"] = _exclusions(form, project)
     if request.method == "POST":
         if not form.is_valid():
             return _invalid(request, "fielding/drafts/draft_form.html", context)
@@ -150,6 +155,9 @@ def draft_edit(request, pk):
             target_group=tg,
         )
         context["form"] = form
+        if _searching(request):
+            return _search_again(request, context)
+        context["exclusions"] = _exclusions(form, tg.project, tg)
         if not form.is_valid():
             return _invalid(request, "fielding/drafts/draft_form.html", context)
         request_draft_update(tg, form.body(), by=request.user)
@@ -166,7 +174,48 @@ def draft_edit(request, pk):
         context["form"] = DraftTargetGroupForm(
             connection=connection, profile=body["profile"], initial=initial_from_body(body, tg), target_group=tg
         )
+    context["exclusions"] = _exclusions(context["form"], tg.project, tg)
     return render(request, "fielding/drafts/draft_form.html", context)
+
+
+# --- the exclusions picker --------------------------------------------------------------------
+
+
+def _searching(request):
+    """The draft form's Search button for exclusions, pressed without JavaScript."""
+    return request.method == "POST" and "exclusion_search" in request.POST
+
+
+def _exclusions(form, project, tg=None, query=""):
+    return exclusions.picker(project, tg, form.excluded_now(), query)
+
+
+def _search_again(request, context):
+    """The form as typed, not checked and not saved, with the exclusions' search done."""
+    form, tg = context["form"].shown_unchecked(), context["tg"]
+    context["exclusions"] = _exclusions(form, context["project"], tg, request.POST.get("exclusion_q", ""))
+    return render(request, "fielding/drafts/draft_form.html", context)
+
+
+@require_GET
+def exclusion_search(request, project_pk=None, pk=None):
+    """The picker's matches for what the PM typed (htmx), with the chosen ones kept ticked above them."""
+    if pk is not None:
+        tg, away = _draft_or_redirect(request, pk)
+        if away:
+            return away
+        project = tg.project
+    else:
+        tg, project = None, permissions.project(project_pk)
+        if not project.connection.capabilities.drafts:
+            raise NotOffered(f"{project.connection.get_kind_display()} does not offer draft target groups made here.")
+    if not request.htmx:  # the picker's search without JavaScript is the form's own Search button
+        return redirect(
+            reverse("fielding:draft_edit", args=[tg.pk]) if tg else reverse("fielding:draft_create", args=[project.pk])
+        )
+    ids = request.GET.getlist("excluded_target_group_ids")
+    picker = exclusions.picker(project, tg, ids, request.GET.get("exclusion_q", ""))
+    return render(request, "fielding/drafts/_exclusion_search.html", {"exclusions": picker})
 
 
 @require_GET

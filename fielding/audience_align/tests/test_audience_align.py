@@ -168,10 +168,12 @@ def test_loi_and_cpi_are_changed_at_the_supplier(surveys, pm_client):
 def test_only_finished_surveys_can_be_excluded_and_exclusions_are_removed(surveys, pm_client):
     tg, finished, other = surveys["Live survey"], surveys["Finished wave"], surveys["Other live"]
 
-    html = pm_client.get(tg.get_absolute_url()).content.decode()
+    search = reverse("fielding:aa_exclusions_search", args=[tg.pk])
+    html = pm_client.get(search, {"q": "other"}).content.decode()
     assert f'value="{other.pk}" disabled' in html and "Active: only completed or closed surveys can be excluded" in html
     refused = pm_client.post(reverse("fielding:aa_exclusions_add", args=[tg.pk]), {"surveys": [str(other.pk)]})
     assert refused.status_code == 400 and not RemoteChange.objects.exists()
+    assert "“Other live” cannot be excluded: Active" in refused.content.decode()
 
     pm_client.post(reverse("fielding:aa_exclusions_add", args=[tg.pk]), {"surveys": [str(finished.pk)]})
     assert settled(RemoteChange.objects.get(kind="aa_add_exclusions")).state == "applied"

@@ -166,7 +166,7 @@ INVALID = [
     pytest.param(
         {"excluded_target_group_ids": "01HQ8Z6V3K2J9X4M5N6P7Q8R9S"},
         "excluded_target_group_ids",
-        "is not one of the available choices",
+        "No target group of this account has the id 01HQ8Z6V3K2J9X4M5N6P7Q8R9S",
         id="exclusions-not-a-target-group-of-the-account",
     ),
 ]

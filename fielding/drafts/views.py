@@ -19,7 +19,7 @@ from projects.models import Role, TargetGroup
 from projects.permissions import NotOffered
 from suppliers.registry import ADAPTERS
 
-from . import exclusions
+from . import exclusions, picking
 from .body import draft_body, is_created
 from .changes import latest_draft_change, project_creation, request_draft_update, request_new_draft, request_project
 from .exclusions import excluded_names
@@ -110,9 +110,9 @@ def draft_create(request, project_pk):
         request.POST or None, connection=project.connection, initial=_new_draft_initial(project)
     )
     context = {"form": form, "project": project, "directory_error": directory_error, "tg": None}
-    if _searching(request):
-        return _search_again(request, context)
-    context["exclusions"] = _exclusions(form, project)
+    if picking.searching(request):
+        return picking.search_again(request, context)
+    context["exclusions"] = picking.chosen_and_found(form, project)
     if request.method == "POST":
         if not form.is_valid():
             return _invalid(request, "fielding/drafts/draft_form.html", context)
@@ -155,9 +155,9 @@ def draft_edit(request, pk):
             target_group=tg,
         )
         context["form"] = form
-        if _searching(request):
-            return _search_again(request, context)
-        context["exclusions"] = _exclusions(form, tg.project, tg)
+        if picking.searching(request):
+            return picking.search_again(request, context)
+        context["exclusions"] = picking.chosen_and_found(form, tg.project, tg)
         if not form.is_valid():
             return _invalid(request, "fielding/drafts/draft_form.html", context)
         request_draft_update(tg, form.body(), by=request.user)
@@ -174,27 +174,11 @@ def draft_edit(request, pk):
         context["form"] = DraftTargetGroupForm(
             connection=connection, profile=body["profile"], initial=initial_from_body(body, tg), target_group=tg
         )
-    context["exclusions"] = _exclusions(context["form"], tg.project, tg)
+    context["exclusions"] = picking.chosen_and_found(context["form"], tg.project, tg)
     return render(request, "fielding/drafts/draft_form.html", context)
 
 
-# --- the exclusions picker --------------------------------------------------------------------
-
-
-def _searching(request):
-    """The draft form's Search button for exclusions, pressed without JavaScript."""
-    return request.method == "POST" and "exclusion_search" in request.POST
-
-
-def _exclusions(form, project, tg=None, query=""):
-    return exclusions.picker(project, tg, form.excluded_now(), query)
-
-
-def _search_again(request, context):
-    """The form as typed, not checked and not saved, with the exclusions' search done."""
-    form, tg = context["form"].shown_unchecked(), context["tg"]
-    context["exclusions"] = _exclusions(form, context["project"], tg, request.POST.get("exclusion_q", ""))
-    return render(request, "fielding/drafts/draft_form.html", context)
+# --- the exclusions picker (its helpers: `picking`) -----------------------------------------
 
 
 @require_GET

@@ -1,5 +1,9 @@
 """Evaluating the rules, every minute (beat): each rule on each target group it watches.
 
+A rule on a connection watches every fielding target group of it, thousands on a large account: the beat reads
+them a chunk at a time, the rule's figure for a whole chunk in a few queries (`Condition.read_many`) and the
+rule's open episodes once, and decides in Python; only a firing or a clearing writes, per target group.
+
 A rule fires when its figure is past the fire threshold and it has no open episode there; the episode is
 opened by one INSERT that the database refuses while another is open for the same rule, target group and
 quota row (a partial unique index), so two beats evaluating at once fire once, and the change the rule asks
@@ -28,6 +32,8 @@ from .on_studies import act_on_study, fielding_studies
 log = logging.getLogger(__name__)
 
 WATCHED = (TargetGroup.Status.LIVE, TargetGroup.Status.PAUSED)
+# Target groups a rule on a connection reads at once: a few queries a chunk, a bounded memory.
+CHUNK = 2000
 
 
 def watched(rule):
@@ -55,18 +61,18 @@ def note_statuses(now):
     return len(rows)
 
 
-def evaluate_all(now=None):
-    """Evaluate every switched-on rule on every target group it watches; returns how many episodes opened."""
+def evaluate_all(now=None, chunk=CHUNK):
+    """Evaluate every switched-on rule on every target group it watches (`chunk` of them read at a time);
+    returns how many episodes opened."""
     now = now or timezone.now()
     note_statuses(now)
     fired = 0
     rules = Rule.objects.filter(enabled=True, study__isnull=True)
     for rule in rules.select_related("created_by", "connection", "target_group"):
-        for tg in watched(rule):
-            try:
-                fired += evaluate(rule, tg, now)
-            except Exception:  # one rule's trouble never holds up the others
-                log.exception("rule %s on target group %s could not be evaluated", rule.pk, tg.pk)
+        try:
+            fired += evaluate_watched(rule, now, chunk)
+        except Exception:  # one rule's trouble never holds up the others
+            log.exception("rule %s could not be evaluated", rule.pk)
     for rule in Rule.objects.filter(enabled=True, study__in=fielding_studies()).select_related("created_by", "study"):
         try:
             fired += evaluate(rule, None, now, study=rule.study)
@@ -75,18 +81,62 @@ def evaluate_all(now=None):
     return fired
 
 
+def chunks(groups, size):
+    """`groups` (a queryset) as lists of at most `size`, in the order of their pks: memory stays bounded."""
+    last = None
+    while True:
+        chunk = list((groups if last is None else groups.filter(pk__gt=last)).order_by("pk")[:size])
+        if chunk:
+            yield chunk
+        if len(chunk) < size:
+            return
+        last = chunk[-1].pk
+
+
+def evaluate_watched(rule, now, chunk=CHUNK):
+    """Fire or clear `rule` (on a target group or a connection) on every target group it watches; returns how
+    many episodes it opened. Its open episodes are read once, its figure a chunk of target groups at a time."""
+    spec = rule.spec
+    open_rows = {}  # {tg pk: {row: open episode pk}}
+    episodes = RuleEpisode.objects.filter(rule=rule, cleared_at__isnull=True, target_group__isnull=False)
+    for pk, tg_pk, row in episodes.values_list("pk", "target_group_id", "row"):
+        open_rows.setdefault(tg_pk, {})[row] = pk
+    fired = 0
+    for tgs in chunks(watched(rule), chunk):
+        try:
+            readings = spec.read_many(tgs, rule, now)
+        except Exception:  # one target group's trouble never holds up the chunk: each is read on its own
+            log.exception("rule %s could not be read on %s target groups at once", rule.pk, len(tgs))
+            readings = None
+        for tg in tgs:
+            try:
+                found = spec.read(tg, rule, now) if readings is None else readings.get(tg.pk, [])
+                fired += settle(rule, tg, found, open_rows.get(tg.pk, {}), now)
+            except Exception:
+                log.exception("rule %s on target group %s could not be evaluated", rule.pk, tg.pk)
+    return fired
+
+
 def evaluate(rule, tg, now, study=None):
     """Fire or clear `rule` on `tg` (or on its `study`) as its figures stand at `now`; returns how many episodes
     it opened."""
-    spec = rule.spec
-    readings = spec.read(study or tg, rule, now)
+    readings = rule.spec.read(study or tg, rule, now)
     episodes = RuleEpisode.objects.filter(rule=rule, target_group=tg, cleared_at__isnull=True)
-    open_rows = set(episodes.values_list("row", flat=True))
+    return settle(rule, tg, readings, dict(episodes.values_list("row", "pk")), now, study=study)
+
+
+def settle(rule, tg, readings, open_rows, now, study=None):
+    """Fire `rule` on each of `readings` past its fire threshold with no episode open on its row, and end each
+    open episode (`open_rows`: {row: episode pk}) whose figure is back past the clear threshold; returns how
+    many episodes it opened."""
+    spec = rule.spec
     fired = 0
     for reading in readings:
         if reading.row in open_rows:
             if spec.clears(reading.figure, rule):
-                episodes.filter(row=reading.row).update(cleared_at=now, clear_figure=reading.figure)
+                RuleEpisode.objects.filter(pk=open_rows[reading.row], cleared_at__isnull=True).update(
+                    cleared_at=now, clear_figure=reading.figure
+                )
         elif spec.fires(reading.figure, rule):
             fired += fire(rule, tg, reading, now, study=study)
     return fired

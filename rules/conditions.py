@@ -29,8 +29,6 @@ from quotas.history.models import CellPoint, QuotaPoint, TargetGroupPoint
 from quotas.history.reading import pace_of_target_group, window_points
 from quotas.models import InterlockCell, Quota
 
-from .models import StatusSeen
-
 LOW, HIGH = "low", "high"
 
 
@@ -241,8 +239,8 @@ def _spend(tgs, rule, now):
 
 def _paused_days(tgs, rule, now):
     paused = [tg.pk for tg in tgs if tg.status == TargetGroup.Status.PAUSED]
-    # Since when the cockpit has seen each paused (`rules.models.StatusSeen`).
-    seen = StatusSeen.objects.filter(target_group__in=paused).values_list("target_group_id", "status", "since")
+    # Since when the cockpit has seen each paused (`rules.models.StatusSeen`, read through the target group).
+    seen = TargetGroup.objects.filter(pk__in=paused).values_list("pk", "status_seen__status", "status_seen__since")
     seen = {pk: (status, since) for pk, status, since in seen}
     found = {}
     for tg in tgs:

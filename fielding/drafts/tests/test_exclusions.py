@@ -204,3 +204,19 @@ def test_without_javascript_the_search_button_brings_the_form_back_as_typed_and_
     assert 'value="Half typed"' in field_block(html, "name")
     assert "errorlist" not in html  # a search judges nothing
     assert not project.target_groups.exists() and api_calls(wire) == []
+
+
+def test_enter_in_another_field_searches_nothing_and_says_the_draft_is_not_saved_yet(
+    pm_client, project, directory, wire
+):
+    # Enter in a field presses the form's first button, the exclusions' Search, with nothing typed in its box.
+    response = pm_client.post(
+        reverse("fielding:draft_create", args=[project.pk]),
+        post_data(name="Half typed", exclusion_q="", exclusion_search="1"),
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nothing was saved yet: press “Create draft”" in html
+    assert 'value="Half typed"' in field_block(html, "name")
+    assert not project.target_groups.exists() and api_calls(wire) == []
